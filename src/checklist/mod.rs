@@ -1,0 +1,249 @@
+//! Checklists: the model of DESIGN.md §1, loaded and validated from YAML.
+//!
+//! A [`Checklist`] is always valid: every id is unique, every item applies to at least one
+//! environment, and the environments and cells are computed once at load time so that the
+//! walk, the journal and the exports agree on one order — sections, items, browsers,
+//! viewports, as written in the file.
+
+mod load;
+mod positions;
+mod raw;
+
+use std::collections::HashMap;
+use std::fmt;
+
+pub use load::{ChecklistError, Problem};
+pub use positions::{Position, PositionIndex};
+
+/// How bad a failure is, in the levels a release team already uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Severity(u8);
+
+impl Severity {
+    /// A major feature does not work.
+    pub const BLOCKER: Severity = Severity(1);
+    /// A feature does not work properly; the default.
+    pub const MAJOR: Severity = Severity(2);
+    /// It works, something is off.
+    pub const MINOR: Severity = Severity(3);
+
+    /// The severity for `level`, when it is 1, 2 or 3.
+    pub fn new(level: i64) -> Option<Severity> {
+        match level {
+            1..=3 => Some(Severity(level as u8)),
+            _ => None,
+        }
+    }
+
+    /// 1, 2 or 3.
+    pub fn level(self) -> u8 {
+        self.0
+    }
+
+    /// `blocker`, `major` or `minor`.
+    pub fn label(self) -> &'static str {
+        match self.0 {
+            1 => "blocker",
+            2 => "major",
+            _ => "minor",
+        }
+    }
+
+    /// Whether a failure of this severity is at least as bad as `threshold`.
+    pub fn at_least(self, threshold: Severity) -> bool {
+        self.0 <= threshold.0
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// A browser of the matrix.
+#[derive(Debug, Clone)]
+pub struct Browser {
+    pub id: String,
+    pub name: String,
+    /// A command template with `{url}`, `{width}` and `{height}`, when the browser can be
+    /// started from here.
+    pub launch: Option<String>,
+}
+
+/// A screen size of the matrix.
+#[derive(Debug, Clone)]
+pub struct Viewport {
+    pub id: String,
+    pub name: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// One (browser, viewport) pair that the matrix does not exclude.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Environment {
+    pub browser: usize,
+    pub viewport: usize,
+}
+
+/// When a run may be approved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
+    /// A failure of this severity or worse blocks approval.
+    pub block_on_severity: Severity,
+    /// An untested required cell blocks approval.
+    pub require_complete: bool,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            block_on_severity: Severity::BLOCKER,
+            require_complete: true,
+        }
+    }
+}
+
+/// A group of items, in file order.
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub id: String,
+    pub title: String,
+    /// Indices into [`Checklist::items`].
+    pub items: std::ops::Range<usize>,
+}
+
+/// One thing to check, in every environment it applies to.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub id: String,
+    pub title: String,
+    pub steps: Option<String>,
+    pub expect: Option<String>,
+    pub url: Option<String>,
+    pub severity: Severity,
+    pub required: bool,
+    /// Index into [`Checklist::sections`].
+    pub section: usize,
+    /// Indices into [`Checklist::environments`] this item applies to, ascending.
+    pub environments: Vec<usize>,
+}
+
+/// One (item, environment) pair the item applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Cell {
+    pub item: usize,
+    pub environment: usize,
+}
+
+/// A loaded, valid checklist.
+#[derive(Debug, Clone)]
+pub struct Checklist {
+    pub id: String,
+    pub title: String,
+    pub version: Option<String>,
+    pub description: Option<String>,
+    pub base_url: Option<String>,
+    pub browsers: Vec<Browser>,
+    pub viewports: Vec<Viewport>,
+    pub environments: Vec<Environment>,
+    pub policy: Policy,
+    pub sections: Vec<Section>,
+    pub items: Vec<Item>,
+    item_index: HashMap<String, usize>,
+    /// `browser * viewports.len() + viewport` → environment index, when not excluded.
+    environment_index: Vec<Option<usize>>,
+}
+
+impl Checklist {
+    /// Parses and validates checklist text; `origin` names the file in error messages.
+    pub fn parse(source: &str, origin: &str) -> Result<Checklist, ChecklistError> {
+        load::parse(source, origin)
+    }
+
+    /// Reads and validates a checklist file.
+    pub fn load(path: &std::path::Path) -> Result<Checklist, ChecklistError> {
+        load::load_file(path)
+    }
+
+    /// Every cell in checklist order: sections, items, then environments.
+    pub fn cells(&self) -> impl Iterator<Item = Cell> + '_ {
+        self.items.iter().enumerate().flat_map(|(item, it)| {
+            it.environments
+                .iter()
+                .map(move |&environment| Cell { item, environment })
+        })
+    }
+
+    /// How many cells there are in all.
+    pub fn cell_count(&self) -> usize {
+        self.items.iter().map(|item| item.environments.len()).sum()
+    }
+
+    /// The item with this id.
+    pub fn item_by_id(&self, id: &str) -> Option<usize> {
+        self.item_index.get(id).copied()
+    }
+
+    /// The browser with this id.
+    pub fn browser_by_id(&self, id: &str) -> Option<usize> {
+        self.browsers.iter().position(|b| b.id == id)
+    }
+
+    /// The viewport with this id.
+    pub fn viewport_by_id(&self, id: &str) -> Option<usize> {
+        self.viewports.iter().position(|v| v.id == id)
+    }
+
+    /// The environment for a browser and viewport, unless the matrix excludes the pair.
+    pub fn environment_of(&self, browser: usize, viewport: usize) -> Option<usize> {
+        self.environment_index
+            .get(browser * self.viewports.len() + viewport)
+            .copied()
+            .flatten()
+    }
+
+    /// Whether `item` applies to `environment`.
+    pub fn applies(&self, item: usize, environment: usize) -> bool {
+        self.items[item]
+            .environments
+            .binary_search(&environment)
+            .is_ok()
+    }
+
+    /// `browser/viewport`, the name of an environment in CSV headers and messages.
+    pub fn environment_key(&self, environment: usize) -> String {
+        let env = self.environments[environment];
+        format!(
+            "{}/{}",
+            self.browsers[env.browser].id, self.viewports[env.viewport].id
+        )
+    }
+
+    /// `Safari · Phone 390×844`, the name of an environment for people.
+    pub fn environment_label(&self, environment: usize) -> String {
+        let env = self.environments[environment];
+        let viewport = &self.viewports[env.viewport];
+        format!(
+            "{} · {} {}×{}",
+            self.browsers[env.browser].name, viewport.name, viewport.width, viewport.height
+        )
+    }
+
+    /// The item's full address: its `url` joined to `base_url` when it is relative.
+    pub fn item_url(&self, item: usize) -> Option<String> {
+        let url = self.items[item].url.as_deref()?;
+        if url.contains("://") {
+            return Some(url.to_string());
+        }
+        Some(match self.base_url.as_deref() {
+            Some(base) => format!(
+                "{}/{}",
+                base.trim_end_matches('/'),
+                url.trim_start_matches('/')
+            ),
+            None => url.to_string(),
+        })
+    }
+}

@@ -1,0 +1,189 @@
+//! The command line: every subcommand, flag and help text, and nothing else.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Walk a release's UX checklist across browsers and screen sizes, keep every result, sign off.
+#[derive(Debug, Parser)]
+#[command(
+    name = "greenlight",
+    version,
+    about,
+    after_help = "Exit codes: 0 success; 1 the thing checked is not good (invalid checklist); \
+                  2 usage or environment error (bad flag, unreadable file, run in use).\n\
+                  Data lives in the platform's data folder unless --home or GREENLIGHT_HOME says \
+                  otherwise; `greenlight init` shows where."
+)]
+pub struct Cli {
+    /// Keep runs under DIR instead of the platform's data folder.
+    #[arg(long, global = true, env = "GREENLIGHT_HOME", value_name = "DIR")]
+    pub home: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// What greenlight can do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a starter checklist and show where config and data live.
+    Init(InitArgs),
+    /// Check checklist files: print their counts, or every error with file:line:column.
+    Validate(ValidateArgs),
+    /// Start a run without the interactive walk; prints its id.
+    Start(StartArgs),
+    /// Enter one result (or a stream of them with --batch) without the interactive walk.
+    Record(RecordArgs),
+    /// Withdraw the newest result of a run (recorded as an entry; history is kept).
+    Undo(UndoArgs),
+    /// Show counts by status and environment, and the policy's verdict.
+    Status(StatusArgs),
+    /// List runs, oldest first.
+    Runs(RunsArgs),
+    /// Write a run's results as CSV or JSON.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder to write the starter checklist into.
+    #[arg(default_value = "checklists")]
+    pub dir: PathBuf,
+    /// Overwrite the starter checklist if it already exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Checklist files (YAML).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Print one JSON object per file instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Who is testing what; shared by the commands that start a run.
+#[derive(Debug, Args)]
+pub struct RunIdentity {
+    /// Release label, such as a version or a sprint name.
+    #[arg(long, value_name = "LABEL")]
+    pub release: String,
+    /// Commit under test [default: `git rev-parse HEAD` here, else unknown].
+    #[arg(long, value_name = "SHA")]
+    pub commit: Option<String>,
+    /// "Name <email>" [default: config.yaml's `tester`, else git's user.name and user.email].
+    #[arg(long, value_name = "NAME <EMAIL>")]
+    pub tester: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StartArgs {
+    /// Checklist file (YAML).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub identity: RunIdentity,
+    /// Print the new run as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    /// Run id, or a unique prefix of one.
+    pub run: String,
+    /// Item id.
+    #[arg(required_unless_present = "batch")]
+    pub item: Option<String>,
+    /// Browser id.
+    #[arg(required_unless_present = "batch")]
+    pub browser: Option<String>,
+    /// Viewport id.
+    #[arg(required_unless_present = "batch")]
+    pub viewport: Option<String>,
+    /// pass, fail, blocked or skip.
+    #[arg(required_unless_present = "batch")]
+    pub status: Option<String>,
+    /// 1 blocker, 2 major, 3 minor; failures only [default: the item's].
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub severity: Option<i64>,
+    /// Free text; required for blocked and skip.
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    /// A screenshot or recording to attach (its sha256 is taken now); repeatable.
+    #[arg(long, value_name = "PATH")]
+    pub evidence: Vec<PathBuf>,
+    /// Who entered it [default: the run's tester].
+    #[arg(long, value_name = "NAME <EMAIL>")]
+    pub tester: Option<String>,
+    /// Read results as JSON lines from FILE (`-` for standard input), each
+    /// {"item","browser","viewport","status","severity"?,"note"?,"evidence"?:[..]};
+    /// prints one line per result once it is on disk, stops at the first bad line.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["item", "severity", "note", "evidence"])]
+    pub batch: Option<PathBuf>,
+    /// Print what was recorded as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UndoArgs {
+    /// Run id or unique prefix [default: the newest run].
+    pub run: Option<String>,
+    /// Who undid it [default: the run's tester].
+    #[arg(long, value_name = "NAME <EMAIL>")]
+    pub tester: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Run id or unique prefix [default: the newest run].
+    pub run: Option<String>,
+    /// Print the status as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RunsArgs {
+    /// Print the runs as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The file formats `export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+/// The CSV layouts of DESIGN.md §4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Layout {
+    /// One row per cell.
+    Long,
+    /// One row per item, one column per environment.
+    Grid,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Run id or unique prefix [default: the newest run].
+    pub run: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    pub format: ExportFormat,
+    /// CSV layout.
+    #[arg(long, value_enum, default_value_t = Layout::Long)]
+    pub layout: Layout,
+    /// Write to FILE (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Write text exactly as recorded, without the leading `'` that stops spreadsheets from
+    /// running a field that starts with =, +, -, @, tab or carriage return as a formula.
+    #[arg(long)]
+    pub raw: bool,
+}

@@ -1,0 +1,35 @@
+//! `greenlight init`: a starter checklist, and where things live.
+
+use anyhow::{Context, Result, bail};
+
+use crate::cli::InitArgs;
+use crate::fsutil::write_atomically;
+
+use super::Env;
+
+/// The checklist greenlight ships, written by `init`.
+pub const STARTER_CHECKLIST: &str = include_str!("../../checklists/web-ux.yaml");
+
+/// Writes `DIR/web-ux.yaml` and prints the config and data locations.
+pub fn run(env: &Env, args: &InitArgs) -> Result<()> {
+    let target = args.dir.join("web-ux.yaml");
+    if target.exists() && !args.force {
+        bail!(
+            "{} already exists; pass --force to overwrite it",
+            target.display()
+        );
+    }
+    std::fs::create_dir_all(&args.dir)
+        .with_context(|| format!("cannot create {}", args.dir.display()))?;
+    write_atomically(&target, STARTER_CHECKLIST.as_bytes())?;
+    println!("wrote {}", target.display());
+    println!("config: {}", env.paths.config_file.display());
+    println!("data:   {}", env.paths.home.display());
+    println!();
+    println!("next: greenlight validate {}", target.display());
+    println!(
+        "      greenlight start {} --release LABEL",
+        target.display()
+    );
+    Ok(())
+}

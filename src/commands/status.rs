@@ -1,0 +1,142 @@
+//! `greenlight status [RUN] [--json]`
+
+use std::io::Write;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::cli::StatusArgs;
+use crate::export::EnvironmentDocument;
+use crate::results::Counts;
+use crate::run::Run;
+use crate::store::{ChecklistRef, RunMeta};
+
+use super::{Env, warn_to_stderr};
+
+/// The status of a run as scripts read it.
+#[derive(Serialize)]
+pub struct StatusReport<'a> {
+    pub run: &'a str,
+    pub release: &'a str,
+    pub commit: Option<&'a str>,
+    pub checklist: &'a ChecklistRef,
+    pub tester: &'a str,
+    pub started_at: &'a str,
+    pub counts: Counts,
+    pub total: usize,
+    pub done: usize,
+    pub environments: Vec<EnvironmentStatus>,
+    pub verdict: &'static str,
+    pub reasons: Vec<String>,
+}
+
+/// One environment's counts.
+#[derive(Serialize)]
+pub struct EnvironmentStatus {
+    #[serde(flatten)]
+    pub environment: EnvironmentDocument,
+    pub counts: Counts,
+    pub total: usize,
+}
+
+impl<'a> StatusReport<'a> {
+    /// Computes the report for an open run.
+    pub fn of(run: &'a Run) -> StatusReport<'a> {
+        let (counts, per_environment) = run.results.counts(&run.checklist, &run.entries);
+        let verdict = run.results.verdict(&run.checklist, &run.entries);
+        let meta: &RunMeta = &run.meta;
+        StatusReport {
+            run: &meta.id,
+            release: &meta.release,
+            commit: meta.commit.as_deref(),
+            checklist: &meta.checklist,
+            tester: &meta.tester,
+            started_at: &meta.started_at,
+            counts,
+            total: counts.total(),
+            done: counts.done(),
+            environments: EnvironmentDocument::all(&run.checklist)
+                .into_iter()
+                .zip(per_environment)
+                .map(|(environment, counts)| EnvironmentStatus {
+                    environment,
+                    total: counts.total(),
+                    counts,
+                })
+                .collect(),
+            verdict: verdict.verdict,
+            reasons: verdict.reasons,
+        }
+    }
+}
+
+/// Prints a run's counts and verdict.
+pub fn run(env: &Env, args: &StatusArgs) -> Result<()> {
+    let id = env.store.resolve(args.run.as_deref())?;
+    let run = Run::open(&env.store, &id, &mut warn_to_stderr)?;
+    let report = StatusReport::of(&run);
+    if args.json {
+        return super::print_json(&report);
+    }
+    let mut out = std::io::stdout().lock();
+    let c = report.counts;
+    writeln!(out, "{} ({})", report.checklist.title, report.checklist.id)?;
+    writeln!(
+        out,
+        "run {}  release {}  commit {}  tester {}",
+        report.run,
+        report.release,
+        report.commit.map_or("unknown", short_commit),
+        report.tester
+    )?;
+    writeln!(
+        out,
+        "progress {}/{} cells ({}%)",
+        report.done,
+        report.total,
+        percent(report.done, report.total)
+    )?;
+    writeln!(out)?;
+    let width = report
+        .environments
+        .iter()
+        .map(|e| e.environment.key.len())
+        .max()
+        .unwrap_or(0)
+        .max("environment".len());
+    writeln!(
+        out,
+        "{:width$}  {:>5} {:>5} {:>7} {:>5} {:>8} {:>6}",
+        "environment", "pass", "fail", "blocked", "skip", "untested", "total"
+    )?;
+    for e in &report.environments {
+        let k = e.counts;
+        writeln!(
+            out,
+            "{:width$}  {:>5} {:>5} {:>7} {:>5} {:>8} {:>6}",
+            e.environment.key, k.pass, k.fail, k.blocked, k.skip, k.untested, e.total
+        )?;
+    }
+    writeln!(
+        out,
+        "{:width$}  {:>5} {:>5} {:>7} {:>5} {:>8} {:>6}",
+        "all", c.pass, c.fail, c.blocked, c.skip, c.untested, report.total
+    )?;
+    writeln!(out)?;
+    if report.reasons.is_empty() {
+        writeln!(out, "verdict: passes")?;
+    } else {
+        writeln!(out, "verdict: blocked: {}", report.reasons.join("; "))?;
+    }
+    Ok(())
+}
+
+/// The first 12 characters of a commit id, as people quote them.
+pub fn short_commit(commit: &str) -> &str {
+    commit.get(..12).unwrap_or(commit)
+}
+
+/// `part` of `whole` in whole percent, rounded down (so 99.9% never shows as 100%).
+pub fn percent(part: usize, whole: usize) -> usize {
+    (part * 100).checked_div(whole).unwrap_or(0)
+}

@@ -1,0 +1,99 @@
+//! `greenlight validate FILE…`
+
+use std::io::Write;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::checklist::{Checklist, Problem};
+use crate::cli::ValidateArgs;
+use crate::exit::NotGood;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    file: String,
+    valid: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    summary: Option<Summary<'a>>,
+    problems: &'a [Problem],
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    id: &'a str,
+    title: &'a str,
+    sections: usize,
+    items: usize,
+    environments: usize,
+    cells: usize,
+}
+
+impl<'a> Summary<'a> {
+    fn of(checklist: &'a Checklist) -> Self {
+        Summary {
+            id: &checklist.id,
+            title: &checklist.title,
+            sections: checklist.sections.len(),
+            items: checklist.items.len(),
+            environments: checklist.environments.len(),
+            cells: checklist.cell_count(),
+        }
+    }
+}
+
+/// Validates every file, printing each one's summary or problems; exit 1 if any is bad.
+pub fn run(args: &ValidateArgs) -> Result<()> {
+    let mut bad = 0;
+    let mut reports = Vec::new();
+    let mut stdout = std::io::stdout().lock();
+    for file in &args.files {
+        let name = file.display().to_string();
+        match Checklist::load(file) {
+            Ok(checklist) => {
+                let summary = Summary::of(&checklist);
+                if args.json {
+                    reports.push(serde_json::to_value(Report {
+                        file: name,
+                        valid: true,
+                        summary: Some(summary),
+                        problems: &[],
+                    })?);
+                } else {
+                    writeln!(
+                        stdout,
+                        "{name}: ok — {} ({}): {} sections, {} items, {} environments, {} cells",
+                        summary.title,
+                        summary.id,
+                        summary.sections,
+                        summary.items,
+                        summary.environments,
+                        summary.cells
+                    )?;
+                }
+            }
+            Err(err) => {
+                bad += 1;
+                if args.json {
+                    reports.push(serde_json::to_value(Report {
+                        file: name,
+                        valid: false,
+                        summary: None,
+                        problems: &err.problems,
+                    })?);
+                } else {
+                    for line in err.to_string().lines() {
+                        crate::output::problem(line);
+                    }
+                }
+            }
+        }
+    }
+    if args.json {
+        super::print_json(&reports)?;
+    }
+    if bad > 0 {
+        let files = if bad == 1 { "file is" } else { "files are" };
+        return Err(NotGood(format!("{bad} checklist {files} not valid")).into());
+    }
+    Ok(())
+}

@@ -1,0 +1,260 @@
+//! Writing a run's results: CSV in the long and grid layouts of DESIGN.md §4, and JSON with
+//! the whole run, history included.
+
+use std::io::Write;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::checklist::Checklist;
+use crate::journal::Entry;
+use crate::results::{Counts, Verdict};
+use crate::run::Run;
+use crate::store::RunMeta;
+
+/// The columns of the long layout, in order.
+pub const LONG_COLUMNS: [&str; 17] = [
+    "run",
+    "release",
+    "commit",
+    "checklist",
+    "section",
+    "item",
+    "title",
+    "browser",
+    "viewport",
+    "width",
+    "height",
+    "status",
+    "severity",
+    "note",
+    "evidence",
+    "tester",
+    "recorded_at",
+];
+
+/// How CSV text fields are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Safety {
+    /// Text that a spreadsheet would take for a formula gets a leading `'`.
+    Spreadsheet,
+    /// Text is written exactly as recorded (`--raw`).
+    Raw,
+}
+
+impl Safety {
+    /// `text` as it goes into a CSV field.
+    pub fn field<'a>(self, text: &'a str) -> std::borrow::Cow<'a, str> {
+        let risky = matches!(
+            text.as_bytes().first(),
+            Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+        );
+        if self == Safety::Spreadsheet && risky {
+            format!("'{text}").into()
+        } else {
+            text.into()
+        }
+    }
+}
+
+fn csv_writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out)
+}
+
+/// One row per cell, in checklist order.
+pub fn write_long_csv(run: &Run, safety: Safety, out: &mut dyn Write) -> Result<()> {
+    let mut writer = csv_writer(out);
+    writer.write_record(LONG_COLUMNS)?;
+    let checklist = &run.checklist;
+    let meta = &run.meta;
+    let commit = meta.commit.as_deref().unwrap_or("");
+    let mut row: Vec<std::borrow::Cow<str>> = Vec::with_capacity(LONG_COLUMNS.len());
+    for cell in checklist.cells() {
+        let item = &checklist.items[cell.item];
+        let env = checklist.environments[cell.environment];
+        let viewport = &checklist.viewports[env.viewport];
+        let latest = run.latest(cell);
+        row.clear();
+        row.push(safety.field(&meta.id));
+        row.push(safety.field(&meta.release));
+        row.push(safety.field(commit));
+        row.push(safety.field(&checklist.id));
+        row.push(safety.field(&checklist.sections[item.section].id));
+        row.push(safety.field(&item.id));
+        row.push(safety.field(&item.title));
+        row.push(safety.field(&checklist.browsers[env.browser].id));
+        row.push(safety.field(&viewport.id));
+        row.push(viewport.width.to_string().into());
+        row.push(viewport.height.to_string().into());
+        match latest {
+            Some(result) => {
+                row.push(result.status.as_str().into());
+                row.push(
+                    result
+                        .severity
+                        .map(|s| s.to_string())
+                        .unwrap_or_default()
+                        .into(),
+                );
+                row.push(safety.field(result.note.as_deref().unwrap_or("")));
+                let evidence: Vec<&str> = result.evidence.iter().map(|e| e.path.as_str()).collect();
+                row.push(safety.field(&evidence.join(";")).into_owned().into());
+                row.push(safety.field(&result.tester));
+                row.push(result.at.as_str().into());
+            }
+            None => {
+                row.push("untested".into());
+                row.extend(std::iter::repeat_n("".into(), 5));
+            }
+        }
+        writer.write_record(row.iter().map(|f| f.as_bytes()))?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+/// One row per item, one column per environment holding the status (empty where the item
+/// does not apply).
+pub fn write_grid_csv(run: &Run, safety: Safety, out: &mut dyn Write) -> Result<()> {
+    let mut writer = csv_writer(out);
+    let checklist = &run.checklist;
+    let mut header = vec!["section".to_string(), "item".into(), "title".into()];
+    header.extend((0..checklist.environments.len()).map(|e| checklist.environment_key(e)));
+    writer.write_record(&header)?;
+    for (index, item) in checklist.items.iter().enumerate() {
+        let mut row: Vec<std::borrow::Cow<str>> = vec![
+            safety.field(&checklist.sections[item.section].id),
+            safety.field(&item.id),
+            safety.field(&item.title),
+        ];
+        for environment in 0..checklist.environments.len() {
+            let cell = crate::checklist::Cell {
+                item: index,
+                environment,
+            };
+            row.push(if checklist.applies(index, environment) {
+                run.results
+                    .status(&run.entries, cell)
+                    .map_or("untested", |s| s.as_str())
+                    .into()
+            } else {
+                "".into()
+            });
+        }
+        writer.write_record(row.iter().map(|f| f.as_bytes()))?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+/// The whole run as one JSON document: description, counts, verdict, every cell's latest
+/// result and the full history.
+pub fn write_json(run: &Run, out: &mut dyn Write) -> Result<()> {
+    let document = RunDocument::new(run);
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct RunDocument<'a> {
+    run: &'a RunMeta,
+    counts: Counts,
+    total: usize,
+    verdict: Verdict,
+    environments: Vec<EnvironmentDocument>,
+    cells: Vec<CellDocument<'a>>,
+    history: &'a [Entry],
+}
+
+/// An environment as scripts see it: ids, names and size.
+#[derive(Serialize)]
+pub struct EnvironmentDocument {
+    pub key: String,
+    pub browser: String,
+    pub viewport: String,
+    pub label: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl EnvironmentDocument {
+    /// Every environment of `checklist`, in order.
+    pub fn all(checklist: &Checklist) -> Vec<EnvironmentDocument> {
+        (0..checklist.environments.len())
+            .map(|e| {
+                let env = checklist.environments[e];
+                let viewport = &checklist.viewports[env.viewport];
+                EnvironmentDocument {
+                    key: checklist.environment_key(e),
+                    browser: checklist.browsers[env.browser].id.clone(),
+                    viewport: viewport.id.clone(),
+                    label: checklist.environment_label(e),
+                    width: viewport.width,
+                    height: viewport.height,
+                }
+            })
+            .collect()
+    }
+}
+
+#[derive(Serialize)]
+struct CellDocument<'a> {
+    section: &'a str,
+    item: &'a str,
+    browser: &'a str,
+    viewport: &'a str,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    result: Option<&'a crate::journal::ResultEntry>,
+}
+
+impl<'a> RunDocument<'a> {
+    fn new(run: &'a Run) -> Self {
+        let checklist = &run.checklist;
+        let (counts, _) = run.results.counts(checklist, &run.entries);
+        let cells = checklist
+            .cells()
+            .map(|cell| {
+                let item = &checklist.items[cell.item];
+                let env = checklist.environments[cell.environment];
+                let result = run.latest(cell);
+                CellDocument {
+                    section: &checklist.sections[item.section].id,
+                    item: &item.id,
+                    browser: &checklist.browsers[env.browser].id,
+                    viewport: &checklist.viewports[env.viewport].id,
+                    status: result.map_or("untested", |r| r.status.as_str()),
+                    result,
+                }
+            })
+            .collect();
+        RunDocument {
+            run: &run.meta,
+            counts,
+            total: counts.total(),
+            verdict: run.results.verdict(checklist, &run.entries),
+            environments: EnvironmentDocument::all(checklist),
+            cells,
+            history: &run.entries,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_starters_are_quoted_unless_raw() {
+        for risky in ["=1+1", "+49 30", "-x", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(Safety::Spreadsheet.field(risky), format!("'{risky}"));
+            assert_eq!(Safety::Raw.field(risky), risky);
+        }
+        for plain in ["fine", "a=b", "", "'already"] {
+            assert_eq!(Safety::Spreadsheet.field(plain), plain);
+        }
+    }
+}

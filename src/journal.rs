@@ -1,0 +1,414 @@
+//! The run journal: an append-only file of JSON lines, one entry per result or undo.
+//!
+//! Durability rules (DESIGN.md §2): an entry is written with one `write` call and flushed to
+//! stable storage before anyone is told it is recorded; nothing is ever rewritten in place.
+//! A crash can leave at most one torn line at the end: readers ignore it, and the next writer
+//! moves it aside into a `torn-*.jsonl` file before appending. Only one process writes a run
+//! at a time, enforced by an OS file lock that dies with its process, so a crashed writer
+//! never leaves a lock behind.
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+
+/// The outcome of checking one cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Fail,
+    Blocked,
+    Skip,
+}
+
+impl Status {
+    /// Every status in the order reports list them.
+    pub const ALL: [Status; 4] = [Status::Pass, Status::Fail, Status::Blocked, Status::Skip];
+
+    /// The word used in files and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Blocked => "blocked",
+            Status::Skip => "skip",
+        }
+    }
+
+    /// Parses the command-line word.
+    pub fn parse(word: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.as_str() == word)
+    }
+
+    /// Whether a note must explain this status.
+    pub fn needs_note(self) -> bool {
+        matches!(self, Status::Blocked | Status::Skip)
+    }
+}
+
+/// An attached screenshot or recording, fixed by its hash when attached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub path: String,
+    pub sha256: String,
+}
+
+/// One result entered for one cell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultEntry {
+    pub seq: u64,
+    /// UTC, RFC 3339.
+    pub at: String,
+    pub tester: String,
+    pub item: String,
+    pub browser: String,
+    pub viewport: String,
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Evidence>,
+}
+
+/// Withdraws an earlier result; the cell goes back to what it was before that result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UndoEntry {
+    pub seq: u64,
+    pub at: String,
+    pub tester: String,
+    /// The `seq` of the result entry withdrawn.
+    pub undoes: u64,
+}
+
+/// One line of the journal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Entry {
+    Result(ResultEntry),
+    Undo(UndoEntry),
+}
+
+impl Entry {
+    /// The entry's position in the journal, from 1.
+    pub fn seq(&self) -> u64 {
+        match self {
+            Entry::Result(r) => r.seq,
+            Entry::Undo(u) => u.seq,
+        }
+    }
+}
+
+/// What reading a journal found.
+#[derive(Debug, Default)]
+pub struct JournalContents {
+    pub entries: Vec<Entry>,
+    /// Bytes after the last complete entry: a write cut short by a crash.
+    pub torn_tail: Option<Vec<u8>>,
+    /// Length of the part that holds complete entries.
+    pub good_len: u64,
+}
+
+/// Parses journal bytes. Only the last line may be damaged (a crash mid-write); damage
+/// anywhere else is an error naming the line, since silently dropping a result is worse.
+pub fn parse_journal(bytes: &[u8]) -> Result<JournalContents> {
+    let mut contents = JournalContents::default();
+    let mut offset = 0usize;
+    let mut line_number = 0usize;
+    while offset < bytes.len() {
+        line_number += 1;
+        let rest = &bytes[offset..];
+        let (line, next) = match rest.iter().position(|&b| b == b'\n') {
+            Some(end) => (&rest[..end], offset + end + 1),
+            None => (rest, bytes.len()),
+        };
+        let complete = next <= bytes.len() && bytes[next - 1] == b'\n';
+        let parsed = serde_json::from_slice::<Entry>(line);
+        match parsed {
+            Ok(entry) if complete => {
+                let expected = contents.entries.len() as u64 + 1;
+                if entry.seq() != expected {
+                    bail!(
+                        "line {line_number} has entry number {} where {expected} was expected; \
+                         the journal was edited by hand or two files were joined",
+                        entry.seq()
+                    );
+                }
+                contents.entries.push(entry);
+                contents.good_len = next as u64;
+            }
+            _ if next == bytes.len() => {
+                contents.torn_tail = Some(rest.to_vec());
+                break;
+            }
+            Err(err) => bail!(
+                "line {line_number} is not a journal entry ({err}); \
+                 fix or remove that line to open the run"
+            ),
+            Ok(_) => unreachable!("a line that is not the last one ends with a newline"),
+        }
+        offset = next;
+    }
+    Ok(contents)
+}
+
+/// Reads a journal without changing it. A missing file is an empty journal.
+pub fn read_journal(path: &Path) -> Result<JournalContents> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(err) => return Err(err).with_context(|| format!("cannot read {}", path.display())),
+    };
+    parse_journal(&bytes).with_context(|| format!("the journal {} is damaged", path.display()))
+}
+
+/// The only handle that may append to a run's journal; holding it holds the run's lock.
+#[derive(Debug)]
+pub struct JournalWriter {
+    file: File,
+    path: PathBuf,
+    len: u64,
+    next_seq: u64,
+    _lock: File,
+}
+
+/// Why a run could not be opened for writing because someone else has it.
+#[derive(Debug, thiserror::Error)]
+#[error("run is in use by another greenlight process{}; close it first", pid_hint(.pid))]
+pub struct RunInUse {
+    pub pid: Option<u32>,
+}
+
+fn pid_hint(pid: &Option<u32>) -> String {
+    pid.map(|p| format!(" (pid {p})")).unwrap_or_default()
+}
+
+impl JournalWriter {
+    /// Locks the run folder `dir` and opens its journal for appending. A torn last line is
+    /// moved to a `torn-*.jsonl` file beside it, with a warning through `warn`.
+    pub fn open(dir: &Path, warn: &mut dyn FnMut(String)) -> Result<(JournalWriter, Vec<Entry>)> {
+        let lock = acquire_lock(dir)?;
+        let path = dir.join(JOURNAL_FILE);
+        let mut file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(true)
+            .open(&path)
+            .with_context(|| format!("cannot open {} for writing", path.display()))?;
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let contents = parse_journal(&bytes)
+            .with_context(|| format!("the journal {} is damaged", path.display()))?;
+        if let Some(tail) = &contents.torn_tail {
+            let aside = set_aside(dir, tail)?;
+            file.set_len(contents.good_len)
+                .and_then(|()| file.sync_all())
+                .with_context(|| format!("cannot repair {}", path.display()))?;
+            warn(format!(
+                "the journal's last line was incomplete (a crash while writing?); \
+                 {} bytes set aside in {}, every complete entry kept",
+                tail.len(),
+                aside.display()
+            ));
+        }
+        sync_dir(dir)?;
+        let writer = JournalWriter {
+            file,
+            path,
+            len: contents.good_len,
+            next_seq: contents.entries.len() as u64 + 1,
+            _lock: lock,
+        };
+        Ok((writer, contents.entries))
+    }
+
+    /// The `seq` the next appended entry must carry.
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
+    }
+
+    /// Appends `entry` and flushes it to stable storage. On failure the file is cut back to
+    /// where it was, so a half-written line never stays behind a live writer.
+    pub fn append(&mut self, entry: &Entry) -> Result<()> {
+        if entry.seq() != self.next_seq {
+            bail!(
+                "internal error: entry {} appended where {} was due",
+                entry.seq(),
+                self.next_seq
+            );
+        }
+        let mut line = serde_json::to_vec(entry).context("cannot encode the entry")?;
+        line.push(b'\n');
+        let written = self
+            .file
+            .write_all(&line)
+            .and_then(|()| self.file.sync_data());
+        if let Err(err) = written {
+            let _ = self.file.set_len(self.len);
+            let _ = self.file.seek(SeekFrom::End(0));
+            return Err(err).with_context(|| {
+                format!(
+                    "cannot write to {}; nothing was recorded (is the disk full or read-only?)",
+                    self.path.display()
+                )
+            });
+        }
+        self.len += line.len() as u64;
+        self.next_seq += 1;
+        Ok(())
+    }
+}
+
+/// The journal's file name inside a run folder.
+pub const JOURNAL_FILE: &str = "journal.jsonl";
+const LOCK_FILE: &str = "lock";
+
+fn acquire_lock(dir: &Path) -> Result<File> {
+    let path = dir.join(LOCK_FILE);
+    let mut lock = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+    match lock.try_lock() {
+        Ok(()) => {}
+        Err(TryLockError::WouldBlock) => {
+            let mut text = String::new();
+            let _ = lock.read_to_string(&mut text);
+            return Err(RunInUse {
+                pid: text.trim().parse().ok(),
+            }
+            .into());
+        }
+        Err(TryLockError::Error(err)) => {
+            return Err(err).with_context(|| format!("cannot lock {}", path.display()));
+        }
+    }
+    // The pid is only a hint for the "in use" message; failing to write it is harmless.
+    let _ = lock
+        .set_len(0)
+        .and_then(|()| lock.write_all(std::process::id().to_string().as_bytes()));
+    Ok(lock)
+}
+
+fn set_aside(dir: &Path, tail: &[u8]) -> Result<PathBuf> {
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
+    let path = dir.join(format!("torn-{stamp}.jsonl"));
+    let mut file = File::create(&path)
+        .with_context(|| format!("cannot set the torn line aside in {}", path.display()))?;
+    file.write_all(tail)
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("cannot set the torn line aside in {}", path.display()))?;
+    Ok(path)
+}
+
+/// Flushes a folder's entries (new files, renames) to stable storage.
+pub fn sync_dir(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .with_context(|| format!("cannot flush folder {}", dir.display()))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pass(seq: u64) -> Entry {
+        Entry::Result(ResultEntry {
+            seq,
+            at: "2026-11-25T12:00:00Z".into(),
+            tester: "Ada <ada@example.com>".into(),
+            item: "a".into(),
+            browser: "chrome".into(),
+            viewport: "phone".into(),
+            status: Status::Pass,
+            severity: None,
+            note: None,
+            evidence: vec![],
+        })
+    }
+
+    fn lines(entries: &[Entry]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for e in entries {
+            out.extend(serde_json::to_vec(e).unwrap());
+            out.push(b'\n');
+        }
+        out
+    }
+
+    #[test]
+    fn a_torn_last_line_is_separated_from_complete_entries() {
+        let mut bytes = lines(&[pass(1), pass(2)]);
+        let good = bytes.len() as u64;
+        bytes.extend_from_slice(br#"{"kind":"result","seq":3,"at":"#);
+        let contents = parse_journal(&bytes).unwrap();
+        assert_eq!(contents.entries.len(), 2);
+        assert_eq!(contents.good_len, good);
+        assert!(contents.torn_tail.unwrap().starts_with(b"{\"kind\""));
+    }
+
+    #[test]
+    fn damage_before_the_last_line_is_an_error_naming_the_line() {
+        let mut bytes = lines(&[pass(1)]);
+        bytes.extend_from_slice(b"garbage\n");
+        bytes.extend(lines(&[pass(2)]));
+        let err = parse_journal(&bytes).unwrap_err().to_string();
+        assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn out_of_order_entries_are_refused() {
+        let bytes = lines(&[pass(1), pass(3)]);
+        let err = parse_journal(&bytes).unwrap_err().to_string();
+        assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn a_second_writer_is_refused_and_the_lock_dies_with_its_holder() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut warnings = Vec::new();
+        let (first, _) = JournalWriter::open(dir.path(), &mut |w| warnings.push(w)).unwrap();
+        let err = JournalWriter::open(dir.path(), &mut |_| {}).unwrap_err();
+        let in_use = err.downcast_ref::<RunInUse>().expect("a RunInUse error");
+        assert_eq!(in_use.pid, Some(std::process::id()));
+        drop(first);
+        assert!(JournalWriter::open(dir.path(), &mut |_| {}).is_ok());
+    }
+
+    #[test]
+    fn the_next_writer_sets_a_torn_line_aside_and_appends_after_the_good_part() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut bytes = lines(&[pass(1)]);
+        bytes.extend_from_slice(b"{\"kind\":\"res");
+        std::fs::write(dir.path().join(JOURNAL_FILE), &bytes).unwrap();
+        let mut warnings = Vec::new();
+        let (mut writer, entries) =
+            JournalWriter::open(dir.path(), &mut |w| warnings.push(w)).unwrap();
+        assert_eq!(entries.len(), 1);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        writer.append(&pass(2)).unwrap();
+        drop(writer);
+        let contents = read_journal(&dir.path().join(JOURNAL_FILE)).unwrap();
+        assert_eq!(contents.entries, vec![pass(1), pass(2)]);
+        assert!(contents.torn_tail.is_none());
+        let aside: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().starts_with("torn-"))
+            .collect();
+        assert_eq!(aside.len(), 1);
+        assert_eq!(std::fs::read(aside[0].path()).unwrap(), b"{\"kind\":\"res");
+    }
+}

@@ -1,0 +1,37 @@
+//! The `greenlight` binary: parse arguments, dispatch, turn errors into exit codes.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use greenlight::cli::{Cli, Command};
+use greenlight::commands::{self, Env};
+use greenlight::{exit, output};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if exit::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            output::error(&err);
+            ExitCode::from(exit::code_for(&err))
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<()> {
+    if let Command::Validate(args) = &cli.command {
+        return commands::validate::run(args);
+    }
+    let env = Env::discover(cli.home)?;
+    match &cli.command {
+        Command::Init(args) => commands::init::run(&env, args),
+        Command::Validate(_) => unreachable!("handled above"),
+        Command::Start(args) => commands::start::run(&env, args),
+        Command::Record(args) => commands::record::run(&env, args),
+        Command::Undo(args) => commands::record::undo(&env, args),
+        Command::Status(args) => commands::status::run(&env, args),
+        Command::Runs(args) => commands::runs::run(&env, args),
+        Command::Export(args) => commands::export::run(&env, args),
+    }
+}

@@ -1,0 +1,26 @@
+//! Messages for people on standard error: `error:` and `warning:` prefixes, coloured only
+//! when standard error is a terminal and `NO_COLOR` is unset (anstream decides).
+
+use anstyle::{AnsiColor, Style};
+
+const ERROR: Style = AnsiColor::Red.on_default().bold();
+const WARNING: Style = AnsiColor::Yellow.on_default().bold();
+const HINT: Style = AnsiColor::Cyan.on_default().bold();
+
+/// Prints a warning: something was wrong, and greenlight went on.
+pub fn warn(message: impl std::fmt::Display) {
+    anstream::eprintln!("{WARNING}warning{WARNING:#}: {message}");
+}
+
+/// Prints an error and its causes, one per line, the way cargo does.
+pub fn error(err: &anyhow::Error) {
+    anstream::eprintln!("{ERROR}error{ERROR:#}: {err}");
+    for cause in err.chain().skip(1) {
+        anstream::eprintln!("  {HINT}caused by{HINT:#}: {cause}");
+    }
+}
+
+/// Prints one problem of a checked file (`file:line:col: message`).
+pub fn problem(message: impl std::fmt::Display) {
+    anstream::eprintln!("{ERROR}error{ERROR:#}: {message}");
+}
