@@ -177,3 +177,41 @@ impl RunStore {
         serde_json::from_slice(&bytes).with_context(|| format!("{} is damaged", path.display()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store_with(ids: &[&str]) -> (tempfile::TempDir, RunStore) {
+        let home = tempfile::tempdir().unwrap();
+        let store = RunStore::new(home.path());
+        for id in ids {
+            std::fs::create_dir_all(store.dir(id)).unwrap();
+            std::fs::write(store.dir(id).join(META_FILE), "{}").unwrap();
+        }
+        std::fs::create_dir_all(store.dir(".new-half-made")).unwrap();
+        std::fs::create_dir_all(store.dir("261127-000000")).unwrap();
+        (home, store)
+    }
+
+    #[test]
+    fn resolves_ids_prefixes_and_the_newest() {
+        let (_home, store) = store_with(&["261125-130501", "261125-130502", "261126-090000"]);
+        assert_eq!(
+            store.ids().unwrap(),
+            ["261125-130501", "261125-130502", "261126-090000"]
+        );
+        assert_eq!(store.resolve(None).unwrap(), "261126-090000");
+        assert_eq!(store.resolve(Some("261126")).unwrap(), "261126-090000");
+        assert_eq!(
+            store.resolve(Some("261125-130502")).unwrap(),
+            "261125-130502"
+        );
+        let err = store.resolve(Some("261125")).unwrap_err().to_string();
+        assert!(err.contains("matches 2 runs"), "{err}");
+        assert!(
+            store.resolve(Some("261127")).is_err(),
+            "a folder without run.json is no run"
+        );
+    }
+}

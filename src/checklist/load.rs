@@ -89,6 +89,10 @@ fn line_column_of_byte(bytes: &[u8], offset: usize) -> (usize, usize) {
 
 /// Parses checklist text; `origin` names it in messages.
 pub fn parse(source: &str, origin: &str) -> Result<Checklist, ChecklistError> {
+    let blank = |line: &str| line.trim().is_empty() || line.trim_start().starts_with('#');
+    if source.lines().all(blank) {
+        return Err(single(origin, 1, 1, EMPTY.to_string()));
+    }
     let raw: RawChecklist = serde_yaml::from_str(source).map_err(|err| {
         let (line, column) = err
             .location()
@@ -126,12 +130,11 @@ fn serde_message(err: &serde_yaml::Error) -> String {
         }
         None => text,
     };
-    if text.starts_with("EOF while parsing") {
-        return "the file is empty; a checklist needs at least `id`, `title`, `matrix` and `sections`"
-            .to_string();
-    }
     text
 }
+
+const EMPTY: &str =
+    "the file is empty; a checklist needs at least `id`, `title`, `matrix` and `sections`";
 
 /// A problem whose position is still a YAML path.
 struct Pending {
