@@ -180,7 +180,7 @@ mod tests {
             index.find("sections.0.items.1.id"),
             Some(Position {
                 line: 7,
-                column: 15
+                column: 13
             })
         );
     }
