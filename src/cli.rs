@@ -110,7 +110,7 @@ pub struct RecordArgs {
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub severity: Option<i64>,
     /// Free text; required for blocked and skip.
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
     pub note: Option<String>,
     /// A screenshot or recording to attach (its sha256 is taken now); repeatable.
     #[arg(long, value_name = "PATH")]

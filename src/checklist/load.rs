@@ -103,9 +103,7 @@ pub fn parse(source: &str, origin: &str) -> Result<Checklist, ChecklistError> {
     let mut checker = Checker::default();
     let checklist = checker.build(raw);
     if checker.problems.is_empty() {
-        if let Some(checklist) = checklist {
-            return Ok(checklist);
-        }
+        return Ok(checklist);
     }
     let index = PositionIndex::build(source);
     let mut problems: Vec<Problem> = checker
@@ -123,14 +121,13 @@ pub fn parse(source: &str, origin: &str) -> Result<Checklist, ChecklistError> {
 /// serde_yaml's message without the position it appends (we print that first).
 fn serde_message(err: &serde_yaml::Error) -> String {
     let text = err.to_string();
-    let text = match err.location() {
+    match err.location() {
         Some(at) => {
             let suffix = format!(" at line {} column {}", at.line(), at.column());
             text.strip_suffix(&suffix).unwrap_or(&text).to_string()
         }
         None => text,
-    };
-    text
+    }
 }
 
 const EMPTY: &str =
@@ -217,8 +214,8 @@ impl Checker {
         }
     }
 
-    /// Builds the checklist, recording every problem; `None` when the shape is unusable.
-    fn build(&mut self, raw: RawChecklist) -> Option<Checklist> {
+    /// Builds the checklist, recording every problem; it is only usable when there are none.
+    fn build(&mut self, raw: RawChecklist) -> Checklist {
         self.check_id("id".into(), "checklist", &raw.id);
         self.non_empty("title".into(), "`title`", &raw.title);
         let (browsers, viewports) = self.matrix_axes(&raw.matrix);
@@ -298,7 +295,7 @@ impl Checker {
             });
         }
 
-        Some(Checklist {
+        Checklist {
             id: raw.id,
             title: raw.title,
             version: raw.version.map(|v| v.into_text()),
@@ -312,7 +309,7 @@ impl Checker {
             items,
             item_index,
             environment_index,
-        })
+        }
     }
 
     fn matrix_axes(&mut self, matrix: &RawMatrix) -> (Vec<Browser>, Vec<Viewport>) {
