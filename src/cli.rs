@@ -31,6 +31,10 @@ pub enum Command {
     Init(InitArgs),
     /// Check checklist files: print their counts, or every error with file:line:column.
     Validate(ValidateArgs),
+    /// Start a run and open the interactive walk.
+    Run(RunArgs),
+    /// Reopen a run in the interactive walk, on its first untested cell.
+    Resume(ResumeArgs),
     /// Start a run without the interactive walk; prints its id.
     Start(StartArgs),
     /// Enter one result (or a stream of them with --batch) without the interactive walk.
@@ -77,6 +81,20 @@ pub struct RunIdentity {
     /// "Name <email>" [default: config.yaml's `tester`, else git's user.name and user.email].
     #[arg(long, value_name = "NAME <EMAIL>")]
     pub tester: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Checklist file [default: the only .yaml in ./checklists, or a choice among several].
+    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub identity: RunIdentity,
+}
+
+#[derive(Debug, Args)]
+pub struct ResumeArgs {
+    /// Run id or unique prefix [default: the newest run].
+    pub run: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -27,6 +27,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::Init(args) => commands::init::run(&env, args),
         Command::Validate(_) => unreachable!("handled above"),
+        Command::Run(args) => commands::walk::start(&env, args),
+        Command::Resume(args) => commands::walk::resume(&env, args),
         Command::Start(args) => commands::start::run(&env, args),
         Command::Record(args) => commands::record::run(&env, args),
         Command::Undo(args) => commands::record::undo(&env, args),

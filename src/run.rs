@@ -24,7 +24,7 @@ pub struct Run {
 }
 
 /// A result the user wants to enter, before it is checked.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NewResult {
     pub item: String,
     pub browser: String,
@@ -32,7 +32,11 @@ pub struct NewResult {
     pub status: String,
     pub severity: Option<i64>,
     pub note: Option<String>,
+    /// New files to attach; each is hashed now.
     pub evidence: Vec<PathBuf>,
+    /// Evidence already attached to the cell, kept as it was hashed then (editing a note
+    /// must not re-read, or lose, an earlier screenshot).
+    pub kept_evidence: Vec<Evidence>,
 }
 
 impl Run {
@@ -159,11 +163,10 @@ impl Run {
                 status.as_str()
             );
         }
-        let evidence = new
-            .evidence
-            .iter()
-            .map(|path| evidence_of(path))
-            .collect::<Result<Vec<_>>>()?;
+        let mut evidence = new.kept_evidence.clone();
+        for path in &new.evidence {
+            evidence.push(evidence_of(path)?);
+        }
         Ok(ResultEntry {
             seq,
             at,

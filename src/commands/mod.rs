@@ -8,6 +8,7 @@ pub mod runs;
 pub mod start;
 pub mod status;
 pub mod validate;
+pub mod walk;
 
 use std::io::Write;
 use std::path::PathBuf;

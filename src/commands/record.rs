@@ -56,6 +56,7 @@ pub fn run(env: &Env, args: &RecordArgs) -> Result<()> {
                 severity: args.severity,
                 note: args.note.clone(),
                 evidence: args.evidence.clone(),
+                kept_evidence: Vec::new(),
             };
             let id = session.run.meta.id.clone();
             let recorded = session
@@ -117,6 +118,7 @@ fn record_batch(session: &mut RunSession, tester: &str, path: &PathBuf, json: bo
             severity: parsed.severity,
             note: parsed.note,
             evidence: parsed.evidence,
+            kept_evidence: Vec::new(),
         };
         let recorded = session.record(&new, tester).with_context(|| {
             format!("batch line {number} was refused; it and the lines after it were not recorded")

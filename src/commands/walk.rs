@@ -1,0 +1,94 @@
+//! `greenlight run [FILE] --release LABEL` and `greenlight resume [RUN]`: the interactive walk.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use crate::cli::{ResumeArgs, RunArgs};
+use crate::run::RunSession;
+use crate::tui::event_loop::walk;
+
+use super::{Env, warn_to_stderr};
+
+/// Starts a run of the chosen checklist and walks it.
+pub fn start(env: &Env, args: &RunArgs) -> Result<()> {
+    require_terminal()?;
+    let file = match &args.file {
+        Some(file) => file.clone(),
+        None => choose_checklist(Path::new("checklists"))?,
+    };
+    let meta = super::start::create_run(env, &file, &args.identity)?;
+    walk_run(env, &meta.id)
+}
+
+/// Reopens a run and walks it from its first untested cell.
+pub fn resume(env: &Env, args: &ResumeArgs) -> Result<()> {
+    require_terminal()?;
+    let id = env.store.resolve(args.run.as_deref())?;
+    walk_run(env, &id)
+}
+
+fn walk_run(env: &Env, id: &str) -> Result<()> {
+    let mut session = RunSession::open(&env.store, id, &mut warn_to_stderr)?;
+    let tester = session.run.meta.tester.clone();
+    walk(&mut session, &tester)?;
+    let (counts, _) = session.run.results.counts(&session.run.checklist, &session.run.entries);
+    println!(
+        "run {id}: {}/{} cells done, everything is saved. Resume with `greenlight resume {id}`; \
+         see results with `greenlight status {id}`.",
+        counts.done(),
+        counts.total()
+    );
+    Ok(())
+}
+
+fn require_terminal() -> Result<()> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        bail!(
+            "the walk needs a terminal; in scripts use `greenlight start` and `greenlight record`"
+        );
+    }
+    Ok(())
+}
+
+/// The only checklist in `dir`, or the one the user picks when there are several.
+fn choose_checklist(dir: &Path) -> Result<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| {
+            format!(
+                "no checklist given and no {} folder here; name a file, or run `greenlight init`",
+                dir.display()
+            )
+        })?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml" || ext == "yml"))
+        .collect();
+    files.sort();
+    match files.len() {
+        0 => bail!("no .yaml checklist in {}; name a file, or run `greenlight init`", dir.display()),
+        1 => Ok(files.remove(0)),
+        _ => pick(&files),
+    }
+}
+
+fn pick(files: &[PathBuf]) -> Result<PathBuf> {
+    let mut err = std::io::stderr().lock();
+    writeln!(err, "Several checklists:")?;
+    for (n, file) in files.iter().enumerate() {
+        writeln!(err, "  {}) {}", n + 1, file.display())?;
+    }
+    for _ in 0..3 {
+        write!(err, "Which one? [1-{}] ", files.len())?;
+        err.flush()?;
+        let mut answer = String::new();
+        if std::io::stdin().lock().read_line(&mut answer)? == 0 {
+            break;
+        }
+        match answer.trim().parse::<usize>() {
+            Ok(n) if (1..=files.len()).contains(&n) => return Ok(files[n - 1].clone()),
+            _ => writeln!(err, "type a number from 1 to {}", files.len())?,
+        }
+    }
+    bail!("no checklist chosen; name one: greenlight run FILE --release LABEL")
+}

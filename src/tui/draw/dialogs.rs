@@ -1,0 +1,149 @@
+//! Overlays: the help panel, and the fail, note, evidence and filter fields.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use super::centered;
+use crate::checklist::Severity;
+use crate::run::Run;
+use crate::tui::app::{App, NotePurpose, Overlay};
+use crate::tui::keymap::{Mode, bindings};
+use crate::tui::text::fit;
+use crate::tui::theme::Theme;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) {
+    let Some(overlay) = &app.overlay else {
+        return;
+    };
+    let item = run
+        .checklist
+        .items
+        .get(app.cursor.item)
+        .map_or("", |i| i.title.as_str());
+    let environment = run.checklist.environment_label(app.cursor.environment);
+    match overlay {
+        Overlay::Help => draw_help(frame, area, theme),
+        Overlay::Fail {
+            severity,
+            note_focused,
+            note,
+        } => {
+            let popup = centered(area, 72, 12);
+            let block = Block::default()
+                .borders(Borders::ALL)
+                .title(fit(&format!(" Fail: {item} · {environment} "), popup.width as usize - 2));
+            let inner = block.inner(popup);
+            frame.render_widget(Clear, popup);
+            frame.render_widget(block, popup);
+            let [choice, label, field, hint] = Layout::vertical([
+                Constraint::Length(1),
+                Constraint::Length(1),
+                Constraint::Min(1),
+                Constraint::Length(1),
+            ])
+            .areas(inner);
+            let mut spans = vec![Span::styled("Severity  ", theme.heading())];
+            for level in [Severity::BLOCKER, Severity::MAJOR, Severity::MINOR] {
+                let text = format!(" {} {} ", level.level(), level.label());
+                let style = if level == *severity {
+                    theme.selected()
+                } else {
+                    Style::new()
+                };
+                spans.push(Span::styled(text, style));
+                spans.push(Span::raw(" "));
+            }
+            frame.render_widget(Paragraph::new(Line::from(spans)), choice);
+            frame.render_widget(
+                Paragraph::new(Line::styled("Note (optional)", theme.heading())),
+                label,
+            );
+            frame.render_widget(note, field);
+            let hint_text = if *note_focused {
+                "Enter save · Alt-Enter new line · Esc cancel"
+            } else {
+                "1/2/3 severity · type or Tab for the note · Enter save · Esc cancel"
+            };
+            frame.render_widget(Paragraph::new(hint_text).style(theme.dim()), hint);
+        }
+        Overlay::Note { purpose, note } => {
+            let title = match purpose {
+                NotePurpose::Blocked => format!(" Blocked: why? {item} · {environment} "),
+                NotePurpose::Skip => format!(" Skip: why? {item} · {environment} "),
+                NotePurpose::Edit => format!(" Note: {item} · {environment} "),
+            };
+            text_popup(frame, area, &title, note, "Enter save · Alt-Enter new line · Esc cancel", theme, 10);
+        }
+        Overlay::Evidence { path } => {
+            text_popup(
+                frame,
+                area,
+                " Attach evidence: path to a screenshot or recording ",
+                path,
+                "Enter attach (its sha256 is taken) · Esc cancel",
+                theme,
+                5,
+            );
+        }
+        Overlay::Filter { text } => {
+            let bottom = Rect {
+                y: area.bottom().saturating_sub(2),
+                height: 1,
+                ..area
+            };
+            frame.render_widget(Clear, bottom);
+            let [label, field] =
+                Layout::horizontal([Constraint::Length(8), Constraint::Min(1)]).areas(bottom);
+            frame.render_widget(Paragraph::new("filter: ").style(theme.heading()), label);
+            frame.render_widget(text, field);
+        }
+    }
+}
+
+fn text_popup(
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    field: &ratatui_textarea::TextArea<'_>,
+    hint: &str,
+    theme: Theme,
+    height: u16,
+) {
+    let popup = centered(area, 72, height);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(fit(title, popup.width.saturating_sub(2) as usize));
+    let inner = block.inner(popup);
+    frame.render_widget(Clear, popup);
+    frame.render_widget(block, popup);
+    let [field_area, hint_area] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    frame.render_widget(field, field_area);
+    frame.render_widget(Paragraph::new(hint).style(theme.dim()), hint_area);
+}
+
+fn draw_help(frame: &mut Frame, area: Rect, theme: Theme) {
+    let mut lines = Vec::new();
+    for (title, mode) in [("Walk and matrix", Mode::Matrix), ("Fail dialog", Mode::FailSeverity), ("Note fields", Mode::Editing)] {
+        lines.push(Line::styled(title, theme.heading()));
+        // A pair such as j/k is one entry: the second binding of it has no label.
+        for binding in bindings(mode).into_iter().filter(|b| !b.label.is_empty()) {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<12}", binding.label), theme.heading()),
+                Span::raw(binding.description),
+            ]));
+        }
+        lines.push(Line::raw(""));
+    }
+    lines.push(Line::raw("  Ctrl-C      quit from anywhere · mouse: click an item or cell, wheel scrolls"));
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let popup = centered(area, 78, height);
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" Keys (Esc closes) ")),
+        popup,
+    );
+}

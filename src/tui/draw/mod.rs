@@ -1,0 +1,185 @@
+//! Drawing: a function of the app's state and the run, nothing else. Each view has its own
+//! module; this one lays out the frame (header, view, status line, footer) and the overlays.
+
+mod dialogs;
+mod matrix;
+mod summary;
+mod walk;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Gauge, Paragraph};
+
+use super::app::{App, Hits, View};
+use super::keymap::footer_hints;
+use super::text::fit;
+use super::theme::{Theme, glyph};
+use crate::commands::status::{percent, short_commit};
+use crate::journal::Status;
+use crate::run::Run;
+
+/// The smallest terminal the layout fits in.
+pub const MIN_WIDTH: u16 = 60;
+/// The smallest terminal the layout fits in.
+pub const MIN_HEIGHT: u16 = 16;
+
+/// Draws the whole screen; returns where clickable cells landed.
+pub fn draw(frame: &mut Frame, app: &App, run: &Run, theme: Theme) -> Hits {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let message = format!(
+            "terminal too small: need {MIN_WIDTH}×{MIN_HEIGHT}, have {}×{} — enlarge it, or q to quit",
+            area.width, area.height
+        );
+        frame.render_widget(
+            Paragraph::new(message).wrap(ratatui::widgets::Wrap { trim: true }),
+            area,
+        );
+        return Hits::default();
+    }
+    let [header, body, status, footer] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_header(frame, header, app, run, theme);
+    let hits = match app.view {
+        View::Walk => walk::draw(frame, body, app, run, theme),
+        View::Matrix => matrix::draw(frame, body, app, run, theme),
+        View::Summary => {
+            summary::draw(frame, body, run, theme);
+            Hits::default()
+        }
+    };
+    draw_status(frame, status, app, theme);
+    draw_footer(frame, footer, app, theme);
+    dialogs::draw(frame, area, app, run, theme);
+    hits
+}
+
+fn draw_header(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) {
+    let meta = &run.meta;
+    let [title, progress, environment] = Layout::vertical([Constraint::Length(1); 3]).areas(area);
+    let commit = meta.commit.as_deref().map_or("unknown", |c| short_commit(c).get(..7).unwrap_or(c));
+    let line = format!(
+        "{} · release {} · commit {} · {}",
+        run.checklist.title, meta.release, commit, meta.tester
+    );
+    frame.render_widget(
+        Paragraph::new(fit(&line, area.width as usize)).style(theme.heading()),
+        title,
+    );
+
+    let (counts, _) = run.results.counts(&run.checklist, &run.entries);
+    let [gauge_area, counts_area] =
+        Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(progress);
+    let ratio = if counts.total() == 0 {
+        0.0
+    } else {
+        counts.done() as f64 / counts.total() as f64
+    };
+    let label = format!(
+        "{}/{} ({}%)",
+        counts.done(),
+        counts.total(),
+        percent(counts.done(), counts.total())
+    );
+    let gauge_style = if theme.color {
+        Style::new().fg(ratatui::style::Color::Green)
+    } else {
+        Style::new()
+    };
+    frame.render_widget(
+        Gauge::default()
+            .ratio(ratio)
+            .label(label)
+            .gauge_style(gauge_style)
+            .use_unicode(true),
+        gauge_area,
+    );
+    let count_spans: Vec<Span> = [
+        (Some(Status::Pass), counts.pass, "pass"),
+        (Some(Status::Fail), counts.fail, "fail"),
+        (Some(Status::Blocked), counts.blocked, "blocked"),
+        (Some(Status::Skip), counts.skip, "skip"),
+        (None, counts.untested, "untested"),
+    ]
+    .into_iter()
+    .flat_map(|(status, n, word)| {
+        [
+            Span::styled(format!(" {} ", glyph(status)), theme.status(status)),
+            Span::raw(format!("{n} {word} ")),
+        ]
+    })
+    .collect();
+    frame.render_widget(Paragraph::new(Line::from(count_spans)), counts_area);
+
+    let checklist = &run.checklist;
+    let env = app.cursor.environment;
+    let order = match app.order {
+        super::app::Order::ByEnvironment => "by environment",
+        super::app::Order::ByItem => "by item",
+    };
+    let filter = if app.filter.is_empty() {
+        String::new()
+    } else {
+        format!(" · filter “{}”", app.filter)
+    };
+    let banner = format!(
+        " {}  ({}/{}) · order {order}{filter}",
+        checklist.environment_label(env),
+        env + 1,
+        checklist.environments.len()
+    );
+    frame.render_widget(
+        Paragraph::new(fit(&banner, area.width as usize)).style(theme.environment()),
+        environment,
+    );
+}
+
+fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    if let Some(message) = &app.message {
+        let style = if message.is_error {
+            theme.error()
+        } else {
+            Style::new()
+        };
+        frame.render_widget(
+            Paragraph::new(fit(&message.text, area.width as usize)).style(style),
+            area,
+        );
+    }
+}
+
+fn draw_footer(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    let mut spans = Vec::new();
+    for (key, what) in footer_hints(app.mode()) {
+        spans.push(Span::styled(key, theme.heading()));
+        spans.push(Span::raw(format!(" {what}  ")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// A rectangle of at most `width`×`height` centred in `area`.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
+
+/// The first row to show so that `cursor` stays in a window of `height` rows out of `total`.
+pub fn window_start(cursor: usize, height: usize, total: usize) -> usize {
+    if total <= height {
+        return 0;
+    }
+    cursor.saturating_sub(height / 2).min(total - height)
+}

@@ -1,0 +1,200 @@
+//! The walk view: the items of the current environment on the left, the current item in
+//! detail on the right.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use super::window_start;
+use crate::checklist::Cell;
+use crate::journal::Entry;
+use crate::run::Run;
+use crate::tui::app::{App, Hits};
+use crate::tui::text::{fit, pad};
+use crate::tui::theme::{Theme, glyph};
+
+/// A row of the item list: a section heading or an item.
+enum Row {
+    Section(usize),
+    Item(usize),
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) -> Hits {
+    let list_width = (area.width * 2 / 5).clamp(28, 60);
+    let [list_area, detail_area] =
+        Layout::horizontal([Constraint::Length(list_width), Constraint::Min(20)]).areas(area);
+    let hits = draw_list(frame, list_area, app, run, theme);
+    draw_detail(frame, detail_area, app, run, theme);
+    hits
+}
+
+/// Rows of visible items and their section headings; only the window is materialised.
+fn rows(app: &App, run: &Run) -> (Vec<Row>, usize) {
+    let checklist = &run.checklist;
+    let mut rows = Vec::new();
+    let mut cursor_row = 0;
+    for (s, section) in checklist.sections.iter().enumerate() {
+        let mut heading = false;
+        for item in section.items.clone() {
+            if !app.is_visible(item) {
+                continue;
+            }
+            if !heading {
+                rows.push(Row::Section(s));
+                heading = true;
+            }
+            if item == app.cursor.item {
+                cursor_row = rows.len();
+            }
+            rows.push(Row::Item(item));
+        }
+    }
+    (rows, cursor_row)
+}
+
+fn draw_list(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) -> Hits {
+    let checklist = &run.checklist;
+    let block = Block::default().borders(Borders::RIGHT);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let (rows, cursor_row) = rows(app, run);
+    let height = inner.height as usize;
+    let start = window_start(cursor_row, height, rows.len());
+    let width = inner.width as usize;
+    let mut hits = Hits::default();
+    let environment = app.cursor.environment;
+    let mut lines = Vec::with_capacity(height);
+    for (offset, row) in rows.iter().skip(start).take(height).enumerate() {
+        let line = match *row {
+            Row::Section(s) => Line::styled(fit(&checklist.sections[s].title, width), theme.heading()),
+            Row::Item(item) => {
+                let cell = Cell { item, environment };
+                let applies = checklist.applies(item, environment);
+                let status = applies
+                    .then(|| run.results.status(&run.entries, cell))
+                    .flatten();
+                let mark = if applies { glyph(status) } else { " " };
+                let title = pad(&checklist.items[item].title, width.saturating_sub(4));
+                let mut line = Line::from(vec![
+                    Span::raw(" "),
+                    Span::styled(mark, theme.status(status)),
+                    Span::raw(" "),
+                    Span::raw(title),
+                ]);
+                if !applies {
+                    line = line.style(theme.dim());
+                } else {
+                    hits.targets.push((
+                        Rect::new(inner.x, inner.y + offset as u16, inner.width, 1),
+                        cell,
+                    ));
+                }
+                if item == app.cursor.item {
+                    line = line.style(theme.selected());
+                }
+                line
+            }
+        };
+        lines.push(line);
+    }
+    if rows.is_empty() {
+        lines.push(Line::styled("no item matches the filter (Esc clears it)", theme.dim()));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+    hits
+}
+
+fn draw_detail(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) {
+    let checklist = &run.checklist;
+    let cell = app.cursor;
+    let Some(item) = checklist.items.get(cell.item) else {
+        return;
+    };
+    let inner = area.inner(ratatui::layout::Margin::new(1, 0));
+    let mut lines: Vec<Line> = Vec::new();
+    lines.push(Line::styled(item.title.clone(), theme.heading()));
+    lines.push(Line::styled(
+        format!(
+            "{} · {} · severity if it fails: {} {}{}",
+            checklist.sections[item.section].title,
+            item.id,
+            item.severity,
+            item.severity.label(),
+            if item.required { "" } else { " · optional" }
+        ),
+        theme.dim(),
+    ));
+    if let Some(url) = checklist.item_url(cell.item) {
+        lines.push(Line::from(vec![Span::styled("URL  ", theme.heading()), Span::raw(url)]));
+    }
+    lines.push(Line::raw(""));
+    for (label, text) in [("Steps", &item.steps), ("Expected", &item.expect)] {
+        if let Some(text) = text {
+            lines.push(Line::styled(label, theme.heading()));
+            lines.extend(text.trim_end().lines().map(|l| Line::raw(l.to_string())));
+            lines.push(Line::raw(""));
+        }
+    }
+    let applies = checklist.applies(cell.item, cell.environment);
+    if !applies {
+        lines.push(Line::styled(
+            "This item does not apply to this environment.",
+            theme.dim(),
+        ));
+    } else {
+        let latest = run.latest(cell);
+        let status = latest.map(|r| r.status);
+        let word = status.map_or("untested", |s| s.as_str());
+        let mut result = vec![
+            Span::styled("Result  ", theme.heading()),
+            Span::styled(format!("{} {word}", glyph(status)), theme.status(status)),
+        ];
+        if let Some(severity) = latest.and_then(|r| r.severity) {
+            result.push(Span::raw(format!(" · severity {severity}")));
+        }
+        lines.push(Line::from(result));
+        if let Some(note) = latest.and_then(|r| r.note.as_deref()) {
+            lines.extend(note.lines().map(|l| Line::raw(format!("  {l}"))));
+        }
+        for evidence in latest.map(|r| r.evidence.as_slice()).unwrap_or_default() {
+            lines.push(Line::styled(
+                format!("  evidence {} (sha256 {}…)", evidence.path, &evidence.sha256[..12.min(evidence.sha256.len())]),
+                theme.dim(),
+            ));
+        }
+        let history = history_of(run, cell);
+        if history.len() > 1 {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled("History", theme.heading()));
+            for line in history {
+                lines.push(Line::styled(line, theme.dim()));
+            }
+        }
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// Every entry for `cell`, oldest first, one line each.
+fn history_of(run: &Run, cell: Cell) -> Vec<String> {
+    let checklist = &run.checklist;
+    let env = checklist.environments[cell.environment];
+    let (item, browser, viewport) = (
+        &checklist.items[cell.item].id,
+        &checklist.browsers[env.browser].id,
+        &checklist.viewports[env.viewport].id,
+    );
+    run.entries
+        .iter()
+        .filter_map(|entry| match entry {
+            Entry::Result(r)
+                if &r.item == item && &r.browser == browser && &r.viewport == viewport =>
+            {
+                let undone = if run.results.is_undone(r.seq) { " (undone)" } else { "" };
+                let note = r.note.as_deref().map(|n| format!(" — {}", fit(n, 60))).unwrap_or_default();
+                Some(format!("  #{} {} {}{undone} by {}{note}", r.seq, r.at, r.status.as_str(), r.tester))
+            }
+            _ => None,
+        })
+        .collect()
+}

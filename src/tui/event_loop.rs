@@ -1,0 +1,104 @@
+//! Joins the app to the terminal and to the run: read an event, turn it into an action,
+//! carry out the effect against the journal, draw.
+
+use std::process::{Command, Stdio};
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use anyhow::Result;
+use ratatui::crossterm::event::{self, Event, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+
+use super::app::{Action, App, Effect, Hits};
+use super::draw::draw;
+use super::keymap::action_for;
+use super::terminal::{TerminalGuard, stop_signals};
+use super::theme::Theme;
+use crate::run::RunSession;
+
+/// Whether the loop goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    Quit,
+}
+
+/// Runs the walk over `session` until the user quits or a signal arrives.
+pub fn walk(session: &mut RunSession, tester: &str) -> Result<()> {
+    let theme = Theme::from_env();
+    let stop = stop_signals()?;
+    let mut guard = TerminalGuard::enter()?;
+    let mut app = App::new(&session.run);
+    loop {
+        let mut hits = Hits::default();
+        guard
+            .terminal
+            .draw(|frame| hits = draw(frame, &app, &session.run, theme))?;
+        app.hits = hits;
+        if stop.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        if !event::poll(Duration::from_millis(250))? {
+            continue;
+        }
+        let action = match event::read()? {
+            Event::Key(key) if key.kind == KeyEventKind::Press => action_for(app.mode(), key),
+            Event::Mouse(mouse) => mouse_action(mouse),
+            _ => None,
+        };
+        let Some(action) = action else { continue };
+        if let Some(effect) = app.handle(&session.run, action)
+            && carry_out(effect, session, &mut app, tester) == Flow::Quit
+        {
+            return Ok(());
+        }
+    }
+}
+
+fn mouse_action(mouse: MouseEvent) -> Option<Action> {
+    match mouse.kind {
+        MouseEventKind::Down(MouseButton::Left) => Some(Action::Click {
+            column: mouse.column,
+            row: mouse.row,
+        }),
+        MouseEventKind::ScrollDown => Some(Action::ScrollDown),
+        MouseEventKind::ScrollUp => Some(Action::ScrollUp),
+        _ => None,
+    }
+}
+
+/// Carries out an effect and tells the app how it went. The journal is written (and flushed)
+/// before the app hears of it, so the screen never shows a result that is not on disk.
+pub fn carry_out(effect: Effect, session: &mut RunSession, app: &mut App, tester: &str) -> Flow {
+    match effect {
+        Effect::Quit => return Flow::Quit,
+        Effect::Record(new) => match session.record(&new, tester) {
+            Ok(entry) => {
+                let entry = entry.clone();
+                app.recorded(&session.run, &entry);
+            }
+            Err(err) => app.failed(&err),
+        },
+        Effect::Undo => match session.undo(tester) {
+            Ok(undone) => app.undone(&session.run, &undone),
+            Err(err) => app.error(format!("{err:#}")),
+        },
+        Effect::Launch(argv) => match launch(&argv) {
+            Ok(()) => app.info(format!("started {}", argv.join(" "))),
+            Err(err) => app.error(format!("could not start `{}`: {err}", argv[0])),
+        },
+    }
+    Flow::Continue
+}
+
+/// Starts a browser detached from the walk: its own process group, no shared input or output.
+fn launch(argv: &[String]) -> std::io::Result<()> {
+    use std::os::unix::process::CommandExt;
+    Command::new(&argv[0])
+        .args(&argv[1..])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .map(|_| ())
+}

@@ -1,0 +1,51 @@
+//! The real terminal: raw mode, the alternate screen and mouse capture on the way in, and all
+//! of it undone on the way out — on quit, on error (the guard's `Drop`), on panic (a hook) and
+//! on SIGTERM or SIGHUP (a flag the event loop checks).
+
+use std::io::stdout;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use anyhow::{Context, Result};
+use ratatui::DefaultTerminal;
+use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use ratatui::crossterm::execute;
+
+/// Owns the terminal while the walk runs; dropping it restores the terminal.
+pub struct TerminalGuard {
+    pub terminal: DefaultTerminal,
+}
+
+impl TerminalGuard {
+    /// Switches the terminal to the walk's mode.
+    pub fn enter() -> Result<TerminalGuard> {
+        // ratatui's own hook (installed by `try_init`) restores the screen and then calls the
+        // hook found before it: this one, which also turns mouse capture off.
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let _ = execute!(stdout(), DisableMouseCapture);
+            previous(info);
+        }));
+        let terminal = ratatui::try_init().context("cannot set up the terminal")?;
+        let guard = TerminalGuard { terminal };
+        execute!(stdout(), EnableMouseCapture).context("cannot enable the mouse")?;
+        Ok(guard)
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        let _ = execute!(stdout(), DisableMouseCapture);
+        ratatui::restore();
+    }
+}
+
+/// A flag raised by SIGTERM or SIGHUP, so the loop can leave and restore the terminal.
+pub fn stop_signals() -> Result<Arc<AtomicBool>> {
+    let flag = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+        signal_hook::flag::register(signal, Arc::clone(&flag))
+            .context("cannot listen for SIGTERM and SIGHUP")?;
+    }
+    Ok(flag)
+}

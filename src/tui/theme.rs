@@ -1,0 +1,86 @@
+//! Glyphs and colours. Glyphs alone tell every state apart, so `NO_COLOR` loses nothing.
+
+use ratatui::style::{Color, Modifier, Style};
+
+use crate::journal::Status;
+
+/// Whether to colour, decided once from `NO_COLOR`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Theme {
+    pub color: bool,
+}
+
+impl Theme {
+    /// Colour unless `NO_COLOR` is set to anything non-empty (no-color.org).
+    pub fn from_env() -> Theme {
+        Theme {
+            color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        }
+    }
+
+    fn fg(self, color: Color) -> Style {
+        if self.color {
+            Style::new().fg(color)
+        } else {
+            Style::new()
+        }
+    }
+
+    /// The style of a cell's glyph.
+    pub fn status(self, status: Option<Status>) -> Style {
+        match status {
+            Some(Status::Pass) => self.fg(Color::Green),
+            Some(Status::Fail) => self.fg(Color::Red).add_modifier(Modifier::BOLD),
+            Some(Status::Blocked) => self.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            Some(Status::Skip) => self.fg(Color::Gray),
+            None => self.fg(Color::DarkGray),
+        }
+    }
+
+    /// Headings and labels.
+    pub fn heading(self) -> Style {
+        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+
+    /// Text that matters less (ids, hints).
+    pub fn dim(self) -> Style {
+        if self.color {
+            Style::new().fg(Color::DarkGray)
+        } else {
+            Style::new().add_modifier(Modifier::DIM)
+        }
+    }
+
+    /// The cursor's row or cell.
+    pub fn selected(self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED)
+    }
+
+    /// Errors in the status line.
+    pub fn error(self) -> Style {
+        self.fg(Color::Red).add_modifier(Modifier::BOLD)
+    }
+
+    /// The current environment banner.
+    pub fn environment(self) -> Style {
+        if self.color {
+            Style::new()
+                .fg(Color::Black)
+                .bg(Color::Cyan)
+                .add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+        }
+    }
+}
+
+/// One character for a cell's state: `✓` pass, `✗` fail, `!` blocked, `–` skip, `·` untested.
+pub fn glyph(status: Option<Status>) -> &'static str {
+    match status {
+        Some(Status::Pass) => "✓",
+        Some(Status::Fail) => "✗",
+        Some(Status::Blocked) => "!",
+        Some(Status::Skip) => "–",
+        None => "·",
+    }
+}
