@@ -33,7 +33,10 @@ fn walk_run(env: &Env, id: &str) -> Result<()> {
     let mut session = RunSession::open(&env.store, id, &mut warn_to_stderr)?;
     let tester = session.run.meta.tester.clone();
     walk(&mut session, &tester)?;
-    let (counts, _) = session.run.results.counts(&session.run.checklist, &session.run.entries);
+    let (counts, _) = session
+        .run
+        .results
+        .counts(&session.run.checklist, &session.run.entries);
     println!(
         "run {id}: {}/{} cells done, everything is saved. Resume with `greenlight resume {id}`; \
          see results with `greenlight status {id}`.",
@@ -62,11 +65,17 @@ fn choose_checklist(dir: &Path) -> Result<PathBuf> {
             )
         })?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml" || ext == "yml"))
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|ext| ext == "yaml" || ext == "yml")
+        })
         .collect();
     files.sort();
     match files.len() {
-        0 => bail!("no .yaml checklist in {}; name a file, or run `greenlight init`", dir.display()),
+        0 => bail!(
+            "no .yaml checklist in {}; name a file, or run `greenlight init`",
+            dir.display()
+        ),
         1 => Ok(files.remove(0)),
         _ => pick(&files),
     }

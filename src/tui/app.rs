@@ -47,7 +47,10 @@ pub enum Action {
     Severity(u8),
     /// A key for the text field that has the focus.
     Type(KeyEvent),
-    Click { column: u16, row: u16 },
+    Click {
+        column: u16,
+        row: u16,
+    },
     ScrollUp,
     ScrollDown,
 }
@@ -282,7 +285,9 @@ impl App {
                 self.cursor.item = first.unwrap_or(self.cursor.item);
             }
             Action::Last => {
-                let last = self.navigable(checklist, self.cursor.environment).next_back();
+                let last = self
+                    .navigable(checklist, self.cursor.environment)
+                    .next_back();
                 self.cursor.item = last.unwrap_or(self.cursor.item);
             }
             Action::NextEnvironment => self.move_environment(checklist, 1),
@@ -321,7 +326,9 @@ impl App {
                         path: text_area(""),
                     });
                 }
-                None => self.error("this cell has no result yet: enter one first, then attach evidence"),
+                None => {
+                    self.error("this cell has no result yet: enter one first, then attach evidence")
+                }
             },
             Action::Undo => return Some(Effect::Undo),
             Action::Launch => return self.launch(checklist),
@@ -336,8 +343,12 @@ impl App {
                     Order::ByItem => Order::ByEnvironment,
                 };
                 self.info(match self.order {
-                    Order::ByEnvironment => "order: by environment (every item, then the next browser and size)",
-                    Order::ByItem => "order: by item (one item in every environment, then the next item)",
+                    Order::ByEnvironment => {
+                        "order: by environment (every item, then the next browser and size)"
+                    }
+                    Order::ByItem => {
+                        "order: by item (one item in every environment, then the next item)"
+                    }
                 });
             }
             Action::Matrix => {
@@ -533,7 +544,11 @@ impl App {
         if !self.on_a_cell(&run.checklist) {
             return None;
         }
-        Some(Effect::Record(self.new_result(&run.checklist, self.cursor, status)))
+        Some(Effect::Record(self.new_result(
+            &run.checklist,
+            self.cursor,
+            status,
+        )))
     }
 
     /// Whether the cursor is on a cell (the filter may hide every item).
@@ -565,7 +580,9 @@ impl App {
                 self.cursor = next;
                 self.info(what);
             }
-            None => self.info(format!("{what} · every cell has a result: S for the summary")),
+            None => self.info(format!(
+                "{what} · every cell has a result: S for the summary"
+            )),
         }
     }
 
@@ -690,7 +707,10 @@ impl App {
             return None;
         };
         let Some(words) = shlex::split(template).filter(|w| !w.is_empty()) else {
-            self.error(format!("{}'s `launch` command has unbalanced quotes", browser.name));
+            self.error(format!(
+                "{}'s `launch` command has unbalanced quotes",
+                browser.name
+            ));
             return None;
         };
         let argv = words
@@ -720,7 +740,8 @@ impl App {
 }
 
 fn is_newline(key: KeyEvent) -> bool {
-    key.code == KeyCode::Enter || (key.code == KeyCode::Char('j') && key.modifiers == KeyModifiers::CONTROL)
+    key.code == KeyCode::Enter
+        || (key.code == KeyCode::Char('j') && key.modifiers == KeyModifiers::CONTROL)
 }
 
 /// `~/x` as the shell would read it.

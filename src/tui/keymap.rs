@@ -48,51 +48,183 @@ const fn bind(
 use KeyCode::{BackTab, Char, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Tab, Up};
 
 const MOVE: [Binding; 6] = [
-    bind(&[Char('j'), Down], "j/k", "next / previous item", Action::Down, Some("item")),
+    bind(
+        &[Char('j'), Down],
+        "j/k",
+        "next / previous item",
+        Action::Down,
+        Some("item"),
+    ),
     bind(&[Char('k'), Up], "", "", Action::Up, None),
-    bind(&[Char('l'), Right, Tab], "h/l", "next / previous environment (also ←/→, Tab/Shift-Tab)", Action::NextEnvironment, Some("environment")),
-    bind(&[Char('h'), Left, BackTab], "", "", Action::PreviousEnvironment, None),
-    bind(&[Char('g'), Home], "g/G", "first / last item", Action::First, None),
+    bind(
+        &[Char('l'), Right, Tab],
+        "h/l",
+        "next / previous environment (also ←/→, Tab/Shift-Tab)",
+        Action::NextEnvironment,
+        Some("environment"),
+    ),
+    bind(
+        &[Char('h'), Left, BackTab],
+        "",
+        "",
+        Action::PreviousEnvironment,
+        None,
+    ),
+    bind(
+        &[Char('g'), Home],
+        "g/G",
+        "first / last item",
+        Action::First,
+        None,
+    ),
     bind(&[Char('G'), End], "", "", Action::Last, None),
 ];
 
 const PAGE: [Binding; 2] = [
-    bind(&[PageDown], "PgDn/PgUp", "ten items down / up", Action::PageDown, None),
+    bind(
+        &[PageDown],
+        "PgDn/PgUp",
+        "ten items down / up",
+        Action::PageDown,
+        None,
+    ),
     bind(&[PageUp], "", "", Action::PageUp, None),
 ];
 
 const RECORD: [Binding; 7] = [
     bind(&[Char('p')], "p", "pass", Action::Pass, Some("pass")),
-    bind(&[Char('f')], "f", "fail: severity (1/2/3) and a note; Enter saves", Action::Fail, Some("fail")),
-    bind(&[Char('b')], "b", "blocked: a note saying why", Action::Blocked, Some("blocked")),
-    bind(&[Char('s')], "s", "skip: a note saying why", Action::Skip, Some("skip")),
-    bind(&[Char('n')], "n", "edit the note of this cell", Action::EditNote, None),
-    bind(&[Char('e')], "e", "attach an evidence file (its sha256 is taken)", Action::Evidence, None),
-    bind(&[Char('u')], "u", "undo the last entry (kept in the history)", Action::Undo, Some("undo")),
+    bind(
+        &[Char('f')],
+        "f",
+        "fail: severity (1/2/3) and a note; Enter saves",
+        Action::Fail,
+        Some("fail"),
+    ),
+    bind(
+        &[Char('b')],
+        "b",
+        "blocked: a note saying why",
+        Action::Blocked,
+        Some("blocked"),
+    ),
+    bind(
+        &[Char('s')],
+        "s",
+        "skip: a note saying why",
+        Action::Skip,
+        Some("skip"),
+    ),
+    bind(
+        &[Char('n')],
+        "n",
+        "edit the note of this cell",
+        Action::EditNote,
+        None,
+    ),
+    bind(
+        &[Char('e')],
+        "e",
+        "attach an evidence file (its sha256 is taken)",
+        Action::Evidence,
+        None,
+    ),
+    bind(
+        &[Char('u')],
+        "u",
+        "undo the last entry (kept in the history)",
+        Action::Undo,
+        Some("undo"),
+    ),
 ];
 
 const VIEWS: [Binding; 7] = [
-    bind(&[Char('x')], "x", "open this item in this browser at this size", Action::Launch, None),
-    bind(&[Char('/')], "/", "filter items by text", Action::Filter, Some("filter")),
-    bind(&[Char('o')], "o", "order: by environment ↔ by item", Action::ToggleOrder, None),
-    bind(&[Char('m')], "m", "matrix view", Action::Matrix, Some("matrix")),
-    bind(&[Char('S')], "S", "summary view", Action::Summary, Some("summary")),
+    bind(
+        &[Char('x')],
+        "x",
+        "open this item in this browser at this size",
+        Action::Launch,
+        None,
+    ),
+    bind(
+        &[Char('/')],
+        "/",
+        "filter items by text",
+        Action::Filter,
+        Some("filter"),
+    ),
+    bind(
+        &[Char('o')],
+        "o",
+        "order: by environment ↔ by item",
+        Action::ToggleOrder,
+        None,
+    ),
+    bind(
+        &[Char('m')],
+        "m",
+        "matrix view",
+        Action::Matrix,
+        Some("matrix"),
+    ),
+    bind(
+        &[Char('S')],
+        "S",
+        "summary view",
+        Action::Summary,
+        Some("summary"),
+    ),
     bind(&[Char('?')], "?", "help", Action::Help, Some("help")),
-    bind(&[Char('q')], "q", "quit (everything is already saved)", Action::Quit, Some("quit")),
+    bind(
+        &[Char('q')],
+        "q",
+        "quit (everything is already saved)",
+        Action::Quit,
+        Some("quit"),
+    ),
 ];
 
-const BACK: [Binding; 1] = [bind(&[Esc], "Esc", "back / clear the filter", Action::Cancel, Some("back"))];
-const ENTER_CELL: [Binding; 1] = [bind(&[Enter], "Enter", "walk this cell", Action::Confirm, Some("walk here"))];
+const BACK: [Binding; 1] = [bind(
+    &[Esc],
+    "Esc",
+    "back / clear the filter",
+    Action::Cancel,
+    Some("back"),
+)];
+const ENTER_CELL: [Binding; 1] = [bind(
+    &[Enter],
+    "Enter",
+    "walk this cell",
+    Action::Confirm,
+    Some("walk here"),
+)];
 const EDITING: [Binding; 3] = [
     bind(&[Enter], "Enter", "save", Action::Confirm, Some("save")),
-    bind(&[], "Alt-Enter", "new line", Action::Newline, Some("new line")),
+    bind(
+        &[],
+        "Alt-Enter",
+        "new line",
+        Action::Newline,
+        Some("new line"),
+    ),
     bind(&[Esc], "Esc", "cancel", Action::Cancel, Some("cancel")),
 ];
 const SEVERITY: [Binding; 6] = [
-    bind(&[Char('1')], "1/2/3", "severity: blocker / major / minor", Action::Severity(1), Some("severity")),
+    bind(
+        &[Char('1')],
+        "1/2/3",
+        "severity: blocker / major / minor",
+        Action::Severity(1),
+        Some("severity"),
+    ),
     bind(&[Char('2')], "", "", Action::Severity(2), None),
     bind(&[Char('3')], "", "", Action::Severity(3), None),
-    bind(&[Tab], "Tab", "write a note", Action::FocusNote, Some("note")),
+    bind(
+        &[Tab],
+        "Tab",
+        "write a note",
+        Action::FocusNote,
+        Some("note"),
+    ),
     bind(&[Enter], "Enter", "save", Action::Confirm, Some("save")),
     bind(&[Esc], "Esc", "cancel", Action::Cancel, Some("cancel")),
 ];
@@ -153,14 +285,26 @@ mod tests {
     fn vim_keys_and_arrows_move_alike() {
         assert_eq!(action_for(Mode::Walk, key(Char('j'))), Some(Action::Down));
         assert_eq!(action_for(Mode::Walk, key(Down)), Some(Action::Down));
-        assert_eq!(action_for(Mode::Walk, key(Char('h'))), Some(Action::PreviousEnvironment));
-        assert_eq!(action_for(Mode::Walk, key(BackTab)), Some(Action::PreviousEnvironment));
-        assert_eq!(action_for(Mode::Walk, key(Tab)), Some(Action::NextEnvironment));
+        assert_eq!(
+            action_for(Mode::Walk, key(Char('h'))),
+            Some(Action::PreviousEnvironment)
+        );
+        assert_eq!(
+            action_for(Mode::Walk, key(BackTab)),
+            Some(Action::PreviousEnvironment)
+        );
+        assert_eq!(
+            action_for(Mode::Walk, key(Tab)),
+            Some(Action::NextEnvironment)
+        );
     }
 
     #[test]
     fn text_fields_take_unbound_keys_and_alt_enter_is_a_new_line() {
-        assert_eq!(action_for(Mode::Editing, key(Char('p'))), Some(Action::Type(key(Char('p')))));
+        assert_eq!(
+            action_for(Mode::Editing, key(Char('p'))),
+            Some(Action::Type(key(Char('p'))))
+        );
         assert_eq!(action_for(Mode::Editing, key(Enter)), Some(Action::Confirm));
         let alt_enter = KeyEvent::new(Enter, KeyModifiers::ALT);
         assert_eq!(action_for(Mode::Editing, alt_enter), Some(Action::Newline));
@@ -170,8 +314,14 @@ mod tests {
 
     #[test]
     fn the_fail_dialog_takes_severity_digits_and_sends_other_text_to_the_note() {
-        assert_eq!(action_for(Mode::FailSeverity, key(Char('1'))), Some(Action::Severity(1)));
-        assert_eq!(action_for(Mode::FailSeverity, key(Char('x'))), Some(Action::Type(key(Char('x')))));
+        assert_eq!(
+            action_for(Mode::FailSeverity, key(Char('1'))),
+            Some(Action::Severity(1))
+        );
+        assert_eq!(
+            action_for(Mode::FailSeverity, key(Char('x'))),
+            Some(Action::Type(key(Char('x'))))
+        );
     }
 
     #[test]

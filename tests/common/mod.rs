@@ -114,3 +114,123 @@ impl Sandbox {
         self.run_dir(run).join("journal.jsonl")
     }
 }
+
+/// A run of a fixture opened for writing through the library, for tests of the walk.
+pub struct Walk {
+    pub home: TempDir,
+    pub session: greenlight::run::RunSession,
+    pub app: greenlight::tui::app::App,
+}
+
+impl Walk {
+    pub fn new(fixture: &str) -> Walk {
+        let home = tempfile::tempdir().expect("a temporary folder");
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(fixture);
+        let bytes = std::fs::read(&path).expect("fixture");
+        let checklist = greenlight::checklist::Checklist::load(&path).expect("valid fixture");
+        let store = greenlight::store::RunStore::new(home.path());
+        let meta = greenlight::store::RunMeta {
+            id: String::new(),
+            release: "1.4.0".into(),
+            commit: Some("0123456789abcdef0123".into()),
+            repository: None,
+            tester: TESTER.into(),
+            checklist: greenlight::store::ChecklistRef {
+                id: checklist.id.clone(),
+                title: checklist.title.clone(),
+                version: checklist.version.clone(),
+                path: fixture.into(),
+                sha256: greenlight::fsutil::sha256_hex(&bytes),
+            },
+            started_at: "2026-11-25T12:00:00Z".into(),
+            tool: "greenlight test".into(),
+        };
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-25T12:00:00Z")
+            .unwrap()
+            .into();
+        let meta = store.create(meta, &bytes, now).expect("run created");
+        let session = greenlight::run::RunSession::open(&store, &meta.id, &mut |w| panic!("{w}"))
+            .expect("run opened");
+        let app = greenlight::tui::app::App::new(&session.run);
+        Walk { home, session, app }
+    }
+
+    /// Presses keys as a person would: through the keymap, the app and the journal.
+    pub fn press(&mut self, key: crossterm_key::KeyEvent) {
+        use greenlight::tui::keymap::action_for;
+        if let Some(action) = action_for(self.app.mode(), key) {
+            self.act(action);
+        }
+    }
+
+    /// Applies one action and carries out its effect.
+    pub fn act(
+        &mut self,
+        action: greenlight::tui::app::Action,
+    ) -> Option<greenlight::tui::app::Effect> {
+        let effect = self.app.handle(&self.session.run, action)?;
+        if matches!(
+            effect,
+            greenlight::tui::app::Effect::Launch(_) | greenlight::tui::app::Effect::Quit
+        ) {
+            return Some(effect);
+        }
+        greenlight::tui::event_loop::carry_out(
+            effect.clone(),
+            &mut self.session,
+            &mut self.app,
+            TESTER,
+        );
+        Some(effect)
+    }
+
+    /// Presses each character of `keys` in turn.
+    pub fn keys(&mut self, keys: &str) {
+        for c in keys.chars() {
+            self.press(key(crossterm_key::KeyCode::Char(c)));
+        }
+    }
+
+    pub fn code(&mut self, code: crossterm_key::KeyCode) {
+        self.press(key(code));
+    }
+
+    /// The status of a cell named by ids.
+    pub fn status(
+        &self,
+        item: &str,
+        browser: &str,
+        viewport: &str,
+    ) -> Option<greenlight::journal::Status> {
+        let run = &self.session.run;
+        let c = &run.checklist;
+        let cell = greenlight::checklist::Cell {
+            item: c.item_by_id(item).expect("item"),
+            environment: c
+                .environment_of(
+                    c.browser_by_id(browser).expect("browser"),
+                    c.viewport_by_id(viewport).expect("viewport"),
+                )
+                .expect("environment"),
+        };
+        run.results.status(&run.entries, cell)
+    }
+
+    /// `item@browser/viewport` of the cursor.
+    pub fn cursor(&self) -> String {
+        let c = &self.session.run.checklist;
+        format!(
+            "{}@{}",
+            c.items[self.app.cursor.item].id,
+            c.environment_key(self.app.cursor.environment)
+        )
+    }
+}
+
+pub use ratatui::crossterm::event as crossterm_key;
+
+pub fn key(code: crossterm_key::KeyCode) -> crossterm_key::KeyEvent {
+    crossterm_key::KeyEvent::new(code, crossterm_key::KeyModifiers::NONE)
+}

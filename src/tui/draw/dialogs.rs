@@ -32,9 +32,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) {
             note,
         } => {
             let popup = centered(area, 72, 12);
-            let block = Block::default()
-                .borders(Borders::ALL)
-                .title(fit(&format!(" Fail: {item} · {environment} "), popup.width as usize - 2));
+            let block = Block::default().borders(Borders::ALL).title(fit(
+                &format!(" Fail: {item} · {environment} "),
+                popup.width as usize - 2,
+            ));
             let inner = block.inner(popup);
             frame.render_widget(Clear, popup);
             frame.render_widget(block, popup);
@@ -75,7 +76,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) {
                 NotePurpose::Skip => format!(" Skip: why? {item} · {environment} "),
                 NotePurpose::Edit => format!(" Note: {item} · {environment} "),
             };
-            text_popup(frame, area, &title, note, "Enter save · Alt-Enter new line · Esc cancel", theme, 10);
+            text_popup(
+                frame,
+                area,
+                &title,
+                note,
+                "Enter save · Alt-Enter new line · Esc cancel",
+                theme,
+                10,
+            );
         }
         Overlay::Evidence { path } => {
             text_popup(
@@ -127,7 +136,11 @@ fn text_popup(
 
 fn draw_help(frame: &mut Frame, area: Rect, theme: Theme) {
     let mut lines = Vec::new();
-    for (title, mode) in [("Walk and matrix", Mode::Matrix), ("Fail dialog", Mode::FailSeverity), ("Note fields", Mode::Editing)] {
+    for (title, mode) in [
+        ("Walk and matrix", Mode::Matrix),
+        ("Fail dialog", Mode::FailSeverity),
+        ("Note fields", Mode::Editing),
+    ] {
         lines.push(Line::styled(title, theme.heading()));
         // A pair such as j/k is one entry: the second binding of it has no label.
         for binding in bindings(mode).into_iter().filter(|b| !b.label.is_empty()) {
@@ -138,12 +151,18 @@ fn draw_help(frame: &mut Frame, area: Rect, theme: Theme) {
         }
         lines.push(Line::raw(""));
     }
-    lines.push(Line::raw("  Ctrl-C      quit from anywhere · mouse: click an item or cell, wheel scrolls"));
+    lines.push(Line::raw(
+        "  Ctrl-C      quit from anywhere · mouse: click an item or cell, wheel scrolls",
+    ));
     let height = (lines.len() as u16 + 2).min(area.height);
     let popup = centered(area, 78, height);
     frame.render_widget(Clear, popup);
     frame.render_widget(
-        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" Keys (Esc closes) ")),
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" Keys (Esc closes) "),
+        ),
         popup,
     );
 }

@@ -30,8 +30,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) -
     let first_column = window_start(app.cursor.environment, columns_fit, environments);
     let shown_columns = first_column..(first_column + columns_fit).min(environments);
 
-    let items: Vec<usize> = (0..checklist.items.len()).filter(|&i| app.is_visible(i)).collect();
-    let cursor_row = items.iter().position(|&i| i == app.cursor.item).unwrap_or(0);
+    let items: Vec<usize> = (0..checklist.items.len())
+        .filter(|&i| app.is_visible(i))
+        .collect();
+    let cursor_row = items
+        .iter()
+        .position(|&i| i == app.cursor.item)
+        .unwrap_or(0);
     let first_row = window_start(cursor_row, body_height, items.len());
 
     let mut lines = Vec::with_capacity(area.height as usize);
@@ -39,12 +44,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) -
     let mut browsers = vec![Span::raw(" ".repeat(label_width as usize))];
     let mut viewports = vec![Span::raw(pad("item \\ environment", label_width as usize))];
     let columns: Vec<usize> = shown_columns.clone().collect();
-    for group in columns.chunk_by(|&a, &b| {
-        checklist.environments[a].browser == checklist.environments[b].browser
-    }) {
+    for group in columns
+        .chunk_by(|&a, &b| checklist.environments[a].browser == checklist.environments[b].browser)
+    {
         let browser = &checklist.browsers[checklist.environments[group[0]].browser];
         let span = group.len() * CELL as usize;
-        browsers.push(Span::styled(pad(&browser.id, span - 1) + " ", theme.heading()));
+        browsers.push(Span::styled(
+            pad(&browser.id, span - 1) + " ",
+            theme.heading(),
+        ));
     }
     for &e in &columns {
         let env = checklist.environments[e];
@@ -53,7 +61,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) -
         } else {
             theme.heading()
         };
-        let id: String = checklist.viewports[env.viewport].id.chars().take(CELL as usize - 1).collect();
+        let id: String = checklist.viewports[env.viewport]
+            .id
+            .chars()
+            .take(CELL as usize - 1)
+            .collect();
         viewports.push(Span::styled(pad(&id, CELL as usize), style));
     }
     lines.push(Line::from(fit_spans(browsers, area.width as usize)));
@@ -90,7 +102,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) -
                 if cell == app.cursor {
                     style = style.patch(theme.selected());
                 }
-                Span::styled(pad(&format!("{}{severity}", glyph(status)), CELL as usize), style)
+                Span::styled(
+                    pad(&format!("{}{severity}", glyph(status)), CELL as usize),
+                    style,
+                )
             } else {
                 Span::raw(" ".repeat(CELL as usize))
             };

@@ -64,7 +64,10 @@ pub fn draw(frame: &mut Frame, app: &App, run: &Run, theme: Theme) -> Hits {
 fn draw_header(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) {
     let meta = &run.meta;
     let [title, progress, environment] = Layout::vertical([Constraint::Length(1); 3]).areas(area);
-    let commit = meta.commit.as_deref().map_or("unknown", |c| short_commit(c).get(..7).unwrap_or(c));
+    let commit = meta
+        .commit
+        .as_deref()
+        .map_or("unknown", |c| short_commit(c).get(..7).unwrap_or(c));
     let line = format!(
         "{} · release {} · commit {} · {}",
         run.checklist.title, meta.release, commit, meta.tester
@@ -76,7 +79,8 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme
 
     let (counts, _) = run.results.counts(&run.checklist, &run.entries);
     let [gauge_area, counts_area] =
-        Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(progress);
+        Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)])
+            .areas(progress);
     let ratio = if counts.total() == 0 {
         0.0
     } else {

@@ -37,7 +37,15 @@ pub fn draw(frame: &mut Frame, area: Rect, run: &Run, theme: Theme) {
         .unwrap_or(0)
         .max(11);
     left.push(Line::styled(
-        format!("{}  {:>4} {:>4} {:>4} {:>4} {:>4}", pad("environment", key_width), "✓", "✗", "!", "–", "·"),
+        format!(
+            "{}  {:>4} {:>4} {:>4} {:>4} {:>4}",
+            pad("environment", key_width),
+            "✓",
+            "✗",
+            "!",
+            "–",
+            "·"
+        ),
         theme.heading(),
     ));
     for (e, c) in per_environment.iter().enumerate() {
@@ -77,7 +85,10 @@ pub fn draw(frame: &mut Frame, area: Rect, run: &Run, theme: Theme) {
         ));
         for (cell, result) in failures {
             right.push(Line::from(vec![
-                Span::styled(format!(" {} ", glyph(Some(Status::Fail))), theme.status(Some(Status::Fail))),
+                Span::styled(
+                    format!(" {} ", glyph(Some(Status::Fail))),
+                    theme.status(Some(Status::Fail)),
+                ),
                 Span::raw(format!(
                     "{} — {}",
                     checklist.items[cell.item].title,
@@ -85,7 +96,10 @@ pub fn draw(frame: &mut Frame, area: Rect, run: &Run, theme: Theme) {
                 )),
             ]));
             if let Some(note) = &result.note {
-                right.extend(note.lines().map(|l| Line::styled(format!("     {l}"), theme.dim())));
+                right.extend(
+                    note.lines()
+                        .map(|l| Line::styled(format!("     {l}"), theme.dim())),
+                );
             }
         }
         right.push(Line::raw(""));
@@ -95,7 +109,10 @@ pub fn draw(frame: &mut Frame, area: Rect, run: &Run, theme: Theme) {
         .filter_map(|cell| run.latest(cell).map(|r| (cell, r)))
         .filter(|(_, r)| r.status == Status::Blocked)
         .collect();
-    right.push(Line::styled(format!("Blocked ({})", blocked.len()), theme.heading()));
+    right.push(Line::styled(
+        format!("Blocked ({})", blocked.len()),
+        theme.heading(),
+    ));
     for (cell, result) in blocked {
         right.push(Line::raw(format!(
             " ! {} — {}: {}",

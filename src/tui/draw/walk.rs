@@ -67,7 +67,9 @@ fn draw_list(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) 
     let mut lines = Vec::with_capacity(height);
     for (offset, row) in rows.iter().skip(start).take(height).enumerate() {
         let line = match *row {
-            Row::Section(s) => Line::styled(fit(&checklist.sections[s].title, width), theme.heading()),
+            Row::Section(s) => {
+                Line::styled(fit(&checklist.sections[s].title, width), theme.heading())
+            }
             Row::Item(item) => {
                 let cell = Cell { item, environment };
                 let applies = checklist.applies(item, environment);
@@ -99,7 +101,10 @@ fn draw_list(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) 
         lines.push(line);
     }
     if rows.is_empty() {
-        lines.push(Line::styled("no item matches the filter (Esc clears it)", theme.dim()));
+        lines.push(Line::styled(
+            "no item matches the filter (Esc clears it)",
+            theme.dim(),
+        ));
     }
     frame.render_widget(Paragraph::new(lines), inner);
     hits
@@ -126,7 +131,10 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme
         theme.dim(),
     ));
     if let Some(url) = checklist.item_url(cell.item) {
-        lines.push(Line::from(vec![Span::styled("URL  ", theme.heading()), Span::raw(url)]));
+        lines.push(Line::from(vec![
+            Span::styled("URL  ", theme.heading()),
+            Span::raw(url),
+        ]));
     }
     lines.push(Line::raw(""));
     for (label, text) in [("Steps", &item.steps), ("Expected", &item.expect)] {
@@ -159,7 +167,11 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme
         }
         for evidence in latest.map(|r| r.evidence.as_slice()).unwrap_or_default() {
             lines.push(Line::styled(
-                format!("  evidence {} (sha256 {}…)", evidence.path, &evidence.sha256[..12.min(evidence.sha256.len())]),
+                format!(
+                    "  evidence {} (sha256 {}…)",
+                    evidence.path,
+                    &evidence.sha256[..12.min(evidence.sha256.len())]
+                ),
                 theme.dim(),
             ));
         }
@@ -190,9 +202,23 @@ fn history_of(run: &Run, cell: Cell) -> Vec<String> {
             Entry::Result(r)
                 if &r.item == item && &r.browser == browser && &r.viewport == viewport =>
             {
-                let undone = if run.results.is_undone(r.seq) { " (undone)" } else { "" };
-                let note = r.note.as_deref().map(|n| format!(" — {}", fit(n, 60))).unwrap_or_default();
-                Some(format!("  #{} {} {}{undone} by {}{note}", r.seq, r.at, r.status.as_str(), r.tester))
+                let undone = if run.results.is_undone(r.seq) {
+                    " (undone)"
+                } else {
+                    ""
+                };
+                let note = r
+                    .note
+                    .as_deref()
+                    .map(|n| format!(" — {}", fit(n, 60)))
+                    .unwrap_or_default();
+                Some(format!(
+                    "  #{} {} {}{undone} by {}{note}",
+                    r.seq,
+                    r.at,
+                    r.status.as_str(),
+                    r.tester
+                ))
             }
             _ => None,
         })

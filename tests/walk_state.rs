@@ -1,0 +1,342 @@
+//! The walk's state transitions, driven by keys through the keymap, the app and the real
+//! journal, without a terminal.
+
+mod common;
+
+use common::crossterm_key::{KeyCode, KeyEvent, KeyModifiers};
+use common::{TESTER, Walk};
+use greenlight::journal::{Entry, Status};
+use greenlight::tui::app::{Action, Effect, Order, Overlay, View};
+
+#[test]
+fn the_walk_starts_on_the_first_cell_in_environment_order() {
+    let walk = Walk::new("small.yaml");
+    assert_eq!(walk.cursor(), "no-shift@chrome/phone");
+    assert_eq!(walk.app.order, Order::ByEnvironment);
+    assert_eq!(walk.app.view, View::Walk);
+}
+
+#[test]
+fn pass_records_and_moves_to_the_next_untested_item_of_the_same_environment() {
+    let mut walk = Walk::new("small.yaml");
+    walk.keys("p");
+    assert_eq!(
+        walk.status("no-shift", "chrome", "phone"),
+        Some(Status::Pass)
+    );
+    assert_eq!(walk.cursor(), "text-size@chrome/phone");
+    walk.keys("p");
+    // chrome/phone is done (print-preview is laptop only): on to the next environment.
+    assert_eq!(walk.cursor(), "no-shift@chrome/laptop");
+    let message = walk.app.message.clone().unwrap();
+    assert!(
+        message
+            .text
+            .starts_with("recorded pass: text-size in Google Chrome · Phone 390×844"),
+        "{message:?}"
+    );
+    assert!(!message.is_error);
+}
+
+#[test]
+fn by_item_order_walks_one_item_across_every_environment() {
+    let mut walk = Walk::new("small.yaml");
+    walk.keys("o");
+    assert_eq!(walk.app.order, Order::ByItem);
+    walk.keys("p");
+    assert_eq!(walk.cursor(), "no-shift@chrome/laptop");
+    walk.keys("p");
+    assert_eq!(walk.cursor(), "no-shift@safari/phone");
+    walk.keys("p");
+    assert_eq!(walk.cursor(), "text-size@chrome/phone");
+}
+
+#[test]
+fn fail_then_enter_records_the_default_severity_without_a_note() {
+    let mut walk = Walk::new("small.yaml");
+    walk.keys("j"); // text-size, default severity 3
+    walk.keys("f");
+    assert!(matches!(walk.app.overlay, Some(Overlay::Fail { .. })));
+    walk.code(KeyCode::Enter);
+    assert!(walk.app.overlay.is_none());
+    let Some(Entry::Result(entry)) = walk.session.run.entries.last() else {
+        panic!("a result")
+    };
+    assert_eq!(
+        (entry.status, entry.severity, entry.note.as_deref()),
+        (Status::Fail, Some(3), None)
+    );
+    assert_eq!(entry.tester, TESTER);
+}
+
+#[test]
+fn the_fail_dialog_takes_a_severity_digit_and_a_multi_line_note() {
+    let mut walk = Walk::new("small.yaml");
+    walk.keys("f1");
+    walk.keys("Hero image");
+    walk.press(KeyEvent::new(KeyCode::Enter, KeyModifiers::ALT));
+    walk.keys("pushes text 2 lines");
+    walk.code(KeyCode::Enter);
+    let Some(Entry::Result(entry)) = walk.session.run.entries.last() else {
+        panic!("a result")
+    };
+    assert_eq!(entry.severity, Some(1));
+    assert_eq!(
+        entry.note.as_deref(),
+        Some("Hero image\npushes text 2 lines"),
+        "digits after the note started are text"
+    );
+}
+
+#[test]
+fn blocked_and_skip_need_a_note_and_keep_the_dialog_until_they_have_one() {
+    let mut walk = Walk::new("small.yaml");
+    walk.keys("b");
+    walk.code(KeyCode::Enter);
+    assert!(
+        matches!(walk.app.overlay, Some(Overlay::Note { .. })),
+        "still asking for a note"
+    );
+    assert!(walk.app.message.as_ref().unwrap().is_error);
+    assert!(walk.session.run.entries.is_empty());
+    walk.keys("no iPhone today");
+    walk.code(KeyCode::Enter);
+    assert_eq!(
+        walk.status("no-shift", "chrome", "phone"),
+        Some(Status::Blocked)
+    );
+
+    walk.keys("s");
+    walk.code(KeyCode::Esc);
+    assert!(walk.app.overlay.is_none());
+    assert_eq!(walk.session.run.entries.len(), 1, "Esc records nothing");
+    walk.keys("s");
+    walk.keys("covered by unit tests");
+    walk.code(KeyCode::Enter);
+    assert_eq!(
+        walk.status("text-size", "chrome", "phone"),
+        Some(Status::Skip)
+    );
+}
+
+#[test]
+fn undo_is_an_entry_and_puts_the_cursor_back_on_the_cell() {
+    let mut walk = Walk::new("small.yaml");
+    walk.keys("p");
+    assert_eq!(walk.cursor(), "text-size@chrome/phone");
+    walk.keys("u");
+    assert_eq!(walk.status("no-shift", "chrome", "phone"), None);
+    assert_eq!(walk.cursor(), "no-shift@chrome/phone");
+    assert!(matches!(walk.session.run.entries.last(), Some(Entry::Undo(u)) if u.undoes == 1));
+    walk.keys("u");
+    assert!(
+        walk.app
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("nothing to undo")
+    );
+}
+
+#[test]
+fn editing_a_note_keeps_the_status_severity_and_evidence() {
+    let mut walk = Walk::new("small.yaml");
+    walk.keys("n");
+    assert!(
+        walk.app.message.as_ref().unwrap().is_error,
+        "no result to annotate yet"
+    );
+    walk.keys("f2");
+    walk.code(KeyCode::Enter);
+    walk.keys("k"); // back to no-shift
+    let evidence = walk.home.path().join("shot.png");
+    std::fs::write(&evidence, "png").unwrap();
+    walk.keys("e");
+    walk.keys(evidence.to_str().unwrap());
+    walk.code(KeyCode::Enter);
+    walk.keys("k");
+    walk.keys("n");
+    walk.keys("now with a note");
+    walk.code(KeyCode::Enter);
+    let Some(Entry::Result(entry)) = walk.session.run.entries.last() else {
+        panic!("a result")
+    };
+    assert_eq!(entry.seq, 3);
+    assert_eq!((entry.status, entry.severity), (Status::Fail, Some(2)));
+    assert_eq!(entry.note.as_deref(), Some("now with a note"));
+    assert_eq!(entry.evidence.len(), 1, "the evidence stays attached");
+}
+
+#[test]
+fn a_failed_write_says_so_keeps_the_dialog_and_shows_nothing_as_recorded() {
+    let mut walk = Walk::new("small.yaml");
+    walk.keys("p");
+    walk.keys("k");
+    walk.keys("e");
+    walk.keys("/no/such/file.png");
+    walk.code(KeyCode::Enter);
+    let message = walk.app.message.clone().unwrap();
+    assert!(
+        message.is_error && message.text.starts_with("not recorded"),
+        "{message:?}"
+    );
+    assert!(
+        matches!(walk.app.overlay, Some(Overlay::Evidence { .. })),
+        "what was typed is kept"
+    );
+    assert_eq!(walk.session.run.entries.len(), 1);
+}
+
+#[test]
+fn moving_between_items_and_environments_skips_cells_that_do_not_apply() {
+    let mut walk = Walk::new("small.yaml");
+    walk.keys("G");
+    assert_eq!(
+        walk.cursor(),
+        "text-size@chrome/phone",
+        "print-preview is laptop only"
+    );
+    walk.keys("l");
+    assert_eq!(walk.cursor(), "text-size@chrome/laptop");
+    walk.keys("j");
+    assert_eq!(walk.cursor(), "print-preview@chrome/laptop");
+    walk.code(KeyCode::Tab);
+    assert_eq!(
+        walk.cursor(),
+        "text-size@safari/phone",
+        "nearest item that applies"
+    );
+    walk.keys("l");
+    assert_eq!(
+        walk.cursor(),
+        "text-size@safari/phone",
+        "no environment after the last"
+    );
+    walk.code(KeyCode::BackTab);
+    walk.keys("g");
+    assert_eq!(walk.cursor(), "no-shift@chrome/laptop");
+    walk.code(KeyCode::Down);
+    walk.code(KeyCode::Up);
+    assert_eq!(walk.cursor(), "no-shift@chrome/laptop");
+}
+
+#[test]
+fn the_filter_limits_navigation_and_esc_clears_it() {
+    let mut walk = Walk::new("small.yaml");
+    walk.keys("l"); // chrome/laptop, where all three items apply
+    walk.keys("/");
+    walk.keys("PRINT");
+    assert_eq!(
+        walk.cursor(),
+        "print-preview@chrome/laptop",
+        "the cursor follows the filter"
+    );
+    walk.code(KeyCode::Enter);
+    assert!(walk.app.overlay.is_none());
+    assert_eq!(walk.app.filter, "print");
+    walk.keys("k");
+    assert_eq!(
+        walk.cursor(),
+        "print-preview@chrome/laptop",
+        "hidden items are skipped"
+    );
+    walk.code(KeyCode::Esc);
+    assert_eq!(walk.app.filter, "");
+    walk.keys("k");
+    assert_eq!(walk.cursor(), "text-size@chrome/laptop");
+}
+
+#[test]
+fn views_switch_and_enter_in_the_matrix_walks_the_cell() {
+    let mut walk = Walk::new("small.yaml");
+    walk.keys("m");
+    assert_eq!(walk.app.view, View::Matrix);
+    walk.keys("jl");
+    walk.code(KeyCode::Enter);
+    assert_eq!(walk.app.view, View::Walk);
+    assert_eq!(walk.cursor(), "text-size@chrome/laptop");
+    walk.keys("S");
+    assert_eq!(walk.app.view, View::Summary);
+    walk.code(KeyCode::Esc);
+    assert_eq!(walk.app.view, View::Walk);
+    walk.keys("?");
+    assert!(matches!(walk.app.overlay, Some(Overlay::Help)));
+    walk.code(KeyCode::Esc);
+    assert!(walk.app.overlay.is_none());
+}
+
+#[test]
+fn a_click_selects_the_cell_drawn_there() {
+    let mut walk = Walk::new("small.yaml");
+    let rect = ratatui::layout::Rect::new(10, 5, 3, 1);
+    let target = greenlight::checklist::Cell {
+        item: 1,
+        environment: 1,
+    };
+    walk.app.hits.targets.push((rect, target));
+    walk.act(Action::Click { column: 11, row: 5 });
+    assert_eq!(walk.cursor(), "text-size@chrome/laptop");
+    walk.act(Action::Click { column: 50, row: 5 });
+    assert_eq!(
+        walk.cursor(),
+        "text-size@chrome/laptop",
+        "a click on nothing changes nothing"
+    );
+    walk.act(Action::ScrollDown);
+    assert_eq!(walk.cursor(), "print-preview@chrome/laptop");
+}
+
+#[test]
+fn x_fills_the_browsers_launch_template_or_says_why_it_cannot() {
+    let mut walk = Walk::new("small.yaml");
+    let effect = walk.act(Action::Launch);
+    assert_eq!(
+        effect,
+        Some(Effect::Launch(vec![
+            "chromium".into(),
+            "--window-size=390,844".into(),
+            "https://staging.example.com/dashboard".into()
+        ]))
+    );
+    walk.keys("lll"); // safari has no launch command
+    assert_eq!(walk.cursor(), "no-shift@safari/phone");
+    assert_eq!(walk.act(Action::Launch), None);
+    assert!(
+        walk.app
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Safari has no `launch` command")
+    );
+}
+
+#[test]
+fn q_and_ctrl_c_quit_from_anywhere() {
+    let mut walk = Walk::new("small.yaml");
+    assert_eq!(walk.act(Action::Quit), Some(Effect::Quit));
+    walk.keys("b");
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    let action = greenlight::tui::keymap::action_for(walk.app.mode(), ctrl_c).unwrap();
+    assert_eq!(
+        walk.app.handle(&walk.session.run, action),
+        Some(Effect::Quit)
+    );
+}
+
+#[test]
+fn resuming_starts_on_the_first_untested_cell() {
+    let mut walk = Walk::new("small.yaml");
+    walk.keys("pp");
+    let app = greenlight::tui::app::App::new(&walk.session.run);
+    let c = &walk.session.run.checklist;
+    assert_eq!(
+        format!(
+            "{}@{}",
+            c.items[app.cursor.item].id,
+            c.environment_key(app.cursor.environment)
+        ),
+        "no-shift@chrome/laptop"
+    );
+}
