@@ -11,6 +11,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Paragraph};
+use unicode_width::UnicodeWidthStr;
 
 use super::app::{App, Hits, View};
 use super::keymap::footer_hints;
@@ -159,11 +160,25 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     }
 }
 
+/// The keys that apply now, as many as fit; `? help` is kept last whenever it applies,
+/// since it leads to the rest.
 fn draw_footer(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    let hints = footer_hints(app.mode());
+    let (help, others): (Vec<_>, Vec<_>) = hints.into_iter().partition(|(key, _)| *key == "?");
+    let width = |(key, what): &(&str, &str)| key.width() + what.width() + 3;
+    let mut room = (area.width as usize).saturating_sub(help.iter().map(width).sum());
     let mut spans = Vec::new();
-    for (key, what) in footer_hints(app.mode()) {
-        spans.push(Span::styled(key, theme.heading()));
-        spans.push(Span::raw(format!(" {what}  ")));
+    for hint in others
+        .iter()
+        .take_while(|hint| {
+            let fits = width(hint) <= room;
+            room = room.saturating_sub(width(hint));
+            fits
+        })
+        .chain(help.iter())
+    {
+        spans.push(Span::styled(hint.0, theme.heading()));
+        spans.push(Span::raw(format!(" {}  ", hint.1)));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
