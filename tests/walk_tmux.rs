@@ -1,0 +1,127 @@
+//! End to end, as a person would: the real binary in a real terminal (tmux), keys typed,
+//! the screen read back, and the results checked with `greenlight status --json`.
+
+mod common;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::{Sandbox, TESTER};
+
+/// A tmux server of this test's own, killed when the test ends.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start() -> Option<Tmux> {
+        let available = Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success());
+        if !available {
+            eprintln!("skipped: tmux is not installed (.ci/run installs it)");
+            return None;
+        }
+        Some(Tmux {
+            socket: format!("greenlight-test-{}", std::process::id()),
+        })
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let output = Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().unwrap();
+        assert!(output.status.success(), "tmux {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// Runs `command` in a new 120×40 window named `name`; the window stays open afterwards
+    /// so its exit code can be read.
+    fn run(&self, name: &str, command: &str) {
+        let script = format!("{command}; echo EXIT=$?; sleep 30");
+        self.tmux(&["new-session", "-d", "-s", name, "-x", "120", "-y", "40", &script]);
+    }
+
+    fn screen(&self, name: &str) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", name])
+    }
+
+    fn wait_for(&self, name: &str, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = self.screen(name);
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(Instant::now() < deadline, "waited for {text:?}; the screen shows:\n{screen}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn keys(&self, name: &str, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", name];
+        args.extend_from_slice(keys);
+        self.tmux(&args);
+    }
+
+    fn type_text(&self, name: &str, text: &str) {
+        self.tmux(&["send-keys", "-t", name, "-l", text]);
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").arg("-L").arg(&self.socket).arg("kill-server").output();
+    }
+}
+
+#[test]
+fn a_tester_walks_fails_with_a_note_quits_resumes_and_finds_every_result() {
+    let Some(tmux) = Tmux::start() else { return };
+    let sandbox = Sandbox::new();
+    let checklist = sandbox.fixture("small.yaml");
+    let binary = assert_cmd::cargo::cargo_bin("greenlight");
+    let env = format!(
+        "cd '{}' && env GREENLIGHT_HOME='{}' NO_COLOR=1 '{}'",
+        sandbox.path().display(),
+        sandbox.home().display(),
+        binary.display()
+    );
+    tmux.run(
+        "walk",
+        &format!("{env} run '{}' --release e2e --commit abc123 --tester '{TESTER}'", checklist.display()),
+    );
+    tmux.wait_for("walk", "Small checklist · release e2e");
+    tmux.wait_for("walk", "0/7 (0%)");
+    tmux.keys("walk", &["p"]);
+    tmux.wait_for("walk", "1/7");
+    tmux.keys("walk", &["f"]);
+    tmux.wait_for("walk", "Severity");
+    tmux.keys("walk", &["1"]);
+    tmux.type_text("walk", "Text cut off");
+    tmux.keys("walk", &["M-Enter"]);
+    tmux.type_text("walk", "at 390px");
+    tmux.keys("walk", &["Enter"]);
+    tmux.wait_for("walk", "2/7");
+    tmux.keys("walk", &["m"]);
+    let matrix = tmux.wait_for("walk", "item \\ environment");
+    assert!(matrix.contains("✓") && matrix.contains("✗1"), "{matrix}");
+    tmux.keys("walk", &["q"]);
+    let after = tmux.wait_for("walk", "EXIT=0");
+    assert!(after.contains("2/7 cells done"), "the terminal is back to the shell:\n{after}");
+
+    let status = sandbox.status("");
+    assert_eq!(status["counts"]["pass"], 1);
+    assert_eq!(status["counts"]["fail"], 1);
+    assert_eq!(status["commit"], "abc123");
+    let output = sandbox.cmd().args(["export", "--format", "csv"]).output().unwrap();
+    let csv = String::from_utf8(output.stdout).unwrap();
+    assert!(csv.contains("\"Text cut off\nat 390px\""), "{csv}");
+
+    tmux.run("resume", &format!("{env} resume"));
+    let screen = tmux.wait_for("resume", "2/7");
+    assert!(screen.contains("Google Chrome · Laptop 1366×768"), "resumes on the first untested cell:\n{screen}");
+    tmux.keys("resume", &["b"]);
+    tmux.type_text("resume", "no laptop today");
+    tmux.keys("resume", &["Enter"]);
+    tmux.wait_for("resume", "3/7");
+    tmux.keys("resume", &["C-c"]);
+    tmux.wait_for("resume", "EXIT=0");
+    assert_eq!(sandbox.status("")["counts"]["blocked"], 1);
+}
