@@ -484,6 +484,7 @@ impl Checker {
             }),
         };
         let only = raw.only.as_ref();
+        let problems_before = self.problems.len();
         let allowed_browsers = self.only_names(
             only.and_then(|o| o.browsers.as_deref()),
             &format!("{path}.only.browsers"),
@@ -509,7 +510,9 @@ impl Checker {
             })
             .map(|(n, _)| n)
             .collect();
-        if applies_to.is_empty() && !environments.is_empty() {
+        // An unknown name in `only` was just reported; "applies to nothing" would only repeat it.
+        let only_was_wrong = self.problems.len() > problems_before;
+        if applies_to.is_empty() && !environments.is_empty() && !only_was_wrong {
             self.problem(
                 path.to_string(),
                 format!(
