@@ -90,9 +90,7 @@ fn every_acknowledged_record_survives_sigkill_mid_stream() {
     }
     // The next command works (setting aside any torn line) and keeps every acknowledged entry.
     sandbox
-        .cmd()
-        .args(["record", &run, "text-size", "chrome", "phone", "pass"])
-        .assert()
+        .record(&run, &["text-size", "chrome", "phone", "pass"])
         .success();
     let history = history(&sandbox, &run);
     assert!(
@@ -117,9 +115,7 @@ fn a_torn_last_line_is_ignored_by_readers_and_set_aside_by_the_next_writer() {
     let sandbox = Sandbox::new();
     let run = sandbox.start(&sandbox.fixture("small.yaml"));
     sandbox
-        .cmd()
-        .args(["record", &run, "no-shift", "chrome", "phone", "pass"])
-        .assert()
+        .record(&run, &["no-shift", "chrome", "phone", "pass"])
         .success();
     let journal = sandbox.journal(&run);
     let mut file = std::fs::OpenOptions::new()
@@ -138,9 +134,7 @@ fn a_torn_last_line_is_ignored_by_readers_and_set_aside_by_the_next_writer() {
         .stderr(predicate::str::contains("last line is incomplete"))
         .stdout(predicate::str::contains("progress 1/7"));
     sandbox
-        .cmd()
-        .args(["record", &run, "no-shift", "chrome", "laptop", "pass"])
-        .assert()
+        .record(&run, &["no-shift", "chrome", "laptop", "pass"])
         .success()
         .stderr(predicate::str::contains("set aside in"))
         .stdout(predicate::str::contains("recorded #2"));
@@ -177,9 +171,7 @@ fn a_second_writer_is_told_the_run_is_in_use_and_a_dead_writer_blocks_nobody() {
     assert!(acks.next().unwrap().unwrap().starts_with("recorded #1"));
 
     sandbox
-        .cmd()
-        .args(["record", &run, "text-size", "chrome", "phone", "pass"])
-        .assert()
+        .record(&run, &["text-size", "chrome", "phone", "pass"])
         .code(2)
         .stderr(predicate::str::contains(
             "run is in use by another greenlight process",
@@ -191,9 +183,7 @@ fn a_second_writer_is_told_the_run_is_in_use_and_a_dead_writer_blocks_nobody() {
     holder.kill().unwrap();
     holder.wait().unwrap();
     sandbox
-        .cmd()
-        .args(["record", &run, "text-size", "chrome", "phone", "pass"])
-        .assert()
+        .record(&run, &["text-size", "chrome", "phone", "pass"])
         .success()
         .stdout(predicate::str::contains("recorded #2"));
 }
@@ -203,9 +193,7 @@ fn a_full_disk_gives_a_clear_error_and_keeps_what_was_recorded() {
     let sandbox = Sandbox::new();
     let run = sandbox.start(&sandbox.fixture("small.yaml"));
     sandbox
-        .cmd()
-        .args(["record", &run, "no-shift", "chrome", "phone", "pass"])
-        .assert()
+        .record(&run, &["no-shift", "chrome", "phone", "pass"])
         .success();
     let journal = sandbox.journal(&run);
     let before = std::fs::read(&journal).unwrap();
@@ -253,9 +241,7 @@ fn a_full_disk_gives_a_clear_error_and_keeps_what_was_recorded() {
     assert_eq!(status["counts"]["pass"], 1);
     assert_eq!(status["counts"]["fail"], 0);
     sandbox
-        .cmd()
-        .args(["record", &run, "text-size", "chrome", "phone", "pass"])
-        .assert()
+        .record(&run, &["text-size", "chrome", "phone", "pass"])
         .success();
 }
 
@@ -264,9 +250,7 @@ fn a_read_only_run_folder_gives_a_clear_error_and_keeps_what_was_recorded() {
     let sandbox = Sandbox::new();
     let run = sandbox.start(&sandbox.fixture("small.yaml"));
     sandbox
-        .cmd()
-        .args(["record", &run, "no-shift", "chrome", "phone", "pass"])
-        .assert()
+        .record(&run, &["no-shift", "chrome", "phone", "pass"])
         .success();
     let dir = sandbox.run_dir(&run);
     let journal = sandbox.journal(&run);
@@ -285,9 +269,7 @@ fn a_read_only_run_folder_gives_a_clear_error_and_keeps_what_was_recorded() {
         return;
     }
     sandbox
-        .cmd()
-        .args(["record", &run, "text-size", "chrome", "phone", "pass"])
-        .assert()
+        .record(&run, &["text-size", "chrome", "phone", "pass"])
         .code(2)
         .stderr(predicate::str::contains("cannot open"))
         .stderr(predicate::str::contains("Permission denied"));

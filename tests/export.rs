@@ -27,9 +27,7 @@ fn recorded_run(sandbox: &Sandbox) -> String {
     let run = sandbox.start(&sandbox.fixture("small.yaml"));
     let shot = sandbox.write("shot.png", "png");
     sandbox
-        .cmd()
-        .args(["record", &run, "no-shift", "chrome", "phone", "pass"])
-        .assert()
+        .record(&run, &["no-shift", "chrome", "phone", "pass"])
         .success();
     sandbox
         .cmd()
@@ -54,18 +52,17 @@ fn recorded_run(sandbox: &Sandbox) -> String {
         .assert()
         .success();
     sandbox
-        .cmd()
-        .args([
-            "record",
+        .record(
             &run,
-            "text-size",
-            "chrome",
-            "laptop",
-            "skip",
-            "--note",
-            "-not today",
-        ])
-        .assert()
+            &[
+                "text-size",
+                "chrome",
+                "laptop",
+                "skip",
+                "--note",
+                "-not today",
+            ],
+        )
         .success();
     run
 }

@@ -24,55 +24,50 @@ fn a_recorded_result_shows_in_status_with_counts_per_environment_and_the_verdict
     assert_eq!(status["reasons"][0], "6 required cells untested");
 
     sandbox
-        .cmd()
-        .args(["record", &run, "no-shift", "chrome", "phone", "pass"])
-        .assert()
+        .record(&run, &["no-shift", "chrome", "phone", "pass"])
         .success()
         .stdout(predicate::str::contains(
             "recorded #1 no-shift chrome/phone: pass",
         ));
     sandbox
-        .cmd()
-        .args([
-            "record",
+        .record(
             &run,
-            "no-shift",
-            "chrome",
-            "laptop",
-            "fail",
-            "--note",
-            "hero image pushes text down",
-        ])
-        .assert()
+            &[
+                "no-shift",
+                "chrome",
+                "laptop",
+                "fail",
+                "--note",
+                "hero image pushes text down",
+            ],
+        )
         .success()
         .stdout(predicate::str::contains("fail (severity 1)"));
     sandbox
-        .cmd()
-        .args([
-            "record",
+        .record(
             &run,
-            "text-size",
-            "safari",
-            "phone",
-            "blocked",
-            "--note",
-            "no iPhone today",
-        ])
-        .assert()
+            &[
+                "text-size",
+                "safari",
+                "phone",
+                "blocked",
+                "--note",
+                "no iPhone today",
+            ],
+        )
         .success();
     sandbox
-        .cmd()
-        .args([
-            "record",
+        .record(
             &run,
-            "print-preview",
-            "chrome",
-            "laptop",
-            "skip",
-            "--note",
-            "printer broken",
-        ])
-        .assert()
+            &[
+                "print-preview",
+                "chrome",
+                "laptop",
+                "skip",
+                "--note",
+                "printer broken",
+            ],
+        )
         .success();
 
     let status = sandbox.status(&run);
@@ -121,25 +116,15 @@ fn a_complete_run_without_blocking_failures_passes_and_the_newest_entry_counts()
         ("text-size", "safari", "phone"),
     ] {
         sandbox
-            .cmd()
-            .args(["record", &run, item, browser, viewport, "pass"])
-            .assert()
+            .record(&run, &[item, browser, viewport, "pass"])
             .success();
     }
     // A minor failure does not block; print-preview is not required.
     sandbox
-        .cmd()
-        .args([
-            "record",
+        .record(
             &run,
-            "text-size",
-            "safari",
-            "phone",
-            "fail",
-            "--severity",
-            "3",
-        ])
-        .assert()
+            &["text-size", "safari", "phone", "fail", "--severity", "3"],
+        )
         .success();
     let status = sandbox.status(&run);
     assert_eq!(status["counts"]["pass"], 5);
@@ -147,9 +132,7 @@ fn a_complete_run_without_blocking_failures_passes_and_the_newest_entry_counts()
     assert_eq!(status["verdict"], "passes", "{status}");
     // Entering the same cell again replaces its status: the blocker failure now blocks.
     sandbox
-        .cmd()
-        .args(["record", &run, "no-shift", "chrome", "phone", "fail"])
-        .assert()
+        .record(&run, &["no-shift", "chrome", "phone", "fail"])
         .success();
     let status = sandbox.status(&run);
     assert_eq!(status["reasons"], serde_json::json!(["1 blocker failure"]));
@@ -160,14 +143,10 @@ fn undo_withdraws_the_newest_result_and_keeps_the_history() {
     let sandbox = Sandbox::new();
     let run = sandbox.start(&sandbox.fixture("small.yaml"));
     sandbox
-        .cmd()
-        .args(["record", &run, "no-shift", "chrome", "phone", "pass"])
-        .assert()
+        .record(&run, &["no-shift", "chrome", "phone", "pass"])
         .success();
     sandbox
-        .cmd()
-        .args(["record", &run, "no-shift", "chrome", "phone", "fail"])
-        .assert()
+        .record(&run, &["no-shift", "chrome", "phone", "fail"])
         .success();
     sandbox
         .cmd()
@@ -199,9 +178,7 @@ fn record_refuses_bad_input_without_touching_the_run() {
     let sandbox = Sandbox::new();
     let run = sandbox.start(&sandbox.fixture("small.yaml"));
     sandbox
-        .cmd()
-        .args(["record", &run, "no-shift", "chrome", "phone", "pass"])
-        .assert()
+        .record(&run, &["no-shift", "chrome", "phone", "pass"])
         .success();
     let before = std::fs::read(sandbox.journal(&run)).unwrap();
     let cases: &[(&[&str], &str)] = &[
@@ -526,9 +503,7 @@ fn a_run_keeps_the_checklist_it_started_with() {
     let run = sandbox.start(&checklist);
     std::fs::write(&checklist, "garbage: [").unwrap();
     sandbox
-        .cmd()
-        .args(["record", &run, "no-shift", "chrome", "phone", "pass"])
-        .assert()
+        .record(&run, &["no-shift", "chrome", "phone", "pass"])
         .success();
     assert_eq!(sandbox.status(&run)["counts"]["pass"], 1);
 

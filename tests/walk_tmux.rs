@@ -15,7 +15,10 @@ struct Tmux {
 
 impl Tmux {
     fn start() -> Option<Tmux> {
-        let available = Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success());
+        let available = Command::new("tmux")
+            .arg("-V")
+            .output()
+            .is_ok_and(|o| o.status.success());
         if !available {
             eprintln!("skipped: tmux is not installed (.ci/run installs it)");
             return None;
@@ -26,8 +29,17 @@ impl Tmux {
     }
 
     fn tmux(&self, args: &[&str]) -> String {
-        let output = Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().unwrap();
-        assert!(output.status.success(), "tmux {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        let output = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "tmux {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         String::from_utf8_lossy(&output.stdout).into_owned()
     }
 
@@ -35,7 +47,17 @@ impl Tmux {
     /// so its exit code can be read.
     fn run(&self, name: &str, command: &str) {
         let script = format!("{command}; echo EXIT=$?; sleep 30");
-        self.tmux(&["new-session", "-d", "-s", name, "-x", "120", "-y", "40", &script]);
+        self.tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            name,
+            "-x",
+            "120",
+            "-y",
+            "40",
+            &script,
+        ]);
     }
 
     fn screen(&self, name: &str) -> String {
@@ -49,7 +71,10 @@ impl Tmux {
             if screen.contains(text) {
                 return screen;
             }
-            assert!(Instant::now() < deadline, "waited for {text:?}; the screen shows:\n{screen}");
+            assert!(
+                Instant::now() < deadline,
+                "waited for {text:?}; the screen shows:\n{screen}"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -67,7 +92,11 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").arg("-L").arg(&self.socket).arg("kill-server").output();
+        let _ = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .output();
     }
 }
 
@@ -85,7 +114,10 @@ fn a_tester_walks_fails_with_a_note_quits_resumes_and_finds_every_result() {
     );
     tmux.run(
         "walk",
-        &format!("{env} run '{}' --release e2e --commit abc123 --tester '{TESTER}'", checklist.display()),
+        &format!(
+            "{env} run '{}' --release e2e --commit abc123 --tester '{TESTER}'",
+            checklist.display()
+        ),
     );
     tmux.wait_for("walk", "Small checklist · release e2e");
     tmux.wait_for("walk", "0/7 (0%)");
@@ -104,19 +136,29 @@ fn a_tester_walks_fails_with_a_note_quits_resumes_and_finds_every_result() {
     assert!(matrix.contains("✓") && matrix.contains("✗1"), "{matrix}");
     tmux.keys("walk", &["q"]);
     let after = tmux.wait_for("walk", "EXIT=0");
-    assert!(after.contains("2/7 cells done"), "the terminal is back to the shell:\n{after}");
+    assert!(
+        after.contains("2/7 cells done"),
+        "the terminal is back to the shell:\n{after}"
+    );
 
     let status = sandbox.status("");
     assert_eq!(status["counts"]["pass"], 1);
     assert_eq!(status["counts"]["fail"], 1);
     assert_eq!(status["commit"], "abc123");
-    let output = sandbox.cmd().args(["export", "--format", "csv"]).output().unwrap();
+    let output = sandbox
+        .cmd()
+        .args(["export", "--format", "csv"])
+        .output()
+        .unwrap();
     let csv = String::from_utf8(output.stdout).unwrap();
     assert!(csv.contains("\"Text cut off\nat 390px\""), "{csv}");
 
     tmux.run("resume", &format!("{env} resume"));
     let screen = tmux.wait_for("resume", "2/7");
-    assert!(screen.contains("Google Chrome · Laptop 1366×768"), "resumes on the first untested cell:\n{screen}");
+    assert!(
+        screen.contains("Google Chrome · Laptop 1366×768"),
+        "resumes on the first untested cell:\n{screen}"
+    );
     tmux.keys("resume", &["b"]);
     tmux.type_text("resume", "no laptop today");
     tmux.keys("resume", &["Enter"]);

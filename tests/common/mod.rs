@@ -64,6 +64,11 @@ impl Sandbox {
         target
     }
 
+    /// `greenlight record RUN ARGS…`, asserted on by the caller.
+    pub fn record(&self, run: &str, args: &[&str]) -> assert_cmd::assert::Assert {
+        self.cmd().arg("record").arg(run).args(args).assert()
+    }
+
     /// Starts a run of `checklist` and returns its id.
     pub fn start(&self, checklist: &Path) -> String {
         let output = self
