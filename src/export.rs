@@ -214,7 +214,7 @@ struct CellDocument<'a> {
 impl<'a> RunDocument<'a> {
     fn new(run: &'a Run) -> Self {
         let checklist = &run.checklist;
-        let (counts, _) = run.results.counts(checklist, &run.entries);
+        let counts = run.results.totals();
         let cells = checklist
             .cells()
             .map(|cell| {

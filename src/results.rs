@@ -11,14 +11,20 @@ use crate::journal::{Entry, ResultEntry, Status};
 
 const NONE: u32 = u32::MAX;
 
-/// The latest result of every cell, rebuilt from the journal.
+/// The latest result of every cell, rebuilt from the journal, with the counts kept up to
+/// date as entries arrive (the walk redraws them on every key).
 #[derive(Debug, Clone)]
 pub struct Results {
     environments: usize,
     /// `item * environments + environment` → index into the entries of the newest result
     /// that counts, or `NONE`.
     latest: Vec<u32>,
+    /// How many result entries each cell has had (saturating), so that a cell's history is
+    /// only searched for when it has one.
+    entry_counts: Vec<u16>,
     undone: HashSet<u64>,
+    counts: Counts,
+    per_environment: Vec<Counts>,
 }
 
 /// Counts of cells by status.
@@ -32,14 +38,20 @@ pub struct Counts {
 }
 
 impl Counts {
-    fn add(&mut self, status: Option<Status>) {
+    fn slot(&mut self, status: Option<Status>) -> &mut usize {
         match status {
-            Some(Status::Pass) => self.pass += 1,
-            Some(Status::Fail) => self.fail += 1,
-            Some(Status::Blocked) => self.blocked += 1,
-            Some(Status::Skip) => self.skip += 1,
-            None => self.untested += 1,
+            Some(Status::Pass) => &mut self.pass,
+            Some(Status::Fail) => &mut self.fail,
+            Some(Status::Blocked) => &mut self.blocked,
+            Some(Status::Skip) => &mut self.skip,
+            None => &mut self.untested,
         }
+    }
+
+    /// Moves one cell from one status to another.
+    fn change(&mut self, from: Option<Status>, to: Option<Status>) {
+        *self.slot(from) -= 1;
+        *self.slot(to) += 1;
     }
 
     /// Every cell counted.
@@ -91,10 +103,23 @@ impl Results {
         entries: &[Entry],
         warn: &mut dyn FnMut(String),
     ) -> Results {
+        let slots = checklist.items.len() * checklist.environments.len();
+        let mut per_environment = vec![Counts::default(); checklist.environments.len()];
+        for item in &checklist.items {
+            for &environment in &item.environments {
+                per_environment[environment].untested += 1;
+            }
+        }
         let mut results = Results {
             environments: checklist.environments.len(),
-            latest: vec![NONE; checklist.items.len() * checklist.environments.len()],
+            latest: vec![NONE; slots],
+            entry_counts: vec![0; slots],
             undone: HashSet::new(),
+            counts: Counts {
+                untested: checklist.cell_count(),
+                ..Counts::default()
+            },
+            per_environment,
         };
         for index in 0..entries.len() {
             if let Err(message) = results.apply(checklist, entries, index) {
@@ -114,8 +139,11 @@ impl Results {
         match &entries[index] {
             Entry::Result(result) => {
                 let cell = cell_of(checklist, result)?;
+                let before = self.status(entries, cell);
                 let slot = self.slot(cell);
                 self.latest[slot] = index as u32;
+                self.entry_counts[slot] = self.entry_counts[slot].saturating_add(1);
+                self.recount(cell, before, Some(result.status));
             }
             Entry::Undo(undo) => {
                 let target = undo
@@ -133,7 +161,10 @@ impl Results {
                 self.undone.insert(undo.undoes);
                 let slot = self.slot(cell);
                 if self.latest[slot] as usize == (undo.undoes - 1) as usize {
+                    let before = self.status(entries, cell);
                     self.latest[slot] = self.newest_counting(checklist, entries, cell, index);
+                    let after = self.status(entries, cell);
+                    self.recount(cell, before, after);
                 }
             }
         }
@@ -160,6 +191,16 @@ impl Results {
                 _ => None,
             })
             .unwrap_or(NONE)
+    }
+
+    fn recount(&mut self, cell: Cell, before: Option<Status>, after: Option<Status>) {
+        self.counts.change(before, after);
+        self.per_environment[cell.environment].change(before, after);
+    }
+
+    /// Whether `cell` has more than one result entry, so that its history is worth showing.
+    pub fn has_history(&self, cell: Cell) -> bool {
+        self.entry_counts[self.slot(cell)] > 1
     }
 
     fn slot(&self, cell: Cell) -> usize {
@@ -190,16 +231,14 @@ impl Results {
         self.latest(entries, cell).map(|r| r.status)
     }
 
-    /// Counts over every cell, and per environment (in the checklist's order).
-    pub fn counts(&self, checklist: &Checklist, entries: &[Entry]) -> (Counts, Vec<Counts>) {
-        let mut all = Counts::default();
-        let mut per_environment = vec![Counts::default(); checklist.environments.len()];
-        for cell in checklist.cells() {
-            let status = self.status(entries, cell);
-            all.add(status);
-            per_environment[cell.environment].add(status);
-        }
-        (all, per_environment)
+    /// Counts over every cell.
+    pub fn totals(&self) -> Counts {
+        self.counts
+    }
+
+    /// Counts per environment, in the checklist's order.
+    pub fn per_environment(&self) -> &[Counts] {
+        &self.per_environment
     }
 
     /// The policy's verdict: blocking failures, and untested required cells when the policy
@@ -272,4 +311,97 @@ pub fn cell_of(checklist: &Checklist, result: &ResultEntry) -> Result<Cell, Stri
             )
         })?;
     Ok(Cell { item, environment })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::{ResultEntry, UndoEntry};
+
+    const CHECKLIST: &str = "id: t\ntitle: T\nmatrix:\n  browsers: [{id: a}, {id: b}]\n  viewports: [{id: p, width: 1, height: 1}]\nsections:\n  - id: s\n    title: S\n    items: [{id: x, title: X}, {id: y, title: Y}]\n";
+
+    fn result(seq: u64, item: &str, browser: &str, status: Status) -> Entry {
+        Entry::Result(ResultEntry {
+            seq,
+            at: String::new(),
+            tester: String::new(),
+            item: item.into(),
+            browser: browser.into(),
+            viewport: "p".into(),
+            status,
+            severity: (status == Status::Fail).then_some(1),
+            note: None,
+            evidence: vec![],
+        })
+    }
+
+    fn undo(seq: u64, undoes: u64) -> Entry {
+        Entry::Undo(UndoEntry {
+            seq,
+            at: String::new(),
+            tester: String::new(),
+            undoes,
+        })
+    }
+
+    /// The counts kept up to date entry by entry equal a count made from scratch.
+    fn recounted(
+        checklist: &Checklist,
+        results: &Results,
+        entries: &[Entry],
+    ) -> (Counts, Vec<Counts>) {
+        let mut all = Counts::default();
+        let mut per = vec![Counts::default(); checklist.environments.len()];
+        for cell in checklist.cells() {
+            let status = results.status(entries, cell);
+            *all.slot(status) += 1;
+            *per[cell.environment].slot(status) += 1;
+        }
+        (all, per)
+    }
+
+    #[test]
+    fn counts_follow_results_replacements_and_undos() {
+        let checklist = Checklist::parse(CHECKLIST, "t.yaml").unwrap();
+        let entries = vec![
+            result(1, "x", "a", Status::Pass),
+            result(2, "x", "a", Status::Fail),
+            result(3, "y", "b", Status::Skip),
+            undo(4, 2),
+            undo(5, 1),
+            result(6, "y", "a", Status::Blocked),
+            undo(7, 6),
+            undo(8, 6),
+        ];
+        for n in 1..=entries.len() {
+            let results = Results::replay(&checklist, &entries[..n], &mut |_| {});
+            let (all, per) = recounted(&checklist, &results, &entries[..n]);
+            assert_eq!(results.totals(), all, "after {n} entries");
+            assert_eq!(
+                results.per_environment(),
+                per.as_slice(),
+                "after {n} entries"
+            );
+        }
+        let results = Results::replay(&checklist, &entries, &mut |_| {});
+        assert_eq!(
+            results.totals(),
+            Counts {
+                skip: 1,
+                untested: 3,
+                ..Counts::default()
+            }
+        );
+        let x_in_a = Cell {
+            item: 0,
+            environment: 0,
+        };
+        assert!(results.has_history(x_in_a));
+        assert!(!results.has_history(Cell {
+            item: 1,
+            environment: 1
+        }));
+        let verdict = results.verdict(&checklist, &entries);
+        assert_eq!(verdict.reasons, ["3 required cells untested"]);
+    }
 }

@@ -33,7 +33,7 @@ pub fn run(env: &Env, args: &RunsArgs) -> Result<()> {
                 continue;
             }
         };
-        let (counts, _) = run.results.counts(&run.checklist, &run.entries);
+        let counts = run.results.totals();
         lines.push(RunLine {
             verdict: run.results.verdict(&run.checklist, &run.entries).verdict,
             run: run.meta.id,

@@ -42,7 +42,7 @@ pub struct EnvironmentStatus {
 impl<'a> StatusReport<'a> {
     /// Computes the report for an open run.
     pub fn of(run: &'a Run) -> StatusReport<'a> {
-        let (counts, per_environment) = run.results.counts(&run.checklist, &run.entries);
+        let (counts, per_environment) = (run.results.totals(), run.results.per_environment());
         let verdict = run.results.verdict(&run.checklist, &run.entries);
         let meta: &RunMeta = &run.meta;
         StatusReport {
@@ -57,7 +57,7 @@ impl<'a> StatusReport<'a> {
             done: counts.done(),
             environments: EnvironmentDocument::all(&run.checklist)
                 .into_iter()
-                .zip(per_environment)
+                .zip(per_environment.iter().copied())
                 .map(|(environment, counts)| EnvironmentStatus {
                     environment,
                     total: counts.total(),

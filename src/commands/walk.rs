@@ -33,10 +33,7 @@ fn walk_run(env: &Env, id: &str) -> Result<()> {
     let mut session = RunSession::open(&env.store, id, &mut warn_to_stderr)?;
     let tester = session.run.meta.tester.clone();
     walk(&mut session, &tester)?;
-    let (counts, _) = session
-        .run
-        .results
-        .counts(&session.run.checklist, &session.run.entries);
+    let counts = session.run.results.totals();
     println!(
         "run {id}: {}/{} cells done, everything is saved. Resume with `greenlight resume {id}`; \
          see results with `greenlight status {id}`.",

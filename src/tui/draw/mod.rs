@@ -78,7 +78,7 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme
         title,
     );
 
-    let (counts, _) = run.results.counts(&run.checklist, &run.entries);
+    let counts = run.results.totals();
     let [gauge_area, counts_area] =
         Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)])
             .areas(progress);

@@ -13,7 +13,7 @@ use crate::tui::theme::{Theme, glyph};
 
 pub fn draw(frame: &mut Frame, area: Rect, run: &Run, theme: Theme) {
     let checklist = &run.checklist;
-    let (counts, per_environment) = run.results.counts(checklist, &run.entries);
+    let (counts, per_environment) = (run.results.totals(), run.results.per_environment());
     let verdict = run.results.verdict(checklist, &run.entries);
     let mut left: Vec<Line> = Vec::new();
     let verdict_style = if verdict.passes() {

@@ -175,8 +175,8 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme
                 theme.dim(),
             ));
         }
-        let history = history_of(run, cell);
-        if history.len() > 1 {
+        if run.results.has_history(cell) {
+            let history = history_of(run, cell);
             lines.push(Line::raw(""));
             lines.push(Line::styled("History", theme.heading()));
             for line in history {
