@@ -25,6 +25,7 @@ pub struct Results {
     undone: HashSet<u64>,
     counts: Counts,
     per_environment: Vec<Counts>,
+    untested_per_item: Vec<u32>,
 }
 
 /// Counts of cells by status.
@@ -120,6 +121,11 @@ impl Results {
                 ..Counts::default()
             },
             per_environment,
+            untested_per_item: checklist
+                .items
+                .iter()
+                .map(|item| item.environments.len() as u32)
+                .collect(),
         };
         for index in 0..entries.len() {
             if let Err(message) = results.apply(checklist, entries, index) {
@@ -196,6 +202,19 @@ impl Results {
     fn recount(&mut self, cell: Cell, before: Option<Status>, after: Option<Status>) {
         self.counts.change(before, after);
         self.per_environment[cell.environment].change(before, after);
+        let untested = &mut self.untested_per_item[cell.item];
+        *untested = *untested + u32::from(after.is_none()) - u32::from(before.is_none());
+    }
+
+    /// How many cells of `item` have no result: lets a search for untested cells skip whole
+    /// items.
+    pub fn untested_in_item(&self, item: usize) -> usize {
+        self.untested_per_item[item] as usize
+    }
+
+    /// How many cells of `environment` have no result.
+    pub fn untested_in_environment(&self, environment: usize) -> usize {
+        self.per_environment[environment].untested
     }
 
     /// Whether `cell` has more than one result entry, so that its history is worth showing.

@@ -340,3 +340,47 @@ fn resuming_starts_on_the_first_untested_cell() {
         "no-shift@chrome/laptop"
     );
 }
+
+#[test]
+fn next_untested_wraps_round_and_skips_what_is_done() {
+    let mut walk = Walk::new("small.yaml");
+    walk.keys("ll");
+    walk.keys("j");
+    assert_eq!(
+        walk.cursor(),
+        "text-size@safari/phone",
+        "the last cell in environment order"
+    );
+    walk.keys("p");
+    assert_eq!(
+        walk.cursor(),
+        "no-shift@chrome/phone",
+        "wrapped round to the start"
+    );
+    walk.keys("ppppp");
+    assert_eq!(walk.cursor(), "no-shift@safari/phone", "the one cell left");
+    walk.keys("p");
+    assert_eq!(
+        walk.cursor(),
+        "no-shift@safari/phone",
+        "nothing left: the cursor stays"
+    );
+    assert!(
+        walk.app
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("every cell has a result")
+    );
+    walk.keys("u");
+    walk.keys("o");
+    walk.keys("g");
+    walk.act(Action::Down);
+    walk.keys("p");
+    assert_eq!(
+        walk.cursor(),
+        "no-shift@safari/phone",
+        "by item, wrapping back to the undone cell"
+    );
+}

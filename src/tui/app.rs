@@ -250,19 +250,47 @@ impl App {
     }
 
     /// The next untested visible cell after the cursor in the current order, wrapping round.
+    /// Environments (or items, in item order) with nothing untested are skipped whole.
     pub fn next_untested(&self, run: &Run) -> Option<Cell> {
         let checklist = &run.checklist;
         let items = checklist.items.len();
         let environments = checklist.environments.len();
-        let total = items * environments;
+        let (majors, minors) = match self.order {
+            Order::ByEnvironment => (environments, items),
+            Order::ByItem => (items, environments),
+        };
+        if majors == 0 || minors == 0 {
+            return None;
+        }
         let start = self.encode(self.cursor, items, environments);
-        (1..=total)
-            .map(|step| self.decode((start + step) % total, items, environments))
-            .find(|&c| {
-                self.is_visible(c.item)
-                    && checklist.applies(c.item, c.environment)
-                    && run.results.status(&run.entries, c).is_none()
-            })
+        let (start_major, start_minor) = (start / minors, start % minors);
+        for step in 0..=majors {
+            let major = (start_major + step) % majors;
+            let has_untested = match self.order {
+                Order::ByEnvironment => run.results.untested_in_environment(major) > 0,
+                Order::ByItem => run.results.untested_in_item(major) > 0,
+            };
+            if !has_untested {
+                continue;
+            }
+            // The cursor's own major is searched after the cursor first, and before it last.
+            let range = match step {
+                0 => start_minor + 1..minors,
+                s if s == majors => 0..start_minor + 1,
+                _ => 0..minors,
+            };
+            let found = range
+                .map(|minor| self.decode(major * minors + minor, items, environments))
+                .find(|&c| {
+                    self.is_visible(c.item)
+                        && checklist.applies(c.item, c.environment)
+                        && run.results.status(&run.entries, c).is_none()
+                });
+            if found.is_some() {
+                return found;
+            }
+        }
+        None
     }
 
     /// Applies one action; returns what the event loop must do, if anything.
