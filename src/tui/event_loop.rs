@@ -3,6 +3,7 @@
 
 use std::process::{Command, Stdio};
 use std::sync::atomic::Ordering;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::Duration;
 
 use anyhow::Result;
@@ -30,19 +31,24 @@ pub fn walk(session: &mut RunSession, tester: &str) -> Result<()> {
     let stop = stop_signals()?;
     let mut guard = TerminalGuard::enter()?;
     let mut app = App::new(&session.run);
+    let events = spawn_event_reader();
     loop {
         let mut hits = Hits::default();
         guard
             .terminal
             .draw(|frame| hits = draw(frame, &app, &session.run, theme))?;
         app.hits = hits;
-        if stop.load(Ordering::Relaxed) {
+        let event = match events.recv_timeout(Duration::from_millis(250)) {
+            Ok(event) => Some(event),
+            Err(RecvTimeoutError::Timeout) => None,
+            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+        };
+        // Everything is on disk already: a signal or a vanished terminal just ends the walk.
+        if stop.load(Ordering::Relaxed) || !terminal_is_there() {
             return Ok(());
         }
-        if !event::poll(Duration::from_millis(250))? {
-            continue;
-        }
-        let action = match event::read()? {
+        let Some(event) = event else { continue };
+        let action = match event {
             Event::Key(key) if key.kind == KeyEventKind::Press => action_for(app.mode(), key),
             Event::Mouse(mouse) => mouse_action(mouse),
             _ => None,
@@ -54,6 +60,27 @@ pub fn walk(session: &mut RunSession, tester: &str) -> Result<()> {
             return Ok(());
         }
     }
+}
+
+/// Reads terminal events on a thread of their own, so that the walk keeps control (signals,
+/// a closed window) even when reading blocks, or spins on a terminal that has gone away.
+/// The channel closes when reading fails.
+fn spawn_event_reader() -> Receiver<Event> {
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        while let Ok(event) = event::read() {
+            if sender.send(event).is_err() {
+                return;
+            }
+        }
+    });
+    receiver
+}
+
+/// Whether this process still has its terminal: once the window is closed, opening
+/// `/dev/tty` fails.
+fn terminal_is_there() -> bool {
+    std::fs::File::open("/dev/tty").is_ok()
 }
 
 fn mouse_action(mouse: MouseEvent) -> Option<Action> {
