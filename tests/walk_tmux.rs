@@ -167,3 +167,73 @@ fn a_tester_walks_fails_with_a_note_quits_resumes_and_finds_every_result() {
     tmux.wait_for("resume", "EXIT=0");
     assert_eq!(sandbox.status("")["counts"]["blocked"], 1);
 }
+
+/// The walk's process id, found as the child of the tmux pane's shell.
+fn walk_pid(tmux: &Tmux, name: &str) -> u32 {
+    let shell = tmux.tmux(&["list-panes", "-t", name, "-F", "#{pane_pid}"]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let children = Command::new("pgrep")
+            .args(["-P", shell.trim()])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&children.stdout);
+        if let Some(pid) = text.lines().find_map(|l| l.trim().parse().ok()) {
+            return pid;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no walk process under the pane's shell"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn wait_until_gone(pid: u32) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while std::path::Path::new(&format!("/proc/{pid}")).exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the walk (pid {pid}) is still running"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn sigterm_restores_the_terminal_and_a_closed_window_ends_the_walk() {
+    let Some(tmux) = Tmux::start() else { return };
+    let sandbox = Sandbox::new();
+    let checklist = sandbox.fixture("small.yaml");
+    let command = format!(
+        "env GREENLIGHT_HOME='{}' '{}' run '{}' --release r --tester '{TESTER}'",
+        sandbox.home().display(),
+        assert_cmd::cargo::cargo_bin("greenlight").display(),
+        checklist.display()
+    );
+    tmux.run(
+        "term",
+        &format!("{command}; stty -a | grep -o -- '-\\?icanon'"),
+    );
+    tmux.wait_for("term", "0/7");
+    let pid = walk_pid(&tmux, "term");
+    Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    let after = tmux.wait_for("term", "EXIT=0");
+    assert!(
+        after.contains("icanon") && !after.contains("-icanon"),
+        "cooked mode is back:\n{after}"
+    );
+    assert!(
+        after.contains("0/7 cells done"),
+        "the main screen is back:\n{after}"
+    );
+
+    tmux.run("closed", &command);
+    tmux.wait_for("closed", "0/7");
+    let pid = walk_pid(&tmux, "closed");
+    tmux.tmux(&["kill-session", "-t", "closed"]);
+    wait_until_gone(pid);
+}
