@@ -89,7 +89,7 @@ pub struct UndoEntry {
 
 /// One line of the journal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
+#[serde(tag = "kind", rename_all = "lowercase", try_from = "Line")]
 pub enum Entry {
     Result(ResultEntry),
     Undo(UndoEntry),
@@ -101,6 +101,80 @@ impl Entry {
         match self {
             Entry::Result(r) => r.seq,
             Entry::Undo(u) => u.seq,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Kind {
+    Result,
+    Undo,
+}
+
+/// A journal line with the fields of every kind, read in one pass and then checked into an
+/// [`Entry`]. (serde reads an internally tagged enum by first copying each line into a
+/// generic tree: twice the work, and a quarter of the time it takes to open a large run.)
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Line {
+    kind: Kind,
+    seq: u64,
+    at: String,
+    tester: String,
+    item: Option<String>,
+    browser: Option<String>,
+    viewport: Option<String>,
+    status: Option<Status>,
+    severity: Option<u8>,
+    note: Option<String>,
+    evidence: Option<Vec<Evidence>>,
+    undoes: Option<u64>,
+}
+
+impl TryFrom<Line> for Entry {
+    type Error = String;
+
+    fn try_from(line: Line) -> Result<Entry, String> {
+        let missing = |field: &str| format!("missing field `{field}`");
+        match line.kind {
+            Kind::Result => {
+                if line.undoes.is_some() {
+                    return Err("a result entry has an `undoes` field".into());
+                }
+                Ok(Entry::Result(ResultEntry {
+                    seq: line.seq,
+                    at: line.at,
+                    tester: line.tester,
+                    item: line.item.ok_or_else(|| missing("item"))?,
+                    browser: line.browser.ok_or_else(|| missing("browser"))?,
+                    viewport: line.viewport.ok_or_else(|| missing("viewport"))?,
+                    status: line.status.ok_or_else(|| missing("status"))?,
+                    severity: line.severity,
+                    note: line.note,
+                    evidence: line.evidence.unwrap_or_default(),
+                }))
+            }
+            Kind::Undo => {
+                let result_fields = [
+                    line.item.is_some(),
+                    line.browser.is_some(),
+                    line.viewport.is_some(),
+                    line.status.is_some(),
+                    line.severity.is_some(),
+                    line.note.is_some(),
+                    line.evidence.is_some(),
+                ];
+                if result_fields.contains(&true) {
+                    return Err("an undo entry has fields of a result entry".into());
+                }
+                Ok(Entry::Undo(UndoEntry {
+                    seq: line.seq,
+                    at: line.at,
+                    tester: line.tester,
+                    undoes: line.undoes.ok_or_else(|| missing("undoes"))?,
+                }))
+            }
         }
     }
 }
@@ -366,6 +440,37 @@ mod tests {
         bytes.extend(lines(&[pass(2)]));
         let err = parse_journal(&bytes).unwrap_err().to_string();
         assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn entries_read_back_as_written_and_mixed_kinds_are_refused() {
+        let undo = Entry::Undo(UndoEntry {
+            seq: 2,
+            at: "2026-11-25T12:00:01Z".into(),
+            tester: "Ada <ada@example.com>".into(),
+            undoes: 1,
+        });
+        let mut failed = pass(1);
+        if let Entry::Result(r) = &mut failed {
+            r.status = Status::Fail;
+            r.severity = Some(1);
+            r.note = Some("a, \"quoted\"\nnote".into());
+            r.evidence = vec![Evidence {
+                path: "/a.png".into(),
+                sha256: "00".into(),
+            }];
+        }
+        let contents = parse_journal(&lines(&[failed.clone(), undo.clone()])).unwrap();
+        assert_eq!(contents.entries, vec![failed, undo]);
+        for bad in [
+            r#"{"kind":"undo","seq":1,"at":"","tester":"","undoes":1,"item":"a"}"#,
+            r#"{"kind":"result","seq":1,"at":"","tester":"","item":"a","browser":"b","viewport":"c"}"#,
+            r#"{"kind":"result","seq":1,"at":"","tester":"","item":"a","browser":"b","viewport":"c","status":"pass","undoes":1}"#,
+            r#"{"kind":"other","seq":1,"at":"","tester":""}"#,
+            r#"{"kind":"undo","seq":1,"at":"","tester":"","undoes":1,"extra":0}"#,
+        ] {
+            assert!(serde_json::from_str::<Entry>(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

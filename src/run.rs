@@ -43,6 +43,9 @@ impl Run {
     /// Reads run `id` without locking it; a torn last journal line is ignored with a warning.
     pub fn open(store: &RunStore, id: &str, warn: &mut dyn FnMut(String)) -> Result<Run> {
         let dir = store.dir(id);
+        // The checklist before the journal: parsing it needs memory that is free again
+        // before the entries take theirs, which keeps the peak down on large runs.
+        let (meta, checklist) = Run::read_checklist(store, id)?;
         let contents = read_journal(&dir.join(JOURNAL_FILE))?;
         if contents.torn_tail.is_some() {
             warn(format!(
@@ -50,15 +53,28 @@ impl Run {
                  it is ignored, and set aside by the next command that records"
             ));
         }
-        Run::assemble(store, id, contents.entries, warn)
+        Ok(Run::assemble(dir, meta, checklist, contents.entries, warn))
     }
 
     fn assemble(
-        store: &RunStore,
-        id: &str,
+        dir: PathBuf,
+        meta: RunMeta,
+        checklist: Checklist,
         entries: Vec<Entry>,
         warn: &mut dyn FnMut(String),
-    ) -> Result<Run> {
+    ) -> Run {
+        let results = Results::replay(&checklist, &entries, warn);
+        Run {
+            meta,
+            checklist,
+            entries,
+            results,
+            dir,
+        }
+    }
+
+    /// The run's description and its own copy of the checklist, checked against its hash.
+    fn read_checklist(store: &RunStore, id: &str) -> Result<(RunMeta, Checklist)> {
         let dir = store.dir(id);
         let meta = store.meta(id)?;
         let checklist_path = dir.join(CHECKLIST_FILE);
@@ -74,14 +90,7 @@ impl Run {
         let text = String::from_utf8(bytes)
             .with_context(|| format!("{} is not UTF-8", checklist_path.display()))?;
         let checklist = Checklist::parse(&text, &checklist_path.display().to_string())?;
-        let results = Results::replay(&checklist, &entries, warn);
-        Ok(Run {
-            meta,
-            checklist,
-            entries,
-            results,
-            dir,
-        })
+        Ok((meta, checklist))
     }
 
     /// The result that counts for `cell`, if any.
@@ -247,9 +256,10 @@ impl RunSession {
         if !dir.join(crate::store::META_FILE).is_file() {
             bail!("no run `{id}` in {}", dir.display());
         }
+        let (meta, checklist) = Run::read_checklist(store, id)?;
         let (writer, entries) = JournalWriter::open(&dir, warn)
             .with_context(|| format!("cannot open run {id} for recording"))?;
-        let run = Run::assemble(store, id, entries, warn)?;
+        let run = Run::assemble(dir, meta, checklist, entries, warn);
         Ok(RunSession { run, writer })
     }
 
