@@ -8,7 +8,7 @@
 //! never leaves a lock behind.
 
 use std::fs::{File, OpenOptions, TryLockError};
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -192,20 +192,27 @@ pub struct JournalContents {
 /// Parses journal bytes. Only the last line may be damaged (a crash mid-write); damage
 /// anywhere else is an error naming the line, since silently dropping a result is worse.
 pub fn parse_journal(bytes: &[u8]) -> Result<JournalContents> {
+    read_entries(&mut &bytes[..])
+}
+
+/// Like [`parse_journal`], a line at a time, so a large journal is never in memory whole.
+pub fn read_entries(reader: &mut dyn BufRead) -> Result<JournalContents> {
     let mut contents = JournalContents::default();
-    let mut offset = 0usize;
-    let mut line_number = 0usize;
-    while offset < bytes.len() {
-        line_number += 1;
-        let rest = &bytes[offset..];
-        let (line, next) = match rest.iter().position(|&b| b == b'\n') {
-            Some(end) => (&rest[..end], offset + end + 1),
-            None => (rest, bytes.len()),
-        };
-        let complete = next <= bytes.len() && bytes[next - 1] == b'\n';
-        let parsed = serde_json::from_slice::<Entry>(line);
-        match parsed {
-            Ok(entry) if complete => {
+    let mut line = Vec::with_capacity(1024);
+    for line_number in 1usize.. {
+        line.clear();
+        let read = reader.read_until(b'\n', &mut line)?;
+        if read == 0 {
+            break;
+        }
+        if line.last() != Some(&b'\n') {
+            // Only the last line can lack its newline: a write cut short.
+            contents.torn_tail = Some(line);
+            break;
+        }
+        let is_last = reader.fill_buf()?.is_empty();
+        match serde_json::from_slice::<Entry>(&line[..read - 1]) {
+            Ok(entry) => {
                 let expected = contents.entries.len() as u64 + 1;
                 if entry.seq() != expected {
                     bail!(
@@ -215,31 +222,32 @@ pub fn parse_journal(bytes: &[u8]) -> Result<JournalContents> {
                     );
                 }
                 contents.entries.push(entry);
-                contents.good_len = next as u64;
+                contents.good_len += read as u64;
             }
-            _ if next == bytes.len() => {
-                contents.torn_tail = Some(rest.to_vec());
+            Err(_) if is_last => {
+                contents.torn_tail = Some(line);
                 break;
             }
             Err(err) => bail!(
                 "line {line_number} is not a journal entry ({err}); \
                  fix or remove that line to open the run"
             ),
-            Ok(_) => unreachable!("a line that is not the last one ends with a newline"),
         }
-        offset = next;
     }
     Ok(contents)
 }
 
 /// Reads a journal without changing it. A missing file is an empty journal.
 pub fn read_journal(path: &Path) -> Result<JournalContents> {
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+    let file = match File::open(path) {
+        Ok(file) => file,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(JournalContents::default());
+        }
         Err(err) => return Err(err).with_context(|| format!("cannot read {}", path.display())),
     };
-    parse_journal(&bytes).with_context(|| format!("the journal {} is damaged", path.display()))
+    read_entries(&mut BufReader::with_capacity(1 << 16, file))
+        .with_context(|| format!("the journal {} is damaged", path.display()))
 }
 
 /// The only handle that may append to a run's journal; holding it holds the run's lock.
@@ -269,16 +277,13 @@ impl JournalWriter {
     pub fn open(dir: &Path, warn: &mut dyn FnMut(String)) -> Result<(JournalWriter, Vec<Entry>)> {
         let lock = acquire_lock(dir)?;
         let path = dir.join(JOURNAL_FILE);
-        let mut file = OpenOptions::new()
+        let file = OpenOptions::new()
             .read(true)
             .append(true)
             .create(true)
             .open(&path)
             .with_context(|| format!("cannot open {} for writing", path.display()))?;
-        let mut bytes = Vec::new();
-        file.read_to_end(&mut bytes)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        let contents = parse_journal(&bytes)
+        let contents = read_entries(&mut BufReader::with_capacity(1 << 16, &file))
             .with_context(|| format!("the journal {} is damaged", path.display()))?;
         if let Some(tail) = &contents.torn_tail {
             let aside = set_aside(dir, tail)?;
