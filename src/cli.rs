@@ -47,6 +47,12 @@ pub enum Command {
     Runs(RunsArgs),
     /// Write a run's results as CSV or JSON.
     Export(ExportArgs),
+    /// Approve or reject a run: write the sign-off folder, signed with your SSH key.
+    Signoff(SignoffArgs),
+    /// Verify a sign-off folder, its signoff.json, or a pull-request comment holding one.
+    Verify(VerifyArgs),
+    /// For CI: succeed only for a verified, approved, policy-passing sign-off of a commit.
+    Gate(GateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -204,4 +210,55 @@ pub struct ExportArgs {
     /// running a field that starts with =, +, -, @, tab or carriage return as a formula.
     #[arg(long)]
     pub raw: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("decision").required(true).args(["approve", "reject"]))]
+pub struct SignoffArgs {
+    /// Run id or unique prefix [default: the newest run].
+    pub run: Option<String>,
+    /// Approve the release (refused while the checklist's policy blocks it).
+    #[arg(long)]
+    pub approve: bool,
+    /// Reject the release (needs --comment saying why).
+    #[arg(long)]
+    pub reject: bool,
+    /// Free text carried in the signed statement and the comment.
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+    pub comment: Option<String>,
+    /// SSH key: a private key, or a .pub whose key is in ssh-agent or on hardware
+    /// [default: config's signing_key, else git's user.signingkey, else ~/.ssh/id_ed25519].
+    #[arg(long, value_name = "PATH")]
+    pub key: Option<PathBuf>,
+    /// Folder to write the sign-off into [default: ./signoff-RUN].
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// The commit, for a run started where git could not tell it.
+    #[arg(long, value_name = "SHA")]
+    pub commit: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// A sign-off folder, a signoff.json (with its .sig beside it), or a comment (signoff.md).
+    pub path: PathBuf,
+    /// git's allowed-signers format [default: git's gpg.ssh.allowedSignersFile].
+    #[arg(long, value_name = "FILE")]
+    pub allowed_signers: Option<PathBuf>,
+    /// Print every check as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    /// Sign-off folders, statements or comments.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The commit being released.
+    #[arg(long, value_name = "SHA")]
+    pub commit: String,
+    /// git's allowed-signers format [default: git's gpg.ssh.allowedSignersFile].
+    #[arg(long, value_name = "FILE")]
+    pub allowed_signers: Option<PathBuf>,
 }

@@ -31,3 +31,8 @@ pub fn remote_url() -> Option<String> {
         git(&["remote", "get-url", first])
     })
 }
+
+/// The top folder of the current repository.
+pub fn toplevel() -> Option<String> {
+    git(&["rev-parse", "--show-toplevel"])
+}

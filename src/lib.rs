@@ -15,5 +15,6 @@ pub mod journal;
 pub mod output;
 pub mod results;
 pub mod run;
+pub mod signoff;
 pub mod store;
 pub mod tui;

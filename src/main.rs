@@ -20,20 +20,21 @@ fn main() -> ExitCode {
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<()> {
-    if let Command::Validate(args) = &cli.command {
-        return commands::validate::run(args);
-    }
-    let env = Env::discover(cli.home)?;
+    // Only the commands that touch runs need to know where they live.
+    let env = || Env::discover(cli.home.clone());
     match &cli.command {
-        Command::Init(args) => commands::init::run(&env, args),
-        Command::Validate(_) => unreachable!("handled above"),
-        Command::Run(args) => commands::walk::start(&env, args),
-        Command::Resume(args) => commands::walk::resume(&env, args),
-        Command::Start(args) => commands::start::run(&env, args),
-        Command::Record(args) => commands::record::run(&env, args),
-        Command::Undo(args) => commands::record::undo(&env, args),
-        Command::Status(args) => commands::status::run(&env, args),
-        Command::Runs(args) => commands::runs::run(&env, args),
-        Command::Export(args) => commands::export::run(&env, args),
+        Command::Validate(args) => commands::validate::run(args),
+        Command::Verify(args) => commands::verify::run(args),
+        Command::Gate(args) => commands::verify::gate(args),
+        Command::Init(args) => commands::init::run(&env()?, args),
+        Command::Run(args) => commands::walk::start(&env()?, args),
+        Command::Resume(args) => commands::walk::resume(&env()?, args),
+        Command::Start(args) => commands::start::run(&env()?, args),
+        Command::Record(args) => commands::record::run(&env()?, args),
+        Command::Undo(args) => commands::record::undo(&env()?, args),
+        Command::Status(args) => commands::status::run(&env()?, args),
+        Command::Runs(args) => commands::runs::run(&env()?, args),
+        Command::Export(args) => commands::export::run(&env()?, args),
+        Command::Signoff(args) => commands::signoff::run(&env()?, args),
     }
 }

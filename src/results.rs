@@ -29,7 +29,8 @@ pub struct Results {
 }
 
 /// Counts of cells by status.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Counts {
     pub pass: usize,
     pub fail: usize,

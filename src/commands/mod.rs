@@ -5,9 +5,11 @@ pub mod export;
 pub mod init;
 pub mod record;
 pub mod runs;
+pub mod signoff;
 pub mod start;
 pub mod status;
 pub mod validate;
+pub mod verify;
 pub mod walk;
 
 use std::io::Write;

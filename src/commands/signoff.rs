@@ -1,0 +1,101 @@
+//! `greenlight signoff [RUN] --approve|--reject [--comment TEXT] [--key PATH] [-o DIR]`
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+
+use crate::cli::SignoffArgs;
+use crate::config::{Config, Tester};
+use crate::exit::NotGood;
+use crate::export::{Safety, write_long_csv};
+use crate::fsutil::{sha256_hex, write_atomically};
+use crate::run::{Run, now_rfc3339};
+use crate::signoff::comment;
+use crate::signoff::signing::{find_key_path, load_key};
+use crate::signoff::statement::{Decision, Statement, StatementInputs};
+
+use super::{Env, warn_to_stderr};
+
+/// Writes the signed sign-off folder for a run.
+pub fn run(env: &Env, args: &SignoffArgs) -> Result<()> {
+    let id = env.store.resolve(args.run.as_deref())?;
+    let run = Run::open(&env.store, &id, &mut warn_to_stderr)?;
+    let decision = if args.approve {
+        Decision::Approved
+    } else {
+        Decision::Rejected
+    };
+    let comment = args
+        .comment
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_string);
+    if decision == Decision::Rejected && comment.is_none() {
+        bail!("a rejection needs --comment \"…\" saying why");
+    }
+    let verdict = run.results.verdict(&run.checklist, &run.entries);
+    if decision == Decision::Approved && !verdict.passes() {
+        return Err(NotGood(format!(
+            "run {id} cannot be approved: {verdict}; record the missing results, or --reject with a comment"
+        ))
+        .into());
+    }
+    let commit = match (&run.meta.commit, &args.commit) {
+        (Some(recorded), Some(given)) if recorded != given => {
+            bail!("the run was started at commit {recorded}; --commit {given} does not match it")
+        }
+        (Some(commit), _) | (None, Some(commit)) => commit.clone(),
+        (None, None) => bail!(
+            "run {id} does not know its commit (it was started outside a git repository); pass --commit SHA"
+        ),
+    };
+    let tester = Tester::parse(&run.meta.tester).context("the run's tester")?;
+    let config = Config::load(&env.paths.config_file)?;
+    let key_path = find_key_path(args.key.as_deref(), &config)?;
+    let key = load_key(&key_path)?;
+
+    let mut results_csv = Vec::new();
+    write_long_csv(&run, Safety::Spreadsheet, &mut results_csv)?;
+    let statement = Statement::new(StatementInputs {
+        run: &run,
+        commit: &commit,
+        decision,
+        comment,
+        tester_name: tester.name.clone(),
+        tester_email: tester.email.clone(),
+        key_fingerprint: key.fingerprint(),
+        signed_at: now_rfc3339(),
+        results_csv_sha256: sha256_hex(&results_csv),
+    });
+    let statement_bytes = statement.to_bytes()?;
+    let signature = key.sign(&statement_bytes)?;
+    let markdown = comment::render(&statement, &statement_bytes, &signature)?;
+
+    let dir = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("signoff-{id}")));
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    write_atomically(&dir.join("results.csv"), &results_csv)?;
+    write_atomically(&dir.join("signoff.json"), &statement_bytes)?;
+    write_atomically(&dir.join("signoff.json.sig"), signature.as_bytes())?;
+    write_atomically(&dir.join("signoff.md"), markdown.as_bytes())?;
+    println!(
+        "{} release {} at commit {} by {}, signed with {}",
+        decision.as_str(),
+        run.meta.release,
+        commit,
+        tester,
+        key.fingerprint()
+    );
+    println!(
+        "wrote {}/{{signoff.json, signoff.json.sig, results.csv, signoff.md}}",
+        dir.display()
+    );
+    println!(
+        "post it on the pull request: gh pr comment NUMBER --body-file {}/signoff.md",
+        dir.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,8 @@
+//! The signed sign-off (DESIGN.md §5): the statement, its SSH signature, the pull-request
+//! comment that carries both, and their verification.
+
+pub mod allowed_signers;
+pub mod comment;
+pub mod signing;
+pub mod statement;
+pub mod verify;

@@ -1,0 +1,154 @@
+//! Signing with the tester's own SSH key: which key, reading it (asking for its passphrase
+//! when it has one), and making an SSHSIG signature — with the ssh-key crate, or through
+//! `ssh-keygen -Y sign` (the way git does it) when the key lives in an agent or on hardware.
+//! Private key material stays in memory and is never written anywhere.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result, bail};
+use ssh_key::{HashAlg, LineEnding, PrivateKey, PublicKey, SshSig};
+
+use super::statement::NAMESPACE;
+use crate::config::Config;
+
+/// A key ready to sign.
+pub enum Key {
+    /// A private key read (and decrypted) here.
+    Private(Box<PrivateKey>),
+    /// A public key whose private half `ssh-keygen` finds (an agent, a hardware key).
+    ThroughSshKeygen { public: PublicKey, path: PathBuf },
+}
+
+impl Key {
+    /// The public half.
+    pub fn public(&self) -> &PublicKey {
+        match self {
+            Key::Private(key) => key.public_key(),
+            Key::ThroughSshKeygen { public, .. } => public,
+        }
+    }
+
+    /// `SHA256:…`, as `ssh-keygen -l` prints it.
+    pub fn fingerprint(&self) -> String {
+        self.public().fingerprint(HashAlg::Sha256).to_string()
+    }
+
+    /// An armored SSHSIG signature (namespace `greenlight-signoff`, SHA-512) over `message`.
+    pub fn sign(&self, message: &[u8]) -> Result<String> {
+        let armored = match self {
+            Key::Private(key) => key
+                .sign(NAMESPACE, HashAlg::Sha512, message)
+                .context("cannot sign with this key")?
+                .to_pem(LineEnding::LF)
+                .context("cannot encode the signature")?,
+            Key::ThroughSshKeygen { path, .. } => sign_with_ssh_keygen(path, message)?,
+        };
+        // Check what was made before anyone relies on it.
+        let signature = SshSig::from_pem(&armored).context("the signature made cannot be read")?;
+        self.public()
+            .verify(NAMESPACE, message, &signature)
+            .context("the signature made does not verify with the key's public half")?;
+        Ok(armored)
+    }
+}
+
+/// The key to sign with: `--key`, else `signing_key` in the config, else git's
+/// `user.signingkey` when git signs with SSH, else `~/.ssh/id_ed25519`.
+pub fn find_key_path(flag: Option<&Path>, config: &Config) -> Result<PathBuf> {
+    if let Some(path) = flag {
+        return Ok(expand_home(path));
+    }
+    if let Some(path) = &config.signing_key {
+        return Ok(expand_home(path));
+    }
+    if crate::git::config_value("gpg.format").as_deref() == Some("ssh")
+        && let Some(key) = crate::git::config_value("user.signingkey")
+    {
+        if key.starts_with("key::") || key.starts_with("ssh-") {
+            bail!(
+                "git's user.signingkey holds a key literally; save it to a .pub file and pass --key FILE.pub"
+            );
+        }
+        return Ok(expand_home(Path::new(&key)));
+    }
+    let default = expand_home(Path::new("~/.ssh/id_ed25519"));
+    if default.exists() {
+        return Ok(default);
+    }
+    bail!(
+        "no SSH key to sign with: pass --key PATH (a private key, or a .pub whose key is in your \
+         ssh-agent), set `signing_key:` in greenlight's config.yaml, or make one with \
+         `ssh-keygen -t ed25519`"
+    )
+}
+
+/// Reads the key at `path`; a `.pub` means "sign through ssh-keygen".
+pub fn load_key(path: &Path) -> Result<Key> {
+    if path.extension().is_some_and(|ext| ext == "pub") {
+        let public = PublicKey::read_openssh_file(path)
+            .with_context(|| format!("cannot read the public key {}", path.display()))?;
+        return Ok(Key::ThroughSshKeygen {
+            public,
+            path: path.to_path_buf(),
+        });
+    }
+    let key = PrivateKey::read_openssh_file(path).with_context(|| {
+        format!(
+            "cannot read the SSH private key {} (an OpenSSH key is expected; for a key in an agent, pass its .pub)",
+            path.display()
+        )
+    })?;
+    if !key.is_encrypted() {
+        return Ok(Key::Private(Box::new(key)));
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!(
+            "{} is protected by a passphrase and there is no terminal to ask for it; \
+             add it to ssh-agent and pass --key {}.pub",
+            path.display(),
+            path.display()
+        );
+    }
+    let passphrase = rpassword::prompt_password(format!("Passphrase for {}: ", path.display()))
+        .context("cannot read the passphrase")?;
+    let key = key
+        .decrypt(passphrase.as_bytes())
+        .map_err(|_| anyhow::anyhow!("wrong passphrase for {}", path.display()))?;
+    Ok(Key::Private(Box::new(key)))
+}
+
+fn sign_with_ssh_keygen(public: &Path, message: &[u8]) -> Result<String> {
+    let mut child = Command::new("ssh-keygen")
+        .args(["-Y", "sign", "-n", NAMESPACE, "-f"])
+        .arg(public)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("cannot run ssh-keygen to sign (is OpenSSH installed?)")?;
+    child
+        .stdin
+        .take()
+        .context("cannot write to ssh-keygen")?
+        .write_all(message)
+        .context("cannot write to ssh-keygen")?;
+    let output = child.wait_with_output().context("ssh-keygen failed")?;
+    let armored = String::from_utf8_lossy(&output.stdout).into_owned();
+    if !output.status.success() || !armored.contains("BEGIN SSH SIGNATURE") {
+        bail!(
+            "ssh-keygen could not sign with {}: {}",
+            public.display(),
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    Ok(armored)
+}
+
+fn expand_home(path: &Path) -> PathBuf {
+    match (path.strip_prefix("~"), std::env::var_os("HOME")) {
+        (Ok(rest), Some(home)) => Path::new(&home).join(rest),
+        _ => path.to_path_buf(),
+    }
+}

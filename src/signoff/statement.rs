@@ -1,0 +1,267 @@
+//! `signoff.json`: the signed statement, an in-toto Statement v1 whose predicate is
+//! greenlight's sign-off. Serialised with a fixed field order, LF line ends and no floats,
+//! so the same inputs always give the same bytes.
+
+use serde::{Deserialize, Serialize};
+
+use crate::checklist::Cell;
+use crate::journal::Evidence;
+use crate::results::Counts;
+use crate::run::Run;
+
+/// `_type` of every in-toto Statement v1.
+pub const STATEMENT_TYPE: &str = "https://in-toto.io/Statement/v1";
+/// `predicateType` of a greenlight sign-off, version 1.
+pub const PREDICATE_TYPE: &str = "https://greenlight.dev/signoff/v1";
+/// The SSHSIG namespace of every sign-off signature.
+pub const NAMESPACE: &str = "greenlight-signoff";
+
+/// The in-toto statement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Statement {
+    #[serde(rename = "_type")]
+    pub statement_type: String,
+    pub subject: Vec<Subject>,
+    #[serde(rename = "predicateType")]
+    pub predicate_type: String,
+    pub predicate: Signoff,
+}
+
+/// What the statement is about: the repository at a commit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Subject {
+    pub name: String,
+    pub digest: CommitDigest,
+}
+
+/// in-toto's digest set, holding the commit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommitDigest {
+    #[serde(rename = "gitCommit")]
+    pub git_commit: String,
+}
+
+/// greenlight's sign-off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signoff {
+    pub tool: Tool,
+    pub run: String,
+    pub checklist: ChecklistFacts,
+    pub release: String,
+    pub tester: Signer,
+    pub started: String,
+    pub signed: String,
+    /// `approved` or `rejected`.
+    pub decision: String,
+    pub comment: Option<String>,
+    pub verdict: VerdictFacts,
+    pub counts: Counts,
+    pub environments: Vec<EnvironmentCounts>,
+    pub cells: Vec<CellFacts>,
+    pub results_csv: FileDigest,
+}
+
+/// The tool that made the statement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+/// Which checklist, by its exact bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChecklistFacts {
+    pub id: String,
+    pub title: String,
+    pub version: Option<String>,
+    pub path: String,
+    pub sha256: String,
+}
+
+/// Who signed, and with which key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signer {
+    pub name: String,
+    pub email: String,
+    /// `SHA256:…`, as `ssh-keygen -l` prints it.
+    pub key: String,
+}
+
+/// The policy's verdict when signing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerdictFacts {
+    pub verdict: String,
+    pub reasons: Vec<String>,
+}
+
+/// One environment's counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvironmentCounts {
+    pub environment: String,
+    pub counts: Counts,
+}
+
+/// One cell's latest result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CellFacts {
+    pub section: String,
+    pub item: String,
+    pub title: String,
+    pub browser: String,
+    pub viewport: String,
+    pub status: String,
+    pub severity: Option<u8>,
+    pub note: Option<String>,
+    pub tester: Option<String>,
+    pub recorded_at: Option<String>,
+    pub evidence: Vec<Evidence>,
+}
+
+/// A file named by its hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileDigest {
+    pub sha256: String,
+}
+
+/// What the signer decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Approved,
+    Rejected,
+}
+
+impl Decision {
+    /// `approved` or `rejected`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Approved => "approved",
+            Decision::Rejected => "rejected",
+        }
+    }
+}
+
+/// Everything a statement needs beyond the run itself.
+pub struct StatementInputs<'a> {
+    pub run: &'a Run,
+    pub commit: &'a str,
+    pub decision: Decision,
+    pub comment: Option<String>,
+    pub tester_name: String,
+    pub tester_email: String,
+    pub key_fingerprint: String,
+    pub signed_at: String,
+    pub results_csv_sha256: String,
+}
+
+impl Statement {
+    /// The statement for a run and a decision.
+    pub fn new(inputs: StatementInputs<'_>) -> Statement {
+        let run = inputs.run;
+        let checklist = &run.checklist;
+        let meta = &run.meta;
+        let verdict = run.results.verdict(checklist, &run.entries);
+        let cells = checklist
+            .cells()
+            .map(|cell| cell_facts(run, cell))
+            .collect();
+        Statement {
+            statement_type: STATEMENT_TYPE.into(),
+            subject: vec![Subject {
+                name: meta
+                    .repository
+                    .clone()
+                    .unwrap_or_else(|| format!("checklist:{}", checklist.id)),
+                digest: CommitDigest {
+                    git_commit: inputs.commit.to_string(),
+                },
+            }],
+            predicate_type: PREDICATE_TYPE.into(),
+            predicate: Signoff {
+                tool: Tool {
+                    name: "greenlight".into(),
+                    version: env!("CARGO_PKG_VERSION").into(),
+                },
+                run: meta.id.clone(),
+                checklist: ChecklistFacts {
+                    id: meta.checklist.id.clone(),
+                    title: meta.checklist.title.clone(),
+                    version: meta.checklist.version.clone(),
+                    path: meta.checklist.path.clone(),
+                    sha256: meta.checklist.sha256.clone(),
+                },
+                release: meta.release.clone(),
+                tester: Signer {
+                    name: inputs.tester_name,
+                    email: inputs.tester_email,
+                    key: inputs.key_fingerprint,
+                },
+                started: meta.started_at.clone(),
+                signed: inputs.signed_at,
+                decision: inputs.decision.as_str().into(),
+                comment: inputs.comment,
+                verdict: VerdictFacts {
+                    verdict: verdict.verdict.into(),
+                    reasons: verdict.reasons,
+                },
+                counts: run.results.totals(),
+                environments: run
+                    .results
+                    .per_environment()
+                    .iter()
+                    .enumerate()
+                    .map(|(e, counts)| EnvironmentCounts {
+                        environment: checklist.environment_key(e),
+                        counts: *counts,
+                    })
+                    .collect(),
+                cells,
+                results_csv: FileDigest {
+                    sha256: inputs.results_csv_sha256,
+                },
+            },
+        }
+    }
+
+    /// The exact bytes of `signoff.json`: pretty JSON, LF line ends, a final newline.
+    pub fn to_bytes(&self) -> serde_json::Result<Vec<u8>> {
+        let mut bytes = serde_json::to_vec_pretty(self)?;
+        bytes.push(b'\n');
+        Ok(bytes)
+    }
+
+    /// The commit the statement is about.
+    pub fn commit(&self) -> Option<&str> {
+        self.subject.first().map(|s| s.digest.git_commit.as_str())
+    }
+}
+
+fn cell_facts(run: &Run, cell: Cell) -> CellFacts {
+    let checklist = &run.checklist;
+    let item = &checklist.items[cell.item];
+    let env = checklist.environments[cell.environment];
+    let latest = run.latest(cell);
+    CellFacts {
+        section: checklist.sections[item.section].id.clone(),
+        item: item.id.clone(),
+        title: item.title.clone(),
+        browser: checklist.browsers[env.browser].id.clone(),
+        viewport: checklist.viewports[env.viewport].id.clone(),
+        status: latest.map_or("untested", |r| r.status.as_str()).into(),
+        severity: latest.and_then(|r| r.severity),
+        note: latest.and_then(|r| r.note.clone()),
+        tester: latest.map(|r| r.tester.clone()),
+        recorded_at: latest.map(|r| r.at.clone()),
+        evidence: latest.map(|r| r.evidence.clone()).unwrap_or_default(),
+    }
+}
