@@ -36,11 +36,11 @@ pub fn run(args: &VerifyArgs) -> Result<()> {
         let mut out = std::io::stdout().lock();
         for check in &verification.checks {
             let (word, detail) = match &check.outcome {
-                Outcome::Pass(d) => ("ok     ", d),
-                Outcome::Fail(d) => ("FAILED ", d),
+                Outcome::Pass(d) => ("ok", d),
+                Outcome::Fail(d) => ("FAILED", d),
                 Outcome::Skipped(d) => ("skipped", d),
             };
-            writeln!(out, "{word} {:<12} {detail}", check.name)?;
+            writeln!(out, "{word:<7} {:<12} {detail}", check.name)?;
         }
     }
     if verification.verified() {

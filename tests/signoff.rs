@@ -1,0 +1,458 @@
+//! The signed sign-off with real keys made by ssh-keygen: round trips, interoperability with
+//! `ssh-keygen -Y` both ways, tampering, untrusted signers, the policy, and the CI gate.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use common::{Sandbox, TESTER};
+use predicates::prelude::*;
+
+const EMAIL: &str = "ada@example.com";
+const COMMIT: &str = "0123456789abcdef0123";
+
+fn ssh_keygen_available() -> bool {
+    let found = Command::new("ssh-keygen").arg("-?").output().is_ok();
+    if !found {
+        eprintln!("skipped: ssh-keygen is not installed (.ci/run installs openssh-client)");
+    }
+    found
+}
+
+/// A new unencrypted key of `kind` (`ed25519`, `ecdsa`, `rsa`) in the sandbox.
+fn keygen(sandbox: &Sandbox, kind: &str) -> PathBuf {
+    let path = sandbox.path().join(format!("id_{kind}"));
+    let mut cmd = Command::new("ssh-keygen");
+    cmd.args(["-q", "-t", kind, "-N", "", "-C", "test", "-f"])
+        .arg(&path);
+    if kind == "rsa" {
+        cmd.args(["-b", "3072"]);
+    }
+    assert!(cmd.status().unwrap().success(), "ssh-keygen -t {kind}");
+    path
+}
+
+fn public_key(key: &Path) -> String {
+    let text = std::fs::read_to_string(key.with_extension("pub")).unwrap();
+    text.split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// An allowed-signers file with one line.
+fn allowed(sandbox: &Sandbox, principal: &str, options: &str, key: &Path) -> PathBuf {
+    let path = sandbox.path().join("allowed_signers");
+    std::fs::write(
+        &path,
+        format!("{principal} {options} {}\n", public_key(key)),
+    )
+    .unwrap();
+    path
+}
+
+/// A run of the small fixture with every required cell passed.
+fn complete_run(sandbox: &Sandbox) -> String {
+    let run = sandbox.start(&sandbox.fixture("small.yaml"));
+    for cell in [
+        "no-shift chrome phone",
+        "no-shift chrome laptop",
+        "no-shift safari phone",
+        "text-size chrome phone",
+        "text-size chrome laptop",
+    ] {
+        let args: Vec<&str> = cell.split(' ').chain(["pass"]).collect();
+        sandbox.record(&run, &args).success();
+    }
+    sandbox
+        .record(
+            &run,
+            &[
+                "text-size",
+                "safari",
+                "phone",
+                "fail",
+                "--severity",
+                "3",
+                "--note",
+                "a | b <details>",
+            ],
+        )
+        .success();
+    run
+}
+
+fn signoff(sandbox: &Sandbox, run: &str, key: &Path, extra: &[&str]) -> PathBuf {
+    let out = sandbox
+        .path()
+        .join(format!("signoff-{}", extra.join("-").replace(' ', "_")));
+    sandbox
+        .cmd()
+        .args(["signoff", run, "--key"])
+        .arg(key)
+        .arg("-o")
+        .arg(&out)
+        .args(extra)
+        .assert()
+        .success();
+    out
+}
+
+fn verify(sandbox: &Sandbox, path: &Path, allowed: &Path) -> assert_cmd::assert::Assert {
+    sandbox
+        .cmd()
+        .arg("verify")
+        .arg(path)
+        .arg("--allowed-signers")
+        .arg(allowed)
+        .assert()
+}
+
+fn ssh_keygen_verify(allowed: &Path, principal: &str, dir: &Path) -> bool {
+    let statement = std::fs::File::open(dir.join("signoff.json")).unwrap();
+    Command::new("ssh-keygen")
+        .args(["-Y", "verify", "-f"])
+        .arg(allowed)
+        .args(["-I", principal, "-n", "greenlight-signoff", "-s"])
+        .arg(dir.join("signoff.json.sig"))
+        .stdin(statement)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap()
+        .success()
+}
+
+#[test]
+fn every_key_type_round_trips_and_interoperates_with_ssh_keygen_both_ways() {
+    if !ssh_keygen_available() {
+        return;
+    }
+    for kind in ["ed25519", "ecdsa", "rsa"] {
+        let sandbox = Sandbox::new();
+        let key = keygen(&sandbox, kind);
+        let allowed = allowed(&sandbox, EMAIL, "", &key);
+        let run = complete_run(&sandbox);
+        let dir = signoff(&sandbox, &run, &key, &["--approve", "--comment", "ship it"]);
+        for name in [
+            "signoff.json",
+            "signoff.json.sig",
+            "results.csv",
+            "signoff.md",
+        ] {
+            assert!(dir.join(name).is_file(), "{kind}: {name} written");
+        }
+        verify(&sandbox, &dir, &allowed)
+            .success()
+            .stdout(predicate::str::is_match(r"ok +signature").unwrap())
+            .stdout(predicate::str::is_match(r"ok +signer").unwrap())
+            .stdout(predicate::str::is_match(r"ok +results.csv").unwrap())
+            .stdout(predicate::str::is_match(r"ok +comment").unwrap());
+        verify(&sandbox, &dir.join("signoff.md"), &allowed).success();
+        verify(&sandbox, &dir.join("signoff.json"), &allowed).success();
+        assert!(
+            ssh_keygen_verify(&allowed, EMAIL, &dir),
+            "{kind}: ssh-keygen -Y verify accepts greenlight's signature"
+        );
+
+        // The other way: ssh-keygen signs the same bytes, greenlight verifies.
+        std::fs::remove_file(dir.join("signoff.json.sig")).unwrap();
+        let status = Command::new("ssh-keygen")
+            .args(["-Y", "sign", "-n", "greenlight-signoff", "-f"])
+            .arg(&key)
+            .arg(dir.join("signoff.json"))
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "{kind}: ssh-keygen -Y sign");
+        verify(&sandbox, &dir.join("signoff.json"), &allowed).success();
+    }
+}
+
+#[test]
+fn the_statement_is_an_in_toto_statement_with_what_design_lists() {
+    if !ssh_keygen_available() {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let key = keygen(&sandbox, "ed25519");
+    let run = complete_run(&sandbox);
+    let dir = signoff(&sandbox, &run, &key, &["--approve"]);
+    let bytes = std::fs::read(dir.join("signoff.json")).unwrap();
+    assert!(!bytes.contains(&b'\r'), "LF line ends");
+    let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(json["_type"], "https://in-toto.io/Statement/v1");
+    assert_eq!(json["subject"][0]["digest"]["gitCommit"], COMMIT);
+    let p = &json["predicate"];
+    assert_eq!(p["decision"], "approved");
+    assert_eq!(p["tester"]["email"], EMAIL);
+    assert!(p["tester"]["key"].as_str().unwrap().starts_with("SHA256:"));
+    assert_eq!(p["checklist"]["id"], "small");
+    assert_eq!(p["cells"].as_array().unwrap().len(), 7);
+    assert_eq!(p["verdict"]["verdict"], "passes");
+    let csv = std::fs::read(dir.join("results.csv")).unwrap();
+    assert_eq!(
+        p["results_csv"]["sha256"],
+        greenlight::fsutil::sha256_hex(&csv)
+    );
+    let markdown = std::fs::read_to_string(dir.join("signoff.md")).unwrap();
+    assert!(
+        markdown.starts_with("## ✅ Approved: release 1.4.0 at `0123456789ab` by Ada Lovelace"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("a \\| b &lt;details&gt;"),
+        "notes are escaped"
+    );
+    assert!(
+        markdown.contains(&String::from_utf8(bytes).unwrap()),
+        "the statement is carried verbatim"
+    );
+}
+
+/// Flips one byte of `file` at `at` (to another printable byte).
+fn flip(file: &Path, at: usize) {
+    let mut bytes = std::fs::read(file).unwrap();
+    let at = at % bytes.len();
+    bytes[at] = if bytes[at] == b'A' { b'B' } else { b'A' };
+    std::fs::write(file, bytes).unwrap();
+}
+
+#[test]
+fn tampering_with_any_part_is_caught() {
+    if !ssh_keygen_available() {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let key = keygen(&sandbox, "ed25519");
+    let allowed = allowed(&sandbox, EMAIL, "", &key);
+    let run = complete_run(&sandbox);
+    let original = signoff(&sandbox, &run, &key, &["--approve"]);
+    let copy = |name: &str| {
+        let dir = sandbox.path().join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        for file in [
+            "signoff.json",
+            "signoff.json.sig",
+            "results.csv",
+            "signoff.md",
+        ] {
+            std::fs::copy(original.join(file), dir.join(file)).unwrap();
+        }
+        dir
+    };
+    let statement_len = std::fs::metadata(original.join("signoff.json"))
+        .unwrap()
+        .len() as usize;
+    for at in (0..statement_len).step_by(statement_len / 25) {
+        let dir = copy("json");
+        flip(&dir.join("signoff.json"), at);
+        verify(&sandbox, &dir.join("signoff.json"), &allowed).code(1);
+    }
+    // Inside the base64 body of the armored signature.
+    for at in [40, 120, 200] {
+        let dir = copy("sig");
+        flip(&dir.join("signoff.json.sig"), at);
+        verify(&sandbox, &dir, &allowed)
+            .code(1)
+            .stdout(predicate::str::is_match(r"FAILED +signature").unwrap());
+    }
+    let dir = copy("csv");
+    flip(&dir.join("results.csv"), 300);
+    verify(&sandbox, &dir, &allowed)
+        .code(1)
+        .stdout(predicate::str::is_match(r"FAILED +results.csv").unwrap());
+
+    let dir = copy("md");
+    let markdown = std::fs::read_to_string(dir.join("signoff.md")).unwrap();
+    let edited = markdown.replacen("| safari/phone | 1 | 1 |", "| safari/phone | 2 | 0 |", 1);
+    assert_ne!(edited, markdown, "the table row to edit is there");
+    std::fs::write(dir.join("signoff.md"), &edited).unwrap();
+    verify(&sandbox, &dir.join("signoff.md"), &allowed)
+        .code(1)
+        .stdout(predicate::str::is_match(r"FAILED +comment").unwrap())
+        .stderr(predicate::str::contains("comment failed"));
+    let edited = markdown.replacen("a \\| b", "all fine", 1);
+    std::fs::write(dir.join("signoff.md"), &edited).unwrap();
+    verify(&sandbox, &dir.join("signoff.md"), &allowed).code(1);
+}
+
+#[test]
+fn only_the_listed_key_for_the_testers_email_in_its_window_and_namespace_is_trusted() {
+    if !ssh_keygen_available() {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let key = keygen(&sandbox, "ed25519");
+    let other = keygen(&sandbox, "ecdsa");
+    let run = complete_run(&sandbox);
+    let dir = signoff(&sandbox, &run, &key, &["--approve"]);
+    let refused = |allowed: PathBuf, why: &str| {
+        verify(&sandbox, &dir, &allowed)
+            .code(1)
+            .stdout(predicate::str::contains(why.to_string()));
+    };
+    refused(allowed(&sandbox, EMAIL, "", &other), "not listed");
+    refused(allowed(&sandbox, "eve@example.com", "", &key), "not listed");
+    refused(
+        allowed(&sandbox, EMAIL, "namespaces=\"git\"", &key),
+        "namespace",
+    );
+    refused(
+        allowed(&sandbox, EMAIL, "valid-before=\"20200101Z\"", &key),
+        "valid-after/valid-before",
+    );
+    refused(
+        allowed(&sandbox, EMAIL, "valid-after=\"20990101Z\"", &key),
+        "valid-after/valid-before",
+    );
+    let wildcard = allowed(
+        &sandbox,
+        "*@example.com",
+        "namespaces=\"git,greenlight-signoff\"",
+        &key,
+    );
+    verify(&sandbox, &dir, &wildcard).success();
+    assert!(!ssh_keygen_verify(
+        &allowed(&sandbox, EMAIL, "", &other),
+        EMAIL,
+        &dir
+    ));
+}
+
+#[test]
+fn approval_follows_the_policy_and_rejection_needs_a_reason() {
+    if !ssh_keygen_available() {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let key = keygen(&sandbox, "ed25519");
+    let run = sandbox.start(&sandbox.fixture("small.yaml"));
+    sandbox
+        .record(&run, &["no-shift", "chrome", "phone", "fail"])
+        .success();
+    sandbox
+        .cmd()
+        .args(["signoff", &run, "--approve", "--key"])
+        .arg(&key)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "cannot be approved: blocked: 1 blocker failure; 5 required cells untested",
+        ));
+    sandbox
+        .cmd()
+        .args(["signoff", &run, "--reject", "--key"])
+        .arg(&key)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("needs --comment"));
+    sandbox
+        .cmd()
+        .args(["signoff", &run, "--key"])
+        .arg(&key)
+        .assert()
+        .code(2);
+    let dir = signoff(
+        &sandbox,
+        &run,
+        &key,
+        &["--reject", "--comment", "hero image broken on phones"],
+    );
+    let markdown = std::fs::read_to_string(dir.join("signoff.md")).unwrap();
+    assert!(markdown.starts_with("## ❌ Rejected"), "{markdown}");
+    assert!(markdown.contains("hero image broken on phones"));
+}
+
+#[test]
+fn the_gate_opens_only_for_a_verified_approval_of_that_exact_commit() {
+    if !ssh_keygen_available() {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let key = keygen(&sandbox, "ed25519");
+    let stranger = keygen(&sandbox, "ecdsa");
+    let allowed = allowed(&sandbox, EMAIL, "", &key);
+    let run = complete_run(&sandbox);
+    let approval = signoff(&sandbox, &run, &key, &["--approve"]);
+    let gate = |paths: &[&Path], commit: &str| {
+        let mut cmd = sandbox.cmd();
+        cmd.arg("gate")
+            .args(paths)
+            .args(["--commit", commit, "--allowed-signers"])
+            .arg(&allowed);
+        cmd.assert()
+    };
+    gate(&[&approval], COMMIT)
+        .success()
+        .stdout(predicate::str::contains("counts: approved by Ada Lovelace"));
+    gate(&[&approval], "ffffffffffffffffffff")
+        .code(1)
+        .stdout(predicate::str::contains("not ffffffffffffffffffff"));
+    let forged = signoff(
+        &sandbox,
+        &run,
+        &stranger,
+        &["--approve", "--comment", "forged"],
+    );
+    gate(&[&forged], COMMIT)
+        .code(1)
+        .stdout(predicate::str::contains("not verified"));
+    let rejection = signoff(&sandbox, &run, &key, &["--reject", "--comment", "wait"]);
+    gate(&[&approval, &rejection], COMMIT)
+        .code(1)
+        .stdout(predicate::str::contains("REJECTS this commit"));
+    gate(&[&approval, &forged], COMMIT).success();
+}
+
+#[test]
+fn a_key_in_ssh_agent_signs_through_ssh_keygen_when_given_as_pub() {
+    if !ssh_keygen_available() || Command::new("ssh-agent").arg("-h").output().is_err() {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let key = keygen(&sandbox, "ed25519");
+    let socket = sandbox.path().join("agent.sock");
+    let mut agent = Command::new("ssh-agent")
+        .arg("-D")
+        .arg("-a")
+        .arg(&socket)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..100 {
+        if socket.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let added = Command::new("ssh-add")
+        .arg(&key)
+        .env("SSH_AUTH_SOCK", &socket)
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(added.success(), "ssh-add");
+    // Only the public half is left where greenlight looks.
+    let public = sandbox.path().join("only.pub");
+    std::fs::copy(key.with_extension("pub"), &public).unwrap();
+    let allowed = allowed(&sandbox, EMAIL, "", &key);
+    let run = complete_run(&sandbox);
+    let out = sandbox.path().join("agent-signoff");
+    sandbox
+        .cmd()
+        .env("SSH_AUTH_SOCK", &socket)
+        .args(["signoff", &run, "--approve", "--key"])
+        .arg(&public)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    agent.kill().unwrap();
+    agent.wait().unwrap();
+    verify(&sandbox, &out, &allowed).success();
+    assert!(ssh_keygen_verify(&allowed, EMAIL, &out));
+    let _ = TESTER;
+}
