@@ -384,3 +384,45 @@ fn next_untested_wraps_round_and_skips_what_is_done() {
         "by item, wrapping back to the undone cell"
     );
 }
+
+#[test]
+fn the_summary_approves_only_when_the_policy_passes_and_rejects_with_a_reason() {
+    use greenlight::signoff::statement::Decision;
+    let mut walk = Walk::new("small.yaml");
+    walk.keys("S");
+    walk.keys("a");
+    assert!(walk.app.overlay.is_none());
+    let message = walk.app.message.clone().unwrap();
+    assert!(
+        message.is_error && message.text.contains("cannot approve: blocked"),
+        "{message:?}"
+    );
+    walk.keys("r");
+    assert!(matches!(walk.app.overlay, Some(Overlay::Signoff { .. })));
+    assert_eq!(
+        walk.act(Action::Confirm),
+        None,
+        "a rejection needs a reason"
+    );
+    walk.keys("hero image broken");
+    assert_eq!(
+        walk.act(Action::Confirm),
+        Some(Effect::Signoff {
+            decision: Decision::Rejected,
+            comment: Some("hero image broken".into())
+        })
+    );
+    walk.code(KeyCode::Esc);
+    walk.code(KeyCode::Esc);
+    walk.keys("ppppppp");
+    assert_eq!(walk.session.run.results.totals().untested, 0);
+    walk.keys("S");
+    walk.keys("a");
+    assert_eq!(
+        walk.act(Action::Confirm),
+        Some(Effect::Signoff {
+            decision: Decision::Approved,
+            comment: None
+        })
+    );
+}

@@ -237,3 +237,69 @@ fn sigterm_restores_the_terminal_and_a_closed_window_ends_the_walk() {
     tmux.tmux(&["kill-session", "-t", "closed"]);
     wait_until_gone(pid);
 }
+
+#[test]
+fn a_tester_signs_off_from_the_summary_and_the_sign_off_verifies() {
+    let Some(tmux) = Tmux::start() else { return };
+    if Command::new("ssh-keygen").arg("-?").output().is_err() {
+        eprintln!("skipped: ssh-keygen is not installed");
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let checklist = sandbox.fixture("small.yaml");
+    let key = sandbox.path().join("id_ed25519");
+    let made = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(&key)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    std::fs::create_dir_all(sandbox.home()).unwrap();
+    std::fs::write(
+        sandbox.home().join("config.yaml"),
+        format!("signing_key: {}\n", key.display()),
+    )
+    .unwrap();
+    let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
+    let allowed = sandbox.write("allowed_signers", &format!("ada@example.com {public}"));
+    tmux.run(
+        "sign",
+        &format!(
+            "cd '{}' && env GREENLIGHT_HOME='{}' '{}' run small.yaml --release 9.9 --commit abc123 --tester '{TESTER}'",
+            sandbox.path().display(),
+            sandbox.home().display(),
+            assert_cmd::cargo::cargo_bin("greenlight").display(),
+        ),
+    );
+    tmux.wait_for("sign", "0/7");
+    for n in 1..=7 {
+        tmux.keys("sign", &["p"]);
+        tmux.wait_for("sign", &format!("{n}/7"));
+    }
+    tmux.keys("sign", &["S"]);
+    tmux.wait_for("sign", "Verdict: passes");
+    tmux.keys("sign", &["a"]);
+    tmux.wait_for("sign", "Approve release 9.9");
+    tmux.type_text("sign", "all good on staging");
+    tmux.keys("sign", &["Enter"]);
+    let screen = tmux.wait_for("sign", "EXIT=0");
+    assert!(
+        screen.contains("approved release 9.9 at commit abc123"),
+        "{screen}"
+    );
+    let folder = std::fs::read_dir(sandbox.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().starts_with("signoff-"))
+        .expect("a sign-off folder")
+        .path();
+    let _ = checklist;
+    sandbox
+        .cmd()
+        .arg("verify")
+        .arg(&folder)
+        .arg("--allowed-signers")
+        .arg(&allowed)
+        .assert()
+        .success();
+}

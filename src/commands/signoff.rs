@@ -16,16 +16,41 @@ use crate::signoff::statement::{Decision, Statement, StatementInputs};
 
 use super::{Env, warn_to_stderr};
 
-/// Writes the signed sign-off folder for a run.
+/// What to sign: everything `signoff` takes, from its flags or from the walk.
+pub struct Request {
+    pub run: String,
+    pub decision: Decision,
+    pub comment: Option<String>,
+    pub key: Option<PathBuf>,
+    pub output: Option<PathBuf>,
+    pub commit: Option<String>,
+}
+
+/// `greenlight signoff`: the flags turned into a [`Request`].
 pub fn run(env: &Env, args: &SignoffArgs) -> Result<()> {
-    let id = env.store.resolve(args.run.as_deref())?;
+    sign(
+        env,
+        Request {
+            run: env.store.resolve(args.run.as_deref())?,
+            decision: if args.approve {
+                Decision::Approved
+            } else {
+                Decision::Rejected
+            },
+            comment: args.comment.clone(),
+            key: args.key.clone(),
+            output: args.output.clone(),
+            commit: args.commit.clone(),
+        },
+    )
+}
+
+/// Writes the signed sign-off folder for a run.
+pub fn sign(env: &Env, request: Request) -> Result<()> {
+    let id = request.run;
     let run = Run::open(&env.store, &id, &mut warn_to_stderr)?;
-    let decision = if args.approve {
-        Decision::Approved
-    } else {
-        Decision::Rejected
-    };
-    let comment = args
+    let decision = request.decision;
+    let comment = request
         .comment
         .as_deref()
         .map(str::trim)
@@ -41,7 +66,7 @@ pub fn run(env: &Env, args: &SignoffArgs) -> Result<()> {
         ))
         .into());
     }
-    let commit = match (&run.meta.commit, &args.commit) {
+    let commit = match (&run.meta.commit, &request.commit) {
         (Some(recorded), Some(given)) if recorded != given => {
             bail!("the run was started at commit {recorded}; --commit {given} does not match it")
         }
@@ -52,7 +77,7 @@ pub fn run(env: &Env, args: &SignoffArgs) -> Result<()> {
     };
     let tester = Tester::parse(&run.meta.tester).context("the run's tester")?;
     let config = Config::load(&env.paths.config_file)?;
-    let key_path = find_key_path(args.key.as_deref(), &config)?;
+    let key_path = find_key_path(request.key.as_deref(), &config)?;
     let key = load_key(&key_path)?;
 
     let mut results_csv = Vec::new();
@@ -72,9 +97,8 @@ pub fn run(env: &Env, args: &SignoffArgs) -> Result<()> {
     let signature = key.sign(&statement_bytes)?;
     let markdown = comment::render(&statement, &statement_bytes, &signature)?;
 
-    let dir = args
+    let dir = request
         .output
-        .clone()
         .unwrap_or_else(|| PathBuf::from(format!("signoff-{id}")));
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     write_atomically(&dir.join("results.csv"), &results_csv)?;

@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::cli::{ResumeArgs, RunArgs};
 use crate::run::RunSession;
-use crate::tui::event_loop::walk;
+use crate::tui::event_loop::{Flow, walk};
 
 use super::{Env, warn_to_stderr};
 
@@ -32,8 +32,23 @@ pub fn resume(env: &Env, args: &ResumeArgs) -> Result<()> {
 fn walk_run(env: &Env, id: &str) -> Result<()> {
     let mut session = RunSession::open(&env.store, id, &mut warn_to_stderr)?;
     let tester = session.run.meta.tester.clone();
-    walk(&mut session, &tester)?;
+    let flow = walk(&mut session, &tester)?;
     let counts = session.run.results.totals();
+    // The sign-off reads the run afresh; the walk's lock is no longer needed.
+    drop(session);
+    if let Flow::Signoff { decision, comment } = flow {
+        return super::signoff::sign(
+            env,
+            super::signoff::Request {
+                run: id.to_string(),
+                decision,
+                comment,
+                key: None,
+                output: None,
+                commit: None,
+            },
+        );
+    }
     println!(
         "run {id}: {}/{} cells done, everything is saved. Resume with `greenlight resume {id}`; \
          see results with `greenlight status {id}`.",

@@ -12,6 +12,7 @@ use ratatui_textarea::TextArea;
 use crate::checklist::{Cell, Checklist, Severity};
 use crate::journal::{ResultEntry, Status};
 use crate::run::{NewResult, Run};
+use crate::signoff::statement::Decision;
 
 use super::keymap::Mode;
 
@@ -47,6 +48,9 @@ pub enum Action {
     Severity(u8),
     /// A key for the text field that has the focus.
     Type(KeyEvent),
+    /// From the summary: approve or reject the release.
+    Approve,
+    Reject,
     Click {
         column: u16,
         row: u16,
@@ -62,6 +66,11 @@ pub enum Effect {
     Undo,
     /// Start a browser: the program and its arguments, placeholders already filled.
     Launch(Vec<String>),
+    /// Leave the walk and sign the run off.
+    Signoff {
+        decision: Decision,
+        comment: Option<String>,
+    },
     Quit,
 }
 
@@ -109,6 +118,11 @@ pub enum Overlay {
     },
     Filter {
         text: TextArea<'static>,
+    },
+    /// The comment that goes with an approval or a rejection.
+    Signoff {
+        decision: Decision,
+        comment: TextArea<'static>,
     },
 }
 
@@ -394,6 +408,22 @@ impl App {
                 };
             }
             Action::Help => self.overlay = Some(Overlay::Help),
+            Action::Approve | Action::Reject if self.view == View::Summary => {
+                let decision = if action == Action::Approve {
+                    Decision::Approved
+                } else {
+                    Decision::Rejected
+                };
+                let verdict = run.results.verdict(checklist, &run.entries);
+                if decision == Decision::Approved && !verdict.passes() {
+                    self.error(format!("cannot approve: {verdict}"));
+                } else {
+                    self.overlay = Some(Overlay::Signoff {
+                        decision,
+                        comment: text_area(""),
+                    });
+                }
+            }
             Action::Confirm if self.view == View::Matrix => self.view = View::Walk,
             Action::Cancel => {
                 if self.view != View::Walk {
@@ -491,6 +521,29 @@ impl App {
                         evidence: vec![expand_home(&path)],
                         ..self.repeat(latest)
                     }))
+                }
+                _ => None,
+            },
+            Overlay::Signoff { decision, comment } => match action {
+                Action::Type(key) => {
+                    comment.input(key);
+                    None
+                }
+                Action::Newline => {
+                    comment.insert_newline();
+                    None
+                }
+                Action::Confirm => {
+                    let text = text_of(comment);
+                    let decision = *decision;
+                    if decision == Decision::Rejected && text.is_empty() {
+                        self.error("a rejection needs a comment saying why (Esc cancels)");
+                        return None;
+                    }
+                    Some(Effect::Signoff {
+                        decision,
+                        comment: (!text.is_empty()).then_some(text),
+                    })
                 }
                 _ => None,
             },

@@ -17,16 +17,23 @@ use super::keymap::action_for;
 use super::terminal::{TerminalGuard, stop_signals};
 use super::theme::Theme;
 use crate::run::RunSession;
+use crate::signoff::statement::Decision;
 
 /// Whether the loop goes on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Flow {
     Continue,
     Quit,
+    /// Leave the walk to sign the run off (signing may need the terminal for a passphrase).
+    Signoff {
+        decision: Decision,
+        comment: Option<String>,
+    },
 }
 
-/// Runs the walk over `session` until the user quits or a signal arrives.
-pub fn walk(session: &mut RunSession, tester: &str) -> Result<()> {
+/// Runs the walk over `session` until the user quits (`Flow::Quit`), a signal arrives, or
+/// the user asks to sign off (`Flow::Signoff`).
+pub fn walk(session: &mut RunSession, tester: &str) -> Result<Flow> {
     let theme = Theme::from_env();
     let stop = stop_signals()?;
     let mut guard = TerminalGuard::enter()?;
@@ -41,11 +48,11 @@ pub fn walk(session: &mut RunSession, tester: &str) -> Result<()> {
         let event = match events.recv_timeout(Duration::from_millis(250)) {
             Ok(event) => Some(event),
             Err(RecvTimeoutError::Timeout) => None,
-            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+            Err(RecvTimeoutError::Disconnected) => return Ok(Flow::Quit),
         };
         // Everything is on disk already: a signal or a vanished terminal just ends the walk.
         if stop.load(Ordering::Relaxed) || !terminal_is_there() {
-            return Ok(());
+            return Ok(Flow::Quit);
         }
         let Some(event) = event else { continue };
         let action = match event {
@@ -54,10 +61,11 @@ pub fn walk(session: &mut RunSession, tester: &str) -> Result<()> {
             _ => None,
         };
         let Some(action) = action else { continue };
-        if let Some(effect) = app.handle(&session.run, action)
-            && carry_out(effect, session, &mut app, tester) == Flow::Quit
-        {
-            return Ok(());
+        if let Some(effect) = app.handle(&session.run, action) {
+            let flow = carry_out(effect, session, &mut app, tester);
+            if flow != Flow::Continue {
+                return Ok(flow);
+            }
         }
     }
 }
@@ -100,6 +108,7 @@ fn mouse_action(mouse: MouseEvent) -> Option<Action> {
 pub fn carry_out(effect: Effect, session: &mut RunSession, app: &mut App, tester: &str) -> Flow {
     match effect {
         Effect::Quit => return Flow::Quit,
+        Effect::Signoff { decision, comment } => return Flow::Signoff { decision, comment },
         Effect::Record(new) => match session.record(&new, tester) {
             Ok(entry) => {
                 let entry = entry.clone();

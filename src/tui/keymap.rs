@@ -183,6 +183,23 @@ const VIEWS: [Binding; 7] = [
     ),
 ];
 
+const DECIDE: [Binding; 2] = [
+    bind(
+        &[Char('a')],
+        "a",
+        "approve the release: sign with your SSH key",
+        Action::Approve,
+        Some("approve"),
+    ),
+    bind(
+        &[Char('r')],
+        "r",
+        "reject the release: sign with your SSH key",
+        Action::Reject,
+        Some("reject"),
+    ),
+];
+
 const BACK: [Binding; 1] = [bind(
     &[Esc],
     "Esc",
@@ -238,7 +255,7 @@ pub fn bindings(mode: Mode) -> Vec<&'static Binding> {
     let groups: &[&'static [Binding]] = match mode {
         Mode::Walk => &[&MOVE, &PAGE, &RECORD, &VIEWS, &BACK],
         Mode::Matrix => &[&MOVE, &PAGE, &ENTER_CELL, &RECORD, &VIEWS, &BACK],
-        Mode::Summary => &[&VIEWS, &BACK],
+        Mode::Summary => &[&DECIDE, &VIEWS, &BACK],
         Mode::Help => &[&CLOSE],
         Mode::Editing => &[&EDITING],
         Mode::FailSeverity => &[&SEVERITY],

@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use super::centered;
 use crate::checklist::Severity;
 use crate::run::Run;
+use crate::signoff::statement::Decision;
 use crate::tui::app::{App, NotePurpose, Overlay};
 use crate::tui::keymap::{Mode, bindings};
 use crate::tui::text::fit;
@@ -95,6 +96,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) {
                 "Enter attach (its sha256 is taken) · Esc cancel",
                 theme,
                 5,
+            );
+        }
+        Overlay::Signoff { decision, comment } => {
+            let title = match decision {
+                Decision::Approved => format!(" Approve release {} ", run.meta.release),
+                Decision::Rejected => format!(" Reject release {}: why? ", run.meta.release),
+            };
+            text_popup(
+                frame,
+                area,
+                &title,
+                comment,
+                "Enter sign with your SSH key (the walk closes) · Alt-Enter new line · Esc cancel",
+                theme,
+                8,
             );
         }
         Overlay::Filter { text } => {
