@@ -23,8 +23,11 @@ impl Tmux {
             eprintln!("skipped: tmux is not installed (.ci/run installs it)");
             return None;
         }
+        // One server per test: tests run in parallel, and each kills its server when done.
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Some(Tmux {
-            socket: format!("greenlight-test-{}", std::process::id()),
+            socket: format!("greenlight-test-{}-{n}", std::process::id()),
         })
     }
 
