@@ -23,16 +23,56 @@ pub fn head_commit() -> Option<String> {
     git(&["rev-parse", "--verify", "--quiet", "HEAD"])
 }
 
-/// The URL of the current repository's `origin` remote, or of its first remote.
+/// The URL of the current repository's `origin` remote, or of its first remote, without
+/// any user name or token in it (it goes into exports and pull-request comments).
 pub fn remote_url() -> Option<String> {
-    git(&["remote", "get-url", "origin"]).or_else(|| {
-        let remotes = git(&["remote"])?;
-        let first = remotes.lines().next()?;
-        git(&["remote", "get-url", first])
-    })
+    git(&["remote", "get-url", "origin"])
+        .or_else(|| {
+            let remotes = git(&["remote"])?;
+            let first = remotes.lines().next()?;
+            git(&["remote", "get-url", first])
+        })
+        .map(|url| without_credentials(&url))
+}
+
+/// `https://user:token@host/x` as `https://host/x`; other forms (`git@host:x`) unchanged.
+pub fn without_credentials(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
+        None => url.to_string(),
+    }
 }
 
 /// The top folder of the current repository.
 pub fn toplevel() -> Option<String> {
     git(&["rev-parse", "--show-toplevel"])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_credentials;
+
+    #[test]
+    fn credentials_are_removed_from_remote_urls() {
+        assert_eq!(
+            without_credentials("https://alice:ghp_SECRET@github.com/x/y.git"),
+            "https://github.com/x/y.git"
+        );
+        assert_eq!(
+            without_credentials("https://github.com/x/y.git"),
+            "https://github.com/x/y.git"
+        );
+        assert_eq!(
+            without_credentials("ssh://git@host:22/x.git"),
+            "ssh://host:22/x.git"
+        );
+        assert_eq!(
+            without_credentials("git@github.com:x/y.git"),
+            "git@github.com:x/y.git"
+        );
+    }
 }

@@ -257,6 +257,9 @@ pub struct JournalWriter {
     path: PathBuf,
     len: u64,
     next_seq: u64,
+    /// Set when a failed write could not be cut back: appending after the partial bytes
+    /// would damage the journal, so nothing more is written until the run is reopened.
+    damaged: bool,
     _lock: File,
 }
 
@@ -303,6 +306,7 @@ impl JournalWriter {
             path,
             len: contents.good_len,
             next_seq: contents.entries.len() as u64 + 1,
+            damaged: false,
             _lock: lock,
         };
         Ok((writer, contents.entries))
@@ -316,6 +320,13 @@ impl JournalWriter {
     /// Appends `entry` and flushes it to stable storage. On failure the file is cut back to
     /// where it was, so a half-written line never stays behind a live writer.
     pub fn append(&mut self, entry: &Entry) -> Result<()> {
+        if self.damaged {
+            bail!(
+                "an earlier write to {} failed and could not be undone; nothing more is written \
+                 until the run is reopened (its next opening sets the partial line aside)",
+                self.path.display()
+            );
+        }
         if entry.seq() != self.next_seq {
             bail!(
                 "internal error: entry {} appended where {} was due",
@@ -330,8 +341,11 @@ impl JournalWriter {
             .write_all(&line)
             .and_then(|()| self.file.sync_data());
         if let Err(err) = written {
-            let _ = self.file.set_len(self.len);
-            let _ = self.file.seek(SeekFrom::End(0));
+            let cut_back = self
+                .file
+                .set_len(self.len)
+                .and_then(|()| self.file.seek(SeekFrom::End(0)).map(|_| ()));
+            self.damaged = cut_back.is_err();
             return Err(err).with_context(|| {
                 format!(
                     "cannot write to {}; nothing was recorded (is the disk full or read-only?)",

@@ -88,7 +88,8 @@ impl RunStore {
             let id = if attempt == 1 {
                 base.clone()
             } else {
-                format!("{base}-{attempt}")
+                // Zero-padded so that ids keep sorting by time as text.
+                format!("{base}-{attempt:02}")
             };
             if self.dir(&id).exists() {
                 continue;
@@ -119,7 +120,7 @@ impl RunStore {
         bail!("cannot find a free run id for {base}")
     }
 
-    /// Every run's id, oldest first. Hidden and half-made folders are skipped.
+    /// Every run's id, oldest first (ids are times, so text order is time order). Hidden and half-made folders are skipped.
     pub fn ids(&self) -> Result<Vec<String>> {
         let entries = match std::fs::read_dir(&self.root) {
             Ok(entries) => entries,

@@ -286,6 +286,8 @@ fn validate_prints_counts_for_a_good_file_and_exits_1_for_a_bad_one() {
         .cmd()
         .args(["validate", "missing.yaml"])
         .assert()
-        .code(1)
-        .stderr(predicate::str::contains("missing.yaml"));
+        .code(2)
+        .stderr(predicate::str::contains(
+            "cannot read missing.yaml: no such file",
+        ));
 }

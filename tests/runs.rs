@@ -535,7 +535,7 @@ fn start_refuses_an_invalid_checklist_and_names_the_problem() {
         .arg(&bad)
         .args(["--release", "r", "--tester", TESTER])
         .assert()
-        .code(2)
+        .code(1)
         .stderr(predicate::str::contains("is not a valid checklist"))
         .stderr(predicate::str::contains("bad.yaml:3:"));
     assert!(

@@ -261,7 +261,7 @@ fn views_switch_and_enter_in_the_matrix_walks_the_cell() {
     walk.code(KeyCode::Esc);
     assert_eq!(walk.app.view, View::Walk);
     walk.keys("?");
-    assert!(matches!(walk.app.overlay, Some(Overlay::Help)));
+    assert!(matches!(walk.app.overlay, Some(Overlay::Help { .. })));
     walk.code(KeyCode::Esc);
     assert!(walk.app.overlay.is_none());
 }
@@ -425,4 +425,84 @@ fn the_summary_approves_only_when_the_policy_passes_and_rejects_with_a_reason() 
             comment: None
         })
     );
+}
+
+#[test]
+fn nothing_is_recorded_blind_while_the_terminal_is_too_small() {
+    let mut walk = Walk::new("small.yaml");
+    walk.app.screen_too_small = true;
+    walk.keys("pfb");
+    assert!(walk.session.run.entries.is_empty());
+    assert!(walk.app.overlay.is_none());
+    assert_eq!(
+        walk.act(Action::Quit),
+        Some(Effect::Quit),
+        "quitting still works"
+    );
+    walk.app.screen_too_small = false;
+    walk.keys("p");
+    assert_eq!(walk.session.run.entries.len(), 1);
+}
+
+#[test]
+fn the_filter_keeps_the_environment_the_tester_set_up() {
+    let mut walk = Walk::new("small.yaml");
+    walk.keys("ll");
+    assert_eq!(walk.cursor(), "no-shift@safari/phone");
+    walk.keys("/");
+    walk.keys("body");
+    assert_eq!(walk.cursor(), "text-size@safari/phone");
+}
+
+#[test]
+fn a_changed_note_or_new_evidence_stays_on_its_cell() {
+    let mut walk = Walk::new("small.yaml");
+    walk.keys("p");
+    walk.keys("k");
+    walk.keys("n");
+    walk.keys("hello");
+    walk.code(KeyCode::Enter);
+    assert_eq!(walk.cursor(), "no-shift@chrome/phone");
+    assert!(
+        walk.app
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("note saved")
+    );
+    let Some(Entry::Result(entry)) = walk.session.run.entries.last() else {
+        panic!("a result")
+    };
+    assert_eq!(
+        (entry.status, entry.note.as_deref()),
+        (Status::Pass, Some("hello"))
+    );
+}
+
+#[test]
+fn alt_enter_in_the_fail_dialog_starts_a_note_line_instead_of_saving() {
+    let mut walk = Walk::new("small.yaml");
+    walk.keys("f");
+    walk.press(KeyEvent::new(KeyCode::Enter, KeyModifiers::ALT));
+    assert!(walk.session.run.entries.is_empty());
+    assert!(matches!(
+        walk.app.overlay,
+        Some(Overlay::Fail {
+            note_focused: true,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn help_scrolls_with_j_and_k() {
+    let mut walk = Walk::new("small.yaml");
+    walk.keys("?jjk");
+    assert!(matches!(
+        walk.app.overlay,
+        Some(Overlay::Help { scroll: 1 })
+    ));
+    walk.keys("q");
+    assert!(walk.app.overlay.is_none());
 }

@@ -46,27 +46,31 @@ impl fmt::Display for ChecklistError {
 
 impl std::error::Error for ChecklistError {}
 
-/// Reads `path` and loads it; an unreadable file is reported as a problem at 1:1.
-pub fn load_file(path: &Path) -> Result<Checklist, ChecklistError> {
-    let origin = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|err| single(&origin, 0, 0, read_error(&err)))?;
-    let source = String::from_utf8(bytes).map_err(|err| {
-        let (line, column) = line_column_of_byte(err.as_bytes(), err.utf8_error().valid_up_to());
+/// Reads `path` and loads it. A file that cannot be read is a plain error (an environment
+/// problem); one that can be read but is not a valid checklist is a [`ChecklistError`].
+pub fn load_file(path: &Path) -> anyhow::Result<Checklist> {
+    let bytes = std::fs::read(path).map_err(|err| {
+        let message = match err.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            _ => err.to_string(),
+        };
+        anyhow::anyhow!("cannot read {}: {message}", path.display())
+    })?;
+    Ok(parse_bytes(&bytes, &path.display().to_string())?)
+}
+
+/// Parses checklist bytes, which must be UTF-8.
+pub fn parse_bytes(bytes: &[u8], origin: &str) -> Result<Checklist, ChecklistError> {
+    let source = std::str::from_utf8(bytes).map_err(|err| {
+        let (line, column) = line_column_of_byte(bytes, err.valid_up_to());
         single(
-            &origin,
+            origin,
             line,
             column,
             "the file is not valid UTF-8; save it as UTF-8".to_string(),
         )
     })?;
-    parse(&source, &origin)
-}
-
-fn read_error(err: &std::io::Error) -> String {
-    match err.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_string(),
-        _ => format!("cannot read the file: {err}"),
-    }
+    parse(source, origin)
 }
 
 fn single(origin: &str, line: usize, column: usize, message: String) -> ChecklistError {

@@ -162,8 +162,14 @@ impl Checklist {
         load::parse(source, origin)
     }
 
-    /// Reads and validates a checklist file.
-    pub fn load(path: &std::path::Path) -> Result<Checklist, ChecklistError> {
+    /// Parses and validates checklist bytes (UTF-8 is checked too).
+    pub fn from_bytes(bytes: &[u8], origin: &str) -> Result<Checklist, ChecklistError> {
+        load::parse_bytes(bytes, origin)
+    }
+
+    /// Reads and validates a checklist file. An unreadable file is a plain error; an invalid
+    /// one is a [`ChecklistError`] inside the returned error.
+    pub fn load(path: &std::path::Path) -> anyhow::Result<Checklist> {
         load::load_file(path)
     }
 

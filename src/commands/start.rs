@@ -7,6 +7,7 @@ use anyhow::{Context, Result, bail};
 use crate::checklist::Checklist;
 use crate::cli::{RunIdentity, StartArgs};
 use crate::config::{Config, Tester};
+use crate::exit::NotGood;
 use crate::fsutil::sha256_hex;
 use crate::run::now_rfc3339;
 use crate::store::{ChecklistRef, RunMeta};
@@ -16,13 +17,9 @@ use super::Env;
 /// Creates a run of `file` and returns its description. Shared with the interactive `run`.
 pub fn create_run(env: &Env, file: &Path, identity: &RunIdentity) -> Result<RunMeta> {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let text = std::str::from_utf8(&bytes)
-        .ok()
-        .context("the checklist is not UTF-8")
-        .with_context(|| format!("cannot start a run of {}", file.display()))?;
-    let checklist = Checklist::parse(text, &file.display().to_string()).map_err(|err| {
-        anyhow::anyhow!(err).context(format!(
-            "cannot start a run: {} is not a valid checklist",
+    let checklist = Checklist::from_bytes(&bytes, &file.display().to_string()).map_err(|err| {
+        NotGood(format!(
+            "cannot start a run: {} is not a valid checklist\n{err}",
             file.display()
         ))
     })?;

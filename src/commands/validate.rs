@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::checklist::{Checklist, Problem};
+use crate::checklist::{Checklist, ChecklistError, Problem};
 use crate::cli::ValidateArgs;
 use crate::exit::NotGood;
 
@@ -44,6 +44,7 @@ impl<'a> Summary<'a> {
 /// Validates every file, printing each one's summary or problems; exit 1 if any is bad.
 pub fn run(args: &ValidateArgs) -> Result<()> {
     let mut bad = 0;
+    let mut unreadable = 0;
     let mut reports = Vec::new();
     let mut stdout = std::io::stdout().lock();
     for file in &args.files {
@@ -71,25 +72,35 @@ pub fn run(args: &ValidateArgs) -> Result<()> {
                     )?;
                 }
             }
-            Err(err) => {
-                bad += 1;
-                if args.json {
-                    reports.push(serde_json::to_value(Report {
-                        file: name,
-                        valid: false,
-                        summary: None,
-                        problems: &err.problems,
-                    })?);
-                } else {
-                    for line in err.to_string().lines() {
-                        crate::output::problem(line);
+            Err(err) => match err.downcast_ref::<ChecklistError>() {
+                Some(invalid) => {
+                    bad += 1;
+                    if args.json {
+                        reports.push(serde_json::to_value(Report {
+                            file: name,
+                            valid: false,
+                            summary: None,
+                            problems: &invalid.problems,
+                        })?);
+                    } else {
+                        for line in invalid.to_string().lines() {
+                            crate::output::problem(line);
+                        }
                     }
                 }
-            }
+                None => {
+                    unreadable += 1;
+                    crate::output::error(&err);
+                }
+            },
         }
     }
     if args.json {
         super::print_json(&reports)?;
+    }
+    if unreadable > 0 {
+        let files = if unreadable == 1 { "file" } else { "files" };
+        anyhow::bail!("{unreadable} {files} could not be read");
     }
     if bad > 0 {
         let files = if bad == 1 { "file is" } else { "files are" };

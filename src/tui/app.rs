@@ -103,7 +103,10 @@ pub enum NotePurpose {
 /// A dialog or panel over the view; `Esc` closes it.
 #[derive(Debug, Clone)]
 pub enum Overlay {
-    Help,
+    /// Every key; scrolls when the terminal is short.
+    Help {
+        scroll: u16,
+    },
     Fail {
         severity: Severity,
         note_focused: bool,
@@ -152,6 +155,9 @@ pub struct App {
     visible: Vec<bool>,
     pub message: Option<Message>,
     pub hits: Hits,
+    /// Set from the last frame: while the terminal is too small to show anything, keys other
+    /// than quit are ignored, so nothing is recorded blind.
+    pub screen_too_small: bool,
 }
 
 const PAGE: usize = 10;
@@ -189,6 +195,7 @@ impl App {
             visible: vec![true; checklist.items.len()],
             message: None,
             hits: Hits::default(),
+            screen_too_small: false,
         };
         let start = app.sequence(checklist).next();
         if let Some(cell) = start.filter(|&c| run.results.status(&run.entries, c).is_some()) {
@@ -205,7 +212,7 @@ impl App {
     /// The keys that apply now.
     pub fn mode(&self) -> Mode {
         match &self.overlay {
-            Some(Overlay::Help) => Mode::Help,
+            Some(Overlay::Help { .. }) => Mode::Help,
             Some(Overlay::Fail {
                 note_focused: false,
                 ..
@@ -312,6 +319,9 @@ impl App {
         if action == Action::Quit {
             return Some(Effect::Quit);
         }
+        if self.screen_too_small {
+            return None;
+        }
         if self.overlay.is_some() {
             return self.handle_overlay(run, action);
         }
@@ -407,7 +417,7 @@ impl App {
                     View::Summary
                 };
             }
-            Action::Help => self.overlay = Some(Overlay::Help),
+            Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
             Action::Approve | Action::Reject if self.view == View::Summary => {
                 let decision = if action == Action::Approve {
                     Decision::Approved
@@ -450,9 +460,12 @@ impl App {
             return None;
         }
         match overlay {
-            Overlay::Help => {
-                if matches!(action, Action::Help) {
-                    self.overlay = None;
+            Overlay::Help { scroll } => {
+                match action {
+                    Action::Help => self.overlay = None,
+                    Action::Down | Action::ScrollDown => *scroll = scroll.saturating_add(1),
+                    Action::Up | Action::ScrollUp => *scroll = scroll.saturating_sub(1),
+                    _ => {}
                 }
                 None
             }
@@ -645,7 +658,23 @@ impl App {
     /// The result of a [`Effect::Record`] is on disk: close the dialog, say so, and go to the
     /// next untested cell.
     pub fn recorded(&mut self, run: &Run, entry: &ResultEntry) {
-        self.overlay = None;
+        // A changed note or new evidence stays on its cell: the tester is still looking at it.
+        let edit = match self.overlay.take() {
+            Some(Overlay::Note {
+                purpose: NotePurpose::Edit,
+                ..
+            }) => Some("note saved"),
+            Some(Overlay::Evidence { .. }) => Some("evidence attached (its sha256 is recorded)"),
+            _ => None,
+        };
+        if let Some(what) = edit {
+            self.info(format!(
+                "{what}: {} in {}",
+                entry.item,
+                run.checklist.environment_label(self.cursor.environment)
+            ));
+            return;
+        }
         let severity = entry
             .severity
             .map(|s| format!(" (severity {s})"))
@@ -764,8 +793,14 @@ impl App {
             })
             .collect();
         if !self.is_visible(self.cursor.item) {
-            let first = self.sequence(checklist).next();
-            self.cursor = first.unwrap_or(self.cursor);
+            // The nearest match in this environment first: the browser is set up already.
+            match self.nearest_item(checklist, self.cursor.environment) {
+                Some(item) => self.cursor.item = item,
+                None => {
+                    let first = self.sequence(checklist).next();
+                    self.cursor = first.unwrap_or(self.cursor);
+                }
+            }
         }
     }
 

@@ -12,7 +12,7 @@ use ratatui::crossterm::event::{
 };
 
 use super::app::{Action, App, Effect, Hits};
-use super::draw::draw;
+use super::draw::{draw, fits};
 use super::keymap::action_for;
 use super::terminal::{TerminalGuard, stop_signals};
 use super::theme::Theme;
@@ -41,10 +41,13 @@ pub fn walk(session: &mut RunSession, tester: &str) -> Result<Flow> {
     let events = spawn_event_reader();
     loop {
         let mut hits = Hits::default();
-        guard
-            .terminal
-            .draw(|frame| hits = draw(frame, &app, &session.run, theme))?;
+        let mut fitted = true;
+        guard.terminal.draw(|frame| {
+            fitted = fits(frame.area());
+            hits = draw(frame, &app, &session.run, theme);
+        })?;
         app.hits = hits;
+        app.screen_too_small = !fitted;
         let event = match events.recv_timeout(Duration::from_millis(250)) {
             Ok(event) => Some(event),
             Err(RecvTimeoutError::Timeout) => None,
@@ -131,12 +134,14 @@ pub fn carry_out(effect: Effect, session: &mut RunSession, app: &mut App, tester
 /// Starts a browser detached from the walk: its own process group, no shared input or output.
 fn launch(argv: &[String]) -> std::io::Result<()> {
     use std::os::unix::process::CommandExt;
-    Command::new(&argv[0])
+    let mut child = Command::new(&argv[0])
         .args(&argv[1..])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .process_group(0)
-        .spawn()
-        .map(|_| ())
+        .spawn()?;
+    // Reap it whenever it ends, so no zombie stays behind while the walk goes on.
+    std::thread::spawn(move || child.wait());
+    Ok(())
 }

@@ -245,9 +245,17 @@ const SEVERITY: [Binding; 6] = [
     bind(&[Enter], "Enter", "save", Action::Confirm, Some("save")),
     bind(&[Esc], "Esc", "cancel", Action::Cancel, Some("cancel")),
 ];
-const CLOSE: [Binding; 2] = [
+const CLOSE: [Binding; 4] = [
     bind(&[Esc], "Esc", "close", Action::Cancel, Some("close")),
     bind(&[Char('q')], "q", "close", Action::Cancel, None),
+    bind(
+        &[Char('j'), Down],
+        "j/k",
+        "scroll",
+        Action::Down,
+        Some("scroll"),
+    ),
+    bind(&[Char('k'), Up], "", "", Action::Up, None),
 ];
 
 /// The bindings of a mode, in the order help lists them.
@@ -263,13 +271,34 @@ pub fn bindings(mode: Mode) -> Vec<&'static Binding> {
     groups.iter().flat_map(|g| g.iter()).collect()
 }
 
+/// The groups of keys the `?` overlay lists, each once.
+pub fn help_sections() -> Vec<(&'static str, Vec<&'static Binding>)> {
+    let labelled = |groups: &[&'static [Binding]]| -> Vec<&'static Binding> {
+        groups
+            .iter()
+            .flat_map(|g| g.iter())
+            .filter(|b| !b.label.is_empty())
+            .collect()
+    };
+    vec![
+        (
+            "Walk and matrix",
+            labelled(&[&MOVE, &PAGE, &ENTER_CELL, &RECORD, &VIEWS, &BACK]),
+        ),
+        ("Summary", labelled(&[&DECIDE])),
+        ("Fail dialog", labelled(&[&SEVERITY])),
+        ("Note fields", labelled(&[&EDITING])),
+    ]
+}
+
 /// The action a key press means in `mode`, if any. `Ctrl-C` always quits; in a text field,
 /// keys that are not bound go to the field.
 pub fn action_for(mode: Mode, key: KeyEvent) -> Option<Action> {
     if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == Char('c') {
         return Some(Action::Quit);
     }
-    if mode == Mode::Editing && key.code == Enter && key.modifiers.contains(KeyModifiers::ALT) {
+    let typing = matches!(mode, Mode::Editing | Mode::FailSeverity);
+    if typing && key.code == Enter && key.modifiers.contains(KeyModifiers::ALT) {
         return Some(Action::Newline);
     }
     let found = bindings(mode)

@@ -11,7 +11,7 @@ use crate::checklist::Severity;
 use crate::run::Run;
 use crate::signoff::statement::Decision;
 use crate::tui::app::{App, NotePurpose, Overlay};
-use crate::tui::keymap::{Mode, bindings};
+use crate::tui::keymap::help_sections;
 use crate::tui::text::fit;
 use crate::tui::theme::Theme;
 
@@ -26,7 +26,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) {
         .map_or("", |i| i.title.as_str());
     let environment = run.checklist.environment_label(app.cursor.environment);
     match overlay {
-        Overlay::Help => draw_help(frame, area, theme),
+        Overlay::Help { scroll } => draw_help(frame, area, *scroll, theme),
         Overlay::Fail {
             severity,
             note_focused,
@@ -150,16 +150,11 @@ fn text_popup(
     frame.render_widget(Paragraph::new(hint).style(theme.dim()), hint_area);
 }
 
-fn draw_help(frame: &mut Frame, area: Rect, theme: Theme) {
+fn draw_help(frame: &mut Frame, area: Rect, scroll: u16, theme: Theme) {
     let mut lines = Vec::new();
-    for (title, mode) in [
-        ("Walk and matrix", Mode::Matrix),
-        ("Fail dialog", Mode::FailSeverity),
-        ("Note fields", Mode::Editing),
-    ] {
+    for (title, keys) in help_sections() {
         lines.push(Line::styled(title, theme.heading()));
-        // A pair such as j/k is one entry: the second binding of it has no label.
-        for binding in bindings(mode).into_iter().filter(|b| !b.label.is_empty()) {
+        for binding in keys {
             lines.push(Line::from(vec![
                 Span::styled(format!("  {:<12}", binding.label), theme.heading()),
                 Span::raw(binding.description),
@@ -172,13 +167,19 @@ fn draw_help(frame: &mut Frame, area: Rect, theme: Theme) {
     ));
     let height = (lines.len() as u16 + 2).min(area.height);
     let popup = centered(area, 78, height);
+    // Scrolling stops once the last line is in view.
+    let room = height.saturating_sub(2);
+    let scroll = scroll.min((lines.len() as u16).saturating_sub(room));
+    let title = if (lines.len() as u16) > room {
+        " Keys · j/k scroll · Esc closes "
+    } else {
+        " Keys · Esc closes "
+    };
     frame.render_widget(Clear, popup);
     frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(" Keys (Esc closes) "),
-        ),
+        Paragraph::new(lines)
+            .scroll((scroll, 0))
+            .block(Block::default().borders(Borders::ALL).title(title)),
         popup,
     );
 }

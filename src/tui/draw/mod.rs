@@ -26,10 +26,15 @@ pub const MIN_WIDTH: u16 = 60;
 /// The smallest terminal the layout fits in.
 pub const MIN_HEIGHT: u16 = 16;
 
+/// Whether the layout fits in `area`.
+pub fn fits(area: Rect) -> bool {
+    area.width >= MIN_WIDTH && area.height >= MIN_HEIGHT
+}
+
 /// Draws the whole screen; returns where clickable cells landed.
 pub fn draw(frame: &mut Frame, app: &App, run: &Run, theme: Theme) -> Hits {
     let area = frame.area();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+    if !fits(area) {
         let message = format!(
             "terminal too small: need {MIN_WIDTH}×{MIN_HEIGHT}, have {}×{} — enlarge it, or q to quit",
             area.width, area.height
@@ -121,7 +126,21 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme
         ]
     })
     .collect();
-    frame.render_widget(Paragraph::new(Line::from(count_spans)), counts_area);
+    let mut counts_line = Line::from(count_spans);
+    if counts_line.width() > counts_area.width as usize {
+        // Glyphs alone say which count is which; the words go when there is no room.
+        counts_line = Line::from(
+            counts_line
+                .spans
+                .into_iter()
+                .map(|span| match span.content.split_once(' ') {
+                    Some((n, _)) if !span.content.starts_with(' ') => Span::raw(format!("{n} ")),
+                    _ => span,
+                })
+                .collect::<Vec<_>>(),
+        );
+    }
+    frame.render_widget(Paragraph::new(counts_line), counts_area);
 
     let checklist = &run.checklist;
     let env = app.cursor.environment;
@@ -160,11 +179,13 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     }
 }
 
-/// The keys that apply now, as many as fit; `? help` is kept last whenever it applies,
-/// since it leads to the rest.
+/// The keys that apply now, as many as fit; `q quit` and `? help` are kept last whenever
+/// they apply, since one leaves and the other leads to the rest.
 fn draw_footer(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let hints = footer_hints(app.mode());
-    let (help, others): (Vec<_>, Vec<_>) = hints.into_iter().partition(|(key, _)| *key == "?");
+    let (help, others): (Vec<_>, Vec<_>) = hints
+        .into_iter()
+        .partition(|(key, _)| matches!(*key, "?" | "q"));
     let width = |(key, what): &(&str, &str)| key.width() + what.width() + 3;
     let mut room = (area.width as usize).saturating_sub(help.iter().map(width).sum());
     let mut spans = Vec::new();

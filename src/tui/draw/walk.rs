@@ -170,7 +170,7 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme
                 format!(
                     "  evidence {} (sha256 {}…)",
                     evidence.path,
-                    &evidence.sha256[..12.min(evidence.sha256.len())]
+                    evidence.sha256.get(..12).unwrap_or(&evidence.sha256)
                 ),
                 theme.dim(),
             ));
