@@ -291,3 +291,26 @@ fn validate_prints_counts_for_a_good_file_and_exits_1_for_a_bad_one() {
             "cannot read missing.yaml: no such file",
         ));
 }
+
+#[test]
+fn a_version_is_kept_as_written_and_shape_errors_name_what_was_expected() {
+    let checklist = Checklist::parse(
+        &GOOD.replace("title: Demo\n", "title: Demo\nversion: 1.10\n"),
+        "v.yaml",
+    )
+    .unwrap();
+    assert_eq!(checklist.version.as_deref(), Some("1.10"));
+    let checklist = Checklist::parse(
+        &GOOD.replace("title: Demo\n", "title: Demo\nversion: 3\n"),
+        "v.yaml",
+    )
+    .unwrap();
+    assert_eq!(checklist.version.as_deref(), Some("3"));
+    let err = problems(&GOOD.replace("matrix:\n", "matrix: 5\nx:\n"));
+    let text = err.to_string();
+    assert!(
+        text.contains("expected a matrix (a mapping with `browsers` and `viewports`)"),
+        "{text}"
+    );
+    assert!(!text.contains("Raw"), "{text}");
+}

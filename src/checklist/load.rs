@@ -104,6 +104,13 @@ pub fn parse(source: &str, origin: &str) -> Result<Checklist, ChecklistError> {
             .unwrap_or((1, 1));
         single(origin, line, column, serde_message(&err))
     })?;
+    let mut raw = raw;
+    if let Some(super::raw::RawVersion::Float(_)) = raw.version {
+        // `version: 1.10` means "1.10", not the number 1.1: keep the text as written.
+        if let Some(text) = scalar_text(source, "version") {
+            raw.version = Some(super::raw::RawVersion::Text(text));
+        }
+    }
     let mut checker = Checker::default();
     let checklist = checker.build(raw);
     if checker.problems.is_empty() {
@@ -122,9 +129,64 @@ pub fn parse(source: &str, origin: &str) -> Result<Checklist, ChecklistError> {
     })
 }
 
-/// serde_yaml's message without the position it appends (we print that first).
+/// The text of the scalar at `path` as written in `source`.
+fn scalar_text(source: &str, path: &str) -> Option<String> {
+    let at = PositionIndex::build(source).find(path)?;
+    let line = source.lines().nth(at.line - 1)?;
+    let rest = line.get(at.column - 1..)?;
+    let value = rest.split(" #").next()?.trim();
+    Some(value.trim_matches(['"', '\'']).to_string())
+}
+
+/// serde_yaml's message without the position it appends (we print that first), and with
+/// the names of greenlight's internal types put the way the file's author knows them.
 fn serde_message(err: &serde_yaml::Error) -> String {
-    let text = err.to_string();
+    let mut text = err.to_string();
+    for (internal, known) in [
+        (
+            "struct RawChecklist",
+            "a checklist (a mapping with `id`, `title`, `matrix` and `sections`)",
+        ),
+        (
+            "struct RawMatrix",
+            "a matrix (a mapping with `browsers` and `viewports`)",
+        ),
+        (
+            "struct RawBrowser",
+            "a browser (a mapping with `id`, and `name` or `launch`)",
+        ),
+        (
+            "struct RawViewport",
+            "a viewport (a mapping with `id`, `width` and `height`)",
+        ),
+        (
+            "struct RawExclusion",
+            "an exclusion (a mapping with `browser` and/or `viewport`)",
+        ),
+        (
+            "struct RawPolicy",
+            "a policy (a mapping with `block_on_severity` and `require_complete`)",
+        ),
+        (
+            "struct RawSection",
+            "a section (a mapping with `id`, `title` and `items`)",
+        ),
+        (
+            "struct RawItem",
+            "an item (a mapping with `id` and `title`)",
+        ),
+        (
+            "struct RawOnly",
+            "`only` (a mapping with `browsers` and/or `viewports`)",
+        ),
+        (
+            "untagged enum RawVersion",
+            "a version (a number or a string)",
+        ),
+        ("i64", "a whole number"),
+    ] {
+        text = text.replace(internal, known);
+    }
     match err.location() {
         Some(at) => {
             let suffix = format!(" at line {} column {}", at.line(), at.column());
