@@ -306,3 +306,61 @@ fn a_tester_signs_off_from_the_summary_and_the_sign_off_verifies() {
         .assert()
         .success();
 }
+
+#[test]
+fn a_passphrase_protected_key_asks_for_its_passphrase_without_echo() {
+    let Some(tmux) = Tmux::start() else { return };
+    if Command::new("ssh-keygen").arg("-?").output().is_err() {
+        eprintln!("skipped: ssh-keygen is not installed");
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let key = sandbox.path().join("id_ed25519");
+    let made = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "open sesame", "-f"])
+        .arg(&key)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let run = sandbox.start(&sandbox.fixture("small.yaml"));
+    let signoff = |name: &str| {
+        tmux.run(
+            name,
+            &format!(
+                "cd '{}' && env GREENLIGHT_HOME='{}' '{}' signoff {run} --reject --comment 'not yet' --key '{}' -o out-{name}",
+                sandbox.path().display(),
+                sandbox.home().display(),
+                assert_cmd::cargo::cargo_bin("greenlight").display(),
+                key.display()
+            ),
+        );
+        tmux.wait_for(name, "Passphrase for");
+    };
+    signoff("wrong");
+    tmux.type_text("wrong", "guess");
+    tmux.keys("wrong", &["Enter"]);
+    let screen = tmux.wait_for("wrong", "EXIT=2");
+    assert!(screen.contains("wrong passphrase"), "{screen}");
+    assert!(
+        !screen.contains("guess"),
+        "the passphrase is not echoed:\n{screen}"
+    );
+
+    signoff("right");
+    tmux.type_text("right", "open sesame");
+    tmux.keys("right", &["Enter"]);
+    let screen = tmux.wait_for("right", "EXIT=0");
+    assert!(screen.contains("rejected release 1.4.0"), "{screen}");
+    assert!(
+        !screen.contains("open sesame"),
+        "the passphrase is not echoed:\n{screen}"
+    );
+    assert!(sandbox.path().join("out-right/signoff.json.sig").is_file());
+    // The private key is nowhere in what was written.
+    let private = std::fs::read_to_string(&key).unwrap();
+    let body: String = private.lines().nth(1).unwrap().chars().take(40).collect();
+    for file in std::fs::read_dir(sandbox.path().join("out-right")).unwrap() {
+        let text = std::fs::read_to_string(file.unwrap().path()).unwrap();
+        assert!(!text.contains(&body));
+    }
+}
