@@ -6,32 +6,11 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use common::{Sandbox, TESTER};
+use common::{Sandbox, TESTER, ssh_keygen_available};
 use predicates::prelude::*;
 
 const EMAIL: &str = "ada@example.com";
 const COMMIT: &str = "0123456789abcdef0123";
-
-fn ssh_keygen_available() -> bool {
-    let found = Command::new("ssh-keygen").arg("-?").output().is_ok();
-    if !found {
-        eprintln!("skipped: ssh-keygen is not installed (.ci/run installs openssh-client)");
-    }
-    found
-}
-
-/// A new unencrypted key of `kind` (`ed25519`, `ecdsa`, `rsa`) in the sandbox.
-fn keygen(sandbox: &Sandbox, kind: &str) -> PathBuf {
-    let path = sandbox.path().join(format!("id_{kind}"));
-    let mut cmd = Command::new("ssh-keygen");
-    cmd.args(["-q", "-t", kind, "-N", "", "-C", "test", "-f"])
-        .arg(&path);
-    if kind == "rsa" {
-        cmd.args(["-b", "3072"]);
-    }
-    assert!(cmd.status().unwrap().success(), "ssh-keygen -t {kind}");
-    path
-}
 
 fn public_key(key: &Path) -> String {
     let text = std::fs::read_to_string(key.with_extension("pub")).unwrap();
@@ -131,7 +110,7 @@ fn every_key_type_round_trips_and_interoperates_with_ssh_keygen_both_ways() {
     }
     for kind in ["ed25519", "ecdsa", "rsa"] {
         let sandbox = Sandbox::new();
-        let key = keygen(&sandbox, kind);
+        let key = common::keygen(&sandbox, kind, "");
         let allowed = allowed(&sandbox, EMAIL, "", &key);
         let run = complete_run(&sandbox);
         let dir = signoff(&sandbox, &run, &key, &["--approve", "--comment", "ship it"]);
@@ -176,7 +155,7 @@ fn the_statement_is_an_in_toto_statement_with_what_design_lists() {
         return;
     }
     let sandbox = Sandbox::new();
-    let key = keygen(&sandbox, "ed25519");
+    let key = common::keygen(&sandbox, "ed25519", "");
     let run = complete_run(&sandbox);
     let dir = signoff(&sandbox, &run, &key, &["--approve"]);
     let bytes = std::fs::read(dir.join("signoff.json")).unwrap();
@@ -225,7 +204,7 @@ fn tampering_with_any_part_is_caught() {
         return;
     }
     let sandbox = Sandbox::new();
-    let key = keygen(&sandbox, "ed25519");
+    let key = common::keygen(&sandbox, "ed25519", "");
     let allowed = allowed(&sandbox, EMAIL, "", &key);
     let run = complete_run(&sandbox);
     let original = signoff(&sandbox, &run, &key, &["--approve"]);
@@ -284,8 +263,8 @@ fn only_the_listed_key_for_the_testers_email_in_its_window_and_namespace_is_trus
         return;
     }
     let sandbox = Sandbox::new();
-    let key = keygen(&sandbox, "ed25519");
-    let other = keygen(&sandbox, "ecdsa");
+    let key = common::keygen(&sandbox, "ed25519", "");
+    let other = common::keygen(&sandbox, "ecdsa", "");
     let run = complete_run(&sandbox);
     let dir = signoff(&sandbox, &run, &key, &["--approve"]);
     let refused = |allowed: PathBuf, why: &str| {
@@ -327,7 +306,7 @@ fn approval_follows_the_policy_and_rejection_needs_a_reason() {
         return;
     }
     let sandbox = Sandbox::new();
-    let key = keygen(&sandbox, "ed25519");
+    let key = common::keygen(&sandbox, "ed25519", "");
     let run = sandbox.start(&sandbox.fixture("small.yaml"));
     sandbox
         .record(&run, &["no-shift", "chrome", "phone", "fail"])
@@ -371,8 +350,8 @@ fn the_gate_opens_only_for_a_verified_approval_of_that_exact_commit() {
         return;
     }
     let sandbox = Sandbox::new();
-    let key = keygen(&sandbox, "ed25519");
-    let stranger = keygen(&sandbox, "ecdsa");
+    let key = common::keygen(&sandbox, "ed25519", "");
+    let stranger = common::keygen(&sandbox, "ecdsa", "");
     let allowed = allowed(&sandbox, EMAIL, "", &key);
     let run = complete_run(&sandbox);
     let approval = signoff(&sandbox, &run, &key, &["--approve"]);
@@ -412,7 +391,7 @@ fn a_key_in_ssh_agent_signs_through_ssh_keygen_when_given_as_pub() {
         return;
     }
     let sandbox = Sandbox::new();
-    let key = keygen(&sandbox, "ed25519");
+    let key = common::keygen(&sandbox, "ed25519", "");
     let socket = sandbox.path().join("agent.sock");
     let mut agent = Command::new("ssh-agent")
         .arg("-D")

@@ -244,19 +244,12 @@ fn sigterm_restores_the_terminal_and_a_closed_window_ends_the_walk() {
 #[test]
 fn a_tester_signs_off_from_the_summary_and_the_sign_off_verifies() {
     let Some(tmux) = Tmux::start() else { return };
-    if Command::new("ssh-keygen").arg("-?").output().is_err() {
-        eprintln!("skipped: ssh-keygen is not installed");
+    if !common::ssh_keygen_available() {
         return;
     }
     let sandbox = Sandbox::new();
     let checklist = sandbox.fixture("small.yaml");
-    let key = sandbox.path().join("id_ed25519");
-    let made = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
-        .arg(&key)
-        .status()
-        .unwrap();
-    assert!(made.success());
+    let key = common::keygen(&sandbox, "ed25519", "");
     std::fs::create_dir_all(sandbox.home()).unwrap();
     std::fs::write(
         sandbox.home().join("config.yaml"),
@@ -310,18 +303,11 @@ fn a_tester_signs_off_from_the_summary_and_the_sign_off_verifies() {
 #[test]
 fn a_passphrase_protected_key_asks_for_its_passphrase_without_echo() {
     let Some(tmux) = Tmux::start() else { return };
-    if Command::new("ssh-keygen").arg("-?").output().is_err() {
-        eprintln!("skipped: ssh-keygen is not installed");
+    if !common::ssh_keygen_available() {
         return;
     }
     let sandbox = Sandbox::new();
-    let key = sandbox.path().join("id_ed25519");
-    let made = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "open sesame", "-f"])
-        .arg(&key)
-        .status()
-        .unwrap();
-    assert!(made.success());
+    let key = common::keygen(&sandbox, "ed25519", "open sesame");
     let run = sandbox.start(&sandbox.fixture("small.yaml"));
     let signoff = |name: &str| {
         tmux.run(

@@ -239,3 +239,31 @@ pub use ratatui::crossterm::event as crossterm_key;
 pub fn key(code: crossterm_key::KeyCode) -> crossterm_key::KeyEvent {
     crossterm_key::KeyEvent::new(code, crossterm_key::KeyModifiers::NONE)
 }
+
+/// Whether `ssh-keygen` can be run; says the test is skipped when it cannot.
+pub fn ssh_keygen_available() -> bool {
+    let found = std::process::Command::new("ssh-keygen")
+        .arg("-?")
+        .output()
+        .is_ok();
+    if !found {
+        eprintln!("skipped: ssh-keygen is not installed (.ci/run installs openssh-client)");
+    }
+    found
+}
+
+/// A new key of `kind` (`ed25519`, `ecdsa`, `rsa`) in the sandbox, made by ssh-keygen.
+pub fn keygen(sandbox: &Sandbox, kind: &str, passphrase: &str) -> PathBuf {
+    let path = sandbox.path().join(format!("id_{kind}"));
+    let mut cmd = std::process::Command::new("ssh-keygen");
+    cmd.args(["-q", "-t", kind, "-N", passphrase, "-C", "test", "-f"])
+        .arg(&path);
+    if kind == "rsa" {
+        cmd.args(["-b", "3072"]);
+    }
+    assert!(
+        cmd.status().expect("ssh-keygen runs").success(),
+        "ssh-keygen -t {kind}"
+    );
+    path
+}
