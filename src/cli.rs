@@ -53,6 +53,10 @@ pub enum Command {
     Verify(VerifyArgs),
     /// For CI: succeed only for a verified, approved, policy-passing sign-off of a commit.
     Gate(GateArgs),
+    /// Make a checklist from a spreadsheet (CSV, XLSX) or a Markdown task list.
+    Import(ImportArgs),
+    /// Record results typed into a spreadsheet (an exported CSV or XLSX, long or grid layout).
+    ImportResults(ImportResultsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -182,6 +186,8 @@ pub struct RunsArgs {
 pub enum ExportFormat {
     Csv,
     Json,
+    /// A workbook: Results, Matrix, Summary and Failures sheets (needs -o).
+    Xlsx,
 }
 
 /// The CSV layouts of DESIGN.md §4.
@@ -261,4 +267,43 @@ pub struct GateArgs {
     /// git's allowed-signers format [default: git's gpg.ssh.allowedSignersFile].
     #[arg(long, value_name = "FILE")]
     pub allowed_signers: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// A CSV or XLSX sheet with a header row (`title` at least; also section, id, steps,
+    /// expect, url, severity, required, browsers, viewports), or a Markdown file whose
+    /// headings are sections and task-list items (`- [ ] …`) are items.
+    pub file: PathBuf,
+    /// Where to write the checklist (YAML).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// A CSV or XLSX sheet describing the matrix (kind, id, name, width, height, launch)
+    /// [default: a second sheet named `matrix`, else Chrome, Firefox, Safari, Edge by phone,
+    /// tablet, laptop, wide].
+    #[arg(long, value_name = "FILE")]
+    pub matrix: Option<PathBuf>,
+    /// The checklist's id [default: from the output file's name].
+    #[arg(long)]
+    pub id: Option<String>,
+    /// The checklist's title [default: from the source].
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Overwrite the output file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportResultsArgs {
+    /// Run id or unique prefix.
+    pub run: String,
+    /// A results sheet: CSV or XLSX, in the long or grid layout of `export`.
+    pub file: PathBuf,
+    /// Record without asking.
+    #[arg(long)]
+    pub yes: bool,
+    /// Who is importing [default: the config's tester, else git's identity].
+    #[arg(long, value_name = "NAME <EMAIL>")]
+    pub tester: Option<String>,
 }

@@ -11,6 +11,7 @@ pub mod exit;
 pub mod export;
 pub mod fsutil;
 pub mod git;
+pub mod import;
 pub mod journal;
 pub mod output;
 pub mod results;

@@ -26,6 +26,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Validate(args) => commands::validate::run(args),
         Command::Verify(args) => commands::verify::run(args),
         Command::Gate(args) => commands::verify::gate(args),
+        Command::Import(args) => commands::import::checklist(args),
+        Command::ImportResults(args) => commands::import::results(&env()?, args),
         Command::Init(args) => commands::init::run(&env()?, args),
         Command::Run(args) => commands::walk::start(&env()?, args),
         Command::Resume(args) => commands::walk::resume(&env()?, args),

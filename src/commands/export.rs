@@ -25,6 +25,7 @@ pub fn run(env: &Env, args: &ExportArgs) -> Result<()> {
             (ExportFormat::Csv, Layout::Long) => write_long_csv(&run, safety, out),
             (ExportFormat::Csv, Layout::Grid) => write_grid_csv(&run, safety, out),
             (ExportFormat::Json, _) => write_json(&run, out),
+            (ExportFormat::Xlsx, _) => unreachable!("written above"),
         }
     };
     match &args.output {

@@ -2,6 +2,7 @@
 //! library modules, and prints its result; `main` only dispatches.
 
 pub mod export;
+pub mod import;
 pub mod init;
 pub mod record;
 pub mod runs;

@@ -1,0 +1,6 @@
+//! Bringing spreadsheets and Markdown in: checklists (`greenlight import`) and results
+//! (`greenlight import-results`).
+
+pub mod checklist;
+pub mod results;
+pub mod table;

@@ -1,0 +1,1 @@
+//! Results typed into a spreadsheet, read back as entries to record.

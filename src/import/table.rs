@@ -1,0 +1,135 @@
+//! Reading a sheet of text cells from CSV (any common encoding) or XLSX, for both imports.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use calamine::{Data, Reader, open_workbook_auto};
+
+/// One sheet: rows of text cells, the first being the header.
+#[derive(Debug, Clone, Default)]
+pub struct Sheet {
+    pub name: String,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// The sheets of a CSV (one) or XLSX (each worksheet) file.
+pub fn read_sheets(path: &Path) -> Result<Vec<Sheet>> {
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    match extension.as_str() {
+        "xlsx" | "xlsm" | "xls" | "ods" => read_workbook(path),
+        "csv" | "tsv" | "txt" => Ok(vec![read_csv(path)?]),
+        other => bail!(
+            "{}: `.{other}` is not a spreadsheet greenlight reads (CSV or XLSX)",
+            path.display()
+        ),
+    }
+}
+
+fn read_workbook(path: &Path) -> Result<Vec<Sheet>> {
+    let mut workbook =
+        open_workbook_auto(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut sheets = Vec::new();
+    for name in workbook.sheet_names().to_vec() {
+        let range = workbook
+            .worksheet_range(&name)
+            .with_context(|| format!("cannot read sheet `{name}` of {}", path.display()))?;
+        let rows = range
+            .rows()
+            .map(|row| row.iter().map(cell_text).collect())
+            .collect();
+        sheets.push(Sheet { name, rows });
+    }
+    Ok(sheets)
+}
+
+/// A cell as text: whole numbers without `.0`, dates as RFC 3339.
+pub fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) => d
+            .as_datetime()
+            .map(|t| t.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            .unwrap_or_else(|| d.to_string()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}
+
+/// A CSV file as one sheet. UTF-8 (with or without BOM) and UTF-16 with BOM are read as
+/// such; anything else that is not UTF-8 is read as Windows-1252, what spreadsheets on
+/// Windows write.
+pub fn read_csv(path: &Path) -> Result<Sheet> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = decode(&bytes);
+    let delimiter = if path.extension().is_some_and(|e| e == "tsv") {
+        b'\t'
+    } else {
+        sniff_delimiter(&text)
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for (n, record) in reader.records().enumerate() {
+        let record = record.with_context(|| format!("{}: row {} is not valid CSV", path.display(), n + 1))?;
+        rows.push(record.iter().map(str::to_string).collect());
+    }
+    Ok(Sheet {
+        name: path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        rows,
+    })
+}
+
+/// Bytes as text, whatever the common encoding.
+pub fn decode(bytes: &[u8]) -> String {
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        return encoding.decode_without_bom_handling(&bytes[bom..]).0.into_owned();
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(),
+    }
+}
+
+/// `,` unless the header line has more `;` (as spreadsheets in many locales write).
+fn sniff_delimiter(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or("");
+    if header.matches(';').count() > header.matches(',').count() {
+        b';'
+    } else {
+        b','
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_utf8_utf16_and_windows_1252() {
+        assert_eq!(decode("café".as_bytes()), "café");
+        assert_eq!(decode(b"\xef\xbb\xbfcaf\xc3\xa9"), "café");
+        assert_eq!(decode(b"caf\xe9"), "café");
+        assert_eq!(decode(b"\xff\xfec\x00a\x00"), "ca");
+    }
+
+    #[test]
+    fn semicolons_are_the_delimiter_when_the_header_says_so() {
+        assert_eq!(sniff_delimiter("title;steps;expect\na,b;c"), b';');
+        assert_eq!(sniff_delimiter("title,steps\n"), b',');
+    }
+}
