@@ -57,3 +57,8 @@ pub fn checklist(args: &ImportArgs) -> Result<()> {
     );
     Ok(())
 }
+
+/// Records the results of a spreadsheet that differ from the run's.
+pub fn results(env: &super::Env, args: &crate::cli::ImportResultsArgs) -> Result<()> {
+    crate::import::results::import(env, args)
+}
