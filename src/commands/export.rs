@@ -1,8 +1,9 @@
-//! `greenlight export [RUN] --format csv|json [--layout long|grid] [-o FILE] [--raw]`
+//! `greenlight export [RUN] --format csv|json|xlsx [--layout long|grid] [-o FILE] [--raw]`
 
 use std::io::Write;
+use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 
 use crate::cli::{ExportArgs, ExportFormat, Layout};
 use crate::export::{Safety, write_grid_csv, write_json, write_long_csv};
@@ -11,34 +12,45 @@ use crate::run::Run;
 
 use super::{Env, warn_to_stderr};
 
-/// Writes the run's results to a file (atomically) or to standard output.
+/// Writes the run's results to a file (atomically) or, for text formats, to standard output.
 pub fn run(env: &Env, args: &ExportArgs) -> Result<()> {
     let id = env.store.resolve(args.run.as_deref())?;
     let run = Run::open(&env.store, &id, &mut warn_to_stderr)?;
+    let file = args.output.as_deref().filter(|p| p.as_os_str() != "-");
     let safety = if args.raw {
         Safety::Raw
     } else {
         Safety::Spreadsheet
     };
-    let write = |out: &mut dyn Write| -> Result<()> {
-        match (args.format, args.layout) {
-            (ExportFormat::Csv, Layout::Long) => write_long_csv(&run, safety, out),
-            (ExportFormat::Csv, Layout::Grid) => write_grid_csv(&run, safety, out),
-            (ExportFormat::Json, _) => write_json(&run, out),
-            (ExportFormat::Xlsx, _) => unreachable!("written above"),
+    let text = |out: &mut dyn Write| -> Result<()> {
+        match args.layout {
+            Layout::Long => write_long_csv(&run, safety, out),
+            Layout::Grid => write_grid_csv(&run, safety, out),
         }
     };
-    match &args.output {
-        Some(path) if path.as_os_str() != "-" => {
-            write_atomically_with(path, write)?;
-            anstream::eprintln!("wrote {}", path.display());
-            Ok(())
+    match (args.format, file) {
+        (ExportFormat::Xlsx, Some(path)) => crate::export::xlsx::write_workbook(&run, path)?,
+        (ExportFormat::Xlsx, None) => bail!("an XLSX workbook needs a file: -o FILE.xlsx"),
+        (ExportFormat::Csv, Some(path)) => write_atomically_with(path, text)?,
+        (ExportFormat::Json, Some(path)) => {
+            write_atomically_with(path, |out| write_json(&run, out))?
         }
-        _ => {
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            write(&mut out)?;
-            out.flush()?;
-            Ok(())
-        }
+        (ExportFormat::Csv, None) => return to_stdout(text),
+        (ExportFormat::Json, None) => return to_stdout(|out| write_json(&run, out)),
     }
+    if let Some(path) = file {
+        wrote(path);
+    }
+    Ok(())
+}
+
+fn to_stdout(write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    write(&mut out)?;
+    out.flush()?;
+    Ok(())
+}
+
+fn wrote(path: &Path) {
+    anstream::eprintln!("wrote {}", path.display());
 }

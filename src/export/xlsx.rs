@@ -1,12 +1,328 @@
-//! The XLSX workbook.
+//! The XLSX workbook: `Results` (the long layout as a real table), `Matrix` (glyphs per
+//! cell), `Summary` and `Failures`. Every text goes in as text, never as a formula, so the
+//! spreadsheet-safety rule holds by construction; numbers and times are real numbers and
+//! date-times. The Results sheet is written in rust_xlsxwriter's constant-memory mode, so a
+//! run of any size is written row by row.
 
 use std::path::Path;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result};
+use rust_xlsxwriter::{
+    Color, Format, FormatAlign, FormatBorder, Table, TableColumn, TableStyle, Workbook, Worksheet,
+    XlsxError,
+};
 
+use super::LONG_COLUMNS;
+use crate::checklist::Cell;
+use crate::journal::Status;
 use crate::run::Run;
 
-/// Writes the run as a workbook at `path`.
-pub fn write_workbook(_run: &Run, path: &Path) -> Result<()> {
-    bail!("{}: the workbook is being written", path.display())
+/// The fill of a status cell, in colours spreadsheet users know (Excel's good/bad/neutral).
+fn status_format(status: Option<Status>) -> Format {
+    let (fill, font) = match status {
+        Some(Status::Pass) => (0xC6EFCE, 0x006100),
+        Some(Status::Fail) => (0xFFC7CE, 0x9C0006),
+        Some(Status::Blocked) => (0xFFEB9C, 0x9C5700),
+        Some(Status::Skip) => (0xD9D9D9, 0x404040),
+        None => (0xFFFFFF, 0x808080),
+    };
+    Format::new()
+        .set_background_color(Color::RGB(fill))
+        .set_font_color(Color::RGB(font))
+}
+
+fn heading() -> Format {
+    Format::new().set_bold()
+}
+
+/// Writes the workbook for `run` to `path`, replacing it whole (temporary file, then rename).
+pub fn write_workbook(run: &Run, path: &Path) -> Result<()> {
+    let mut workbook = Workbook::new();
+    write_results(run, workbook.add_worksheet_with_constant_memory()?)?;
+    write_matrix(run, workbook.add_worksheet())?;
+    write_summary(run, workbook.add_worksheet())?;
+    write_failures(run, workbook.add_worksheet())?;
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let temporary = tempfile::Builder::new()
+        .prefix(".greenlight-")
+        .suffix(".xlsx")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a file in {}", dir.display()))?;
+    workbook
+        .save(temporary.path())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    temporary
+        .as_file()
+        .sync_all()
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    temporary
+        .persist(path)
+        .map_err(|err| err.error)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    crate::journal::sync_dir(dir)
+}
+
+/// Column widths of the long layout, in characters.
+const RESULT_WIDTHS: [f64; 17] = [
+    15.0, 10.0, 12.0, 12.0, 14.0, 22.0, 44.0, 10.0, 10.0, 7.0, 7.0, 10.0, 9.0, 48.0, 30.0, 28.0,
+    20.0,
+];
+
+fn write_results(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
+    sheet.set_name("Results")?;
+    let checklist = &run.checklist;
+    let meta = &run.meta;
+    let rows = checklist.cell_count() as u32;
+    for (column, width) in RESULT_WIDTHS.iter().enumerate() {
+        sheet.set_column_width(column as u16, *width)?;
+    }
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    let time = Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
+    // The table (its header row, banding and autofilter) goes first: constant-memory mode
+    // writes rows strictly in order.
+    let columns: Vec<TableColumn> = LONG_COLUMNS
+        .iter()
+        .map(|name| TableColumn::new().set_header(*name))
+        .collect();
+    let table = Table::new()
+        .set_name("Results")
+        .set_style(TableStyle::Light1)
+        .set_columns(&columns);
+    sheet.add_table(0, 0, rows.max(1), LONG_COLUMNS.len() as u16 - 1, &table)?;
+    sheet.set_freeze_panes(1, 0)?;
+    let formats: Vec<Format> = [
+        Some(Status::Pass),
+        Some(Status::Fail),
+        Some(Status::Blocked),
+        Some(Status::Skip),
+        None,
+    ]
+    .into_iter()
+    .map(status_format)
+    .collect();
+    let format_of = |status: Option<Status>| match status {
+        Some(Status::Pass) => &formats[0],
+        Some(Status::Fail) => &formats[1],
+        Some(Status::Blocked) => &formats[2],
+        Some(Status::Skip) => &formats[3],
+        None => &formats[4],
+    };
+    let commit = meta.commit.as_deref().unwrap_or("");
+    for (n, cell) in checklist.cells().enumerate() {
+        let row = n as u32 + 1;
+        let item = &checklist.items[cell.item];
+        let env = checklist.environments[cell.environment];
+        let viewport = &checklist.viewports[env.viewport];
+        let latest = run.latest(cell);
+        let status = latest.map(|r| r.status);
+        sheet.write_string(row, 0, &meta.id)?;
+        sheet.write_string(row, 1, &meta.release)?;
+        sheet.write_string(row, 2, commit)?;
+        sheet.write_string(row, 3, &checklist.id)?;
+        sheet.write_string(row, 4, &checklist.sections[item.section].id)?;
+        sheet.write_string(row, 5, &item.id)?;
+        sheet.write_string(row, 6, &item.title)?;
+        sheet.write_string(row, 7, &checklist.browsers[env.browser].id)?;
+        sheet.write_string(row, 8, &viewport.id)?;
+        sheet.write_number(row, 9, viewport.width)?;
+        sheet.write_number(row, 10, viewport.height)?;
+        sheet.write_string_with_format(
+            row,
+            11,
+            status.map_or("untested", Status::as_str),
+            format_of(status),
+        )?;
+        let Some(result) = latest else { continue };
+        if let Some(severity) = result.severity {
+            sheet.write_number(row, 12, severity)?;
+        }
+        if let Some(note) = &result.note {
+            sheet.write_string_with_format(row, 13, note, &wrap)?;
+        }
+        if !result.evidence.is_empty() {
+            let paths: Vec<&str> = result.evidence.iter().map(|e| e.path.as_str()).collect();
+            sheet.write_string(row, 14, paths.join(";"))?;
+        }
+        sheet.write_string(row, 15, &result.tester)?;
+        match chrono::DateTime::parse_from_rfc3339(&result.at) {
+            Ok(at) => sheet.write_datetime_with_format(row, 16, at.naive_utc(), &time)?,
+            Err(_) => sheet.write_string(row, 16, &result.at)?,
+        };
+    }
+    Ok(())
+}
+
+fn write_matrix(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
+    sheet.set_name("Matrix")?;
+    let checklist = &run.checklist;
+    let center = Format::new().set_align(FormatAlign::Center);
+    let header = heading()
+        .set_align(FormatAlign::Center)
+        .set_border_bottom(FormatBorder::Thin);
+    sheet.write_string_with_format(
+        0,
+        0,
+        "item",
+        &heading().set_border_bottom(FormatBorder::Thin),
+    )?;
+    sheet.set_column_width(0, 48)?;
+    for e in 0..checklist.environments.len() {
+        let column = e as u16 + 1;
+        sheet.write_string_with_format(0, column, checklist.environment_key(e), &header)?;
+        sheet.set_column_width(column, 14)?;
+    }
+    sheet.set_freeze_panes(1, 1)?;
+    for (index, item) in checklist.items.iter().enumerate() {
+        let row = index as u32 + 1;
+        sheet.write_string(row, 0, &item.title)?;
+        for &environment in &item.environments {
+            let cell = Cell {
+                item: index,
+                environment,
+            };
+            let latest = run.latest(cell);
+            let status = latest.map(|r| r.status);
+            let mut glyph = crate::tui::theme::glyph(status).to_string();
+            if let Some(severity) = latest.and_then(|r| r.severity) {
+                glyph.push_str(&severity.to_string());
+            }
+            let format = status_format(status).set_align(FormatAlign::Center);
+            sheet.write_string_with_format(row, environment as u16 + 1, glyph, &format)?;
+        }
+    }
+    let legend_row = checklist.items.len() as u32 + 2;
+    sheet.write_string_with_format(
+        legend_row,
+        0,
+        "✓ pass · ✗ fail (with severity) · ! blocked · – skip · · untested · blank: does not apply",
+        &center.set_align(FormatAlign::Left),
+    )?;
+    Ok(())
+}
+
+fn write_summary(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
+    sheet.set_name("Summary")?;
+    let checklist = &run.checklist;
+    let meta = &run.meta;
+    let bold = heading();
+    sheet.set_column_width(0, 22)?;
+    sheet.set_column_width(1, 70)?;
+    let verdict = run.results.verdict(checklist, &run.entries);
+    let facts: [(&str, String); 10] = [
+        ("run", meta.id.clone()),
+        ("release", meta.release.clone()),
+        (
+            "commit",
+            meta.commit.clone().unwrap_or_else(|| "unknown".into()),
+        ),
+        ("repository", meta.repository.clone().unwrap_or_default()),
+        ("tester", meta.tester.clone()),
+        (
+            "checklist",
+            format!("{} ({})", meta.checklist.title, meta.checklist.id),
+        ),
+        ("checklist path", meta.checklist.path.clone()),
+        ("checklist sha256", meta.checklist.sha256.clone()),
+        ("started", meta.started_at.clone()),
+        ("verdict", verdict.to_string()),
+    ];
+    for (row, (label, value)) in facts.iter().enumerate() {
+        sheet.write_string_with_format(row as u32, 0, *label, &bold)?;
+        sheet.write_string(row as u32, 1, value)?;
+    }
+    let top = facts.len() as u32 + 1;
+    let words = [
+        "environment",
+        "pass",
+        "fail",
+        "blocked",
+        "skip",
+        "untested",
+        "total",
+    ];
+    for (column, word) in words.iter().enumerate() {
+        sheet.write_string_with_format(
+            top,
+            column as u16,
+            *word,
+            &bold.clone().set_border_bottom(FormatBorder::Thin),
+        )?;
+    }
+    let rows = run
+        .results
+        .per_environment()
+        .iter()
+        .enumerate()
+        .map(|(e, c)| (checklist.environment_key(e), *c))
+        .chain([("all".to_string(), run.results.totals())]);
+    for (n, (name, c)) in rows.enumerate() {
+        let row = top + 1 + n as u32;
+        sheet.write_string(row, 0, name)?;
+        for (column, value) in [c.pass, c.fail, c.blocked, c.skip, c.untested, c.total()]
+            .into_iter()
+            .enumerate()
+        {
+            sheet.write_number(row, column as u16 + 1, value as f64)?;
+        }
+    }
+    Ok(())
+}
+
+fn write_failures(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
+    sheet.set_name("Failures")?;
+    let checklist = &run.checklist;
+    let columns = [
+        ("section", 14.0),
+        ("item", 22.0),
+        ("title", 44.0),
+        ("environment", 16.0),
+        ("status", 10.0),
+        ("severity", 9.0),
+        ("note", 60.0),
+        ("evidence", 40.0),
+        ("evidence sha256", 30.0),
+    ];
+    let bold = heading().set_border_bottom(FormatBorder::Thin);
+    for (column, (name, width)) in columns.iter().enumerate() {
+        sheet.write_string_with_format(0, column as u16, *name, &bold)?;
+        sheet.set_column_width(column as u16, *width)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    let mut row = 0;
+    for cell in checklist.cells() {
+        let Some(result) = run.latest(cell) else {
+            continue;
+        };
+        if !matches!(result.status, Status::Fail | Status::Blocked) {
+            continue;
+        }
+        row += 1;
+        let item = &checklist.items[cell.item];
+        sheet.write_string(row, 0, &checklist.sections[item.section].id)?;
+        sheet.write_string(row, 1, &item.id)?;
+        sheet.write_string(row, 2, &item.title)?;
+        sheet.write_string(row, 3, checklist.environment_key(cell.environment))?;
+        sheet.write_string_with_format(
+            row,
+            4,
+            result.status.as_str(),
+            &status_format(Some(result.status)),
+        )?;
+        if let Some(severity) = result.severity {
+            sheet.write_number(row, 5, severity)?;
+        }
+        sheet.write_string_with_format(row, 6, result.note.as_deref().unwrap_or(""), &wrap)?;
+        let paths: Vec<&str> = result.evidence.iter().map(|e| e.path.as_str()).collect();
+        let hashes: Vec<&str> = result.evidence.iter().map(|e| e.sha256.as_str()).collect();
+        sheet.write_string(row, 7, paths.join(";"))?;
+        sheet.write_string(row, 8, hashes.join(";"))?;
+    }
+    if row > 0 {
+        sheet.autofilter(0, 0, row, columns.len() as u16 - 1)?;
+    }
+    Ok(())
 }
