@@ -130,6 +130,18 @@ fn every_key_type_round_trips_and_interoperates_with_ssh_keygen_both_ways() {
             .stdout(predicate::str::is_match(r"ok +comment").unwrap());
         verify(&sandbox, &dir.join("signoff.md"), &allowed).success();
         verify(&sandbox, &dir.join("signoff.json"), &allowed).success();
+        let json = sandbox
+            .cmd()
+            .arg("verify")
+            .arg(&dir)
+            .arg("--json")
+            .arg("--allowed-signers")
+            .arg(&allowed)
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+        assert_eq!(report["verified"], true);
+        assert_eq!(report["checks"][0]["name"], "signature");
         assert!(
             ssh_keygen_verify(&allowed, EMAIL, &dir),
             "{kind}: ssh-keygen -Y verify accepts greenlight's signature"

@@ -11,7 +11,10 @@ use crate::import::checklist::{ImportOptions, import_checklist};
 /// Makes a checklist from a spreadsheet or Markdown file, checks it, and writes it.
 pub fn checklist(args: &ImportArgs) -> Result<()> {
     if args.output.exists() && !args.force {
-        bail!("{} already exists; pass --force to overwrite it", args.output.display());
+        bail!(
+            "{} already exists; pass --force to overwrite it",
+            args.output.display()
+        );
     }
     let stem = args
         .output

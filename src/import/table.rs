@@ -57,7 +57,10 @@ pub fn cell_text(cell: &Data) -> String {
         Data::Bool(b) => b.to_string(),
         Data::DateTime(d) => d
             .as_datetime()
-            .map(|t| t.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            .map(|t| {
+                t.and_utc()
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            })
             .unwrap_or_else(|| d.to_string()),
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Error(e) => format!("#{e:?}"),
@@ -82,7 +85,8 @@ pub fn read_csv(path: &Path) -> Result<Sheet> {
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for (n, record) in reader.records().enumerate() {
-        let record = record.with_context(|| format!("{}: row {} is not valid CSV", path.display(), n + 1))?;
+        let record = record
+            .with_context(|| format!("{}: row {} is not valid CSV", path.display(), n + 1))?;
         rows.push(record.iter().map(str::to_string).collect());
     }
     Ok(Sheet {
@@ -97,7 +101,10 @@ pub fn read_csv(path: &Path) -> Result<Sheet> {
 /// Bytes as text, whatever the common encoding.
 pub fn decode(bytes: &[u8]) -> String {
     if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        return encoding.decode_without_bom_handling(&bytes[bom..]).0.into_owned();
+        return encoding
+            .decode_without_bom_handling(&bytes[bom..])
+            .0
+            .into_owned();
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => text.to_string(),
@@ -113,6 +120,85 @@ fn sniff_delimiter(text: &str) -> u8 {
     } else {
         b','
     }
+}
+
+/// Like [`read_sheets`], but positioned as a spreadsheet shows the file: row `n` of a sheet
+/// (0-based) is the file's row `n + 1` and cell `c` its column `c + 1`. XLSX sheets whose
+/// data starts below or right of A1 are padded, and blank CSV lines (which CSV readers
+/// skip) are kept as empty rows, so that row numbers in messages are the ones the user sees.
+pub fn read_sheets_aligned(path: &Path) -> Result<Vec<Sheet>> {
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    match extension.as_str() {
+        "xlsx" | "xlsm" | "xls" | "ods" => read_workbook_aligned(path),
+        "csv" | "tsv" | "txt" => Ok(vec![read_csv_aligned(path)?]),
+        _ => read_sheets(path),
+    }
+}
+
+fn read_workbook_aligned(path: &Path) -> Result<Vec<Sheet>> {
+    let mut workbook =
+        open_workbook_auto(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut sheets = Vec::new();
+    for name in workbook.sheet_names().to_vec() {
+        let range = workbook
+            .worksheet_range(&name)
+            .with_context(|| format!("cannot read sheet `{name}` of {}", path.display()))?;
+        let (top, left) = range.start().unwrap_or((0, 0));
+        let mut rows: Vec<Vec<String>> = vec![Vec::new(); top as usize];
+        rows.extend(range.rows().map(|row| {
+            std::iter::repeat_n(String::new(), left as usize)
+                .chain(row.iter().map(cell_text))
+                .collect()
+        }));
+        sheets.push(Sheet { name, rows });
+    }
+    Ok(sheets)
+}
+
+fn read_csv_aligned(path: &Path) -> Result<Sheet> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = decode(&bytes);
+    let delimiter = if path.extension().is_some_and(|e| e == "tsv") {
+        b'\t'
+    } else {
+        sniff_delimiter(text.trim_start_matches(['\r', '\n']))
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    // The line the next record starts on when no blank line comes first.
+    let mut next_line = 1;
+    for record in reader.records() {
+        let record = record.with_context(|| {
+            format!(
+                "{}: row {} is not valid CSV",
+                path.display(),
+                rows.len() + 1
+            )
+        })?;
+        let line = record.position().map_or(next_line, |p| p.line());
+        while next_line < line {
+            rows.push(Vec::new());
+            next_line += 1;
+        }
+        let newlines: usize = record.iter().map(|f| f.matches('\n').count()).sum();
+        next_line = line + newlines as u64 + 1;
+        rows.push(record.iter().map(str::to_string).collect());
+    }
+    Ok(Sheet {
+        name: path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        rows,
+    })
 }
 
 #[cfg(test)]

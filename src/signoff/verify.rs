@@ -96,6 +96,8 @@ pub struct Check {
 #[derive(Debug, Serialize)]
 pub struct Verification {
     pub path: PathBuf,
+    /// Every check passed (or was skipped), and the signature and signer checks passed.
+    pub verified: bool,
     pub checks: Vec<Check>,
     /// The statement, once its signature verified.
     #[serde(skip)]
@@ -105,6 +107,15 @@ pub struct Verification {
 impl Verification {
     /// True when no check failed and the signature and signer checks passed.
     pub fn verified(&self) -> bool {
+        self.verified
+    }
+
+    fn conclude(mut self) -> Verification {
+        self.verified = self.all_passed();
+        self
+    }
+
+    fn all_passed(&self) -> bool {
         let passed = |name| {
             self.checks
                 .iter()
@@ -135,6 +146,7 @@ pub struct Trust {
 pub fn verify(found: Found, context: &Trust) -> Verification {
     let mut v = Verification {
         path: found.origin.clone(),
+        verified: false,
         checks: Vec::new(),
         statement: None,
     };
@@ -151,7 +163,7 @@ pub fn verify(found: Found, context: &Trust) -> Verification {
         }
         Err(err) => {
             v.add("signature", Outcome::Fail(format!("{err:#}")));
-            return v;
+            return v.conclude();
         }
     };
     let statement: Statement = match serde_json::from_slice(&found.statement) {
@@ -163,7 +175,7 @@ pub fn verify(found: Found, context: &Trust) -> Verification {
                     "the signed bytes are not a greenlight sign-off: {err}"
                 )),
             );
-            return v;
+            return v.conclude();
         }
     };
     let tester = &statement.predicate.tester;
@@ -239,7 +251,7 @@ pub fn verify(found: Found, context: &Trust) -> Verification {
         );
     }
     v.statement = Some(statement);
-    v
+    v.conclude()
 }
 
 fn check_signature(found: &Found) -> Result<PublicKey> {
