@@ -126,7 +126,7 @@ pub fn import_checklist(path: &Path, options: &ImportOptions<'_>) -> Result<Impo
             };
             (doc.sections, doc.title, matrix)
         }
-        _ => {
+        "csv" | "tsv" | "txt" | "xlsx" | "xlsm" | "xls" | "ods" => {
             let sheets = read_sheets_aligned(path)?;
             let (checklist_sheet, matrix_sheet) = pick_sheets(&sheets, &mut skipped)
                 .with_context(|| format!("{} has no sheets", path.display()))?;
@@ -140,6 +140,10 @@ pub fn import_checklist(path: &Path, options: &ImportOptions<'_>) -> Result<Impo
             let sections = parse_table(checklist_sheet, path, &mut skipped)?;
             (sections, None, matrix)
         }
+        other => bail!(
+            "{}: `.{other}` is not a file greenlight imports (CSV, XLSX or Markdown `.md`)",
+            path.display()
+        ),
     };
     resolve_only(&mut sections, &matrix, &mut skipped);
     let title = options
@@ -153,6 +157,15 @@ pub fn import_checklist(path: &Path, options: &ImportOptions<'_>) -> Result<Impo
         None => slug_or(&stem, "checklist"),
     };
     let (checklist, sections, items) = finish(id, title, matrix, sections, &mut skipped);
+    // In the source's order: sheets first, then rows or lines by number.
+    skipped.sort_by_key(|s| {
+        let number = s
+            .location
+            .rsplit(' ')
+            .next()
+            .and_then(|n| n.parse::<usize>().ok());
+        (number.is_some(), number)
+    });
     if items == 0 {
         bail!(
             "{}: found no checklist items{}",
@@ -574,6 +587,9 @@ fn list(names: impl IntoIterator<Item = impl AsRef<str>>) -> String {
 // ---------------------------------------------------------------------------------------
 // Spreadsheets.
 
+const KNOWN_FIELDS: &str =
+    "section, id, title, steps, expect, url, severity, required, browsers, viewports";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Field {
     Section,
@@ -735,13 +751,17 @@ fn parse_table(
     if !ignored.is_empty() {
         skipped.push(SkippedRow {
             location: header_row,
-            reason: format!(
-                "column{} {} {} not checklist fields and {} ignored (known: section, id, title, steps, expect, url, severity, required, browsers, viewports)",
-                if ignored.len() == 1 { "" } else { "s" },
-                list(&ignored),
-                if ignored.len() == 1 { "is" } else { "are" },
-                if ignored.len() == 1 { "is" } else { "are" },
-            ),
+            reason: if ignored.len() == 1 {
+                format!(
+                    "column {} is not a checklist field and is ignored (known: {KNOWN_FIELDS})",
+                    list(&ignored)
+                )
+            } else {
+                format!(
+                    "columns {} are not checklist fields and are ignored (known: {KNOWN_FIELDS})",
+                    list(&ignored)
+                )
+            },
         });
     }
     let col = |f: Field| columns.get(&f).copied();

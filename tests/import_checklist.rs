@@ -1,0 +1,712 @@
+//! `greenlight import`: checklists from CSV, XLSX and Markdown, driven through the binary and
+//! read back with the checklist loader.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use greenlight::checklist::Checklist;
+use tempfile::TempDir;
+
+struct Sandbox {
+    dir: TempDir,
+}
+
+impl Sandbox {
+    fn new() -> Sandbox {
+        Sandbox {
+            dir: tempfile::tempdir().expect("a temporary folder"),
+        }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Copies `tests/fixtures/import/NAME` into the sandbox.
+    fn fixture(&self, name: &str) -> PathBuf {
+        let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/import")
+            .join(name);
+        let target = self.path().join(name);
+        std::fs::copy(&source, &target).expect("fixture copied");
+        target
+    }
+
+    fn cmd(&self) -> Command {
+        let mut cmd = Command::cargo_bin("greenlight").expect("the binary");
+        cmd.current_dir(self.path())
+            .env("GREENLIGHT_HOME", self.path().join("home"))
+            .env_remove("GREENLIGHT_CONFIG")
+            .env("HOME", self.path())
+            .env("XDG_CONFIG_HOME", self.path().join("xdg"))
+            .env("NO_COLOR", "1");
+        cmd
+    }
+
+    /// `greenlight import SOURCE -o checklists/OUT ARGS…`, which must succeed; the loaded
+    /// checklist, standard output and the warnings (standard error, one per line).
+    fn import(&self, source: &Path, out: &str, args: &[&str]) -> Imported {
+        let target = self.path().join("checklists").join(out);
+        let output = self
+            .cmd()
+            .arg("import")
+            .arg(source)
+            .arg("-o")
+            .arg(&target)
+            .args(args)
+            .output()
+            .expect("import runs");
+        let stdout = String::from_utf8(output.stdout).expect("utf-8");
+        let stderr = String::from_utf8(output.stderr).expect("utf-8");
+        assert!(
+            output.status.success(),
+            "import failed:\n{stdout}\n{stderr}"
+        );
+        let checklist = Checklist::load(&target).expect("the imported checklist is valid");
+        Imported {
+            checklist,
+            yaml: std::fs::read_to_string(&target).expect("written"),
+            stdout,
+            warnings: stderr.lines().map(str::to_string).collect(),
+        }
+    }
+}
+
+struct Imported {
+    checklist: Checklist,
+    yaml: String,
+    stdout: String,
+    warnings: Vec<String>,
+}
+
+impl Imported {
+    /// `(section id, section title, [item ids])`, in order.
+    fn outline(&self) -> Vec<(String, String, Vec<String>)> {
+        let c = &self.checklist;
+        c.sections
+            .iter()
+            .map(|s| {
+                (
+                    s.id.clone(),
+                    s.title.clone(),
+                    c.items[s.items.clone()]
+                        .iter()
+                        .map(|i| i.id.clone())
+                        .collect(),
+                )
+            })
+            .collect()
+    }
+
+    fn item(&self, id: &str) -> &greenlight::checklist::Item {
+        let index = self
+            .checklist
+            .item_by_id(id)
+            .unwrap_or_else(|| panic!("no item `{id}` in\n{}", self.yaml));
+        &self.checklist.items[index]
+    }
+
+    /// The `browser/viewport` keys an item is tested in.
+    fn environments(&self, id: &str) -> Vec<String> {
+        self.item(id)
+            .environments
+            .iter()
+            .map(|e| self.checklist.environment_key(*e))
+            .collect()
+    }
+
+    /// The warnings, each without `warning: ` and the source's path.
+    fn warnings(&self, source: &Path) -> Vec<String> {
+        let prefix = format!("warning: {} ", source.display());
+        self.warnings
+            .iter()
+            .map(|w| {
+                w.strip_prefix(&prefix)
+                    .unwrap_or_else(|| panic!("unexpected output on stderr: {w}"))
+                    .to_string()
+            })
+            .collect()
+    }
+}
+
+fn outline(sections: &[(&str, &str, &[&str])]) -> Vec<(String, String, Vec<String>)> {
+    sections
+        .iter()
+        .map(|(id, title, items)| {
+            (
+                id.to_string(),
+                title.to_string(),
+                items.iter().map(|i| i.to_string()).collect(),
+            )
+        })
+        .collect()
+}
+
+fn all_environments(c: &Checklist) -> Vec<String> {
+    (0..c.environments.len())
+        .map(|e| c.environment_key(e))
+        .collect()
+}
+
+fn starts(warnings: &[String], expected: &[&str]) {
+    assert_eq!(warnings.len(), expected.len(), "warnings: {warnings:#?}");
+    for (warning, start) in warnings.iter().zip(expected) {
+        assert!(
+            warning.starts_with(start),
+            "`{warning}` does not start with `{start}`; all: {warnings:#?}"
+        );
+    }
+}
+
+#[test]
+fn csv_with_blank_rows_duplicates_unknown_columns_and_odd_values() {
+    let sandbox = Sandbox::new();
+    let source = sandbox.fixture("odd.csv");
+    let imported = sandbox.import(&source, "odd.yaml", &[]);
+    let c = &imported.checklist;
+
+    assert_eq!(c.id, "odd");
+    assert_eq!(c.title, "Odd");
+    assert_eq!(
+        imported.outline(),
+        outline(&[
+            (
+                "login",
+                "Login",
+                &[
+                    "log-in-with-a-password",
+                    "log-in-with-a-password-2",
+                    "login-sso"
+                ]
+            ),
+            ("checkout", "Checkout", &["pay-by-card", "login-sso-2"]),
+        ])
+    );
+    let first = imported.item("log-in-with-a-password");
+    assert_eq!(first.title, "Log in with a password");
+    assert_eq!(
+        first.steps.as_deref(),
+        Some("1. Open /login\n2. Type the password")
+    );
+    assert_eq!(first.expect.as_deref(), Some("The dashboard opens"));
+    assert_eq!(first.severity.level(), 1);
+    assert!(first.required);
+    assert_eq!(
+        first.environments.len(),
+        16,
+        "the default matrix, all of it"
+    );
+
+    let second = imported.item("log-in-with-a-password-2");
+    assert_eq!(second.severity.level(), 3);
+    assert_eq!(second.steps.as_deref(), Some("Again on a second tab"));
+
+    let sso = imported.item("login-sso");
+    assert_eq!(sso.severity.level(), 2);
+    assert!(!sso.required);
+    assert_eq!(
+        imported.environments("login-sso"),
+        [
+            "chrome/phone",
+            "chrome/tablet",
+            "chrome/laptop",
+            "chrome/wide"
+        ]
+    );
+
+    let card = imported.item("pay-by-card");
+    assert_eq!(
+        card.severity.level(),
+        2,
+        "an unknown severity keeps the default"
+    );
+    assert_eq!(card.environments.len(), 8);
+    assert!(
+        imported
+            .environments("pay-by-card")
+            .iter()
+            .all(|e| e.ends_with("/phone") || e.ends_with("/tablet"))
+    );
+
+    let paypal = imported.item("login-sso-2");
+    assert_eq!(paypal.title, "Pay by PayPal");
+    assert_eq!(paypal.severity.level(), 2);
+    assert!(paypal.required);
+    assert_eq!(
+        imported.environments("login-sso-2"),
+        [
+            "safari/phone",
+            "safari/tablet",
+            "safari/laptop",
+            "safari/wide"
+        ]
+    );
+
+    starts(
+        &imported.warnings(&source),
+        &[
+            "row 1: column `Owner` is not a checklist field",
+            "row 4: browser `Opera` is not in the matrix",
+            "row 7: no title",
+            "row 8: severity `critical` is not 1, 2, 3, blocker, major or minor",
+            "row 8: viewport `watch` is not in the matrix",
+            "row 9: required `maybe` is not yes, no",
+            "row 9: id `login-sso` is already used; this item's id is `login-sso-2`",
+        ],
+    );
+    assert!(
+        imported.stdout.contains("2 sections, 5 items from")
+            && imported.stdout.contains("7 rows skipped"),
+        "{}",
+        imported.stdout
+    );
+}
+
+#[test]
+fn windows_1252_csv_with_the_default_matrix() {
+    let sandbox = Sandbox::new();
+    let source = sandbox.fixture("cafe-1252.csv");
+    let imported = sandbox.import(&source, "menu.yaml", &[]);
+    let c = &imported.checklist;
+    assert_eq!((c.id.as_str(), c.title.as_str()), ("menu", "Cafe 1252"));
+    assert_eq!(
+        imported.outline(),
+        outline(&[(
+            "checklist",
+            "Checklist",
+            &["cafe-menu-loads", "prices-show"]
+        )])
+    );
+    let cafe = imported.item("cafe-menu-loads");
+    assert_eq!(cafe.title, "Café menu loads");
+    assert_eq!(
+        cafe.steps.as_deref(),
+        Some("Open the café page, then the crème brûlée")
+    );
+    assert_eq!(cafe.url.as_deref(), Some("/café"));
+    assert_eq!(imported.item("prices-show").title, "Prices show €");
+
+    let browsers: Vec<(&str, &str)> = c
+        .browsers
+        .iter()
+        .map(|b| (b.id.as_str(), b.name.as_str()))
+        .collect();
+    assert_eq!(
+        browsers,
+        [
+            ("chrome", "Google Chrome"),
+            ("firefox", "Mozilla Firefox"),
+            ("safari", "Safari"),
+            ("edge", "Microsoft Edge")
+        ]
+    );
+    assert_eq!(
+        c.browsers[0].launch.as_deref(),
+        Some("chromium --new-window --window-size={width},{height} {url}")
+    );
+    let viewports: Vec<(&str, &str, u32, u32)> = c
+        .viewports
+        .iter()
+        .map(|v| (v.id.as_str(), v.name.as_str(), v.width, v.height))
+        .collect();
+    assert_eq!(
+        viewports,
+        [
+            ("phone", "Phone", 390, 844),
+            ("tablet", "Tablet", 820, 1180),
+            ("laptop", "Laptop", 1366, 768),
+            ("wide", "Wide desktop", 1920, 1080)
+        ]
+    );
+    assert!(imported.warnings.is_empty(), "{:?}", imported.warnings);
+    assert!(imported.stdout.contains("1 sections, 2 items"));
+}
+
+#[test]
+fn semicolon_csv_with_a_bom_and_flags_for_title_and_id() {
+    let sandbox = Sandbox::new();
+    let source = sandbox.fixture("semicolon.csv");
+    let imported = sandbox.import(
+        &source,
+        "whatever.yaml",
+        &["--title", "Shop UX", "--id", "My Shop"],
+    );
+    let c = &imported.checklist;
+    assert_eq!((c.id.as_str(), c.title.as_str()), ("my-shop", "Shop UX"));
+    assert_eq!(
+        imported.outline(),
+        outline(&[
+            (
+                "search",
+                "Search",
+                &[
+                    "search-finds-shoes-even-with-typos",
+                    "filters-keep-their-state"
+                ]
+            ),
+            ("cart", "Cart", &["add-to-cart"]),
+        ])
+    );
+    let search = imported.item("search-finds-shoes-even-with-typos");
+    assert_eq!(search.title, "Search finds \"shoes\", even with typos");
+    assert_eq!(search.expect.as_deref(), Some("Results within 1 s"));
+    assert_eq!(search.severity.level(), 3);
+    assert_eq!(
+        imported.item("filters-keep-their-state").severity.level(),
+        1
+    );
+    assert_eq!(imported.item("add-to-cart").severity.level(), 2);
+    assert!(imported.warnings.is_empty(), "{:?}", imported.warnings);
+}
+
+#[test]
+fn a_matrix_file_and_browsers_and_viewports_columns() {
+    let sandbox = Sandbox::new();
+    let source = sandbox.fixture("for-matrix.csv");
+    let matrix = sandbox.fixture("matrix.csv");
+    let imported = sandbox.import(
+        &source,
+        "matrix-test.yaml",
+        &["--matrix", matrix.to_str().unwrap()],
+    );
+    let c = &imported.checklist;
+    assert_eq!(
+        all_environments(c),
+        ["firefox/desktop", "chrome/phone", "chrome/desktop"]
+    );
+    assert_eq!(c.browsers[0].name, "Firefox");
+    assert_eq!(
+        c.browsers[0].launch.as_deref(),
+        Some("firefox --new-window {url}")
+    );
+    assert_eq!((c.viewports[0].width, c.viewports[0].height), (375, 667));
+    assert_eq!(
+        imported.outline(),
+        outline(&[(
+            "checklist",
+            "Checklist",
+            &["menu-opens", "layout-holds", "everywhere"]
+        )])
+    );
+    assert_eq!(
+        imported.environments("menu-opens"),
+        ["chrome/phone", "chrome/desktop"]
+    );
+    assert_eq!(
+        imported.environments("layout-holds"),
+        ["firefox/desktop", "chrome/desktop"]
+    );
+    assert_eq!(imported.environments("everywhere").len(), 3);
+    starts(
+        &imported.warnings(&source),
+        &["row 4: `Only firefox phone` is left out: its browsers and viewports are all excluded"],
+    );
+}
+
+#[test]
+fn a_bad_matrix_is_an_error_naming_its_rows() {
+    let sandbox = Sandbox::new();
+    let source = sandbox.fixture("for-matrix.csv");
+    let matrix = sandbox.fixture("bad-matrix.csv");
+    let output = sandbox.path().join("out.yaml");
+    sandbox
+        .cmd()
+        .arg("import")
+        .arg(&source)
+        .arg("-o")
+        .arg(&output)
+        .arg("--matrix")
+        .arg(&matrix)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "bad-matrix.csv row 3: width `wide` is not a size in pixels",
+        ))
+        .stderr(predicates::str::contains(
+            "bad-matrix.csv row 4: excluded browser `opera` is not in the matrix",
+        ));
+    assert!(!output.exists());
+}
+
+#[test]
+fn a_sheet_without_a_title_column_is_an_error_listing_its_columns() {
+    let sandbox = Sandbox::new();
+    let source = sandbox.fixture("no-title.csv");
+    let output = sandbox.path().join("out.yaml");
+    sandbox
+        .cmd()
+        .arg("import")
+        .arg(&source)
+        .arg("-o")
+        .arg(&output)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "row 1: no `title` column; the header has `Section`, `Name of check?`, `Notes`",
+        ));
+    assert!(!output.exists());
+}
+
+/// A workbook: a checklist sheet starting on row 2, a notes sheet, and a `MATRIX` sheet.
+fn write_workbook(path: &Path) {
+    use rust_xlsxwriter::Workbook;
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Checks").unwrap();
+    let header = [
+        "Area",
+        "Check",
+        "How to test",
+        "Severity (1-3)",
+        "Required",
+        "Devices",
+        "Browser",
+    ];
+    for (c, text) in header.iter().enumerate() {
+        sheet.write_string(1, c as u16, *text).unwrap();
+    }
+    // Spreadsheet rows are 1-based: index 2 is row 3.
+    let rows: [(u32, &[&str]); 6] = [
+        (
+            2,
+            &[
+                "Dashboard",
+                "Widgets load",
+                "Open /",
+                "",
+                "x",
+                "Phone, Desktop",
+            ],
+        ),
+        (3, &["", "No layout shift", "", "minor"]),
+        (5, &["Settings"]),
+        (
+            6,
+            &[
+                "",
+                "Save settings",
+                "Change a setting\nClick Save",
+                "",
+                "x",
+                "desktop",
+            ],
+        ),
+        (7, &["", "", "orphan steps"]),
+        (8, &["", "Webkit on phones", "", "", "", "phone", "webkit"]),
+    ];
+    for (r, cells) in rows {
+        for (c, text) in cells.iter().enumerate() {
+            if !text.is_empty() {
+                sheet.write_string(r, c as u16, *text).unwrap();
+            }
+        }
+    }
+    sheet.write_number(2, 3, 2.0).unwrap();
+    sheet.write_number(6, 3, 1.0).unwrap();
+    sheet.write_string(9, 0, "Empty section").unwrap();
+
+    let notes = workbook.add_worksheet();
+    notes.set_name("Notes").unwrap();
+    notes.write_string(0, 0, "Ask Ana before release").unwrap();
+
+    let matrix = workbook.add_worksheet();
+    matrix.set_name("MATRIX").unwrap();
+    let rows: [&[&str]; 6] = [
+        &[
+            "kind", "id", "name", "width", "height", "browser", "viewport",
+        ],
+        &["browser", "firefox", "Firefox"],
+        &["browser", "webkit"],
+        &["viewport", "phone", "Phone"],
+        &["viewport", "desktop"],
+        &["exclude", "", "", "", "", "webkit", "phone"],
+    ];
+    for (r, cells) in rows.iter().enumerate() {
+        for (c, text) in cells.iter().enumerate() {
+            if !text.is_empty() {
+                matrix.write_string(r as u32, c as u16, *text).unwrap();
+            }
+        }
+    }
+    for (r, w, h) in [(3, 375.0, 812.0), (4, 1280.0, 800.0)] {
+        matrix.write_number(r, 3, w).unwrap();
+        matrix.write_number(r, 4, h).unwrap();
+    }
+    workbook.save(path).unwrap();
+}
+
+#[test]
+fn xlsx_with_a_matrix_sheet_heading_rows_and_x_marks() {
+    let sandbox = Sandbox::new();
+    let source = sandbox.path().join("web_shop-ux.xlsx");
+    write_workbook(&source);
+    let imported = sandbox.import(&source, "web-shop.yaml", &[]);
+    let c = &imported.checklist;
+    assert_eq!(
+        (c.id.as_str(), c.title.as_str()),
+        ("web-shop", "Web shop ux")
+    );
+    assert_eq!(
+        all_environments(c),
+        ["firefox/phone", "firefox/desktop", "webkit/desktop"]
+    );
+    assert_eq!(c.viewports[0].name, "Phone");
+    assert_eq!((c.viewports[1].width, c.viewports[1].height), (1280, 800));
+    assert_eq!(
+        imported.outline(),
+        outline(&[
+            (
+                "dashboard",
+                "Dashboard",
+                &["widgets-load", "no-layout-shift"]
+            ),
+            ("settings", "Settings", &["save-settings"]),
+        ])
+    );
+    let widgets = imported.item("widgets-load");
+    assert_eq!(widgets.steps.as_deref(), Some("Open /"));
+    assert_eq!(widgets.severity.level(), 2);
+    assert!(widgets.required);
+    assert_eq!(widgets.environments.len(), 3);
+    let shift = imported.item("no-layout-shift");
+    assert_eq!(shift.severity.level(), 3);
+    assert!(!shift.required, "blank in an x-marked column: not required");
+    let save = imported.item("save-settings");
+    assert_eq!(save.steps.as_deref(), Some("Change a setting\nClick Save"));
+    assert_eq!(save.severity.level(), 1);
+    assert_eq!(
+        imported.environments("save-settings"),
+        ["firefox/desktop", "webkit/desktop"]
+    );
+    starts(
+        &imported.warnings(&source),
+        &[
+            "sheet `Notes`: not read",
+            "row 8: no title",
+            "row 9: `Webkit on phones` is left out",
+            "row 10: section `Empty section` has no items",
+        ],
+    );
+}
+
+#[test]
+fn release_markdown_with_headings_tasks_and_steps() {
+    let sandbox = Sandbox::new();
+    let source = sandbox.fixture("RELEASE.md");
+    let imported = sandbox.import(&source, "release.yaml", &[]);
+    let c = &imported.checklist;
+    assert_eq!(c.title, "Release checklist for Shop 3.2");
+    assert_eq!(c.id, "release");
+    assert_eq!(
+        imported.outline(),
+        outline(&[
+            (
+                "release-checklist-for-shop-3-2",
+                "Release checklist for Shop 3.2",
+                &["staging-is-deployed-from-the-release-branch"]
+            ),
+            (
+                "sign-up-and-login",
+                "Sign-up and login",
+                &[
+                    "sign-up-with-a-new-e-mail-address",
+                    "log-in-with-sso",
+                    "log-in-with-sso-on-a-phone"
+                ]
+            ),
+            ("checkout", "Checkout", &["pay-by-card", "pay-by-card-2"]),
+            ("receipts", "Receipts", &["the-receipt-pdf-opens"]),
+        ])
+    );
+    let signup = imported.item("sign-up-with-a-new-e-mail-address");
+    assert_eq!(
+        signup.steps.as_deref(),
+        Some(
+            "1. Open /signup in a private window\n2. Fill in the form and submit\n   - use a `+tag` address"
+        )
+    );
+    assert_eq!(
+        signup.expect.as_deref(),
+        Some("the welcome e-mail arrives within a minute")
+    );
+    let sso = imported.item("log-in-with-sso");
+    assert_eq!(
+        sso.steps.as_deref(),
+        Some("The SSO button is under the form.")
+    );
+    assert_eq!(sso.expect.as_deref(), Some("you land on the dashboard"));
+    assert_eq!(imported.item("log-in-with-sso-on-a-phone").steps, None);
+    assert_eq!(
+        imported.item("pay-by-card-2").steps.as_deref(),
+        Some("```\n- [ ] card 4242 4242 4242 4242\n```")
+    );
+    assert!(
+        c.items
+            .iter()
+            .all(|i| i.severity.level() == 2 && i.required)
+    );
+    starts(
+        &imported.warnings(&source),
+        &[
+            "line 31: not a task-list item",
+            "line 37: task-list item has no text",
+        ],
+    );
+    assert!(
+        imported.stdout.contains("4 sections, 7 items"),
+        "{}",
+        imported.stdout
+    );
+}
+
+#[test]
+fn pull_request_template() {
+    let sandbox = Sandbox::new();
+    let source = sandbox.fixture("PULL_REQUEST_TEMPLATE.md");
+    let imported = sandbox.import(&source, "pr.yaml", &[]);
+    let c = &imported.checklist;
+    assert_eq!(c.title, "Pull request template");
+    assert_eq!(
+        imported.outline(),
+        outline(&[(
+            "ux-checklist",
+            "UX checklist",
+            &[
+                "tested-in-light-and-dark-mode",
+                "keyboard-only-every-control-is-reachable-with",
+                "screen-reader-announces-the-new-controls",
+                "no-layout-shift-on-slow-3g"
+            ]
+        )])
+    );
+    assert_eq!(
+        imported
+            .item("keyboard-only-every-control-is-reachable-with")
+            .title,
+        "Keyboard only: every control is reachable with Tab"
+    );
+    starts(
+        &imported.warnings(&source),
+        &[
+            "line 9: not a task-list item",
+            "line 10: not a task-list item",
+        ],
+    );
+}
+
+#[test]
+fn markdown_without_tasks_is_an_error() {
+    let sandbox = Sandbox::new();
+    let source = sandbox.path().join("notes.md");
+    std::fs::write(&source, "# Notes\n\nJust prose.\n").unwrap();
+    sandbox
+        .cmd()
+        .arg("import")
+        .arg(&source)
+        .arg("-o")
+        .arg("out.yaml")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("found no checklist items"));
+    assert!(!sandbox.path().join("out.yaml").exists());
+}
