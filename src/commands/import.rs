@@ -55,6 +55,7 @@ pub fn checklist(args: &ImportArgs) -> Result<()> {
         args.file.display(),
         match imported.skipped.len() {
             0 => String::new(),
+            1 => "; 1 row skipped (see the warning above)".to_string(),
             n => format!("; {n} rows skipped (see the warnings above)"),
         }
     );
