@@ -1,0 +1,375 @@
+//! Checklist import from CSV, XLSX and Markdown.
+//!
+//! # Spreadsheets (CSV, XLSX)
+//!
+//! The first non-blank row is the header. Column names are matched ignoring case, spaces,
+//! `_` and `-`, a trailing `:` and a trailing `(…)` remark (`Severity (1-3)` is `severity`):
+//!
+//! | field | accepted names |
+//! | --- | --- |
+//! | `section` | section, area, group, category, heading |
+//! | `id` | id, item id, key, slug |
+//! | `title` (required) | title, item, check, checklist item, name, summary, task, test, test case |
+//! | `steps` | steps, step, how to test, instructions, description, details, procedure |
+//! | `expect` | expect, expected, expected result(s), expectation, expected outcome, expected behaviour/behavior |
+//! | `url` | url, link, path |
+//! | `severity` | severity, sev |
+//! | `required` | required, mandatory |
+//! | `browsers` | browsers, browser |
+//! | `viewports` | viewports, viewport, devices, device, screens, screen sizes, sizes |
+//!
+//! Other columns are ignored and reported once (as `row 1`, the header). Rows:
+//! - a blank row is skipped silently; a row with content but no title is reported;
+//! - a blank section cell continues the current section; consecutive rows with the same
+//!   section form one section, in source order; rows before any section go to `Checklist`;
+//!   a row whose only content is a section name starts that section (a spreadsheet's
+//!   "heading row");
+//! - ids are kept when given (made valid if they are not), otherwise made from the title;
+//!   every id is made unique with `-2`, `-3`…, and a renamed given id is reported;
+//! - `severity` is 1, 2, 3 or blocker, major, minor (any case); `required` is yes/no,
+//!   true/false, y/n, 1/0 or `x`. A blank `required` cell means required, except in a column
+//!   whose non-blank cells are all `x`, where blank means not required;
+//! - `browsers` and `viewports` list matrix ids (or names), separated by `,`, `;` or line
+//!   breaks; `all` or `*` means no restriction. Names the matrix does not have are left out
+//!   and reported.
+//!
+//! In an XLSX workbook the checklist is the first sheet not named `matrix`; other non-empty
+//! sheets are reported as not read.
+//!
+//! # The matrix
+//!
+//! `--matrix FILE` (CSV or XLSX: its `matrix` sheet, else its first), else a sheet named
+//! `matrix` (any case) in the checklist's workbook, else [`default_matrix`]. Its header names
+//! columns among `kind` (or `type`), `id`, `name`, `width`, `height`, `launch`, `browser`,
+//! `viewport`; each row is one of:
+//! - `browser`: `id`, optional `name` and `launch`;
+//! - `viewport`: `id`, `width`, `height` (pixels), optional `name`;
+//! - `exclude`: `browser` and/or `viewport`, or an `id` like `safari/phone` (`*` or nothing on
+//!   one side means every one).
+//!
+//! When the sheet lists no browsers (or no viewports), the default ones are used. Any problem
+//! in the matrix is an error: a wrong matrix would change what gets tested.
+//!
+//! # Markdown (`.md`, `.markdown`)
+//!
+//! - every ATX heading (`#` … `######`) starts a section titled with its text (sections are
+//!   flat; headings with no items under them make no section);
+//! - the first heading, when it is a `# ` heading that comes before any task, is also the
+//!   checklist's title;
+//! - task-list items (`- [ ] …`, `* [x] …`, `+ [ ] …`, `1. [ ] …`, `1) [ ] …`) are items,
+//!   whether checked or not; a nested task-list item is an item of its own;
+//! - lines under an item indented more than its marker are its steps (dedented, bullets and
+//!   blank lines between them kept), except a line `Expected: …` (also `Expect:`,
+//!   `Expected result:`, optionally as a bullet or in bold), which becomes its `expect`;
+//! - items before any heading go to a section `Checklist`;
+//! - other text, code blocks and HTML comments are ignored, except that a list item which is
+//!   not a task (outside an item) is reported as `line N: not a task-list item`.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use serde::Serialize;
+
+use super::table::{Sheet, decode, read_sheets_aligned};
+
+mod draft;
+mod markdown;
+mod matrix;
+mod output;
+mod sheet;
+
+// The parts share one namespace: each sees the others' items through `use super::*`.
+use {draft::*, markdown::*, matrix::*, output::*, sheet::*};
+
+/// A row or line of the source that could not be used, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedRow {
+    /// `row 7` or `line 12`.
+    pub location: String,
+    pub reason: String,
+}
+
+/// What an import made.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// The checklist, as YAML text that `Checklist::parse` accepts.
+    pub yaml: String,
+    pub sections: usize,
+    pub items: usize,
+    pub skipped: Vec<SkippedRow>,
+}
+
+/// Options of an import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions<'a> {
+    /// A separate file (CSV or XLSX) describing the matrix.
+    pub matrix: Option<&'a Path>,
+    /// The checklist's id; derived from the file name when absent.
+    pub id: Option<&'a str>,
+    /// The checklist's title; derived from the file when absent.
+    pub title: Option<&'a str>,
+}
+
+/// Reads `path` (CSV, XLSX or Markdown) and makes a checklist of it.
+pub fn import_checklist(path: &Path, options: &ImportOptions<'_>) -> Result<Imported> {
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut skipped = Vec::new();
+    let (mut sections, source_title, matrix) = match extension.as_str() {
+        "md" | "markdown" => {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let doc = parse_markdown(&decode(&bytes));
+            skipped.extend(doc.skipped);
+            let matrix = match options.matrix {
+                Some(file) => matrix_from_file(file)?,
+                None => default_matrix(),
+            };
+            (doc.sections, doc.title, matrix)
+        }
+        "csv" | "tsv" | "txt" | "xlsx" | "xlsm" | "xls" | "ods" => {
+            let sheets = read_sheets_aligned(path)?;
+            let (checklist_sheet, matrix_sheet) = pick_sheets(&sheets, &mut skipped)
+                .with_context(|| format!("{} has no sheets", path.display()))?;
+            let matrix = match (options.matrix, matrix_sheet) {
+                (Some(file), _) => matrix_from_file(file)?,
+                (None, Some(sheet)) => {
+                    matrix_from_sheet(sheet, &format!("{} sheet `{}`", path.display(), sheet.name))?
+                }
+                (None, None) => default_matrix(),
+            };
+            let sections = parse_table(checklist_sheet, path, &mut skipped)?;
+            (sections, None, matrix)
+        }
+        other => bail!(
+            "{}: `.{other}` is not a file greenlight imports (CSV, XLSX or Markdown `.md`)",
+            path.display()
+        ),
+    };
+    resolve_only(&mut sections, &matrix, &mut skipped);
+    let title = options
+        .title
+        .map(str::to_string)
+        .or(source_title)
+        .unwrap_or_else(|| readable(&stem));
+    let id = match options.id {
+        Some(id) if is_valid_id(id) => id.to_string(),
+        Some(id) => slug_or(id, "checklist"),
+        None => slug_or(&stem, "checklist"),
+    };
+    let (checklist, sections, items) = finish(id, title, matrix, sections, &mut skipped);
+    // In the source's order: sheets first, then rows or lines by number.
+    skipped.sort_by_key(|s| {
+        let number = s
+            .location
+            .rsplit(' ')
+            .next()
+            .and_then(|n| n.parse::<usize>().ok());
+        (number.is_some(), number)
+    });
+    if items == 0 {
+        bail!(
+            "{}: found no checklist items{}",
+            path.display(),
+            if matches!(extension.as_str(), "md" | "markdown") {
+                " (task-list items such as `- [ ] The page loads`)"
+            } else {
+                " (rows with a title)"
+            }
+        );
+    }
+    let yaml = format!(
+        "# Made by `greenlight import` from {}.\n{}",
+        printable(&path.file_name().unwrap_or_default().to_string_lossy()),
+        serde_yaml::to_string(&checklist).context("cannot write the checklist as YAML")?
+    );
+    Ok(Imported {
+        yaml,
+        sections,
+        items,
+        skipped,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_lowercase_ascii_words() {
+        assert_eq!(slug_or("Log in with SSO", "item"), "log-in-with-sso");
+        assert_eq!(slug_or("  --Café & crème!!  ", "item"), "cafe-creme");
+        assert_eq!(
+            slug_or("Don't break the build", "item"),
+            "dont-break-the-build"
+        );
+        assert_eq!(slug_or("???", "item"), "item");
+        assert_eq!(slug_or("", "section"), "section");
+        assert_eq!(slug_or("日本語", "item"), "item");
+        let long = slug_or(
+            "The dashboard shows every widget without any layout shift at all",
+            "item",
+        );
+        assert!(long.len() <= SLUG_MAX, "{long}");
+        assert_eq!(long, "the-dashboard-shows-every-widget-without-any");
+        let unbroken = slug_or(&"a".repeat(60), "item");
+        assert_eq!(unbroken.len(), SLUG_MAX);
+        assert!(is_valid_id(&long) && is_valid_id(&unbroken));
+    }
+
+    #[test]
+    fn ids_are_unique_and_given_ones_win() {
+        let bases: Vec<String> = ["login", "login", "login", "logout"]
+            .map(String::from)
+            .to_vec();
+        let given = vec![None, None, Some("login-2".to_string()), None];
+        // `login-2` is given later, so the second generated id skips it.
+        assert_eq!(
+            assign_ids(&bases, &given),
+            ["login", "login-3", "login-2", "logout"]
+        );
+        let given = vec![Some("a".to_string()), Some("a".to_string()), None, None];
+        assert_eq!(assign_ids(&bases, &given), ["a", "a-2", "login", "logout"]);
+        assert_eq!(unique_id("x", |c| c == "x" || c == "x-2"), "x-3");
+    }
+
+    #[test]
+    fn headers_match_synonyms() {
+        assert_eq!(field_of(" Expected Result "), Some(Field::Expect));
+        assert_eq!(field_of("Severity (1-3)"), Some(Field::Severity));
+        assert_eq!(field_of("how_to_test"), Some(Field::Steps));
+        assert_eq!(field_of("TITLE:"), Some(Field::Title));
+        assert_eq!(field_of("Owner"), None);
+    }
+
+    #[test]
+    fn severities_and_required_marks() {
+        assert_eq!(parse_severity("Blocker"), Some(1));
+        assert_eq!(parse_severity(" 3 "), Some(3));
+        assert_eq!(parse_severity("critical"), None);
+        assert_eq!(parse_required("X"), Some(true));
+        assert_eq!(parse_required("No"), Some(false));
+        assert_eq!(parse_required("maybe"), None);
+    }
+
+    #[test]
+    fn markdown_lines_are_recognised() {
+        assert_eq!(list_item("- [ ] a"), Some((0, "[ ] a")));
+        assert_eq!(list_item("  12) [x] b"), Some((2, "[x] b")));
+        assert_eq!(list_item("-no"), None);
+        assert_eq!(task_text("[X] Done"), Some("Done"));
+        assert_eq!(task_text("[x]Done"), None);
+        assert_eq!(task_text("[ ]"), Some(""));
+        assert_eq!(heading("## Login ##"), Some((2, "Login".to_string())));
+        assert_eq!(heading("#hashtag"), None);
+        assert_eq!(heading("    # code"), None);
+        assert!(is_thematic_break("* * *"));
+        assert_eq!(
+            expected_line("- **Expected:** it works"),
+            Some("it works".to_string())
+        );
+        assert_eq!(expected_line("Expected result: ok"), Some("ok".to_string()));
+        assert_eq!(expected_line("Expect nothing"), None);
+        assert_eq!(strip_html_comments("a<!-- x\ny -->b\nc"), "a\nb\nc");
+    }
+
+    #[test]
+    fn markdown_headings_tasks_and_steps() {
+        let doc = parse_markdown(
+            "# Release 2.0\n\
+             \n\
+             Intro text is ignored.\n\
+             \n\
+             ## Login\n\
+             - [ ] Log in with a password\n\
+             \x20 1. Open /login\n\
+             \x20 2. Type the password\n\
+             \n\
+             \x20    - nested detail\n\
+             \x20 Expected: the dashboard opens\n\
+             - [x] Log out\n\
+             \x20 - [ ] Log out on every tab\n\
+             - A plain bullet\n\
+             \x20 - its child\n\
+             \n\
+             ## Empty\n\
+             ```\n\
+             - [ ] not a task: code\n\
+             ```\n\
+             ### Pay\n\
+             * [ ] Pay by card\n",
+        );
+        assert_eq!(doc.title.as_deref(), Some("Release 2.0"));
+        let sections: Vec<(&str, Vec<&str>)> = doc
+            .sections
+            .iter()
+            .map(|s| {
+                (
+                    s.title.as_str(),
+                    s.items.iter().map(|i| i.title.as_str()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            sections,
+            [
+                ("Checklist", vec![]),
+                ("Release 2.0", vec![]),
+                (
+                    "Login",
+                    vec!["Log in with a password", "Log out", "Log out on every tab"]
+                ),
+                ("Empty", vec![]),
+                ("Pay", vec!["Pay by card"]),
+            ]
+        );
+        let login = &doc.sections[2].items[0];
+        assert_eq!(login.location, "line 6");
+        assert_eq!(
+            login.steps.as_deref(),
+            Some("1. Open /login\n2. Type the password\n\n   - nested detail")
+        );
+        assert_eq!(login.expect.as_deref(), Some("the dashboard opens"));
+        assert_eq!(doc.sections[2].items[2].location, "line 13");
+        assert_eq!(
+            doc.skipped,
+            [SkippedRow {
+                location: "line 14".into(),
+                reason: "not a task-list item (`- [ ] …`); ignored".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn a_first_heading_after_tasks_is_not_the_title() {
+        let doc = parse_markdown("- [ ] First\n# Later\n- [ ] Second\n");
+        assert_eq!(doc.title, None);
+        assert_eq!(doc.sections[0].items[0].title, "First");
+        assert_eq!(doc.sections[1].title, "Later");
+    }
+
+    #[test]
+    fn names_match_ids_and_display_names() {
+        let known = [("chrome", "Google Chrome"), ("safari", "Safari")];
+        let (ids, unknown, all) = match_names("Google Chrome; SAFARI, opera", &known);
+        assert_eq!(ids, ["chrome", "safari"]);
+        assert_eq!(unknown, ["opera"]);
+        assert!(!all);
+        assert!(match_names("all", &known).2);
+    }
+
+    #[test]
+    fn readable_titles_from_file_names() {
+        assert_eq!(readable("ux_release-checklist"), "Ux release checklist");
+        assert_eq!(readable("RELEASE"), "Release");
+        assert_eq!(readable(""), "Checklist");
+    }
+}
