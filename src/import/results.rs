@@ -23,10 +23,14 @@ pub struct SheetResult {
 
 /// Reads the results a sheet holds. Rows whose status is empty or `untested` say nothing.
 pub fn results_of(sheet: &Sheet, checklist: &Checklist) -> Result<Vec<SheetResult>> {
-    let Some(header) = sheet.rows.first() else {
+    let Some(header_row) = sheet
+        .rows
+        .iter()
+        .position(|row| row.iter().any(|cell| !cell.trim().is_empty()))
+    else {
         bail!("the sheet `{}` is empty", sheet.name);
     };
-    let header: Vec<String> = header
+    let header: Vec<String> = sheet.rows[header_row]
         .iter()
         .map(|h| h.trim().to_ascii_lowercase())
         .collect();
@@ -39,11 +43,12 @@ pub fn results_of(sheet: &Sheet, checklist: &Checklist) -> Result<Vec<SheetResul
     ) {
         (Some(item), Some(browser), Some(viewport), Some(status)) => Ok(long_rows(
             sheet,
+            header_row,
             [item, browser, viewport, status],
             column("severity"),
             column("note"),
         )),
-        (Some(item), ..) => grid_rows(sheet, &header, item, checklist),
+        (Some(item), ..) => grid_rows(sheet, header_row, &header, item, checklist),
         _ => bail!(
             "the sheet `{}` has neither the long layout (item, browser, viewport, status columns) \
              nor the grid (item, then one column per environment such as chrome/phone)",
@@ -82,6 +87,7 @@ fn get(row: &[String], i: usize) -> &str {
 
 fn long_rows(
     sheet: &Sheet,
+    header_row: usize,
     [item, browser, viewport, status]: [usize; 4],
     severity: Option<usize>,
     note: Option<usize>,
@@ -90,7 +96,7 @@ fn long_rows(
         .rows
         .iter()
         .enumerate()
-        .skip(1)
+        .skip(header_row + 1)
         .filter(|(_, row)| meaningful(&get(row, status).to_ascii_lowercase()))
         .map(|(n, row)| {
             let status_word = get(row, status).to_ascii_lowercase();
@@ -117,6 +123,7 @@ fn long_rows(
 
 fn grid_rows(
     sheet: &Sheet,
+    header_row: usize,
     header: &[String],
     item: usize,
     checklist: &Checklist,
@@ -133,7 +140,7 @@ fn grid_rows(
         }
     }
     let mut out = Vec::new();
-    for (n, row) in sheet.rows.iter().enumerate().skip(1) {
+    for (n, row) in sheet.rows.iter().enumerate().skip(header_row + 1) {
         let item_id = row.get(item).map_or("", |c| c.trim());
         for (column, browser, viewport) in &environments {
             let status = row

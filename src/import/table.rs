@@ -12,40 +12,6 @@ pub struct Sheet {
     pub rows: Vec<Vec<String>>,
 }
 
-/// The sheets of a CSV (one) or XLSX (each worksheet) file.
-pub fn read_sheets(path: &Path) -> Result<Vec<Sheet>> {
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    match extension.as_str() {
-        "xlsx" | "xlsm" | "xls" | "ods" => read_workbook(path),
-        "csv" | "tsv" | "txt" => Ok(vec![read_csv(path)?]),
-        other => bail!(
-            "{}: `.{other}` is not a spreadsheet greenlight reads (CSV or XLSX)",
-            path.display()
-        ),
-    }
-}
-
-fn read_workbook(path: &Path) -> Result<Vec<Sheet>> {
-    let mut workbook =
-        open_workbook_auto(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let mut sheets = Vec::new();
-    for name in workbook.sheet_names().to_vec() {
-        let range = workbook
-            .worksheet_range(&name)
-            .with_context(|| format!("cannot read sheet `{name}` of {}", path.display()))?;
-        let rows = range
-            .rows()
-            .map(|row| row.iter().map(cell_text).collect())
-            .collect();
-        sheets.push(Sheet { name, rows });
-    }
-    Ok(sheets)
-}
-
 /// A cell as text: whole numbers without `.0`, dates as RFC 3339.
 pub fn cell_text(cell: &Data) -> String {
     match cell {
@@ -65,37 +31,6 @@ pub fn cell_text(cell: &Data) -> String {
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Error(e) => format!("#{e:?}"),
     }
-}
-
-/// A CSV file as one sheet. UTF-8 (with or without BOM) and UTF-16 with BOM are read as
-/// such; anything else that is not UTF-8 is read as Windows-1252, what spreadsheets on
-/// Windows write.
-pub fn read_csv(path: &Path) -> Result<Sheet> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let text = decode(&bytes);
-    let delimiter = if path.extension().is_some_and(|e| e == "tsv") {
-        b'\t'
-    } else {
-        sniff_delimiter(&text)
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for (n, record) in reader.records().enumerate() {
-        let record = record
-            .with_context(|| format!("{}: row {} is not valid CSV", path.display(), n + 1))?;
-        rows.push(record.iter().map(str::to_string).collect());
-    }
-    Ok(Sheet {
-        name: path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        rows,
-    })
 }
 
 /// Bytes as text, whatever the common encoding.
@@ -122,24 +57,28 @@ fn sniff_delimiter(text: &str) -> u8 {
     }
 }
 
-/// Like [`read_sheets`], but positioned as a spreadsheet shows the file: row `n` of a sheet
+/// The sheets of a CSV (one) or XLSX (each worksheet) file, positioned as a spreadsheet
+/// shows them: row `n` of a sheet
 /// (0-based) is the file's row `n + 1` and cell `c` its column `c + 1`. XLSX sheets whose
 /// data starts below or right of A1 are padded, and blank CSV lines (which CSV readers
 /// skip) are kept as empty rows, so that row numbers in messages are the ones the user sees.
-pub fn read_sheets_aligned(path: &Path) -> Result<Vec<Sheet>> {
+pub fn read_sheets(path: &Path) -> Result<Vec<Sheet>> {
     let extension = path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
     match extension.as_str() {
-        "xlsx" | "xlsm" | "xls" | "ods" => read_workbook_aligned(path),
-        "csv" | "tsv" | "txt" => Ok(vec![read_csv_aligned(path)?]),
-        _ => read_sheets(path),
+        "xlsx" | "xlsm" | "xls" | "ods" => read_workbook(path),
+        "csv" | "tsv" | "txt" => Ok(vec![read_csv(path)?]),
+        other => bail!(
+            "{}: `.{other}` is not a spreadsheet greenlight reads (CSV or XLSX)",
+            path.display()
+        ),
     }
 }
 
-fn read_workbook_aligned(path: &Path) -> Result<Vec<Sheet>> {
+fn read_workbook(path: &Path) -> Result<Vec<Sheet>> {
     let mut workbook =
         open_workbook_auto(path).with_context(|| format!("cannot open {}", path.display()))?;
     let mut sheets = Vec::new();
@@ -159,7 +98,10 @@ fn read_workbook_aligned(path: &Path) -> Result<Vec<Sheet>> {
     Ok(sheets)
 }
 
-fn read_csv_aligned(path: &Path) -> Result<Sheet> {
+/// A CSV file as one sheet. UTF-8 (with or without BOM) and UTF-16 with BOM are read as
+/// such; anything else that is not UTF-8 is read as Windows-1252, what spreadsheets on
+/// Windows write.
+fn read_csv(path: &Path) -> Result<Sheet> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let text = decode(&bytes);
     let delimiter = if path.extension().is_some_and(|e| e == "tsv") {

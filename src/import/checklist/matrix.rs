@@ -5,7 +5,7 @@ use super::*;
 // The matrix sheet.
 
 pub(super) fn matrix_from_file(path: &Path) -> Result<Matrix> {
-    let sheets = read_sheets_aligned(path)?;
+    let sheets = read_sheets(path)?;
     let sheet = sheets
         .iter()
         .find(|s| s.name.trim().eq_ignore_ascii_case("matrix"))

@@ -71,7 +71,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use serde::Serialize;
 
-use super::table::{Sheet, decode, read_sheets_aligned};
+use super::table::{Sheet, decode, read_sheets};
 
 mod draft;
 mod markdown;
@@ -136,7 +136,7 @@ pub fn import_checklist(path: &Path, options: &ImportOptions<'_>) -> Result<Impo
             (doc.sections, doc.title, matrix)
         }
         "csv" | "tsv" | "txt" | "xlsx" | "xlsm" | "xls" | "ods" => {
-            let sheets = read_sheets_aligned(path)?;
+            let sheets = read_sheets(path)?;
             let (checklist_sheet, matrix_sheet) = pick_sheets(&sheets, &mut skipped)
                 .with_context(|| format!("{} has no sheets", path.display()))?;
             let matrix = match (options.matrix, matrix_sheet) {
