@@ -350,3 +350,37 @@ fn a_passphrase_protected_key_asks_for_its_passphrase_without_echo() {
         assert!(!text.contains(&body));
     }
 }
+
+#[test]
+fn without_a_file_the_walk_takes_the_only_checklist_or_offers_a_choice() {
+    let Some(tmux) = Tmux::start() else { return };
+    let sandbox = Sandbox::new();
+    let dir = sandbox.path().join("checklists");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::copy(sandbox.fixture("small.yaml"), dir.join("a-small.yaml")).unwrap();
+    std::fs::copy(sandbox.fixture("wide.yaml"), dir.join("b-wide.yaml")).unwrap();
+    let command = format!(
+        "cd '{}' && env GREENLIGHT_HOME='{}' '{}' run --release r --tester '{TESTER}'",
+        sandbox.path().display(),
+        sandbox.home().display(),
+        assert_cmd::cargo::cargo_bin("greenlight").display()
+    );
+    tmux.run("pick", &command);
+    let screen = tmux.wait_for("pick", "Which one? [1-2]");
+    assert!(
+        screen.contains("1) checklists/a-small.yaml")
+            && screen.contains("2) checklists/b-wide.yaml"),
+        "{screen}"
+    );
+    tmux.type_text("pick", "2");
+    tmux.keys("pick", &["Enter"]);
+    tmux.wait_for("pick", "0/12");
+    tmux.keys("pick", &["q"]);
+    tmux.wait_for("pick", "EXIT=0");
+
+    std::fs::remove_file(dir.join("b-wide.yaml")).unwrap();
+    tmux.run("only", &command);
+    tmux.wait_for("only", "Small checklist");
+    tmux.keys("only", &["q"]);
+    tmux.wait_for("only", "EXIT=0");
+}
