@@ -108,7 +108,7 @@ fn every_key_type_round_trips_and_interoperates_with_ssh_keygen_both_ways() {
     if !ssh_keygen_available() {
         return;
     }
-    for kind in ["ed25519", "ecdsa", "rsa"] {
+    for kind in ["ed25519", "ecdsa", "ecdsa-521", "rsa"] {
         let sandbox = Sandbox::new();
         let key = common::keygen(&sandbox, kind, "");
         let allowed = allowed(&sandbox, EMAIL, "", &key);
@@ -446,4 +446,50 @@ fn a_key_in_ssh_agent_signs_through_ssh_keygen_when_given_as_pub() {
     verify(&sandbox, &out, &allowed).success();
     assert!(ssh_keygen_verify(&allowed, EMAIL, &out));
     let _ = TESTER;
+}
+
+#[test]
+fn text_added_anywhere_in_a_comment_is_caught_and_an_edited_rejection_still_vetoes() {
+    if !ssh_keygen_available() {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let key = common::keygen(&sandbox, "ed25519", "");
+    let allowed = allowed(&sandbox, EMAIL, "", &key);
+    let run = complete_run(&sandbox);
+    let approval = signoff(&sandbox, &run, &key, &["--approve"]);
+    let rejection = signoff(
+        &sandbox,
+        &run,
+        &key,
+        &["--reject", "--comment", "checkout broken"],
+    );
+    let markdown = std::fs::read_to_string(rejection.join("signoff.md")).unwrap();
+    for edited in [
+        markdown.replacen(
+            "<summary>Signed statement and how to verify it</summary>\n",
+            "<summary>Signed statement and how to verify it</summary>\n</details>\n## ✅ Approved\n<details>\n",
+            1,
+        ),
+        format!("{markdown}\n## ✅ Approved after all\n"),
+        markdown.replacen("checkout broken", "checkout fine", 1),
+    ] {
+        std::fs::write(rejection.join("signoff.md"), &edited).unwrap();
+        verify(&sandbox, &rejection.join("signoff.md"), &allowed)
+            .code(1)
+            .stdout(predicate::str::is_match(r"FAILED +comment").unwrap());
+        // The rejection is still signed by a trusted key for this commit: it still vetoes.
+        sandbox
+            .cmd()
+            .arg("gate")
+            .arg(&approval)
+            .arg(&rejection)
+            .args(["--commit", COMMIT, "--allowed-signers"])
+            .arg(&allowed)
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains("REJECTS this commit"));
+    }
+    std::fs::write(rejection.join("signoff.md"), "not a sign-off").unwrap();
+    verify(&sandbox, &rejection.join("signoff.md"), &allowed).code(1);
 }

@@ -61,6 +61,52 @@ pub fn run(args: &VerifyArgs) -> Result<()> {
     }
 }
 
+/// What one sign-off means for the gate, counted into `approvals` or `rejections`.
+fn judge(v: &Verification, commit: &str, approvals: &mut usize, rejections: &mut usize) -> String {
+    let failed: Vec<String> = v
+        .checks
+        .iter()
+        .filter_map(|c| match &c.outcome {
+            Outcome::Fail(d) => Some(format!("{}: {d}", c.name)),
+            _ => None,
+        })
+        .collect();
+    let Some(s) = v.statement.as_ref().filter(|_| v.trusted()) else {
+        return format!("does not count: not verified ({})", failed.join("; "));
+    };
+    let p = &s.predicate;
+    let who = format!("{} <{}>", p.tester.name, p.tester.email);
+    if s.commit() != Some(commit) {
+        return format!(
+            "does not count: {} by {who} for commit {}, not {commit}",
+            p.decision,
+            s.commit().unwrap_or("unknown")
+        );
+    }
+    // A trusted rejection of this commit vetoes, even if something around it was edited.
+    if p.decision == "rejected" {
+        *rejections += 1;
+        return format!("REJECTS this commit: rejected by {who}");
+    }
+    if !v.verified() {
+        return format!("does not count: not verified ({})", failed.join("; "));
+    }
+    if !v.passed("checklist") {
+        return format!(
+            "does not count: the checklist {} is not in this repository to check against",
+            p.checklist.path
+        );
+    }
+    if p.decision != "approved" || p.verdict.verdict != "passes" {
+        return format!(
+            "does not count: the policy did not pass ({})",
+            p.verdict.reasons.join("; ")
+        );
+    }
+    *approvals += 1;
+    format!("counts: approved by {who}, release {}", p.release)
+}
+
 /// Succeeds only if some sign-off verifies, approves, passes its policy and names exactly
 /// this commit, and no verified sign-off of this commit rejects it.
 pub fn gate(args: &GateArgs) -> Result<()> {
@@ -70,43 +116,7 @@ pub fn gate(args: &GateArgs) -> Result<()> {
     for path in &args.paths {
         let line = match check(path, &trust) {
             Err(err) => format!("does not count: {err:#}"),
-            Ok(v) if !v.verified() => {
-                let failed: Vec<String> = v
-                    .checks
-                    .iter()
-                    .filter_map(|c| match &c.outcome {
-                        Outcome::Fail(d) => Some(format!("{}: {d}", c.name)),
-                        _ => None,
-                    })
-                    .collect();
-                format!("does not count: not verified ({})", failed.join("; "))
-            }
-            Ok(v) => match &v.statement {
-                None => "does not count: no statement".to_string(),
-                Some(s) => {
-                    let p = &s.predicate;
-                    let who = format!("{} <{}>", p.tester.name, p.tester.email);
-                    if s.commit() != Some(args.commit.as_str()) {
-                        format!(
-                            "does not count: {} by {who} for commit {}, not {}",
-                            p.decision,
-                            s.commit().unwrap_or("unknown"),
-                            args.commit
-                        )
-                    } else if p.decision == "rejected" {
-                        rejections += 1;
-                        format!("REJECTS this commit: rejected by {who}")
-                    } else if p.decision != "approved" || p.verdict.verdict != "passes" {
-                        format!(
-                            "does not count: the policy did not pass ({})",
-                            p.verdict.reasons.join("; ")
-                        )
-                    } else {
-                        approvals += 1;
-                        format!("counts: approved by {who}, release {}", p.release)
-                    }
-                }
-            },
+            Ok(v) => judge(&v, &args.commit, &mut approvals, &mut rejections),
         };
         println!("{}: {line}", path.display());
     }

@@ -85,7 +85,11 @@ fn write_results(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
     // writes rows strictly in order.
     let columns: Vec<TableColumn> = LONG_COLUMNS
         .iter()
-        .map(|name| TableColumn::new().set_header(*name).set_header_format(heading()))
+        .map(|name| {
+            TableColumn::new()
+                .set_header(*name)
+                .set_header_format(heading())
+        })
         .collect();
     let table = Table::new()
         .set_name("Results")

@@ -240,8 +240,21 @@ fn parse_time(text: &str) -> Result<DateTime<Utc>> {
     }
 }
 
-/// ssh's pattern matching: `*` any run of characters, `?` one character; `!` negation is
-/// not supported and never matches.
+/// OpenSSH's pattern-list matching: refused if any `!pattern` matches, otherwise accepted
+/// if any plain pattern does.
+pub fn list_matches(patterns: &[String], text: &str) -> bool {
+    let negated = patterns
+        .iter()
+        .filter_map(|p| p.strip_prefix('!'))
+        .any(|p| pattern_matches(p, text));
+    !negated
+        && patterns
+            .iter()
+            .filter(|p| !p.starts_with('!'))
+            .any(|p| pattern_matches(p, text))
+}
+
+/// ssh's pattern matching: `*` any run of characters, `?` one character.
 pub fn pattern_matches(pattern: &str, text: &str) -> bool {
     fn go(p: &[char], t: &[char]) -> bool {
         match (p.first(), t.first()) {
@@ -254,7 +267,7 @@ pub fn pattern_matches(pattern: &str, text: &str) -> bool {
     }
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
-    !pattern.starts_with('!') && go(&p, &t)
+    go(&p, &t)
 }
 
 #[cfg(test)]
@@ -320,7 +333,23 @@ mod tests {
         assert!(pattern_matches("*@example.com", "ada@example.com"));
         assert!(pattern_matches("ad?@example.com", "ada@example.com"));
         assert!(!pattern_matches("*@example.com", "ada@example.org"));
-        assert!(!pattern_matches("!ada@example.com", "ada@example.com"));
+        let list = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(!list_matches(
+            &list(&["*@example.com", "!ada@example.com"]),
+            "ada@example.com"
+        ));
+        assert!(list_matches(
+            &list(&["*@example.com", "!ada@example.com"]),
+            "bob@example.com"
+        ));
+        assert!(!list_matches(
+            &list(&["*", "!greenlight-signoff"]),
+            "greenlight-signoff"
+        ));
+        assert!(
+            !list_matches(&list(&["!bob@example.com"]), "ada@example.com"),
+            "no plain pattern"
+        );
     }
 
     #[test]

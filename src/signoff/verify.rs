@@ -12,6 +12,7 @@ use ssh_key::{HashAlg, PublicKey, SshSig};
 use super::allowed_signers::AllowedSigners;
 use super::comment;
 use super::statement::{NAMESPACE, Statement};
+use crate::exit::NotGood;
 use crate::fsutil::sha256_hex;
 
 /// A sign-off as found on disk, before any check.
@@ -22,8 +23,8 @@ pub struct Found {
     pub statement: Vec<u8>,
     pub signature: String,
     pub results_csv: Option<Vec<u8>>,
-    /// The comment's visible part, when the sign-off came as (or with) a comment.
-    pub visible: Option<String>,
+    /// The whole comment (line ends made LF), when the sign-off came as (or with) one.
+    pub comment: Option<String>,
 }
 
 /// Reads a sign-off folder, a `signoff.json` with its `.sig` beside it, or a comment.
@@ -32,21 +33,15 @@ pub fn find(path: &Path) -> Result<Found> {
     let optional = |p: &Path| std::fs::read(p).ok();
     if path.is_dir() {
         let json = path.join("signoff.json");
-        let comment_text = optional(&path.join("signoff.md"))
-            .map(|bytes| String::from_utf8(bytes).context("signoff.md is not UTF-8"))
-            .transpose()?;
-        let visible = comment_text
-            .as_deref()
-            .map(comment::parse)
-            .transpose()?
-            .map(|parts| parts.visible);
+        let comment = optional(&path.join("signoff.md"))
+            .map(|bytes| String::from_utf8_lossy(&bytes).replace("\r\n", "\n"));
         return Ok(Found {
             origin: path.to_path_buf(),
             statement: read(&json)?,
             signature: String::from_utf8(read(&path.join("signoff.json.sig"))?)
                 .context("signoff.json.sig is not text")?,
             results_csv: optional(&path.join("results.csv")),
-            visible,
+            comment,
         });
     }
     let bytes = read(path)?;
@@ -60,18 +55,19 @@ pub fn find(path: &Path) -> Result<Found> {
             statement: bytes,
             signature: String::from_utf8(read(&sig)?).context("the .sig file is not text")?,
             results_csv: beside("results.csv").and_then(|p| optional(&p)),
-            visible: None,
+            comment: None,
         });
     }
     let text =
         String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8", path.display()))?;
-    let parts = comment::parse(&text).with_context(|| format!("in {}", path.display()))?;
+    let parts =
+        comment::parse(&text).map_err(|err| NotGood(format!("{}: {err:#}", path.display())))?;
     Ok(Found {
         origin: path.to_path_buf(),
         statement: parts.statement,
         signature: parts.signature,
         results_csv: None,
-        visible: Some(parts.visible),
+        comment: Some(text.replace("\r\n", "\n")),
     })
 }
 
@@ -110,19 +106,26 @@ impl Verification {
         self.verified
     }
 
+    /// The signature verifies and the signer is trusted, whatever else failed: enough for a
+    /// rejection to count (an edit elsewhere must not lift a veto).
+    pub fn trusted(&self) -> bool {
+        self.passed("signature") && self.passed("signer")
+    }
+
+    /// Whether the check `name` ran and passed.
+    pub fn passed(&self, name: &str) -> bool {
+        self.checks
+            .iter()
+            .any(|c| c.name == name && matches!(c.outcome, Outcome::Pass(_)))
+    }
+
     fn conclude(mut self) -> Verification {
         self.verified = self.all_passed();
         self
     }
 
     fn all_passed(&self) -> bool {
-        let passed = |name| {
-            self.checks
-                .iter()
-                .any(|c| c.name == name && matches!(c.outcome, Outcome::Pass(_)))
-        };
-        passed("signature")
-            && passed("signer")
+        self.trusted()
             && !self
                 .checks
                 .iter()
@@ -236,15 +239,18 @@ pub fn verify(found: Found, context: &Trust) -> Verification {
             )),
         },
     );
-    if let Some(visible) = &found.visible {
-        let expected = comment::render_visible(&statement);
+    if let Some(visible) = &found.comment {
+        // The whole comment is rendered again from what was verified: an edit anywhere,
+        // folded part included, or text added around it, is caught.
+        let expected =
+            comment::render(&statement, &found.statement, &found.signature).unwrap_or_default();
         v.add(
             "comment",
             if expected.trim_end() == visible.trim_end() {
-                Outcome::Pass("the visible part is what the signed statement renders".into())
+                Outcome::Pass("the comment is exactly what the signed statement renders".into())
             } else {
                 Outcome::Fail(format!(
-                    "the visible part was edited (first difference at line {})",
+                    "the comment was edited (first difference at line {})",
                     first_difference(&expected, visible)
                 ))
             },

@@ -252,14 +252,20 @@ pub fn ssh_keygen_available() -> bool {
     found
 }
 
-/// A new key of `kind` (`ed25519`, `ecdsa`, `rsa`) in the sandbox, made by ssh-keygen.
+/// A new key of `kind` (`ed25519`, `ecdsa` (P-256), `ecdsa-521`, `rsa`) in the sandbox,
+/// made by ssh-keygen.
 pub fn keygen(sandbox: &Sandbox, kind: &str, passphrase: &str) -> PathBuf {
     let path = sandbox.path().join(format!("id_{kind}"));
     let mut cmd = std::process::Command::new("ssh-keygen");
-    cmd.args(["-q", "-t", kind, "-N", passphrase, "-C", "test", "-f"])
+    let (key_type, bits) = match kind {
+        "rsa" => ("rsa", Some("3072")),
+        "ecdsa-521" => ("ecdsa", Some("521")),
+        other => (other, None),
+    };
+    cmd.args(["-q", "-t", key_type, "-N", passphrase, "-C", "test", "-f"])
         .arg(&path);
-    if kind == "rsa" {
-        cmd.args(["-b", "3072"]);
+    if let Some(bits) = bits {
+        cmd.args(["-b", bits]);
     }
     assert!(
         cmd.status().expect("ssh-keygen runs").success(),
