@@ -215,3 +215,74 @@ fn without_yes_and_without_a_terminal_it_asks_for_yes() {
         .stderr(predicate::str::contains("pass --yes"));
     assert_eq!(sandbox.status(&run)["counts"]["pass"], 0);
 }
+
+#[test]
+fn what_a_sheet_cannot_hold_is_kept_and_rows_from_another_run_or_twice_the_same_cell_are_refused() {
+    let sandbox = Sandbox::new();
+    let run = sandbox.start(&sandbox.fixture("small.yaml"));
+    let shot = sandbox.write("shot.png", "png");
+    sandbox
+        .cmd()
+        .args([
+            "record",
+            &run,
+            "text-size",
+            "chrome",
+            "phone",
+            "fail",
+            "--severity",
+            "1",
+            "--note",
+            "crash",
+            "--evidence",
+        ])
+        .arg(&shot)
+        .assert()
+        .success();
+    // An unedited grid says "fail" with no severity and no evidence: nothing changes.
+    let grid = export_csv(&sandbox, &run, "grid");
+    import(&sandbox, &run, &write_csv(&sandbox, "grid.csv", &grid))
+        .success()
+        .stdout(predicate::str::contains("nothing to record"));
+    // A new note on the long layout keeps the severity left blank and the evidence.
+    let mut rows = export_csv(&sandbox, &run, "long");
+    let row = row_of(&mut rows, "text-size", "chrome/phone");
+    row[12] = String::new();
+    row[13] = "crash on submit".into();
+    import(&sandbox, &run, &write_csv(&sandbox, "note.csv", &rows)).success();
+    let status = sandbox.status(&run);
+    assert_eq!(status["reasons"][0], "1 blocker failure");
+    let document = sandbox
+        .cmd()
+        .args(["export", &run, "--format", "json"])
+        .output()
+        .unwrap();
+    let document: serde_json::Value = serde_json::from_slice(&document.stdout).unwrap();
+    let last = document["history"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["note"], "crash on submit");
+    assert_eq!(last["severity"], 1);
+    assert_eq!(last["evidence"].as_array().unwrap().len(), 1);
+
+    let mut rows = export_csv(&sandbox, &run, "long");
+    rows[1][0] = "261124-090000".into();
+    rows[1][11] = "pass".into();
+    let duplicate = rows[2].clone();
+    rows.push(duplicate.clone());
+    rows[2][11] = "pass".into();
+    let last = rows.len() - 1;
+    rows[last][11] = "pass".into();
+    import(&sandbox, &run, &write_csv(&sandbox, "mixed.csv", &rows))
+        .code(1)
+        .stderr(predicate::str::contains(
+            "row 2: comes from run 261124-090000",
+        ))
+        .stderr(predicate::str::contains(format!(
+            "row {}: no-shift chrome/laptop is also on row 3",
+            last + 1
+        )));
+}

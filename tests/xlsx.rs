@@ -249,3 +249,22 @@ fn libreoffice_opens_the_workbook_and_reads_the_same_cells() {
     assert_eq!(&rows[2][11], "fail");
     assert_eq!(&rows[2][13], "=HYPERLINK(\"http://evil\")\nline two");
 }
+
+#[test]
+fn a_note_longer_than_a_cell_holds_is_cut_and_says_so() {
+    let sandbox = Sandbox::new();
+    let run = sandbox.start(&sandbox.fixture("small.yaml"));
+    let long = "x".repeat(40_000);
+    sandbox
+        .record(
+            &run,
+            &["no-shift", "chrome", "phone", "fail", "--note", &long],
+        )
+        .success();
+    let path = export(&sandbox, &run);
+    let mut workbook: Xlsx<_> = open_workbook(&path).unwrap();
+    let results = workbook.worksheet_range("Results").unwrap();
+    let note = text(results.get((1, 13)).unwrap());
+    assert_eq!(note.chars().count(), 32_767);
+    assert!(note.ends_with("the CSV export has all of it]"));
+}

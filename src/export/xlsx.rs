@@ -31,6 +31,22 @@ fn status_format(status: Option<Status>) -> Format {
         .set_font_color(Color::RGB(font))
 }
 
+/// The most characters a cell holds (Excel's limit; rust_xlsxwriter refuses more).
+const CELL_LIMIT: usize = 32_767;
+
+/// Text cut to what a cell holds, saying so; the CSV and JSON exports keep all of it.
+fn fit(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().count() <= CELL_LIMIT {
+        return text.into();
+    }
+    let marker = " […cut: the CSV export has all of it]";
+    let kept: String = text
+        .chars()
+        .take(CELL_LIMIT - marker.chars().count())
+        .collect();
+    format!("{kept}{marker}").into()
+}
+
 fn heading() -> Format {
     Format::new().set_bold()
 }
@@ -144,11 +160,11 @@ fn write_results(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
             sheet.write_number(row, 12, severity)?;
         }
         if let Some(note) = &result.note {
-            sheet.write_string_with_format(row, 13, note, &wrap)?;
+            sheet.write_string_with_format(row, 13, fit(note), &wrap)?;
         }
         if !result.evidence.is_empty() {
             let paths: Vec<&str> = result.evidence.iter().map(|e| e.path.as_str()).collect();
-            sheet.write_string(row, 14, paths.join(";"))?;
+            sheet.write_string(row, 14, fit(&paths.join(";")))?;
         }
         sheet.write_string(row, 15, &result.tester)?;
         match chrono::DateTime::parse_from_rfc3339(&result.at) {
@@ -319,11 +335,11 @@ fn write_failures(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
         if let Some(severity) = result.severity {
             sheet.write_number(row, 5, severity)?;
         }
-        sheet.write_string_with_format(row, 6, result.note.as_deref().unwrap_or(""), &wrap)?;
+        sheet.write_string_with_format(row, 6, fit(result.note.as_deref().unwrap_or("")), &wrap)?;
         let paths: Vec<&str> = result.evidence.iter().map(|e| e.path.as_str()).collect();
         let hashes: Vec<&str> = result.evidence.iter().map(|e| e.sha256.as_str()).collect();
-        sheet.write_string(row, 7, paths.join(";"))?;
-        sheet.write_string(row, 8, hashes.join(";"))?;
+        sheet.write_string(row, 7, fit(&paths.join(";")))?;
+        sheet.write_string(row, 8, fit(&hashes.join(";")))?;
     }
     if row > 0 {
         sheet.autofilter(0, 0, row, columns.len() as u16 - 1)?;

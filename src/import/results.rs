@@ -18,6 +18,8 @@ use crate::run::{NewResult, Run, RunSession};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SheetResult {
     pub row: usize,
+    /// The `run` column of the row, when the sheet has one.
+    pub from_run: Option<String>,
     pub result: NewResult,
 }
 
@@ -44,6 +46,7 @@ pub fn results_of(sheet: &Sheet, checklist: &Checklist) -> Result<Vec<SheetResul
         (Some(item), Some(browser), Some(viewport), Some(status)) => Ok(long_rows(
             sheet,
             header_row,
+            column("run"),
             [item, browser, viewport, status],
             column("severity"),
             column("note"),
@@ -88,6 +91,7 @@ fn get(row: &[String], i: usize) -> &str {
 fn long_rows(
     sheet: &Sheet,
     header_row: usize,
+    run: Option<usize>,
     [item, browser, viewport, status]: [usize; 4],
     severity: Option<usize>,
     note: Option<usize>,
@@ -102,6 +106,9 @@ fn long_rows(
             let status_word = get(row, status).to_ascii_lowercase();
             SheetResult {
                 row: n + 1,
+                from_run: run
+                    .map(|i| get(row, i).to_string())
+                    .filter(|r| !r.is_empty()),
                 result: NewResult {
                     item: get(row, item).to_string(),
                     browser: get(row, browser).to_string(),
@@ -150,6 +157,7 @@ fn grid_rows(
             if meaningful(&status) {
                 out.push(SheetResult {
                     row: n + 1,
+                    from_run: None,
                     result: NewResult {
                         item: item_id.to_string(),
                         browser: browser.clone(),
@@ -169,8 +177,24 @@ fn grid_rows(
 pub fn changes(run: &Run, wanted: Vec<SheetResult>) -> Result<Vec<SheetResult>> {
     let mut problems = Vec::new();
     let mut changed = Vec::new();
+    let mut seen = std::collections::HashMap::new();
     for mut wanted in wanted {
-        // Keep an existing note when the sheet leaves it out (the grid has no notes).
+        if let Some(other) = wanted.from_run.as_deref().filter(|r| *r != run.meta.id) {
+            problems.push(format!(
+                "row {}: comes from run {other}, not {}",
+                wanted.row, run.meta.id
+            ));
+            continue;
+        }
+        let r = &wanted.result;
+        let key = (r.item.clone(), r.browser.clone(), r.viewport.clone());
+        if let Some(first) = seen.insert(key, wanted.row) {
+            problems.push(format!(
+                "row {}: {} {}/{} is also on row {first}; keep one of them",
+                wanted.row, r.item, r.browser, r.viewport
+            ));
+            continue;
+        }
         let current = run
             .checklist
             .item_by_id(&wanted.result.item)
@@ -180,11 +204,18 @@ pub fn changes(run: &Run, wanted: Vec<SheetResult>) -> Result<Vec<SheetResult>> 
                 let environment = run.checklist.environment_of(b, v)?;
                 run.latest(crate::checklist::Cell { item, environment })
             });
+        // What the sheet leaves out of a cell whose status it keeps stays as recorded: the
+        // note and severity (the grid has neither) and the evidence (no sheet carries it).
         if let Some(current) = current
-            && wanted.result.note.is_none()
             && current.status.as_str() == wanted.result.status
         {
-            wanted.result.note = current.note.clone();
+            if wanted.result.note.is_none() {
+                wanted.result.note = current.note.clone();
+            }
+            if wanted.result.severity.is_none() {
+                wanted.result.severity = current.severity.map(i64::from);
+            }
+            wanted.result.kept_evidence = current.evidence.clone();
         }
         match run.prepare(&wanted.result, "", String::new(), 0) {
             Err(err) => problems.push(format!("row {}: {err:#}", wanted.row)),
