@@ -38,8 +38,12 @@ fn scale(c: &mut Criterion) {
     assert_eq!(checklist.cell_count(), fixture::CELLS);
     drop(checklist);
     let run = open(&f);
-    assert_eq!(run.entries.len(), fixture::CELLS);
-    assert!(run.checklist.cells().all(|cell| run.latest(cell).is_some()));
+    assert_eq!(run.entries().len(), fixture::CELLS);
+    assert!(
+        run.checklist()
+            .cells()
+            .all(|cell| run.latest(cell).is_some())
+    );
     drop(run);
 
     let mut group = c.benchmark_group("scale");

@@ -31,7 +31,7 @@ const THEME: Theme = Theme { color: true };
 fn frame(terminal: &mut Terminal<TestBackend>, app: &mut App, session: &RunSession) {
     let mut hits = Default::default();
     terminal
-        .draw(|f| hits = draw(f, app, &session.run, THEME))
+        .draw(|f| hits = draw(f, app, session.run(), THEME))
         .expect("a frame");
     app.hits = hits;
 }
@@ -47,7 +47,7 @@ fn walk(c: &mut Criterion) {
     group.bench_function("launch_to_first_frame", |b| {
         b.iter(|| {
             let session = RunSession::open(&f.store, &f.run_id, &mut |_| {}).expect("opens");
-            let mut app = App::new(&session.run);
+            let mut app = App::new(session.run());
             let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("a terminal");
             frame(&mut terminal, &mut app, &session);
             black_box(terminal);
@@ -55,32 +55,32 @@ fn walk(c: &mut Criterion) {
     });
 
     let mut session = RunSession::open(&f.store, &f.run_id, &mut |_| {}).expect("opens");
-    let mut app = App::new(&session.run);
+    let mut app = App::new(session.run());
     let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("a terminal");
     // Somewhere in the middle, so both views scroll.
     for _ in 0..5 {
-        app.handle(&session.run, Action::PageDown);
+        app.handle(session.run(), Action::PageDown);
     }
-    app.handle(&session.run, Action::NextEnvironment);
+    app.handle(session.run(), Action::NextEnvironment);
 
     group.bench_function("draw_walk_200x60", |b| {
         b.iter(|| frame(&mut terminal, &mut app, &session))
     });
-    app.handle(&session.run, Action::Matrix);
+    app.handle(session.run(), Action::Matrix);
     group.bench_function("draw_matrix_200x60", |b| {
         b.iter(|| frame(&mut terminal, &mut app, &session))
     });
-    app.handle(&session.run, Action::Matrix);
+    app.handle(session.run(), Action::Matrix);
     group.bench_function("key_to_frame/move", |b| {
         b.iter(|| {
-            app.handle(&session.run, Action::Down);
+            app.handle(session.run(), Action::Down);
             frame(&mut terminal, &mut app, &session);
         })
     });
     let tester = fixture::TESTER.to_string();
     group.bench_function("key_to_frame/pass", |b| {
         b.iter(|| {
-            if let Some(effect) = app.handle(&session.run, Action::Pass) {
+            if let Some(effect) = app.handle(session.run(), Action::Pass) {
                 carry_out(effect, &mut session, &mut app, &tester);
             }
             frame(&mut terminal, &mut app, &session);

@@ -153,7 +153,7 @@ impl Flow {
         let mut warnings = Vec::new();
         let run = Run::open(&self.f.store, &self.f.run_id, &mut |w| warnings.push(w))?;
         ensure!(warnings.is_empty(), "the run gave warnings: {warnings:?}");
-        ensure!(run.entries.len() == fixture::CELLS, "wrong entry count");
+        ensure!(run.entries().len() == fixture::CELLS, "wrong entry count");
         Ok(run)
     }
 

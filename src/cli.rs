@@ -4,6 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::checklist::Severity;
+use crate::status::Status;
+
 /// Walk a release's UX checklist across browsers and screen sizes, keep every result, sign off.
 #[derive(Debug, Parser)]
 #[command(
@@ -133,10 +136,10 @@ pub struct RecordArgs {
     pub viewport: Option<String>,
     /// pass, fail, blocked or skip.
     #[arg(required_unless_present = "batch")]
-    pub status: Option<String>,
-    /// 1 blocker, 2 major, 3 minor; failures only [default: the item's].
+    pub status: Option<Status>,
+    /// 1 (blocker), 2 (major) or 3 (minor); failures only [default: the item's].
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
-    pub severity: Option<i64>,
+    pub severity: Option<Severity>,
     /// Free text; required for blocked and skip.
     #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
     pub note: Option<String>,

@@ -1,18 +1,20 @@
 //! Exit codes (DESIGN.md §3): 0 success, 1 the thing checked is not good, 2 usage or
-//! environment error.
+//! environment error; and the one error that is not a failure.
 
-/// The thing checked is not good (an invalid checklist, a failed verification): exit 1.
-/// Every other error is a usage or environment error: exit 2.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct NotGood(pub String);
+use std::process::ExitCode;
 
-/// The exit code for an error that reached `main`.
-pub fn code_for(err: &anyhow::Error) -> u8 {
-    if err.downcast_ref::<NotGood>().is_some() {
-        1
-    } else {
-        2
+use crate::commands::Outcome;
+
+/// The thing checked is not good (an invalid checklist, a failed verification, a closed gate).
+pub const NOT_GOOD: u8 = 1;
+/// A usage or environment error: a bad flag, an unreadable file, a run in use.
+pub const ERROR: u8 = 2;
+
+/// The exit code for how a command came out.
+pub fn code_for(outcome: &Outcome) -> ExitCode {
+    match outcome {
+        Outcome::Done => ExitCode::SUCCESS,
+        Outcome::NotGood(_) => ExitCode::from(NOT_GOOD),
     }
 }
 

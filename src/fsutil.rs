@@ -1,7 +1,8 @@
 //! Small file-system helpers shared by the run store and the exports.
 
+use std::fs::File;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
@@ -12,11 +13,24 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     write_atomically_with(path, |out| Ok(out.write_all(bytes)?))
 }
 
-/// Like [`write_atomically`], with the content produced by `fill`.
+/// Like [`write_atomically`], with the content produced by `fill` through a buffer.
 pub fn write_atomically_with(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> Result<()>,
 ) -> Result<()> {
+    replace_file_with(path, |file| {
+        let mut out = std::io::BufWriter::new(file);
+        fill(&mut out)?;
+        out.flush()?;
+        Ok(())
+    })
+}
+
+/// The one way greenlight replaces a file: `fill` writes the new content into a temporary
+/// file in the same folder, which is flushed to disk and renamed over `path`, and the
+/// folder flushed after it. A failure at any point leaves `path` as it was and no
+/// temporary file behind.
+pub fn replace_file_with(path: &Path, fill: impl FnOnce(&mut File) -> Result<()>) -> Result<()> {
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
@@ -25,19 +39,57 @@ pub fn write_atomically_with(
         .prefix(".greenlight-")
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a file in {}", dir.display()))?;
-    {
-        let mut out = std::io::BufWriter::new(file.as_file_mut());
-        fill(&mut out)
-            .and_then(|()| Ok(out.flush()?))
-            .with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    file.as_file()
-        .sync_all()
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    fill(file.as_file_mut()).with_context(|| format!("cannot write {}", path.display()))?;
+    flush_to_disk(file.as_file()).with_context(|| format!("cannot write {}", path.display()))?;
     file.persist(path)
         .map_err(|err| err.error)
         .with_context(|| format!("cannot write {}", path.display()))?;
-    crate::journal::sync_dir(dir)
+    flush_folder_to_disk(dir).with_context(|| format!("cannot flush folder {}", dir.display()))
+}
+
+thread_local! {
+    /// How many flushes to stable storage this thread has made: the seam through which
+    /// tests see that a write was made durable, not only written.
+    static FLUSHES: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+fn count_flush() {
+    FLUSHES.with(|count| count.set(count.get() + 1));
+}
+
+/// How many flushes to stable storage the calling thread has made so far.
+pub fn flushes_on_this_thread() -> u64 {
+    FLUSHES.with(|count| count.get())
+}
+
+/// `fsync`: a file's data and metadata on stable storage.
+pub fn flush_to_disk(file: &File) -> std::io::Result<()> {
+    file.sync_all()?;
+    count_flush();
+    Ok(())
+}
+
+/// `fdatasync`: a file's data on stable storage (enough after an append, where the size is
+/// all the metadata that changes).
+pub fn flush_data_to_disk(file: &File) -> std::io::Result<()> {
+    file.sync_data()?;
+    count_flush();
+    Ok(())
+}
+
+/// Flushes a folder's entries (new files, renames) to stable storage.
+pub fn flush_folder_to_disk(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    flush_to_disk(&File::open(dir)?)?;
+    Ok(())
+}
+
+/// `~` and `~/x` as the shell reads them, from `$HOME`; any other path unchanged.
+pub fn expand_home(path: &Path) -> PathBuf {
+    match (path.strip_prefix("~"), std::env::var_os("HOME")) {
+        (Ok(rest), Some(home)) => Path::new(&home).join(rest),
+        _ => path.to_path_buf(),
+    }
 }
 
 /// The sha256 of some bytes, as lowercase hex.
@@ -84,6 +136,29 @@ mod tests {
 
         write_atomically(&target, b"new").unwrap();
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
+    }
+
+    #[test]
+    fn a_replaced_file_is_flushed_to_disk_with_its_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let before = flushes_on_this_thread();
+        write_atomically(&dir.path().join("x"), b"x").unwrap();
+        assert_eq!(flushes_on_this_thread(), before + 2);
+    }
+
+    #[test]
+    fn the_home_folder_is_expanded_only_at_the_start() {
+        let home = std::env::var_os("HOME").map(PathBuf::from);
+        if let Some(home) = home {
+            assert_eq!(expand_home(Path::new("~")), home);
+            assert_eq!(
+                expand_home(Path::new("~/shots/a.png")),
+                home.join("shots/a.png")
+            );
+        }
+        assert_eq!(expand_home(Path::new("~bob/a")), Path::new("~bob/a"));
+        assert_eq!(expand_home(Path::new("a/~/b")), Path::new("a/~/b"));
+        assert_eq!(expand_home(Path::new("/tmp/a")), Path::new("/tmp/a"));
     }
 
     #[test]

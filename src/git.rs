@@ -1,10 +1,20 @@
 //! The few facts greenlight asks git for. git missing or failing means "unknown", never an
 //! error: a run can be recorded outside a repository.
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn git(args: &[&str]) -> Option<String> {
-    let output = Command::new("git").args(args).output().ok()?;
+    git_in(None, args)
+}
+
+/// Runs git in `dir` (or the current folder); its trimmed output when it succeeds.
+fn git_in(dir: Option<&Path>, args: &[&str]) -> Option<String> {
+    let mut command = Command::new("git");
+    if let Some(dir) = dir {
+        command.arg("-C").arg(dir);
+    }
+    let output = command.args(args).output().ok()?;
     if !output.status.success() {
         return None;
     }
@@ -18,14 +28,15 @@ pub fn config_value(key: &str) -> Option<String> {
     git(&["config", "--get", key])
 }
 
-/// The commit checked out in the current folder's repository.
-pub fn head_commit() -> Option<String> {
-    git(&["rev-parse", "--verify", "--quiet", "HEAD"])
+/// The commit checked out in the repository at `root`.
+pub fn head_commit(root: &Path) -> Option<String> {
+    git_in(Some(root), &["rev-parse", "--verify", "--quiet", "HEAD"])
 }
 
-/// The URL of the current repository's `origin` remote, or of its first remote, without
-/// any user name or token in it (it goes into exports and pull-request comments).
-pub fn remote_url() -> Option<String> {
+/// The URL of the `origin` remote of the repository at `root`, or of its first remote,
+/// without any user name or token in it (it goes into exports and pull-request comments).
+pub fn remote_url(root: &Path) -> Option<String> {
+    let git = |args: &[&str]| git_in(Some(root), args);
     git(&["remote", "get-url", "origin"])
         .or_else(|| {
             let remotes = git(&["remote"])?;
@@ -33,6 +44,11 @@ pub fn remote_url() -> Option<String> {
             git(&["remote", "get-url", first])
         })
         .map(|url| without_credentials(&url))
+}
+
+/// The first 12 characters of a commit id, as people quote them.
+pub fn short_commit(commit: &str) -> &str {
+    commit.get(..12).unwrap_or(commit)
 }
 
 /// `https://user:token@host/x` as `https://host/x`; other forms (`git@host:x`) unchanged.
@@ -47,9 +63,9 @@ pub fn without_credentials(url: &str) -> String {
     }
 }
 
-/// The top folder of the current repository.
-pub fn toplevel() -> Option<String> {
-    git(&["rev-parse", "--show-toplevel"])
+/// The top folder of the repository that holds `dir` (the current folder when `None`).
+pub fn toplevel(dir: Option<&Path>) -> Option<PathBuf> {
+    git_in(dir, &["rev-parse", "--show-toplevel"]).map(PathBuf::from)
 }
 
 #[cfg(test)]

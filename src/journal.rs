@@ -11,43 +11,11 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
-/// The outcome of checking one cell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Pass,
-    Fail,
-    Blocked,
-    Skip,
-}
-
-impl Status {
-    /// Every status in the order reports list them.
-    pub const ALL: [Status; 4] = [Status::Pass, Status::Fail, Status::Blocked, Status::Skip];
-
-    /// The word used in files and on the command line.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Pass => "pass",
-            Status::Fail => "fail",
-            Status::Blocked => "blocked",
-            Status::Skip => "skip",
-        }
-    }
-
-    /// Parses the command-line word.
-    pub fn parse(word: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|s| s.as_str() == word)
-    }
-
-    /// Whether a note must explain this status.
-    pub fn needs_note(self) -> bool {
-        matches!(self, Status::Blocked | Status::Skip)
-    }
-}
+use crate::checklist::Severity;
+use crate::fsutil::{flush_data_to_disk, flush_to_disk};
+pub use crate::status::Status;
 
 /// An attached screenshot or recording, fixed by its hash when attached.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,7 +37,7 @@ pub struct ResultEntry {
     pub viewport: String,
     pub status: Status,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<u8>,
+    pub severity: Option<Severity>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -126,30 +94,41 @@ struct Line {
     browser: Option<String>,
     viewport: Option<String>,
     status: Option<Status>,
-    severity: Option<u8>,
+    severity: Option<Severity>,
     note: Option<String>,
     evidence: Option<Vec<Evidence>>,
     undoes: Option<u64>,
 }
 
-impl TryFrom<Line> for Entry {
-    type Error = String;
+/// Why a journal line that is valid JSON is still not an entry.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShapeError {
+    #[error("missing field `{0}`")]
+    Missing(&'static str),
+    #[error("a result entry has an `undoes` field")]
+    UndoFieldInResult,
+    #[error("an undo entry has fields of a result entry")]
+    ResultFieldInUndo,
+}
 
-    fn try_from(line: Line) -> Result<Entry, String> {
-        let missing = |field: &str| format!("missing field `{field}`");
+impl TryFrom<Line> for Entry {
+    type Error = ShapeError;
+
+    fn try_from(line: Line) -> Result<Entry, ShapeError> {
+        let missing = ShapeError::Missing;
         match line.kind {
             Kind::Result => {
                 if line.undoes.is_some() {
-                    return Err("a result entry has an `undoes` field".into());
+                    return Err(ShapeError::UndoFieldInResult);
                 }
                 Ok(Entry::Result(ResultEntry {
                     seq: line.seq,
                     at: line.at,
                     tester: line.tester,
-                    item: line.item.ok_or_else(|| missing("item"))?,
-                    browser: line.browser.ok_or_else(|| missing("browser"))?,
-                    viewport: line.viewport.ok_or_else(|| missing("viewport"))?,
-                    status: line.status.ok_or_else(|| missing("status"))?,
+                    item: line.item.ok_or(missing("item"))?,
+                    browser: line.browser.ok_or(missing("browser"))?,
+                    viewport: line.viewport.ok_or(missing("viewport"))?,
+                    status: line.status.ok_or(missing("status"))?,
                     severity: line.severity,
                     note: line.note,
                     evidence: line.evidence.unwrap_or_default(),
@@ -166,15 +145,76 @@ impl TryFrom<Line> for Entry {
                     line.evidence.is_some(),
                 ];
                 if result_fields.contains(&true) {
-                    return Err("an undo entry has fields of a result entry".into());
+                    return Err(ShapeError::ResultFieldInUndo);
                 }
                 Ok(Entry::Undo(UndoEntry {
                     seq: line.seq,
                     at: line.at,
                     tester: line.tester,
-                    undoes: line.undoes.ok_or_else(|| missing("undoes"))?,
+                    undoes: line.undoes.ok_or(missing("undoes"))?,
                 }))
             }
+        }
+    }
+}
+
+/// Everything that can go wrong with a journal, with the file or line it concerns.
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error("cannot read {}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "line {line} is not a journal entry ({reason}); fix or remove that line to open the run"
+    )]
+    Damaged { line: usize, reason: String },
+    #[error(
+        "line {line} has entry number {found} where {expected} was expected; \
+         the journal was edited by hand or two files were joined"
+    )]
+    OutOfOrder {
+        line: usize,
+        found: u64,
+        expected: u64,
+    },
+    #[error(transparent)]
+    InUse(#[from] RunInUse),
+    #[error("cannot {action} {}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "cannot write to {}; nothing was recorded (is the disk full or read-only?)",
+        path.display()
+    )]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "an earlier write to {} failed and could not be undone; nothing more is written \
+         until the run is reopened (its next opening sets the partial line aside)",
+        path.display()
+    )]
+    WritesStopped { path: PathBuf },
+    #[error("internal error: entry {found} appended where {expected} was due")]
+    OutOfTurn { found: u64, expected: u64 },
+}
+
+impl JournalError {
+    fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> JournalError {
+        let path = path.to_path_buf();
+        move |source| JournalError::Io {
+            action,
+            path,
+            source,
         }
     }
 }
@@ -189,19 +229,26 @@ pub struct JournalContents {
     pub good_len: u64,
 }
 
-/// Parses journal bytes. Only the last line may be damaged (a crash mid-write); damage
-/// anywhere else is an error naming the line, since silently dropping a result is worse.
-pub fn parse_journal(bytes: &[u8]) -> Result<JournalContents> {
+/// Parses journal bytes. Only a last line without its newline is taken for a write cut
+/// short by a crash; a damaged line anywhere else — a complete last line included, which no
+/// crash leaves behind — is an error naming the line, since silently dropping a result is
+/// worse.
+pub fn parse_journal(bytes: &[u8]) -> Result<JournalContents, JournalError> {
     read_entries(&mut &bytes[..])
 }
 
 /// Like [`parse_journal`], a line at a time, so a large journal is never in memory whole.
-pub fn read_entries(reader: &mut dyn BufRead) -> Result<JournalContents> {
+pub fn read_entries(reader: &mut dyn BufRead) -> Result<JournalContents, JournalError> {
     let mut contents = JournalContents::default();
     let mut line = Vec::with_capacity(1024);
     for line_number in 1usize.. {
         line.clear();
-        let read = reader.read_until(b'\n', &mut line)?;
+        let read = reader
+            .read_until(b'\n', &mut line)
+            .map_err(|source| JournalError::Damaged {
+                line: line_number,
+                reason: source.to_string(),
+            })?;
         if read == 0 {
             break;
         }
@@ -210,44 +257,41 @@ pub fn read_entries(reader: &mut dyn BufRead) -> Result<JournalContents> {
             contents.torn_tail = Some(line);
             break;
         }
-        let is_last = reader.fill_buf()?.is_empty();
-        match serde_json::from_slice::<Entry>(&line[..read - 1]) {
-            Ok(entry) => {
-                let expected = contents.entries.len() as u64 + 1;
-                if entry.seq() != expected {
-                    bail!(
-                        "line {line_number} has entry number {} where {expected} was expected; \
-                         the journal was edited by hand or two files were joined",
-                        entry.seq()
-                    );
-                }
-                contents.entries.push(entry);
-                contents.good_len += read as u64;
+        let entry = serde_json::from_slice::<Entry>(&line[..read - 1]).map_err(|err| {
+            JournalError::Damaged {
+                line: line_number,
+                reason: err.to_string(),
             }
-            Err(_) if is_last => {
-                contents.torn_tail = Some(line);
-                break;
-            }
-            Err(err) => bail!(
-                "line {line_number} is not a journal entry ({err}); \
-                 fix or remove that line to open the run"
-            ),
+        })?;
+        let expected = contents.entries.len() as u64 + 1;
+        if entry.seq() != expected {
+            return Err(JournalError::OutOfOrder {
+                line: line_number,
+                found: entry.seq(),
+                expected,
+            });
         }
+        contents.entries.push(entry);
+        contents.good_len += read as u64;
     }
     Ok(contents)
 }
 
 /// Reads a journal without changing it. A missing file is an empty journal.
-pub fn read_journal(path: &Path) -> Result<JournalContents> {
+pub fn read_journal(path: &Path) -> Result<JournalContents, JournalError> {
     let file = match File::open(path) {
         Ok(file) => file,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
             return Ok(JournalContents::default());
         }
-        Err(err) => return Err(err).with_context(|| format!("cannot read {}", path.display())),
+        Err(source) => {
+            return Err(JournalError::Read {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
     };
     read_entries(&mut BufReader::with_capacity(1 << 16, file))
-        .with_context(|| format!("the journal {} is damaged", path.display()))
 }
 
 /// The only handle that may append to a run's journal; holding it holds the run's lock.
@@ -277,7 +321,10 @@ fn pid_hint(pid: &Option<u32>) -> String {
 impl JournalWriter {
     /// Locks the run folder `dir` and opens its journal for appending. A torn last line is
     /// moved to a `torn-*.jsonl` file beside it, with a warning through `warn`.
-    pub fn open(dir: &Path, warn: &mut dyn FnMut(String)) -> Result<(JournalWriter, Vec<Entry>)> {
+    pub fn open(
+        dir: &Path,
+        warn: &mut dyn FnMut(String),
+    ) -> Result<(JournalWriter, Vec<Entry>), JournalError> {
         let lock = acquire_lock(dir)?;
         let path = dir.join(JOURNAL_FILE);
         let file = OpenOptions::new()
@@ -285,14 +332,13 @@ impl JournalWriter {
             .append(true)
             .create(true)
             .open(&path)
-            .with_context(|| format!("cannot open {} for writing", path.display()))?;
-        let contents = read_entries(&mut BufReader::with_capacity(1 << 16, &file))
-            .with_context(|| format!("the journal {} is damaged", path.display()))?;
+            .map_err(JournalError::io("open for writing", &path))?;
+        let contents = read_entries(&mut BufReader::with_capacity(1 << 16, &file))?;
         if let Some(tail) = &contents.torn_tail {
             let aside = set_aside(dir, tail)?;
             file.set_len(contents.good_len)
-                .and_then(|()| file.sync_all())
-                .with_context(|| format!("cannot repair {}", path.display()))?;
+                .and_then(|()| flush_to_disk(&file))
+                .map_err(JournalError::io("repair", &path))?;
             warn(format!(
                 "the journal's last line was incomplete (a crash while writing?); \
                  {} bytes set aside in {}, every complete entry kept",
@@ -319,38 +365,36 @@ impl JournalWriter {
 
     /// Appends `entry` and flushes it to stable storage. On failure the file is cut back to
     /// where it was, so a half-written line never stays behind a live writer.
-    pub fn append(&mut self, entry: &Entry) -> Result<()> {
+    pub fn append(&mut self, entry: &Entry) -> Result<(), JournalError> {
         if self.damaged {
-            bail!(
-                "an earlier write to {} failed and could not be undone; nothing more is written \
-                 until the run is reopened (its next opening sets the partial line aside)",
-                self.path.display()
-            );
+            return Err(JournalError::WritesStopped {
+                path: self.path.clone(),
+            });
         }
         if entry.seq() != self.next_seq {
-            bail!(
-                "internal error: entry {} appended where {} was due",
-                entry.seq(),
-                self.next_seq
-            );
+            return Err(JournalError::OutOfTurn {
+                found: entry.seq(),
+                expected: self.next_seq,
+            });
         }
-        let mut line = serde_json::to_vec(entry).context("cannot encode the entry")?;
+        let mut line = serde_json::to_vec(entry).map_err(|err| JournalError::Write {
+            path: self.path.clone(),
+            source: err.into(),
+        })?;
         line.push(b'\n');
         let written = self
             .file
             .write_all(&line)
-            .and_then(|()| self.file.sync_data());
-        if let Err(err) = written {
+            .and_then(|()| flush_data_to_disk(&self.file));
+        if let Err(source) = written {
             let cut_back = self
                 .file
                 .set_len(self.len)
                 .and_then(|()| self.file.seek(SeekFrom::End(0)).map(|_| ()));
             self.damaged = cut_back.is_err();
-            return Err(err).with_context(|| {
-                format!(
-                    "cannot write to {}; nothing was recorded (is the disk full or read-only?)",
-                    self.path.display()
-                )
+            return Err(JournalError::Write {
+                path: self.path.clone(),
+                source,
             });
         }
         self.len += line.len() as u64;
@@ -363,7 +407,7 @@ impl JournalWriter {
 pub const JOURNAL_FILE: &str = "journal.jsonl";
 const LOCK_FILE: &str = "lock";
 
-fn acquire_lock(dir: &Path) -> Result<File> {
+fn acquire_lock(dir: &Path) -> Result<File, JournalError> {
     let path = dir.join(LOCK_FILE);
     let mut lock = OpenOptions::new()
         .read(true)
@@ -371,7 +415,7 @@ fn acquire_lock(dir: &Path) -> Result<File> {
         .create(true)
         .truncate(false)
         .open(&path)
-        .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+        .map_err(JournalError::io("open the lock file", &path))?;
     match lock.try_lock() {
         Ok(()) => {}
         Err(TryLockError::WouldBlock) => {
@@ -382,8 +426,8 @@ fn acquire_lock(dir: &Path) -> Result<File> {
             }
             .into());
         }
-        Err(TryLockError::Error(err)) => {
-            return Err(err).with_context(|| format!("cannot lock {}", path.display()));
+        Err(TryLockError::Error(source)) => {
+            return Err(JournalError::io("lock", &path)(source));
         }
     }
     // The pid is only a hint for the "in use" message; failing to write it is harmless.
@@ -393,29 +437,27 @@ fn acquire_lock(dir: &Path) -> Result<File> {
     Ok(lock)
 }
 
-fn set_aside(dir: &Path, tail: &[u8]) -> Result<PathBuf> {
+fn set_aside(dir: &Path, tail: &[u8]) -> Result<PathBuf, JournalError> {
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
     let path = dir.join(format!("torn-{stamp}.jsonl"));
-    let mut file = File::create(&path)
-        .with_context(|| format!("cannot set the torn line aside in {}", path.display()))?;
-    file.write_all(tail)
-        .and_then(|()| file.sync_all())
-        .with_context(|| format!("cannot set the torn line aside in {}", path.display()))?;
+    File::create(&path)
+        .and_then(|mut file| {
+            file.write_all(tail)?;
+            flush_to_disk(&file)
+        })
+        .map_err(JournalError::io("set the torn line aside in", &path))?;
     Ok(path)
 }
 
 /// Flushes a folder's entries (new files, renames) to stable storage.
-pub fn sync_dir(dir: &Path) -> Result<()> {
-    #[cfg(unix)]
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .with_context(|| format!("cannot flush folder {}", dir.display()))?;
-    Ok(())
+pub fn sync_dir(dir: &Path) -> Result<(), JournalError> {
+    crate::fsutil::flush_folder_to_disk(dir).map_err(JournalError::io("flush folder", dir))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fsutil::flushes_on_this_thread;
 
     fn pass(seq: u64) -> Entry {
         Entry::Result(ResultEntry {
@@ -472,7 +514,7 @@ mod tests {
         let mut failed = pass(1);
         if let Entry::Result(r) = &mut failed {
             r.status = Status::Fail;
-            r.severity = Some(1);
+            r.severity = Some(Severity::BLOCKER);
             r.note = Some("a, \"quoted\"\nnote".into());
             r.evidence = vec![Evidence {
                 path: "/a.png".into(),
@@ -505,7 +547,9 @@ mod tests {
         let mut warnings = Vec::new();
         let (first, _) = JournalWriter::open(dir.path(), &mut |w| warnings.push(w)).unwrap();
         let err = JournalWriter::open(dir.path(), &mut |_| {}).unwrap_err();
-        let in_use = err.downcast_ref::<RunInUse>().expect("a RunInUse error");
+        let JournalError::InUse(in_use) = err else {
+            panic!("a RunInUse error, not {err}")
+        };
         assert_eq!(in_use.pid, Some(std::process::id()));
         drop(first);
         assert!(JournalWriter::open(dir.path(), &mut |_| {}).is_ok());
@@ -534,5 +578,62 @@ mod tests {
             .collect();
         assert_eq!(aside.len(), 1);
         assert_eq!(std::fs::read(aside[0].path()).unwrap(), b"{\"kind\":\"res");
+    }
+
+    #[test]
+    fn a_complete_last_line_that_is_damaged_is_an_error_not_a_crash() {
+        let mut bytes = lines(&[pass(1)]);
+        bytes.extend_from_slice(b"{\"kind\":\"result\",\"seq\":2,\"garbage\n");
+        let err = parse_journal(&bytes).unwrap_err();
+        assert!(
+            matches!(err, JournalError::Damaged { line: 2, .. }),
+            "{err}"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(JOURNAL_FILE), &bytes).unwrap();
+        let mut warnings = Vec::new();
+        let err = JournalWriter::open(dir.path(), &mut |w| warnings.push(w)).unwrap_err();
+        assert!(err.to_string().contains("line 2"), "{err}");
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(
+            std::fs::read(dir.path().join(JOURNAL_FILE)).unwrap(),
+            bytes,
+            "nothing set aside or cut"
+        );
+    }
+
+    #[test]
+    fn every_append_is_flushed_to_stable_storage_before_it_returns() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut writer, _) = JournalWriter::open(dir.path(), &mut |_| {}).unwrap();
+        for seq in 1..=3 {
+            let before = flushes_on_this_thread();
+            writer.append(&pass(seq)).unwrap();
+            assert_eq!(flushes_on_this_thread(), before + 1, "entry {seq}");
+        }
+        let before = flushes_on_this_thread();
+        sync_dir(dir.path()).unwrap();
+        assert_eq!(flushes_on_this_thread(), before + 1, "the folder too");
+    }
+
+    #[test]
+    fn an_entry_out_of_turn_is_refused_and_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut writer, _) = JournalWriter::open(dir.path(), &mut |_| {}).unwrap();
+        let err = writer.append(&pass(2)).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                JournalError::OutOfTurn {
+                    found: 2,
+                    expected: 1
+                }
+            ),
+            "{err}"
+        );
+        writer.append(&pass(1)).unwrap();
+        assert_eq!(writer.next_seq(), 2);
+        let contents = read_journal(&dir.path().join(JOURNAL_FILE)).unwrap();
+        assert_eq!(contents.entries, vec![pass(1)]);
     }
 }

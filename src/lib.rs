@@ -17,5 +17,7 @@ pub mod output;
 pub mod results;
 pub mod run;
 pub mod signoff;
+pub mod status;
 pub mod store;
 pub mod tui;
+pub mod walk_order;

@@ -4,10 +4,11 @@
 
 use std::collections::HashSet;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::checklist::{Cell, Checklist, Severity};
-use crate::journal::{Entry, ResultEntry, Status};
+use crate::journal::{Entry, ResultEntry};
+use crate::status::Status;
 
 const NONE: u32 = u32::MAX;
 
@@ -50,6 +51,17 @@ impl Counts {
         }
     }
 
+    /// How many cells are in `state`.
+    pub fn of(&self, state: Option<Status>) -> usize {
+        match state {
+            Some(Status::Pass) => self.pass,
+            Some(Status::Fail) => self.fail,
+            Some(Status::Blocked) => self.blocked,
+            Some(Status::Skip) => self.skip,
+            None => self.untested,
+        }
+    }
+
     /// Moves one cell from one status to another.
     fn change(&mut self, from: Option<Status>, to: Option<Status>) {
         *self.slot(from) -= 1;
@@ -65,20 +77,100 @@ impl Counts {
     pub fn done(&self) -> usize {
         self.total() - self.untested
     }
+
+    /// How many of the cells have a result, in whole percent rounded down (so 99.9% never
+    /// shows as 100%).
+    pub fn percent_done(&self) -> usize {
+        (self.done() * 100).checked_div(self.total()).unwrap_or(0)
+    }
+}
+
+/// Whether the policy lets a run be approved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VerdictKind {
+    Passes,
+    Blocked,
+}
+
+impl VerdictKind {
+    /// `passes` or `blocked`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerdictKind::Passes => "passes",
+            VerdictKind::Blocked => "blocked",
+        }
+    }
+}
+
+/// One thing that keeps the policy from passing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// Failures at or above the policy's severity threshold.
+    BlockingFailures { count: usize, threshold: Severity },
+    /// Required cells with no result, when the policy requires a complete run.
+    UntestedRequired { count: usize },
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Reason::BlockingFailures { count, threshold } if threshold == Severity::BLOCKER => {
+                write!(
+                    f,
+                    "{}",
+                    plural(count, "blocker failure", "blocker failures")
+                )
+            }
+            Reason::BlockingFailures { count, threshold } => write!(
+                f,
+                "{} of severity {} or worse",
+                plural(count, "failure", "failures"),
+                threshold.level()
+            ),
+            Reason::UntestedRequired { count } => write!(
+                f,
+                "{} untested",
+                plural(count, "required cell", "required cells")
+            ),
+        }
+    }
+}
+
+impl Serialize for Reason {
+    fn serialize<S: serde::Serializer>(&self, out: S) -> Result<S::Ok, S::Error> {
+        out.collect_str(self)
+    }
 }
 
 /// Whether the checklist's policy lets the run be approved, and if not, why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Verdict {
-    /// `passes` or `blocked`.
-    pub verdict: &'static str,
-    pub reasons: Vec<String>,
+    pub verdict: VerdictKind,
+    pub reasons: Vec<Reason>,
 }
 
 impl Verdict {
+    /// The verdict for these reasons: it passes when there are none.
+    pub fn from_reasons(reasons: Vec<Reason>) -> Verdict {
+        Verdict {
+            verdict: if reasons.is_empty() {
+                VerdictKind::Passes
+            } else {
+                VerdictKind::Blocked
+            },
+            reasons,
+        }
+    }
+
     /// Whether approval is allowed.
     pub fn passes(&self) -> bool {
-        self.reasons.is_empty()
+        self.verdict == VerdictKind::Passes
+    }
+
+    /// The reasons as the sentences people read (and statements carry).
+    pub fn reason_texts(&self) -> Vec<String> {
+        self.reasons.iter().map(Reason::to_string).collect()
     }
 }
 
@@ -87,13 +179,34 @@ impl std::fmt::Display for Verdict {
         if self.passes() {
             write!(f, "passes")
         } else {
-            write!(f, "blocked: {}", self.reasons.join("; "))
+            write!(f, "blocked: {}", self.reason_texts().join("; "))
         }
     }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
+/// `1 thing` or `2 things`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Why a journal entry does not count: it names something the checklist does not have, or
+/// undoes something that is not an earlier result. Only a journal edited by hand does this,
+/// since a run's checklist copy never changes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Ignored {
+    #[error("journal entry {seq} names item `{item}`, which the checklist does not have; ignored")]
+    UnknownItem { seq: u64, item: String },
+    #[error(
+        "journal entry {seq} names {browser}/{viewport}, which is not a cell of item `{item}`; ignored"
+    )]
+    NotACell {
+        seq: u64,
+        item: String,
+        browser: String,
+        viewport: String,
+    },
+    #[error("journal entry {seq} undoes entry {undoes}, which is not an earlier result; ignored")]
+    NotAnEarlierResult { seq: u64, undoes: u64 },
 }
 
 impl Results {
@@ -129,8 +242,8 @@ impl Results {
                 .collect(),
         };
         for index in 0..entries.len() {
-            if let Err(message) = results.apply(checklist, entries, index) {
-                warn(message);
+            if let Err(ignored) = results.apply(checklist, entries, index) {
+                warn(ignored.to_string());
             }
         }
         results
@@ -142,7 +255,7 @@ impl Results {
         checklist: &Checklist,
         entries: &[Entry],
         index: usize,
-    ) -> Result<(), String> {
+    ) -> Result<(), Ignored> {
         match &entries[index] {
             Entry::Result(result) => {
                 let cell = cell_of(checklist, result)?;
@@ -159,10 +272,10 @@ impl Results {
                     .and_then(|i| entries.get(i as usize))
                     .filter(|_| undo.undoes < undo.seq);
                 let Some(Entry::Result(result)) = target else {
-                    return Err(format!(
-                        "journal entry {} undoes entry {}, which is not an earlier result; ignored",
-                        undo.seq, undo.undoes
-                    ));
+                    return Err(Ignored::NotAnEarlierResult {
+                        seq: undo.seq,
+                        undoes: undo.undoes,
+                    });
                 };
                 let cell = cell_of(checklist, result)?;
                 self.undone.insert(undo.undoes);
@@ -272,7 +385,6 @@ impl Results {
                 Some(result) if result.status == Status::Fail => {
                     let severity = result
                         .severity
-                        .and_then(|s| Severity::new(s.into()))
                         .unwrap_or(checklist.items[cell.item].severity);
                     if severity.at_least(threshold) {
                         blocking += 1;
@@ -284,53 +396,40 @@ impl Results {
         }
         let mut reasons = Vec::new();
         if blocking > 0 {
-            reasons.push(if threshold == Severity::BLOCKER {
-                plural(blocking, "blocker failure", "blocker failures")
-            } else {
-                format!(
-                    "{} of severity {} or worse",
-                    plural(blocking, "failure", "failures"),
-                    threshold.level()
-                )
+            reasons.push(Reason::BlockingFailures {
+                count: blocking,
+                threshold,
             });
         }
         if checklist.policy.require_complete && untested_required > 0 {
-            reasons.push(format!(
-                "{} untested",
-                plural(untested_required, "required cell", "required cells")
-            ));
+            reasons.push(Reason::UntestedRequired {
+                count: untested_required,
+            });
         }
-        Verdict {
-            verdict: if reasons.is_empty() {
-                "passes"
-            } else {
-                "blocked"
-            },
-            reasons,
-        }
+        Verdict::from_reasons(reasons)
     }
 }
 
 /// The cell a journal entry names, or why it names none.
-pub fn cell_of(checklist: &Checklist, result: &ResultEntry) -> Result<Cell, String> {
-    let item = checklist.item_by_id(&result.item).ok_or_else(|| {
-        format!(
-            "journal entry {} names item `{}`, which the checklist does not have; ignored",
-            result.seq, result.item
-        )
-    })?;
-    let environment = checklist
+pub fn cell_of(checklist: &Checklist, result: &ResultEntry) -> Result<Cell, Ignored> {
+    let item = checklist
+        .item_by_id(&result.item)
+        .ok_or_else(|| Ignored::UnknownItem {
+            seq: result.seq,
+            item: result.item.clone(),
+        })?;
+    checklist
         .browser_by_id(&result.browser)
         .zip(checklist.viewport_by_id(&result.viewport))
         .and_then(|(b, v)| checklist.environment_of(b, v))
         .filter(|&env| checklist.applies(item, env))
-        .ok_or_else(|| {
-            format!(
-                "journal entry {} names {}/{}, which is not a cell of item `{}`; ignored",
-                result.seq, result.browser, result.viewport, result.item
-            )
-        })?;
-    Ok(Cell { item, environment })
+        .map(|environment| Cell { item, environment })
+        .ok_or_else(|| Ignored::NotACell {
+            seq: result.seq,
+            item: result.item.clone(),
+            browser: result.browser.clone(),
+            viewport: result.viewport.clone(),
+        })
 }
 
 #[cfg(test)]
@@ -349,7 +448,7 @@ mod tests {
             browser: browser.into(),
             viewport: "p".into(),
             status,
-            severity: (status == Status::Fail).then_some(1),
+            severity: (status == Status::Fail).then_some(Severity::BLOCKER),
             note: None,
             evidence: vec![],
         })
@@ -422,6 +521,7 @@ mod tests {
             environment: 1
         }));
         let verdict = results.verdict(&checklist, &entries);
-        assert_eq!(verdict.reasons, ["3 required cells untested"]);
+        assert_eq!(verdict.reason_texts(), ["3 required cells untested"]);
+        assert_eq!(verdict.verdict, VerdictKind::Blocked);
     }
 }

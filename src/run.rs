@@ -8,35 +8,94 @@ use anyhow::{Context, Result, bail};
 use crate::checklist::{Cell, Checklist, Severity};
 use crate::fsutil::{sha256_file, sha256_hex};
 use crate::journal::{
-    Entry, Evidence, JOURNAL_FILE, JournalWriter, ResultEntry, Status, UndoEntry, read_journal,
+    Entry, Evidence, JOURNAL_FILE, JournalError, JournalWriter, ResultEntry, UndoEntry,
+    read_journal,
 };
-use crate::results::Results;
+use crate::results::{Counts, Results, Verdict};
+use crate::status::Status;
 use crate::store::{CHECKLIST_FILE, RunMeta, RunStore};
 
-/// A run read from disk.
+/// A run read from disk: what it is, what it follows, and every entry in order. Its parts
+/// are read through methods, so that what the journal amounts to is only ever what
+/// [`Results`] made of it.
 #[derive(Debug)]
 pub struct Run {
-    pub meta: RunMeta,
-    pub checklist: Checklist,
-    pub entries: Vec<Entry>,
-    pub results: Results,
-    pub dir: PathBuf,
+    meta: RunMeta,
+    checklist: Checklist,
+    entries: Vec<Entry>,
+    results: Results,
+    dir: PathBuf,
 }
 
-/// A result the user wants to enter, before it is checked.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// A result the user wants to enter, before it is checked against the run.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewResult {
     pub item: String,
     pub browser: String,
     pub viewport: String,
-    pub status: String,
-    pub severity: Option<i64>,
+    pub status: Status,
+    /// Failures only; `None` means the item's own severity.
+    pub severity: Option<Severity>,
     pub note: Option<String>,
     /// New files to attach; each is hashed now.
     pub evidence: Vec<PathBuf>,
     /// Evidence already attached to the cell, kept as it was hashed then (editing a note
     /// must not re-read, or lose, an earlier screenshot).
     pub kept_evidence: Vec<Evidence>,
+}
+
+impl NewResult {
+    /// `status` for the cell named by these ids, with nothing else.
+    pub fn new(item: &str, browser: &str, viewport: &str, status: Status) -> NewResult {
+        NewResult {
+            item: item.to_string(),
+            browser: browser.to_string(),
+            viewport: viewport.to_string(),
+            status,
+            severity: None,
+            note: None,
+            evidence: Vec::new(),
+            kept_evidence: Vec::new(),
+        }
+    }
+
+    /// A new entry that repeats `latest` (to change its note or add evidence).
+    pub fn repeating(latest: &ResultEntry) -> NewResult {
+        NewResult {
+            severity: latest.severity,
+            note: latest.note.clone(),
+            kept_evidence: latest.evidence.clone(),
+            ..NewResult::new(
+                &latest.item,
+                &latest.browser,
+                &latest.viewport,
+                latest.status,
+            )
+        }
+    }
+}
+
+/// Why a result cannot be recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    #[error("{0}")]
+    Unknown(String),
+    #[error("the matrix excludes {browser}/{viewport}: there is nothing to record there")]
+    Excluded { browser: String, viewport: String },
+    #[error("item `{item}` does not apply to {browser}/{viewport} (its `only` leaves it out)")]
+    DoesNotApply {
+        item: String,
+        browser: String,
+        viewport: String,
+    },
+    #[error("a severity goes only with `fail`, not with `{0}`")]
+    SeverityWithout(Status),
+    #[error("`{0}` needs a note saying why (--note \"…\")")]
+    NoteNeeded(Status),
+    #[error("evidence {} {why}", path.display())]
+    Evidence { path: PathBuf, why: String },
+    #[error(transparent)]
+    Journal(#[from] JournalError),
 }
 
 impl Run {
@@ -46,7 +105,9 @@ impl Run {
         // The checklist before the journal: parsing it needs memory that is free again
         // before the entries take theirs, which keeps the peak down on large runs.
         let (meta, checklist) = Run::read_checklist(store, id)?;
-        let contents = read_journal(&dir.join(JOURNAL_FILE))?;
+        let journal = dir.join(JOURNAL_FILE);
+        let contents = read_journal(&journal)
+            .with_context(|| format!("the journal {} is damaged", journal.display()))?;
         if contents.torn_tail.is_some() {
             warn(format!(
                 "run {id}: the journal's last line is incomplete (a crash while writing?); \
@@ -87,15 +148,82 @@ impl Run {
                 checklist_path.display()
             );
         }
-        let text = String::from_utf8(bytes)
-            .with_context(|| format!("{} is not UTF-8", checklist_path.display()))?;
-        let checklist = Checklist::parse(&text, &checklist_path.display().to_string())?;
+        let checklist = Checklist::from_bytes(&bytes, &checklist_path.display().to_string())?;
         Ok((meta, checklist))
+    }
+
+    /// Who, what, which commit.
+    pub fn meta(&self) -> &RunMeta {
+        &self.meta
+    }
+
+    /// The run's own copy of the checklist.
+    pub fn checklist(&self) -> &Checklist {
+        &self.checklist
+    }
+
+    /// The run's folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Every entry, oldest first: the whole history, undone entries included.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
     }
 
     /// The result that counts for `cell`, if any.
     pub fn latest(&self, cell: Cell) -> Option<&ResultEntry> {
         self.results.latest(&self.entries, cell)
+    }
+
+    /// The status of `cell`; `None` is untested.
+    pub fn status(&self, cell: Cell) -> Option<Status> {
+        self.results.status(&self.entries, cell)
+    }
+
+    /// Counts over every cell.
+    pub fn counts(&self) -> Counts {
+        self.results.totals()
+    }
+
+    /// Counts per environment, in the checklist's order.
+    pub fn per_environment(&self) -> &[Counts] {
+        self.results.per_environment()
+    }
+
+    /// The policy's verdict on the run as it stands.
+    pub fn verdict(&self) -> Verdict {
+        self.results.verdict(&self.checklist, &self.entries)
+    }
+
+    /// What the journal amounts to, for searches that skip done items or environments.
+    pub fn results(&self) -> &Results {
+        &self.results
+    }
+
+    /// Every result entered for `cell`, oldest first, each with whether it was undone.
+    /// Searched only when the cell has more than one entry.
+    pub fn history(&self, cell: Cell) -> Vec<(&ResultEntry, bool)> {
+        if !self.results.has_history(cell) {
+            return self.latest(cell).map(|r| (r, false)).into_iter().collect();
+        }
+        self.entries
+            .iter()
+            .filter_map(|entry| match entry {
+                Entry::Result(r)
+                    if crate::results::cell_of(&self.checklist, r).is_ok_and(|c| c == cell) =>
+                {
+                    Some((r, self.results.is_undone(r.seq)))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Whether `cell` has had more than one result, so that its history is worth showing.
+    pub fn has_history(&self, cell: Cell) -> bool {
+        self.results.has_history(cell)
     }
 
     /// Checks a result against the checklist and turns it into the entry to append.
@@ -105,23 +233,23 @@ impl Run {
         tester: &str,
         at: String,
         seq: u64,
-    ) -> Result<ResultEntry> {
+    ) -> Result<ResultEntry, RecordError> {
         let checklist = &self.checklist;
-        let item = checklist.item_by_id(&new.item).with_context(|| {
+        let item = checklist.item_by_id(&new.item).ok_or_else(|| {
             unknown(
                 "item",
                 &new.item,
                 checklist.items.iter().map(|i| i.id.as_str()),
             )
         })?;
-        let browser = checklist.browser_by_id(&new.browser).with_context(|| {
+        let browser = checklist.browser_by_id(&new.browser).ok_or_else(|| {
             unknown(
                 "browser",
                 &new.browser,
                 checklist.browsers.iter().map(|b| b.id.as_str()),
             )
         })?;
-        let viewport = checklist.viewport_by_id(&new.viewport).with_context(|| {
+        let viewport = checklist.viewport_by_id(&new.viewport).ok_or_else(|| {
             unknown(
                 "viewport",
                 &new.viewport,
@@ -129,35 +257,22 @@ impl Run {
             )
         })?;
         let Some(environment) = checklist.environment_of(browser, viewport) else {
-            bail!(
-                "the matrix excludes {}/{}: there is nothing to record there",
-                new.browser,
-                new.viewport
-            );
+            return Err(RecordError::Excluded {
+                browser: new.browser.clone(),
+                viewport: new.viewport.clone(),
+            });
         };
         if !checklist.applies(item, environment) {
-            bail!(
-                "item `{}` does not apply to {}/{} (its `only` leaves it out)",
-                new.item,
-                new.browser,
-                new.viewport
-            );
+            return Err(RecordError::DoesNotApply {
+                item: new.item.clone(),
+                browser: new.browser.clone(),
+                viewport: new.viewport.clone(),
+            });
         }
-        let status = Status::parse(&new.status).with_context(|| {
-            format!(
-                "status `{}` is not one of pass, fail, blocked, skip",
-                new.status
-            )
-        })?;
+        let status = new.status;
         let severity = match (status, new.severity) {
-            (Status::Fail, None) => Some(checklist.items[item].severity),
-            (Status::Fail, Some(level)) => Some(Severity::new(level).with_context(|| {
-                format!("severity {level} is not 1, 2 or 3 (1 blocker, 2 major, 3 minor)")
-            })?),
-            (_, Some(_)) => bail!(
-                "a severity goes only with `fail`, not with `{}`",
-                status.as_str()
-            ),
+            (Status::Fail, given) => Some(given.unwrap_or(checklist.items[item].severity)),
+            (_, Some(_)) => return Err(RecordError::SeverityWithout(status)),
             (_, None) => None,
         };
         let note = new
@@ -167,10 +282,7 @@ impl Run {
             .filter(|n| !n.is_empty())
             .map(str::to_string);
         if status.needs_note() && note.is_none() {
-            bail!(
-                "`{}` needs a note saying why (--note \"…\")",
-                status.as_str()
-            );
+            return Err(RecordError::NoteNeeded(status));
         }
         let mut evidence = new.kept_evidence.clone();
         for path in &new.evidence {
@@ -184,7 +296,7 @@ impl Run {
             browser: new.browser.clone(),
             viewport: new.viewport.clone(),
             status,
-            severity: severity.map(Severity::level),
+            severity,
             note,
             evidence,
         })
@@ -198,23 +310,24 @@ impl Run {
         })
     }
 
-    fn push(&mut self, entry: Entry) -> Result<()> {
+    fn push(&mut self, entry: Entry) {
         self.entries.push(entry);
         let index = self.entries.len() - 1;
-        self.results
-            .apply(&self.checklist, &self.entries, index)
-            .map_err(|message| anyhow::anyhow!("internal error: {message}"))
+        // The entry was checked by `prepare` (or is an undo of a result that counts), so
+        // the replay accepts it; were it ever not to, it is on disk and the next opening
+        // reports it, so there is nothing to undo here.
+        let _ = self.results.apply(&self.checklist, &self.entries, index);
     }
 }
 
-fn unknown<'a>(what: &str, given: &str, known: impl Iterator<Item = &'a str>) -> String {
+fn unknown<'a>(what: &str, given: &str, known: impl Iterator<Item = &'a str>) -> RecordError {
     let known: Vec<&str> = known.collect();
     let closest = known
         .iter()
         .map(|k| (strsim::levenshtein(given, k), *k))
         .min()
         .filter(|(distance, _)| *distance <= 3);
-    match closest {
+    RecordError::Unknown(match closest {
         Some((_, suggestion)) => {
             format!("no {what} `{given}` in the checklist; did you mean `{suggestion}`?")
         }
@@ -223,18 +336,22 @@ fn unknown<'a>(what: &str, given: &str, known: impl Iterator<Item = &'a str>) ->
             known.join(", ")
         ),
         None => format!("no {what} `{given}` in the checklist"),
-    }
+    })
 }
 
-fn evidence_of(path: &Path) -> Result<Evidence> {
-    let metadata = std::fs::metadata(path)
-        .with_context(|| format!("evidence {} cannot be read", path.display()))?;
+fn evidence_of(path: &Path) -> Result<Evidence, RecordError> {
+    let refused = |why: String| RecordError::Evidence {
+        path: path.to_path_buf(),
+        why,
+    };
+    let metadata =
+        std::fs::metadata(path).map_err(|err| refused(format!("cannot be read: {err}")))?;
     if !metadata.is_file() {
-        bail!("evidence {} is not a file", path.display());
+        return Err(refused("is not a file".into()));
     }
-    let sha256 = sha256_file(path).with_context(|| format!("evidence {}", path.display()))?;
-    let absolute = std::fs::canonicalize(path)
-        .with_context(|| format!("evidence {} cannot be read", path.display()))?;
+    let sha256 = sha256_file(path).map_err(|err| refused(format!("cannot be read: {err:#}")))?;
+    let absolute =
+        std::fs::canonicalize(path).map_err(|err| refused(format!("cannot be read: {err}")))?;
     Ok(Evidence {
         path: absolute.display().to_string(),
         sha256,
@@ -245,7 +362,7 @@ fn evidence_of(path: &Path) -> Result<Evidence> {
 /// stable storage before the call returns.
 #[derive(Debug)]
 pub struct RunSession {
-    pub run: Run,
+    run: Run,
     writer: JournalWriter,
 }
 
@@ -263,16 +380,20 @@ impl RunSession {
         Ok(RunSession { run, writer })
     }
 
-    /// Checks and records one result; returns it as recorded.
-    pub fn record(&mut self, new: &NewResult, tester: &str) -> Result<&ResultEntry> {
+    /// The run as it stands, every recorded entry included.
+    pub fn run(&self) -> &Run {
+        &self.run
+    }
+
+    /// Checks and records one result; returns it as recorded, once it is on disk.
+    pub fn record(&mut self, new: &NewResult, tester: &str) -> Result<ResultEntry, RecordError> {
         let entry = self
             .run
             .prepare(new, tester, now_rfc3339(), self.writer.next_seq())?;
-        self.append(Entry::Result(entry))?;
-        match self.run.entries.last() {
-            Some(Entry::Result(r)) => Ok(r),
-            _ => bail!("internal error: the recorded entry is missing"),
-        }
+        let line = Entry::Result(entry.clone());
+        self.writer.append(&line)?;
+        self.run.push(line);
+        Ok(entry)
     }
 
     /// Withdraws the newest result that still counts; returns the result withdrawn.
@@ -282,18 +403,15 @@ impl RunSession {
             .last_undoable()
             .cloned()
             .context("there is nothing to undo")?;
-        self.append(Entry::Undo(UndoEntry {
+        let entry = Entry::Undo(UndoEntry {
             seq: self.writer.next_seq(),
             at: now_rfc3339(),
             tester: tester.to_string(),
             undoes: target.seq,
-        }))?;
-        Ok(target)
-    }
-
-    fn append(&mut self, entry: Entry) -> Result<()> {
+        });
         self.writer.append(&entry)?;
-        self.run.push(entry)
+        self.run.push(entry);
+        Ok(target)
     }
 }
 

@@ -10,8 +10,8 @@ use anyhow::{Context, Result, bail};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::fsutil::flush_folder_to_disk;
 use crate::fsutil::write_atomically;
-use crate::journal::sync_dir;
 
 /// The run's description, written once at start and never changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,7 +39,8 @@ pub struct ChecklistRef {
     pub id: String,
     pub title: String,
     pub version: Option<String>,
-    /// The path the run was started with, as given.
+    /// The file's path from the top of the repository under test, `/` between folders;
+    /// as given when the run was started outside any repository.
     pub path: String,
     pub sha256: String,
 }
@@ -101,7 +102,8 @@ impl RunStore {
                 Ok(()) => {
                     // The folder now lives under its id; nothing is left to clean up.
                     let _ = staging.keep();
-                    sync_dir(&self.root)?;
+                    flush_folder_to_disk(&self.root)
+                        .with_context(|| format!("cannot flush folder {}", self.root.display()))?;
                     return Ok(meta);
                 }
                 // Another process took this id between the check and the rename.

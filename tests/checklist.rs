@@ -217,8 +217,12 @@ fn missing_required_fields_and_bad_types_are_reported_with_positions() {
     );
     let err = problems("");
     assert!(err.to_string().contains("empty"), "{err}");
-    let err = problems("id: [unclosed\n");
-    assert!(err.problems[0].line >= 1, "{err}");
+    let err = problems("title: T\nid: [unclosed\n");
+    assert_eq!(
+        (err.problems[0].line, err.problems[0].column),
+        (2, 5),
+        "the position of the value at fault: {err}"
+    );
 }
 
 #[test]

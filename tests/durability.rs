@@ -155,6 +155,49 @@ fn a_torn_last_line_is_ignored_by_readers_and_set_aside_by_the_next_writer() {
 }
 
 #[test]
+fn a_damaged_last_line_that_ends_its_line_is_reported_not_taken_for_a_crash() {
+    let sandbox = Sandbox::new();
+    let run = sandbox.start(&sandbox.fixture("small.yaml"));
+    sandbox
+        .record(&run, &["no-shift", "chrome", "phone", "pass"])
+        .success();
+    let journal = sandbox.journal(&run);
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&journal)
+        .unwrap();
+    // A whole line (a crash cannot write the newline and lose what comes before it).
+    file.write_all(b"{\"kind\":\"result\",\"seq\":2,\"at\":\"x\"}\n")
+        .unwrap();
+    drop(file);
+    let before = std::fs::read(&journal).unwrap();
+    for args in [
+        vec!["status", run.as_str()],
+        vec![
+            "record",
+            run.as_str(),
+            "no-shift",
+            "chrome",
+            "laptop",
+            "pass",
+        ],
+    ] {
+        sandbox
+            .cmd()
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("line 2 is not a journal entry"))
+            .stderr(predicate::str::contains("a crash").not());
+    }
+    assert_eq!(
+        std::fs::read(&journal).unwrap(),
+        before,
+        "nothing moved or cut"
+    );
+}
+
+#[test]
 fn a_second_writer_is_told_the_run_is_in_use_and_a_dead_writer_blocks_nobody() {
     let sandbox = Sandbox::new();
     let run = sandbox.start(&sandbox.fixture("small.yaml"));

@@ -208,11 +208,26 @@ fn record_refuses_bad_input_without_touching_the_run() {
         ),
         (
             &["no-shift", "chrome", "phone", "fail", "--severity", "4"],
-            "severity 4 is not 1, 2 or 3",
+            "severity `4` is not 1, 2 or 3",
+        ),
+        (
+            &["no-shift", "chrome", "phone", "fail", "--severity", "0"],
+            "severity `0` is not 1, 2 or 3",
         ),
         (
             &["no-shift", "chrome", "phone", "fail", "--severity", "-1"],
-            "severity -1 is not 1, 2 or 3",
+            "severity `-1` is not 1, 2 or 3",
+        ),
+        (
+            &[
+                "no-shift",
+                "chrome",
+                "phone",
+                "fail",
+                "--severity",
+                "critical",
+            ],
+            "severity `critical` is not 1, 2 or 3",
         ),
         (
             &["no-shift", "chrome", "phone", "pass", "--severity", "2"],
@@ -341,9 +356,16 @@ fn runs_are_found_by_unique_prefix_and_the_newest_is_the_default() {
         .unwrap();
     let status: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(status["run"], first.as_str());
+    // A prefix both ids share (they may straddle midnight, so not a fixed length).
+    let shared: String = first
+        .chars()
+        .zip(second.chars())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a)
+        .collect();
     sandbox
         .cmd()
-        .args(["status", &first[..6]])
+        .args(["status", &shared])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("matches 2 runs"));

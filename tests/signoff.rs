@@ -428,7 +428,11 @@ fn the_gate_opens_only_for_a_verified_approval_of_that_exact_commit() {
 
 #[test]
 fn a_key_in_ssh_agent_signs_through_ssh_keygen_when_given_as_pub() {
-    if !ssh_keygen_available() || Command::new("ssh-agent").arg("-h").output().is_err() {
+    if !ssh_keygen_available() {
+        return;
+    }
+    if Command::new("ssh-agent").arg("-h").output().is_err() {
+        eprintln!("skipped: ssh-agent is not installed (.ci/run installs openssh-client)");
         return;
     }
     let sandbox = Sandbox::new();
@@ -442,10 +446,13 @@ fn a_key_in_ssh_agent_signs_through_ssh_keygen_when_given_as_pub() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    for _ in 0..100 {
-        if socket.exists() {
-            break;
-        }
+    // The agent creates its socket once it listens; a loaded machine may take a while.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !socket.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "ssh-agent made no socket in 30 s"
+        );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     let added = Command::new("ssh-add")
@@ -522,4 +529,172 @@ fn text_added_anywhere_in_a_comment_is_caught_and_an_edited_rejection_still_veto
     }
     std::fs::write(rejection.join("signoff.md"), "not a sign-off").unwrap();
     verify(&sandbox, &rejection.join("signoff.md"), &allowed).code(1);
+}
+
+#[test]
+fn a_sign_off_folder_without_its_results_csv_does_not_verify_or_open_the_gate() {
+    let Some(Signer {
+        sandbox,
+        key,
+        allowed,
+        run,
+    }) = Signer::new()
+    else {
+        return;
+    };
+    let approval = signoff(&sandbox, &run, &key, &["--approve"]);
+    std::fs::remove_file(approval.join("results.csv")).unwrap();
+    verify(&sandbox, &approval, &allowed)
+        .code(1)
+        .stdout(predicate::str::is_match(r"FAILED +results.csv +cannot read").unwrap());
+    verify(&sandbox, &approval.join("signoff.json"), &allowed)
+        .code(1)
+        .stdout(predicate::str::is_match(r"FAILED +results.csv").unwrap());
+    sandbox
+        .cmd()
+        .arg("gate")
+        .arg(&approval)
+        .args(["--commit", COMMIT, "--allowed-signers"])
+        .arg(&allowed)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("does not count"));
+    // A comment never carries the CSV: verifying one does not ask for it.
+    verify(&sandbox, &approval.join("signoff.md"), &allowed)
+        .success()
+        .stdout(predicate::str::contains("results.csv").not());
+}
+
+#[test]
+fn a_run_started_in_a_subfolder_records_the_checklist_from_the_repository_root() {
+    let Some(signer) = Signer::new() else {
+        return;
+    };
+    let sandbox = &signer.sandbox;
+    let root = sandbox.path();
+    std::fs::create_dir_all(root.join("checklists")).unwrap();
+    std::fs::create_dir_all(root.join("web/pages")).unwrap();
+    std::fs::copy(root.join("small.yaml"), root.join("checklists/small.yaml")).unwrap();
+    sandbox.git(root, &["init", "-q"]);
+    sandbox.git(root, &["add", "checklists/small.yaml"]);
+    sandbox.git(root, &["commit", "-q", "-m", "checklist"]);
+    let head = sandbox.git(root, &["rev-parse", "HEAD"]);
+    let subfolder = root.join("web/pages");
+    let output = sandbox
+        .cmd()
+        .current_dir(&subfolder)
+        .args([
+            "start",
+            "../../checklists/small.yaml",
+            "--release",
+            "2.0",
+            "--json",
+        ])
+        .args(["--tester", common::TESTER])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let meta: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(meta["checklist"]["path"], "checklists/small.yaml");
+    assert_eq!(
+        meta["commit"],
+        head.as_str(),
+        "the commit of the checklist's repository"
+    );
+    let run = meta["id"].as_str().unwrap().to_string();
+    for cell in [
+        "no-shift chrome phone",
+        "no-shift chrome laptop",
+        "no-shift safari phone",
+        "text-size chrome phone",
+        "text-size chrome laptop",
+        "text-size safari phone",
+    ] {
+        let args: Vec<&str> = cell.split(' ').chain(["pass"]).collect();
+        sandbox.record(&run, &args).success();
+    }
+    let approval = signoff(sandbox, &run, &signer.key, &["--approve"]);
+    for place in [root.to_path_buf(), subfolder.clone()] {
+        sandbox
+            .cmd()
+            .current_dir(&place)
+            .arg("verify")
+            .arg(&approval)
+            .arg("--allowed-signers")
+            .arg(&signer.allowed)
+            .assert()
+            .success()
+            .stdout(predicate::str::is_match(r"ok +checklist +checklists/small.yaml").unwrap());
+        sandbox
+            .cmd()
+            .current_dir(&place)
+            .arg("gate")
+            .arg(&approval)
+            .args(["--commit", &head, "--allowed-signers"])
+            .arg(&signer.allowed)
+            .assert()
+            .success();
+    }
+    // A checklist outside the repository the command runs in is refused, with the fix.
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::copy(root.join("small.yaml"), elsewhere.path().join("small.yaml")).unwrap();
+    sandbox
+        .cmd()
+        .current_dir(&subfolder)
+        .arg("start")
+        .arg(elsewhere.path().join("small.yaml"))
+        .args(["--release", "2.0", "--tester", common::TESTER])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is outside the repository"))
+        .stderr(predicate::str::contains("copy it into the repository"));
+}
+
+#[test]
+fn an_approval_whose_own_verdict_is_blocked_does_not_open_the_gate() {
+    let Some(Signer {
+        sandbox,
+        key,
+        allowed,
+        run,
+    }) = Signer::new()
+    else {
+        return;
+    };
+    let approval = signoff(&sandbox, &run, &key, &["--approve"]);
+    let json = approval.join("signoff.json");
+    let text = std::fs::read_to_string(&json).unwrap();
+    let blocked = text.replacen(
+        "\"verdict\": \"passes\",\n      \"reasons\": []",
+        "\"verdict\": \"blocked\",\n      \"reasons\": [\"1 blocker failure\"]",
+        1,
+    );
+    assert_ne!(blocked, text, "the verdict to edit is there");
+    std::fs::write(&json, blocked).unwrap();
+    // Re-signed with the trusted key, as a tester editing their own statement could.
+    std::fs::remove_file(approval.join("signoff.json.sig")).unwrap();
+    let status = Command::new("ssh-keygen")
+        .args(["-Y", "sign", "-n", "greenlight-signoff", "-f"])
+        .arg(&key)
+        .arg(&json)
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    verify(&sandbox, &json, &allowed).success();
+    sandbox
+        .cmd()
+        .arg("gate")
+        .arg(&json)
+        .args(["--commit", COMMIT, "--allowed-signers"])
+        .arg(&allowed)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "does not count: the policy did not pass",
+        ));
 }

@@ -8,13 +8,15 @@ use greenlight::tui::draw::draw;
 use greenlight::tui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::style::{Color, Modifier};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
 
 fn render(walk: &mut Walk, width: u16, height: u16, theme: Theme) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     let mut hits = Default::default();
     terminal
-        .draw(|frame| hits = draw(frame, &walk.app, &walk.session.run, theme))
+        .draw(|frame| hits = draw(frame, &walk.app, walk.session.run(), theme))
         .unwrap();
     walk.app.hits = hits;
     terminal
@@ -77,6 +79,10 @@ fn matrix_view_at_80x24() {
     let mut walk = recorded();
     walk.keys("m");
     let terminal = render(&mut walk, 80, 24, COLOR);
+    // Nothing the tester needs is cut: the last browser's whole name, the whole legend.
+    find(&terminal, "chrome  safari");
+    find(&terminal, "✓ pass  ✗ fail  ! blocked  – skip  · untested");
+    find(&terminal, "blank: does not apply");
     insta::assert_snapshot!(terminal.backend());
 }
 
@@ -122,35 +128,113 @@ fn a_terminal_too_small_says_what_it_needs_and_never_panics() {
     }
 }
 
-#[test]
-fn status_glyphs_are_coloured_and_the_cursor_is_reversed() {
-    let mut walk = recorded();
-    walk.keys("m");
-    let terminal = render(&mut walk, 120, 40, COLOR);
-    let buffer = terminal.backend().buffer();
-    let (x, y) = find(&terminal, "✗3");
-    assert_eq!(buffer[(x, y)].fg, Color::Red);
-    let (x, y) = find(&terminal, "✓ ");
-    assert_eq!(buffer[(x, y)].fg, Color::Green);
-    let cursor_title = &walk.session.run.checklist.items[walk.app.cursor.item].title;
-    let (x, y) = find(&terminal, &cursor_title[..10]);
-    assert!(buffer[(x, y)].modifier.contains(Modifier::REVERSED));
+/// The cells of `area` of the screen, as a buffer of their own for `assert_eq!`.
+fn region(terminal: &Terminal<TestBackend>, area: Rect) -> Buffer {
+    let screen = terminal.backend().buffer();
+    let mut out = Buffer::empty(Rect::new(0, 0, area.width, area.height));
+    for y in 0..area.height {
+        for x in 0..area.width {
+            out[(x, y)] = screen[(area.x + x, area.y + y)].clone();
+        }
+    }
+    out
 }
 
 #[test]
-fn without_colour_the_glyphs_alone_tell_the_states_apart() {
+fn the_matrix_colours_each_state_and_reverses_the_cursor_cell() {
+    let mut walk = recorded();
+    walk.keys("m");
+    assert_eq!(walk.cursor(), "text-size@chrome/laptop");
+    let terminal = render(&mut walk, 120, 40, COLOR);
+    // At 120 columns the item labels take 40; three rows of three 4-wide cells follow the
+    // three header lines and the matrix's two heading rows.
+    let (x, y) = find(&terminal, "item \\ environment");
+    let body = Rect::new(x + 40, y + 1, 12, 3);
+    let mut expected = Buffer::with_lines(["✓   !   ·   ", "✗3  ·   ·   ", "    ·       "]);
+    let pass = Style::new().fg(Color::Green);
+    let fail = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD);
+    let blocked = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
+    let untested = Style::new().fg(Color::DarkGray);
+    let cursor = untested.add_modifier(Modifier::REVERSED);
+    for (column, row, style) in [
+        (0, 0, pass),
+        (1, 0, blocked),
+        (2, 0, untested),
+        (0, 1, fail),
+        (1, 1, cursor),
+        (2, 1, untested),
+        (1, 2, untested),
+    ] {
+        expected.set_style(Rect::new(column * 4, row, 4, 1), style);
+    }
+    assert_eq!(region(&terminal, body), expected);
+}
+
+#[test]
+fn the_walk_list_colours_glyphs_and_reverses_the_cursor_row() {
+    let mut walk = recorded();
+    walk.keys("gh"); // no-shift in chrome/phone: a pass, under the cursor
+    assert_eq!(walk.cursor(), "no-shift@chrome/phone");
+    let terminal = render(&mut walk, 80, 24, COLOR);
+    let buffer = terminal.backend().buffer();
+    // The list's rows are " ✓ title"; the detail pane on the right shows the title alone.
+    let glyph = &buffer[find(&terminal, "✓ Nothing jumps")];
+    assert_eq!(glyph.fg, Color::Green);
+    assert!(
+        glyph.modifier.contains(Modifier::REVERSED),
+        "the cursor row"
+    );
+    let glyph = &buffer[find(&terminal, "✗ Body text is readable")];
+    assert_eq!(glyph.fg, Color::Red);
+    assert!(
+        !glyph.modifier.contains(Modifier::REVERSED),
+        "not the cursor row"
+    );
+}
+
+#[test]
+fn the_fail_dialog_preselects_the_items_severity() {
+    let mut walk = Walk::new("small.yaml");
+    walk.keys("j"); // text-size: severity 3 unless the tester says otherwise
+    walk.keys("f");
+    let terminal = render(&mut walk, 80, 24, COLOR);
+    let buffer = terminal.backend().buffer();
+    let chosen = |label: &str| {
+        let (x, y) = find(&terminal, label);
+        buffer[(x, y)].modifier.contains(Modifier::REVERSED)
+    };
+    assert!(chosen(" 3 minor "));
+    assert!(!chosen(" 1 blocker "));
+    assert!(!chosen(" 2 major "));
+    walk.keys("1");
+    let terminal = render(&mut walk, 80, 24, COLOR);
+    let buffer = terminal.backend().buffer();
+    let (x, y) = find(&terminal, " 1 blocker ");
+    assert!(
+        buffer[(x, y)].modifier.contains(Modifier::REVERSED),
+        "1 chose blocker"
+    );
+}
+
+#[test]
+fn without_colour_nothing_is_coloured_and_the_glyphs_still_tell_the_states_apart() {
     let mut walk = recorded();
     walk.keys("m");
     let terminal = render(&mut walk, 120, 40, Theme { color: false });
     let buffer = terminal.backend().buffer();
-    for glyph in ["✓", "✗3", "!", "·"] {
-        let (x, y) = find(&terminal, glyph);
-        assert_eq!(
-            buffer[(x, y)].fg,
-            Color::Reset,
-            "{glyph} must not rely on colour"
-        );
+    for cell in buffer.content() {
+        assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "{cell:?}");
     }
+    let (x, y) = find(&terminal, "item \\ environment");
+    let body = region(&terminal, Rect::new(x + 40, y + 1, 12, 3));
+    let text: Vec<String> = (0..3)
+        .map(|row| {
+            (0..12)
+                .map(|col| body[(col, row)].symbol().to_string())
+                .collect()
+        })
+        .collect();
+    assert_eq!(text, ["✓   !   ·   ", "✗3  ·   ·   ", "    ·       "]);
 }
 
 #[test]
@@ -170,14 +254,41 @@ fn wide_characters_and_long_titles_keep_columns_aligned() {
 }
 
 #[test]
-fn clicks_land_on_the_cells_drawn() {
+fn a_click_on_a_glyph_or_a_title_moves_the_cursor_there() {
     let mut walk = recorded();
     walk.keys("m");
-    render(&mut walk, 120, 40, COLOR);
-    let (rect, cell) = *walk.app.hits.targets.last().expect("cells drawn");
+    let terminal = render(&mut walk, 120, 40, COLOR);
+    let (x, y) = find(&terminal, "✗3");
     walk.act(greenlight::tui::app::Action::Click {
-        column: rect.x,
-        row: rect.y,
+        column: x + 1,
+        row: y,
     });
-    assert_eq!(walk.app.cursor, cell);
+    assert_eq!(
+        walk.cursor(),
+        "text-size@chrome/phone",
+        "the cell showing ✗3"
+    );
+    let (x, y) = find(&terminal, "item \\ environment");
+    walk.act(greenlight::tui::app::Action::Click {
+        column: x + 40,
+        row: y + 3,
+    });
+    assert_eq!(
+        walk.cursor(),
+        "text-size@chrome/phone",
+        "print-preview does not apply to chrome/phone: a click there does nothing"
+    );
+
+    walk.keys("m");
+    let terminal = render(&mut walk, 80, 24, COLOR);
+    let (x, y) = find(&terminal, "✓ Nothing jumps");
+    walk.act(greenlight::tui::app::Action::Click {
+        column: x + 3,
+        row: y,
+    });
+    assert_eq!(
+        walk.cursor(),
+        "no-shift@chrome/phone",
+        "a title in the walk's list"
+    );
 }

@@ -5,8 +5,10 @@ mod common;
 
 use common::crossterm_key::{KeyCode, KeyEvent, KeyModifiers};
 use common::{TESTER, Walk};
+use greenlight::checklist::Severity;
 use greenlight::journal::{Entry, Status};
-use greenlight::tui::app::{Action, Effect, Order, Overlay, View};
+use greenlight::tui::app::{Action, Effect, Overlay, View};
+use greenlight::walk_order::Order;
 
 #[test]
 fn the_walk_starts_on_the_first_cell_in_environment_order() {
@@ -28,14 +30,12 @@ fn pass_records_and_moves_to_the_next_untested_item_of_the_same_environment() {
     walk.keys("p");
     // chrome/phone is done (print-preview is laptop only): on to the next environment.
     assert_eq!(walk.cursor(), "no-shift@chrome/laptop");
-    let message = walk.app.message.clone().unwrap();
+    let (text, is_error) = walk.notice().unwrap();
     assert!(
-        message
-            .text
-            .starts_with("recorded pass: text-size in Google Chrome · Phone 390×844"),
-        "{message:?}"
+        text.starts_with("recorded pass: text-size in Google Chrome · Phone 390×844"),
+        "{text}"
     );
-    assert!(!message.is_error);
+    assert!(!is_error);
 }
 
 #[test]
@@ -56,15 +56,13 @@ fn fail_then_enter_records_the_default_severity_without_a_note() {
     let mut walk = Walk::new("small.yaml");
     walk.keys("j"); // text-size, default severity 3
     walk.keys("f");
-    assert!(matches!(walk.app.overlay, Some(Overlay::Fail { .. })));
+    assert!(matches!(walk.app.overlay, Some(Overlay::Fail(_))));
     walk.code(KeyCode::Enter);
     assert!(walk.app.overlay.is_none());
-    let Some(Entry::Result(entry)) = walk.session.run.entries.last() else {
-        panic!("a result")
-    };
+    let entry = walk.last_result();
     assert_eq!(
         (entry.status, entry.severity, entry.note.as_deref()),
-        (Status::Fail, Some(3), None)
+        (Status::Fail, Some(Severity::MINOR), None)
     );
     assert_eq!(entry.tester, TESTER);
 }
@@ -77,10 +75,8 @@ fn the_fail_dialog_takes_a_severity_digit_and_a_multi_line_note() {
     walk.press(KeyEvent::new(KeyCode::Enter, KeyModifiers::ALT));
     walk.keys("pushes text 2 lines");
     walk.code(KeyCode::Enter);
-    let Some(Entry::Result(entry)) = walk.session.run.entries.last() else {
-        panic!("a result")
-    };
-    assert_eq!(entry.severity, Some(1));
+    let entry = walk.last_result();
+    assert_eq!(entry.severity, Some(Severity::BLOCKER));
     assert_eq!(
         entry.note.as_deref(),
         Some("Hero image\npushes text 2 lines"),
@@ -94,11 +90,11 @@ fn blocked_and_skip_need_a_note_and_keep_the_dialog_until_they_have_one() {
     walk.keys("b");
     walk.code(KeyCode::Enter);
     assert!(
-        matches!(walk.app.overlay, Some(Overlay::Note { .. })),
+        matches!(walk.app.overlay, Some(Overlay::Note(_))),
         "still asking for a note"
     );
-    assert!(walk.app.message.as_ref().unwrap().is_error);
-    assert!(walk.session.run.entries.is_empty());
+    assert!(walk.notice().unwrap().1);
+    assert!(walk.entries().is_empty());
     walk.keys("no iPhone today");
     walk.code(KeyCode::Enter);
     assert_eq!(
@@ -109,7 +105,7 @@ fn blocked_and_skip_need_a_note_and_keep_the_dialog_until_they_have_one() {
     walk.keys("s");
     walk.code(KeyCode::Esc);
     assert!(walk.app.overlay.is_none());
-    assert_eq!(walk.session.run.entries.len(), 1, "Esc records nothing");
+    assert_eq!(walk.entries().len(), 1, "Esc records nothing");
     walk.keys("s");
     walk.keys("covered by unit tests");
     walk.code(KeyCode::Enter);
@@ -127,26 +123,16 @@ fn undo_is_an_entry_and_puts_the_cursor_back_on_the_cell() {
     walk.keys("u");
     assert_eq!(walk.status("no-shift", "chrome", "phone"), None);
     assert_eq!(walk.cursor(), "no-shift@chrome/phone");
-    assert!(matches!(walk.session.run.entries.last(), Some(Entry::Undo(u)) if u.undoes == 1));
+    assert!(matches!(walk.entries().last(), Some(Entry::Undo(u)) if u.undoes == 1));
     walk.keys("u");
-    assert!(
-        walk.app
-            .message
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("nothing to undo")
-    );
+    assert!(walk.notice().unwrap().0.contains("nothing to undo"));
 }
 
 #[test]
 fn editing_a_note_keeps_the_status_severity_and_evidence() {
     let mut walk = Walk::new("small.yaml");
     walk.keys("n");
-    assert!(
-        walk.app.message.as_ref().unwrap().is_error,
-        "no result to annotate yet"
-    );
+    assert!(walk.notice().unwrap().1, "no result to annotate yet");
     walk.keys("f2");
     walk.code(KeyCode::Enter);
     walk.keys("k"); // back to no-shift
@@ -159,11 +145,12 @@ fn editing_a_note_keeps_the_status_severity_and_evidence() {
     walk.keys("n");
     walk.keys("now with a note");
     walk.code(KeyCode::Enter);
-    let Some(Entry::Result(entry)) = walk.session.run.entries.last() else {
-        panic!("a result")
-    };
+    let entry = walk.last_result();
     assert_eq!(entry.seq, 3);
-    assert_eq!((entry.status, entry.severity), (Status::Fail, Some(2)));
+    assert_eq!(
+        (entry.status, entry.severity),
+        (Status::Fail, Some(Severity::MAJOR))
+    );
     assert_eq!(entry.note.as_deref(), Some("now with a note"));
     assert_eq!(entry.evidence.len(), 1, "the evidence stays attached");
 }
@@ -176,16 +163,13 @@ fn a_failed_write_says_so_keeps_the_dialog_and_shows_nothing_as_recorded() {
     walk.keys("e");
     walk.keys("/no/such/file.png");
     walk.code(KeyCode::Enter);
-    let message = walk.app.message.clone().unwrap();
+    let (text, is_error) = walk.notice().unwrap();
+    assert!(is_error && text.starts_with("not recorded"), "{text}");
     assert!(
-        message.is_error && message.text.starts_with("not recorded"),
-        "{message:?}"
-    );
-    assert!(
-        matches!(walk.app.overlay, Some(Overlay::Evidence { .. })),
+        matches!(walk.app.overlay, Some(Overlay::Evidence(_))),
         "what was typed is kept"
     );
-    assert_eq!(walk.session.run.entries.len(), 1);
+    assert_eq!(walk.entries().len(), 1);
 }
 
 #[test]
@@ -234,7 +218,7 @@ fn the_filter_limits_navigation_and_esc_clears_it() {
     );
     walk.code(KeyCode::Enter);
     assert!(walk.app.overlay.is_none());
-    assert_eq!(walk.app.filter, "print");
+    assert_eq!(walk.app.filter(), "print");
     walk.keys("k");
     assert_eq!(
         walk.cursor(),
@@ -242,7 +226,7 @@ fn the_filter_limits_navigation_and_esc_clears_it() {
         "hidden items are skipped"
     );
     walk.code(KeyCode::Esc);
-    assert_eq!(walk.app.filter, "");
+    assert_eq!(walk.app.filter(), "");
     walk.keys("k");
     assert_eq!(walk.cursor(), "text-size@chrome/laptop");
 }
@@ -261,7 +245,7 @@ fn views_switch_and_enter_in_the_matrix_walks_the_cell() {
     walk.code(KeyCode::Esc);
     assert_eq!(walk.app.view, View::Walk);
     walk.keys("?");
-    assert!(matches!(walk.app.overlay, Some(Overlay::Help { .. })));
+    assert!(matches!(walk.app.overlay, Some(Overlay::Help(_))));
     walk.code(KeyCode::Esc);
     assert!(walk.app.overlay.is_none());
 }
@@ -303,42 +287,54 @@ fn x_fills_the_browsers_launch_template_or_says_why_it_cannot() {
     assert_eq!(walk.cursor(), "no-shift@safari/phone");
     assert_eq!(walk.act(Action::Launch), None);
     assert!(
-        walk.app
-            .message
-            .as_ref()
+        walk.notice()
             .unwrap()
-            .text
+            .0
             .contains("Safari has no `launch` command")
     );
 }
 
 #[test]
-fn q_and_ctrl_c_quit_from_anywhere() {
-    let mut walk = Walk::new("small.yaml");
-    assert_eq!(walk.act(Action::Quit), Some(Effect::Quit));
-    walk.keys("b");
+fn q_quits_from_every_view_and_ctrl_c_from_anywhere_but_q_in_a_note_is_text() {
+    let quit = |walk: &mut Walk, key: KeyEvent| {
+        let action = greenlight::tui::keymap::action_for(walk.app.mode(), key)?;
+        walk.app.handle(walk.session.run(), action)
+    };
+    let q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
     let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-    let action = greenlight::tui::keymap::action_for(walk.app.mode(), ctrl_c).unwrap();
-    assert_eq!(
-        walk.app.handle(&walk.session.run, action),
-        Some(Effect::Quit)
-    );
+    for view in ["", "m", "S"] {
+        let mut walk = Walk::new("small.yaml");
+        walk.keys(view);
+        assert_eq!(quit(&mut walk, q), Some(Effect::Quit), "q in view {view:?}");
+        assert_eq!(
+            quit(&mut walk, ctrl_c),
+            Some(Effect::Quit),
+            "Ctrl-C in view {view:?}"
+        );
+    }
+    for dialog in ["b", "f", "?", "/"] {
+        let mut walk = Walk::new("small.yaml");
+        walk.keys(dialog);
+        assert!(walk.app.overlay.is_some(), "{dialog} opens a dialog");
+        assert_eq!(
+            quit(&mut walk, ctrl_c),
+            Some(Effect::Quit),
+            "Ctrl-C in {dialog}"
+        );
+    }
+    let mut walk = Walk::new("small.yaml");
+    walk.keys("b");
+    assert_eq!(quit(&mut walk, q), None, "q in a note is a letter");
+    walk.code(KeyCode::Enter);
+    assert_eq!(walk.last_result().note.as_deref(), Some("q"));
 }
 
 #[test]
 fn resuming_starts_on_the_first_untested_cell() {
     let mut walk = Walk::new("small.yaml");
     walk.keys("pp");
-    let app = greenlight::tui::app::App::new(&walk.session.run);
-    let c = &walk.session.run.checklist;
-    assert_eq!(
-        format!(
-            "{}@{}",
-            c.items[app.cursor.item].id,
-            c.environment_key(app.cursor.environment)
-        ),
-        "no-shift@chrome/laptop"
-    );
+    walk.app = greenlight::tui::app::App::new(walk.session.run());
+    assert_eq!(walk.cursor(), "no-shift@chrome/laptop");
 }
 
 #[test]
@@ -365,14 +361,7 @@ fn next_untested_wraps_round_and_skips_what_is_done() {
         "no-shift@safari/phone",
         "nothing left: the cursor stays"
     );
-    assert!(
-        walk.app
-            .message
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("every cell has a result")
-    );
+    assert!(walk.notice().unwrap().0.contains("every cell has a result"));
     walk.keys("u");
     walk.keys("o");
     walk.keys("g");
@@ -392,13 +381,13 @@ fn the_summary_approves_only_when_the_policy_passes_and_rejects_with_a_reason() 
     walk.keys("S");
     walk.keys("a");
     assert!(walk.app.overlay.is_none());
-    let message = walk.app.message.clone().unwrap();
+    let (text, is_error) = walk.notice().unwrap();
     assert!(
-        message.is_error && message.text.contains("cannot approve: blocked"),
-        "{message:?}"
+        is_error && text.contains("cannot approve: blocked"),
+        "{text}"
     );
     walk.keys("r");
-    assert!(matches!(walk.app.overlay, Some(Overlay::Signoff { .. })));
+    assert!(matches!(walk.app.overlay, Some(Overlay::Signoff(_))));
     assert_eq!(
         walk.act(Action::Confirm),
         None,
@@ -415,7 +404,7 @@ fn the_summary_approves_only_when_the_policy_passes_and_rejects_with_a_reason() 
     walk.code(KeyCode::Esc);
     walk.code(KeyCode::Esc);
     walk.keys("ppppppp");
-    assert_eq!(walk.session.run.results.totals().untested, 0);
+    assert_eq!(walk.session.run().counts().untested, 0);
     walk.keys("S");
     walk.keys("a");
     assert_eq!(
@@ -432,7 +421,7 @@ fn nothing_is_recorded_blind_while_the_terminal_is_too_small() {
     let mut walk = Walk::new("small.yaml");
     walk.app.screen_too_small = true;
     walk.keys("pfb");
-    assert!(walk.session.run.entries.is_empty());
+    assert!(walk.entries().is_empty());
     assert!(walk.app.overlay.is_none());
     assert_eq!(
         walk.act(Action::Quit),
@@ -441,7 +430,7 @@ fn nothing_is_recorded_blind_while_the_terminal_is_too_small() {
     );
     walk.app.screen_too_small = false;
     walk.keys("p");
-    assert_eq!(walk.session.run.entries.len(), 1);
+    assert_eq!(walk.entries().len(), 1);
 }
 
 #[test]
@@ -463,17 +452,8 @@ fn a_changed_note_or_new_evidence_stays_on_its_cell() {
     walk.keys("hello");
     walk.code(KeyCode::Enter);
     assert_eq!(walk.cursor(), "no-shift@chrome/phone");
-    assert!(
-        walk.app
-            .message
-            .as_ref()
-            .unwrap()
-            .text
-            .starts_with("note saved")
-    );
-    let Some(Entry::Result(entry)) = walk.session.run.entries.last() else {
-        panic!("a result")
-    };
+    assert!(walk.notice().unwrap().0.starts_with("note saved"));
+    let entry = walk.last_result();
     assert_eq!(
         (entry.status, entry.note.as_deref()),
         (Status::Pass, Some("hello"))
@@ -485,13 +465,10 @@ fn alt_enter_in_the_fail_dialog_starts_a_note_line_instead_of_saving() {
     let mut walk = Walk::new("small.yaml");
     walk.keys("f");
     walk.press(KeyEvent::new(KeyCode::Enter, KeyModifiers::ALT));
-    assert!(walk.session.run.entries.is_empty());
+    assert!(walk.entries().is_empty());
     assert!(matches!(
-        walk.app.overlay,
-        Some(Overlay::Fail {
-            note_focused: true,
-            ..
-        })
+        &walk.app.overlay,
+        Some(Overlay::Fail(dialog)) if dialog.note_focused()
     ));
 }
 
@@ -500,8 +477,8 @@ fn help_scrolls_with_j_and_k() {
     let mut walk = Walk::new("small.yaml");
     walk.keys("?jjk");
     assert!(matches!(
-        walk.app.overlay,
-        Some(Overlay::Help { scroll: 1 })
+        &walk.app.overlay,
+        Some(Overlay::Help(panel)) if panel.scroll() == 1
     ));
     walk.keys("q");
     assert!(walk.app.overlay.is_none());

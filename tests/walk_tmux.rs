@@ -8,9 +8,11 @@ use std::time::{Duration, Instant};
 
 use common::{Sandbox, TESTER};
 
-/// A tmux server of this test's own, killed when the test ends.
+/// A tmux server of this test's own, killed when the test ends. Its windows stay open
+/// after their command ends (`remain-on-exit`), so the exit code can be read.
 struct Tmux {
     socket: String,
+    config: tempfile::NamedTempFile,
 }
 
 impl Tmux {
@@ -26,8 +28,12 @@ impl Tmux {
         // One server per test: tests run in parallel, and each kills its server when done.
         static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut config = tempfile::NamedTempFile::new().expect("a config file");
+        std::io::Write::write_all(&mut config, b"set -g remain-on-exit on\n")
+            .expect("the config written");
         Some(Tmux {
             socket: format!("greenlight-test-{}-{n}", std::process::id()),
+            config,
         })
     }
 
@@ -35,6 +41,8 @@ impl Tmux {
         let output = Command::new("tmux")
             .arg("-L")
             .arg(&self.socket)
+            .arg("-f")
+            .arg(self.config.path())
             .args(args)
             .output()
             .unwrap();
@@ -49,7 +57,7 @@ impl Tmux {
     /// Runs `command` in a new 120×40 window named `name`; the window stays open afterwards
     /// so its exit code can be read.
     fn run(&self, name: &str, command: &str) {
-        let script = format!("{command}; echo EXIT=$?; sleep 30");
+        let script = format!("{command}; echo EXIT=$?");
         self.tmux(&[
             "new-session",
             "-d",
@@ -64,11 +72,13 @@ impl Tmux {
     }
 
     fn screen(&self, name: &str) -> String {
-        self.tmux(&["capture-pane", "-p", "-t", name])
+        // From the start of the history: once the command ends, tmux adds a line about the
+        // dead pane and scrolls the first line of output out of the visible screen.
+        self.tmux(&["capture-pane", "-p", "-S", "-", "-t", name])
     }
 
     fn wait_for(&self, name: &str, text: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             let screen = self.screen(name);
             if screen.contains(text) {
@@ -108,19 +118,12 @@ fn a_tester_walks_fails_with_a_note_quits_resumes_and_finds_every_result() {
     let Some(tmux) = Tmux::start() else { return };
     let sandbox = Sandbox::new();
     let checklist = sandbox.fixture("small.yaml");
-    let binary = assert_cmd::cargo::cargo_bin("greenlight");
-    let env = format!(
-        "cd '{}' && env GREENLIGHT_HOME='{}' NO_COLOR=1 '{}'",
-        sandbox.path().display(),
-        sandbox.home().display(),
-        binary.display()
-    );
     tmux.run(
         "walk",
-        &format!(
-            "{env} run '{}' --release e2e --commit abc123 --tester '{TESTER}'",
+        &sandbox.shell(&format!(
+            "run '{}' --release e2e --commit abc123 --tester '{TESTER}'",
             checklist.display()
-        ),
+        )),
     );
     tmux.wait_for("walk", "Small checklist · release e2e");
     tmux.wait_for("walk", "0/7 (0%)");
@@ -156,7 +159,7 @@ fn a_tester_walks_fails_with_a_note_quits_resumes_and_finds_every_result() {
     let csv = String::from_utf8(output.stdout).unwrap();
     assert!(csv.contains("\"Text cut off\nat 390px\""), "{csv}");
 
-    tmux.run("resume", &format!("{env} resume"));
+    tmux.run("resume", &sandbox.shell("resume"));
     let screen = tmux.wait_for("resume", "2/7");
     assert!(
         screen.contains("Google Chrome · Laptop 1366×768"),
@@ -174,7 +177,7 @@ fn a_tester_walks_fails_with_a_note_quits_resumes_and_finds_every_result() {
 /// The walk's process id, found as the child of the tmux pane's shell.
 fn walk_pid(tmux: &Tmux, name: &str) -> u32 {
     let shell = tmux.tmux(&["list-panes", "-t", name, "-F", "#{pane_pid}"]);
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let children = Command::new("pgrep")
             .args(["-P", shell.trim()])
@@ -193,7 +196,7 @@ fn walk_pid(tmux: &Tmux, name: &str) -> u32 {
 }
 
 fn wait_until_gone(pid: u32) {
-    let deadline = Instant::now() + Duration::from_secs(5);
+    let deadline = Instant::now() + Duration::from_secs(30);
     while std::path::Path::new(&format!("/proc/{pid}")).exists() {
         assert!(
             Instant::now() < deadline,
@@ -208,12 +211,10 @@ fn sigterm_restores_the_terminal_and_a_closed_window_ends_the_walk() {
     let Some(tmux) = Tmux::start() else { return };
     let sandbox = Sandbox::new();
     let checklist = sandbox.fixture("small.yaml");
-    let command = format!(
-        "env GREENLIGHT_HOME='{}' '{}' run '{}' --release r --tester '{TESTER}'",
-        sandbox.home().display(),
-        assert_cmd::cargo::cargo_bin("greenlight").display(),
+    let command = sandbox.shell(&format!(
+        "run '{}' --release r --tester '{TESTER}'",
         checklist.display()
-    );
+    ));
     tmux.run(
         "term",
         &format!("{command}; stty -a | grep -o -- '-\\?icanon'"),
@@ -248,7 +249,7 @@ fn a_tester_signs_off_from_the_summary_and_the_sign_off_verifies() {
         return;
     }
     let sandbox = Sandbox::new();
-    let checklist = sandbox.fixture("small.yaml");
+    sandbox.fixture("small.yaml");
     let key = common::keygen(&sandbox, "ed25519", "");
     std::fs::create_dir_all(sandbox.home()).unwrap();
     std::fs::write(
@@ -260,12 +261,9 @@ fn a_tester_signs_off_from_the_summary_and_the_sign_off_verifies() {
     let allowed = sandbox.write("allowed_signers", &format!("ada@example.com {public}"));
     tmux.run(
         "sign",
-        &format!(
-            "cd '{}' && env GREENLIGHT_HOME='{}' '{}' run small.yaml --release 9.9 --commit abc123 --tester '{TESTER}'",
-            sandbox.path().display(),
-            sandbox.home().display(),
-            assert_cmd::cargo::cargo_bin("greenlight").display(),
-        ),
+        &sandbox.shell(&format!(
+            "run small.yaml --release 9.9 --commit abc123 --tester '{TESTER}'"
+        )),
     );
     tmux.wait_for("sign", "0/7");
     for n in 1..=7 {
@@ -289,7 +287,6 @@ fn a_tester_signs_off_from_the_summary_and_the_sign_off_verifies() {
         .find(|e| e.file_name().to_string_lossy().starts_with("signoff-"))
         .expect("a sign-off folder")
         .path();
-    let _ = checklist;
     sandbox
         .cmd()
         .arg("verify")
@@ -312,13 +309,10 @@ fn a_passphrase_protected_key_asks_for_its_passphrase_without_echo() {
     let signoff = |name: &str| {
         tmux.run(
             name,
-            &format!(
-                "cd '{}' && env GREENLIGHT_HOME='{}' '{}' signoff {run} --reject --comment 'not yet' --key '{}' -o out-{name}",
-                sandbox.path().display(),
-                sandbox.home().display(),
-                assert_cmd::cargo::cargo_bin("greenlight").display(),
+            &sandbox.shell(&format!(
+                "signoff {run} --reject --comment 'not yet' --key '{}' -o out-{name}",
                 key.display()
-            ),
+            )),
         );
         tmux.wait_for(name, "Passphrase for");
     };
@@ -359,12 +353,7 @@ fn without_a_file_the_walk_takes_the_only_checklist_or_offers_a_choice() {
     std::fs::create_dir(&dir).unwrap();
     std::fs::copy(sandbox.fixture("small.yaml"), dir.join("a-small.yaml")).unwrap();
     std::fs::copy(sandbox.fixture("wide.yaml"), dir.join("b-wide.yaml")).unwrap();
-    let command = format!(
-        "cd '{}' && env GREENLIGHT_HOME='{}' '{}' run --release r --tester '{TESTER}'",
-        sandbox.path().display(),
-        sandbox.home().display(),
-        assert_cmd::cargo::cargo_bin("greenlight").display()
-    );
+    let command = sandbox.shell(&format!("run --release r --tester '{TESTER}'"));
     tmux.run("pick", &command);
     let screen = tmux.wait_for("pick", "Which one? [1-2]");
     assert!(

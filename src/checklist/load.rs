@@ -46,17 +46,35 @@ impl fmt::Display for ChecklistError {
 
 impl std::error::Error for ChecklistError {}
 
-/// Reads `path` and loads it. A file that cannot be read is a plain error (an environment
-/// problem); one that can be read but is not a valid checklist is a [`ChecklistError`].
-pub fn load_file(path: &Path) -> anyhow::Result<Checklist> {
-    let bytes = std::fs::read(path).map_err(|err| {
-        let message = match err.kind() {
-            std::io::ErrorKind::NotFound => "no such file".to_string(),
-            _ => err.to_string(),
-        };
-        anyhow::anyhow!("cannot read {}: {message}", path.display())
+/// Why a checklist file could not be loaded: it could not be read (an environment
+/// problem), or it was read and is not a valid checklist (what `validate` reports).
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read {}: {}", path.display(), reason(source))]
+    Unreadable {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Invalid(#[from] ChecklistError),
+}
+
+fn reason(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        _ => err.to_string(),
+    }
+}
+
+/// Reads `path` and loads it.
+pub fn load_file(path: &Path) -> Result<(Checklist, Vec<u8>), LoadError> {
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Unreadable {
+        path: path.to_path_buf(),
+        source,
     })?;
-    Ok(parse_bytes(&bytes, &path.display().to_string())?)
+    let checklist = parse_bytes(&bytes, &path.display().to_string())?;
+    Ok((checklist, bytes))
 }
 
 /// Parses checklist bytes, which must be UTF-8.

@@ -8,58 +8,13 @@
 mod load;
 mod positions;
 mod raw;
+mod severity;
 
 use std::collections::HashMap;
-use std::fmt;
 
-pub use load::{ChecklistError, Problem};
+pub use load::{ChecklistError, LoadError, Problem};
 pub use positions::{Position, PositionIndex};
-
-/// How bad a failure is, in the levels a release team already uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Severity(u8);
-
-impl Severity {
-    /// A major feature does not work.
-    pub const BLOCKER: Severity = Severity(1);
-    /// A feature does not work properly; the default.
-    pub const MAJOR: Severity = Severity(2);
-    /// It works, something is off.
-    pub const MINOR: Severity = Severity(3);
-
-    /// The severity for `level`, when it is 1, 2 or 3.
-    pub fn new(level: i64) -> Option<Severity> {
-        match level {
-            1..=3 => Some(Severity(level as u8)),
-            _ => None,
-        }
-    }
-
-    /// 1, 2 or 3.
-    pub fn level(self) -> u8 {
-        self.0
-    }
-
-    /// `blocker`, `major` or `minor`.
-    pub fn label(self) -> &'static str {
-        match self.0 {
-            1 => "blocker",
-            2 => "major",
-            _ => "minor",
-        }
-    }
-
-    /// Whether a failure of this severity is at least as bad as `threshold`.
-    pub fn at_least(self, threshold: Severity) -> bool {
-        self.0 <= threshold.0
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
+pub use severity::{Severity, UnknownSeverity};
 
 /// A browser of the matrix.
 #[derive(Debug, Clone)]
@@ -167,9 +122,14 @@ impl Checklist {
         load::parse_bytes(bytes, origin)
     }
 
-    /// Reads and validates a checklist file. An unreadable file is a plain error; an invalid
-    /// one is a [`ChecklistError`] inside the returned error.
-    pub fn load(path: &std::path::Path) -> anyhow::Result<Checklist> {
+    /// Reads and validates a checklist file.
+    pub fn load(path: &std::path::Path) -> Result<Checklist, LoadError> {
+        load::load_file(path).map(|(checklist, _)| checklist)
+    }
+
+    /// Reads and validates a checklist file; returns it with the exact bytes read, for a
+    /// run to keep and hash.
+    pub fn load_with_bytes(path: &std::path::Path) -> Result<(Checklist, Vec<u8>), LoadError> {
         load::load_file(path)
     }
 

@@ -10,12 +10,12 @@ use crate::export::{Safety, write_grid_csv, write_json, write_long_csv};
 use crate::fsutil::write_atomically_with;
 use crate::run::Run;
 
-use super::{Env, warn_to_stderr};
+use super::{Outcome, Workspace, warn_to_stderr};
 
 /// Writes the run's results to a file (atomically) or, for text formats, to standard output.
-pub fn run(env: &Env, args: &ExportArgs) -> Result<()> {
-    let id = env.store.resolve(args.run.as_deref())?;
-    let run = Run::open(&env.store, &id, &mut warn_to_stderr)?;
+pub fn run(workspace: &Workspace, args: &ExportArgs) -> Result<Outcome> {
+    let id = workspace.store.resolve(args.run.as_deref())?;
+    let run = Run::open(&workspace.store, &id, &mut warn_to_stderr)?;
     let file = args.output.as_deref().filter(|p| p.as_os_str() != "-");
     let safety = if args.raw {
         Safety::Raw
@@ -35,13 +35,13 @@ pub fn run(env: &Env, args: &ExportArgs) -> Result<()> {
         (ExportFormat::Json, Some(path)) => {
             write_atomically_with(path, |out| write_json(&run, out))?
         }
-        (ExportFormat::Csv, None) => return to_stdout(text),
-        (ExportFormat::Json, None) => return to_stdout(|out| write_json(&run, out)),
+        (ExportFormat::Csv, None) => to_stdout(text)?,
+        (ExportFormat::Json, None) => to_stdout(|out| write_json(&run, out))?,
     }
     if let Some(path) = file {
         wrote(path);
     }
-    Ok(())
+    Ok(Outcome::Done)
 }
 
 fn to_stdout(write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {

@@ -1,15 +1,22 @@
 //! `greenlight import FILE -o OUT` and `greenlight import-results RUN FILE`.
 
+use std::io::{BufRead, IsTerminal, Write};
+
 use anyhow::{Context, Result, bail};
 
 use crate::checklist::Checklist;
-use crate::cli::ImportArgs;
-use crate::exit::NotGood;
+use crate::cli::{ImportArgs, ImportResultsArgs};
+use crate::config::{Config, Tester};
 use crate::fsutil::write_atomically;
 use crate::import::checklist::{ImportOptions, import_checklist};
+use crate::import::results::{changes, results_of};
+use crate::import::table::read_sheets;
+use crate::run::RunSession;
+
+use super::{Outcome, Workspace, warn_to_stderr};
 
 /// Makes a checklist from a spreadsheet or Markdown file, checks it, and writes it.
-pub fn checklist(args: &ImportArgs) -> Result<()> {
+pub fn checklist(args: &ImportArgs) -> Result<Outcome> {
     if args.output.exists() && !args.force {
         bail!(
             "{} already exists; pass --force to overwrite it",
@@ -36,12 +43,12 @@ pub fn checklist(args: &ImportArgs) -> Result<()> {
             skipped.reason
         ));
     }
-    Checklist::parse(&imported.yaml, &args.output.display().to_string()).map_err(|err| {
-        NotGood(format!(
+    if let Err(err) = Checklist::parse(&imported.yaml, &args.output.display().to_string()) {
+        return Ok(Outcome::NotGood(format!(
             "the checklist made from {} is not valid; nothing was written\n{err}",
             args.file.display()
-        ))
-    })?;
+        )));
+    }
     if let Some(parent) = args.output.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
@@ -59,10 +66,78 @@ pub fn checklist(args: &ImportArgs) -> Result<()> {
             n => format!("; {n} rows skipped (see the warnings above)"),
         }
     );
-    Ok(())
+    Ok(Outcome::Done)
 }
 
-/// Records the results of a spreadsheet that differ from the run's.
-pub fn results(env: &super::Env, args: &crate::cli::ImportResultsArgs) -> Result<()> {
-    crate::import::results::import(env, args)
+/// `greenlight import-results RUN FILE`: show what differs from the run, ask, record.
+pub fn results(workspace: &Workspace, args: &ImportResultsArgs) -> Result<Outcome> {
+    let id = workspace.store.resolve(Some(&args.run))?;
+    let config = Config::load(&workspace.paths.config_file)?;
+    let tester = Tester::find(
+        args.tester.as_deref(),
+        &config,
+        &workspace.paths.config_file,
+    )?
+    .to_string();
+    let sheets = read_sheets(&args.file)?;
+    let sheet = sheets
+        .iter()
+        .find(|s| s.name.eq_ignore_ascii_case("results"))
+        .or_else(|| sheets.first())
+        .with_context(|| format!("{} has no sheet", args.file.display()))?;
+    let mut session = RunSession::open(&workspace.store, &id, &mut warn_to_stderr)?;
+    let rows = results_of(sheet, session.run().checklist())
+        .with_context(|| format!("in {}", args.file.display()))?;
+    let changes = match changes(session.run(), rows) {
+        Ok(changes) => changes,
+        Err(refused) => return Ok(Outcome::NotGood(refused.to_string())),
+    };
+    if changes.is_empty() {
+        println!(
+            "nothing to record: {} agrees with run {id}",
+            args.file.display()
+        );
+        return Ok(Outcome::Done);
+    }
+    println!(
+        "{} results in {} differ from run {id}:",
+        changes.len(),
+        args.file.display()
+    );
+    for change in &changes {
+        let r = &change.result;
+        let note = r
+            .note
+            .as_deref()
+            .map(|n| format!(" — {}", n.replace('\n', " ")))
+            .unwrap_or_default();
+        println!(
+            "  row {}: {} {}/{} → {}{note}",
+            change.row, r.item, r.browser, r.viewport, r.status
+        );
+    }
+    if !args.yes && !confirm(changes.len(), &tester)? {
+        println!("nothing recorded");
+        return Ok(Outcome::Done);
+    }
+    for change in &changes {
+        session
+            .record(&change.result, &tester)
+            .with_context(|| format!("row {}", change.row))?;
+    }
+    println!("recorded {} results in run {id} as {tester}", changes.len());
+    Ok(Outcome::Done)
+}
+
+fn confirm(count: usize, tester: &str) -> Result<bool> {
+    if !std::io::stdin().is_terminal() {
+        bail!(
+            "{count} results would be recorded; pass --yes to record them without a terminal to ask on"
+        );
+    }
+    print!("record them as {tester}? [y/N] ");
+    std::io::stdout().flush()?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
 }

@@ -5,13 +5,13 @@ use anyhow::{Context, Result, bail};
 use crate::cli::InitArgs;
 use crate::fsutil::write_atomically;
 
-use super::Env;
+use super::{Outcome, Workspace};
 
 /// The checklist greenlight ships, written by `init`.
 pub const STARTER_CHECKLIST: &str = include_str!("../../checklists/web-ux.yaml");
 
 /// Writes `DIR/web-ux.yaml` and prints the config and data locations.
-pub fn run(env: &Env, args: &InitArgs) -> Result<()> {
+pub fn run(workspace: &Workspace, args: &InitArgs) -> Result<Outcome> {
     let target = args.dir.join("web-ux.yaml");
     if target.exists() && !args.force {
         bail!(
@@ -23,13 +23,13 @@ pub fn run(env: &Env, args: &InitArgs) -> Result<()> {
         .with_context(|| format!("cannot create {}", args.dir.display()))?;
     write_atomically(&target, STARTER_CHECKLIST.as_bytes())?;
     println!("wrote {}", target.display());
-    println!("config: {}", env.paths.config_file.display());
-    println!("data:   {}", env.paths.home.display());
+    println!("config: {}", workspace.paths.config_file.display());
+    println!("data:   {}", workspace.paths.home.display());
     println!();
     println!("next: greenlight validate {}", target.display());
     println!(
         "      greenlight start {} --release LABEL",
         target.display()
     );
-    Ok(())
+    Ok(Outcome::Done)
 }

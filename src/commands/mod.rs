@@ -1,5 +1,6 @@
 //! One function per subcommand. Each takes parsed arguments, does its work through the
-//! library modules, and prints its result; `main` only dispatches.
+//! library modules, prints its result, and returns how it came out; `main` only dispatches
+//! and turns the [`Outcome`] into an exit code.
 
 pub mod export;
 pub mod import;
@@ -21,19 +22,42 @@ use anyhow::Result;
 use crate::config::Paths;
 use crate::store::RunStore;
 
-/// What every command may need: where things live.
+/// Where greenlight keeps things on this machine: what every command that touches runs or
+/// the config needs.
 #[derive(Debug)]
-pub struct Env {
+pub struct Workspace {
     pub paths: Paths,
     pub store: RunStore,
 }
 
-impl Env {
+impl Workspace {
     /// Finds the paths from `--home` / `GREENLIGHT_HOME` or the platform's folders.
-    pub fn discover(home: Option<PathBuf>) -> Result<Env> {
+    pub fn discover(home: Option<PathBuf>) -> Result<Workspace> {
         let paths = Paths::discover(home)?;
         let store = RunStore::new(&paths.home);
-        Ok(Env { paths, store })
+        Ok(Workspace { paths, store })
+    }
+}
+
+/// How a command that ran to its end came out. Errors of use or of the environment (a bad
+/// flag, an unreadable file, a run in use) travel as `Err` instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// It did what was asked, or what it checked is good.
+    Done,
+    /// What it checked is not good — an invalid checklist, a failed verification, a closed
+    /// gate — and why, in one sentence.
+    NotGood(String),
+}
+
+/// What a step shared by several commands found not good; the command returns it as
+/// [`Outcome::NotGood`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal(pub String);
+
+impl From<Refusal> for Outcome {
+    fn from(refusal: Refusal) -> Outcome {
+        Outcome::NotGood(refusal.0)
     }
 }
 

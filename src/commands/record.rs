@@ -3,25 +3,27 @@
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
+use crate::checklist::Severity;
 use crate::cli::{RecordArgs, UndoArgs};
 use crate::config::Tester;
 use crate::journal::ResultEntry;
 use crate::run::{NewResult, RunSession};
+use crate::status::Status;
 
-use super::{Env, warn_to_stderr};
+use super::{Outcome, Workspace, warn_to_stderr};
 
-fn open(env: &Env, run: Option<&str>) -> Result<RunSession> {
-    let id = env.store.resolve(run)?;
-    RunSession::open(&env.store, &id, &mut warn_to_stderr)
+fn open(workspace: &Workspace, run: Option<&str>) -> Result<RunSession> {
+    let id = workspace.store.resolve(run)?;
+    RunSession::open(&workspace.store, &id, &mut warn_to_stderr)
 }
 
 fn tester_for(session: &RunSession, flag: Option<&str>) -> Result<String> {
     match flag {
         Some(text) => Ok(Tester::parse(text).context("in --tester")?.to_string()),
-        None => Ok(session.run.meta.tester.clone()),
+        None => Ok(session.run().meta().tester.clone()),
     }
 }
 
@@ -32,9 +34,9 @@ struct BatchLine {
     item: String,
     browser: String,
     viewport: String,
-    status: String,
+    status: Status,
     #[serde(default)]
-    severity: Option<i64>,
+    severity: Option<Severity>,
     #[serde(default)]
     note: Option<String>,
     #[serde(default)]
@@ -42,29 +44,31 @@ struct BatchLine {
 }
 
 /// Records one result, or every line of a batch, each flushed before it is acknowledged.
-pub fn run(env: &Env, args: &RecordArgs) -> Result<()> {
-    let mut session = open(env, Some(&args.run))?;
+pub fn run(workspace: &Workspace, args: &RecordArgs) -> Result<Outcome> {
+    let mut session = open(workspace, Some(&args.run))?;
     let tester = tester_for(&session, args.tester.as_deref())?;
-    match &args.batch {
-        Some(path) => record_batch(&mut session, &tester, path, args.json),
-        None => {
-            let new = NewResult {
-                item: args.item.clone().unwrap_or_default(),
-                browser: args.browser.clone().unwrap_or_default(),
-                viewport: args.viewport.clone().unwrap_or_default(),
-                status: args.status.clone().unwrap_or_default(),
-                severity: args.severity,
-                note: args.note.clone(),
-                evidence: args.evidence.clone(),
-                kept_evidence: Vec::new(),
-            };
-            let id = session.run.meta.id.clone();
-            let recorded = session
-                .record(&new, &tester)
-                .with_context(|| format!("nothing recorded in run {id}"))?;
-            acknowledge(recorded, args.json)
-        }
+    if let Some(path) = &args.batch {
+        record_batch(&mut session, &tester, path, args.json)?;
+        return Ok(Outcome::Done);
     }
+    // clap requires all four unless --batch is given.
+    let (Some(item), Some(browser), Some(viewport), Some(status)) =
+        (&args.item, &args.browser, &args.viewport, args.status)
+    else {
+        bail!("record needs ITEM BROWSER VIEWPORT STATUS, or --batch FILE");
+    };
+    let new = NewResult {
+        severity: args.severity,
+        note: args.note.clone(),
+        evidence: args.evidence.clone(),
+        ..NewResult::new(item, browser, viewport, status)
+    };
+    let id = session.run().meta().id.clone();
+    let recorded = session
+        .record(&new, &tester)
+        .with_context(|| format!("nothing recorded in run {id}"))?;
+    acknowledge(&recorded, args.json)?;
+    Ok(Outcome::Done)
 }
 
 fn acknowledge(recorded: &ResultEntry, json: bool) -> Result<()> {
@@ -111,26 +115,27 @@ fn record_batch(session: &mut RunSession, tester: &str, path: &PathBuf, json: bo
             )
         })?;
         let new = NewResult {
-            item: parsed.item,
-            browser: parsed.browser,
-            viewport: parsed.viewport,
-            status: parsed.status,
             severity: parsed.severity,
             note: parsed.note,
             evidence: parsed.evidence,
-            kept_evidence: Vec::new(),
+            ..NewResult::new(
+                &parsed.item,
+                &parsed.browser,
+                &parsed.viewport,
+                parsed.status,
+            )
         };
         let recorded = session.record(&new, tester).with_context(|| {
             format!("batch line {number} was refused; it and the lines after it were not recorded")
         })?;
-        acknowledge(recorded, json)?;
+        acknowledge(&recorded, json)?;
     }
     Ok(())
 }
 
 /// Withdraws the newest result that still counts.
-pub fn undo(env: &Env, args: &UndoArgs) -> Result<()> {
-    let mut session = open(env, args.run.as_deref())?;
+pub fn undo(workspace: &Workspace, args: &UndoArgs) -> Result<Outcome> {
+    let mut session = open(workspace, args.run.as_deref())?;
     let tester = tester_for(&session, args.tester.as_deref())?;
     let undone = session.undo(&tester)?;
     println!(
@@ -141,5 +146,5 @@ pub fn undo(env: &Env, args: &UndoArgs) -> Result<()> {
         undone.viewport,
         undone.status.as_str()
     );
-    Ok(())
+    Ok(Outcome::Done)
 }

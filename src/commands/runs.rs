@@ -6,9 +6,10 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::cli::RunsArgs;
+use crate::results::VerdictKind;
 use crate::run::Run;
 
-use super::{Env, warn_to_stderr};
+use super::{Outcome, Workspace, warn_to_stderr};
 
 #[derive(Serialize)]
 struct RunLine {
@@ -19,34 +20,36 @@ struct RunLine {
     tester: String,
     done: usize,
     total: usize,
-    verdict: &'static str,
+    verdict: VerdictKind,
 }
 
 /// Lists every run, oldest first, with its progress and verdict.
-pub fn run(env: &Env, args: &RunsArgs) -> Result<()> {
+pub fn run(workspace: &Workspace, args: &RunsArgs) -> Result<Outcome> {
     let mut lines = Vec::new();
-    for id in env.store.ids()? {
-        let run = match Run::open(&env.store, &id, &mut warn_to_stderr) {
+    for id in workspace.store.ids()? {
+        let run = match Run::open(&workspace.store, &id, &mut warn_to_stderr) {
             Ok(run) => run,
             Err(err) => {
                 crate::output::warn(format!("run {id} cannot be read: {err:#}"));
                 continue;
             }
         };
-        let counts = run.results.totals();
+        let counts = run.counts();
+        let meta = run.meta().clone();
         lines.push(RunLine {
-            verdict: run.results.verdict(&run.checklist, &run.entries).verdict,
-            run: run.meta.id,
-            started_at: run.meta.started_at,
-            checklist: run.meta.checklist.id,
-            release: run.meta.release,
-            tester: run.meta.tester,
+            verdict: run.verdict().verdict,
+            run: meta.id,
+            started_at: meta.started_at,
+            checklist: meta.checklist.id,
+            release: meta.release,
+            tester: meta.tester,
             done: counts.done(),
             total: counts.total(),
         });
     }
     if args.json {
-        return super::print_json(&lines);
+        super::print_json(&lines)?;
+        return Ok(Outcome::Done);
     }
     let mut out = std::io::stdout().lock();
     if lines.is_empty() {
@@ -54,7 +57,7 @@ pub fn run(env: &Env, args: &RunsArgs) -> Result<()> {
             out,
             "no runs yet; start one with `greenlight start FILE --release LABEL`"
         )?;
-        return Ok(());
+        return Ok(Outcome::Done);
     }
     writeln!(
         out,
@@ -70,9 +73,9 @@ pub fn run(env: &Env, args: &RunsArgs) -> Result<()> {
             l.checklist,
             l.release,
             format!("{}/{}", l.done, l.total),
-            l.verdict,
+            l.verdict.as_str(),
             l.tester
         )?;
     }
-    Ok(())
+    Ok(Outcome::Done)
 }

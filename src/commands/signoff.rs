@@ -6,7 +6,6 @@ use anyhow::{Context, Result, bail};
 
 use crate::cli::SignoffArgs;
 use crate::config::{Config, Tester};
-use crate::exit::NotGood;
 use crate::export::{Safety, write_long_csv};
 use crate::fsutil::{sha256_hex, write_atomically};
 use crate::run::{Run, now_rfc3339};
@@ -14,7 +13,7 @@ use crate::signoff::comment;
 use crate::signoff::signing::{find_key_path, load_key};
 use crate::signoff::statement::{Decision, Statement, StatementInputs};
 
-use super::{Env, warn_to_stderr};
+use super::{Outcome, Workspace, warn_to_stderr};
 
 /// What to sign: everything `signoff` takes, from its flags or from the walk.
 pub struct Request {
@@ -27,11 +26,11 @@ pub struct Request {
 }
 
 /// `greenlight signoff`: the flags turned into a [`Request`].
-pub fn run(env: &Env, args: &SignoffArgs) -> Result<()> {
+pub fn run(workspace: &Workspace, args: &SignoffArgs) -> Result<Outcome> {
     sign(
-        env,
+        workspace,
         Request {
-            run: env.store.resolve(args.run.as_deref())?,
+            run: workspace.store.resolve(args.run.as_deref())?,
             decision: if args.approve {
                 Decision::Approved
             } else {
@@ -46,9 +45,9 @@ pub fn run(env: &Env, args: &SignoffArgs) -> Result<()> {
 }
 
 /// Writes the signed sign-off folder for a run.
-pub fn sign(env: &Env, request: Request) -> Result<()> {
+pub fn sign(workspace: &Workspace, request: Request) -> Result<Outcome> {
     let id = request.run;
-    let run = Run::open(&env.store, &id, &mut warn_to_stderr)?;
+    let run = Run::open(&workspace.store, &id, &mut warn_to_stderr)?;
     let decision = request.decision;
     let comment = request
         .comment
@@ -59,14 +58,13 @@ pub fn sign(env: &Env, request: Request) -> Result<()> {
     if decision == Decision::Rejected && comment.is_none() {
         bail!("a rejection needs --comment \"…\" saying why");
     }
-    let verdict = run.results.verdict(&run.checklist, &run.entries);
+    let verdict = run.verdict();
     if decision == Decision::Approved && !verdict.passes() {
-        return Err(NotGood(format!(
+        return Ok(Outcome::NotGood(format!(
             "run {id} cannot be approved: {verdict}; record the missing results, or --reject with a comment"
-        ))
-        .into());
+        )));
     }
-    let commit = match (&run.meta.commit, &request.commit) {
+    let commit = match (&run.meta().commit, &request.commit) {
         (Some(recorded), Some(given)) if recorded != given => {
             bail!("the run was started at commit {recorded}; --commit {given} does not match it")
         }
@@ -75,8 +73,8 @@ pub fn sign(env: &Env, request: Request) -> Result<()> {
             "run {id} does not know its commit (it was started outside a git repository); pass --commit SHA"
         ),
     };
-    let tester = Tester::parse(&run.meta.tester).context("the run's tester")?;
-    let config = Config::load(&env.paths.config_file)?;
+    let tester = Tester::parse(&run.meta().tester).context("the run's tester")?;
+    let config = Config::load(&workspace.paths.config_file)?;
     let key_path = find_key_path(request.key.as_deref(), &config)?;
     let key = load_key(&key_path)?;
 
@@ -108,7 +106,7 @@ pub fn sign(env: &Env, request: Request) -> Result<()> {
     println!(
         "{} release {} at commit {} by {}, signed with {}",
         decision.as_str(),
-        run.meta.release,
+        run.meta().release,
         commit,
         tester,
         key.fingerprint()
@@ -121,5 +119,5 @@ pub fn sign(env: &Env, request: Request) -> Result<()> {
         "post it on the pull request: gh pr comment NUMBER --body-file {}/signoff.md",
         dir.display()
     );
-    Ok(())
+    Ok(Outcome::Done)
 }

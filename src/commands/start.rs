@@ -1,63 +1,144 @@
 //! `greenlight start FILE --release LABEL`
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use crate::checklist::Checklist;
+use crate::checklist::{Checklist, LoadError};
 use crate::cli::{RunIdentity, StartArgs};
 use crate::config::{Config, Tester};
-use crate::exit::NotGood;
 use crate::fsutil::sha256_hex;
 use crate::run::now_rfc3339;
 use crate::store::{ChecklistRef, RunMeta};
 
-use super::Env;
+use super::{Outcome, Refusal, Workspace};
 
-/// Creates a run of `file` and returns its description. Shared with the interactive `run`.
-pub fn create_run(env: &Env, file: &Path, identity: &RunIdentity) -> Result<RunMeta> {
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let checklist = Checklist::from_bytes(&bytes, &file.display().to_string()).map_err(|err| {
-        NotGood(format!(
-            "cannot start a run: {} is not a valid checklist\n{err}",
-            file.display()
-        ))
-    })?;
+/// Creates a run of `file` and returns its description, or why the checklist cannot be
+/// run. Shared with the interactive `run`.
+pub fn create_run(
+    workspace: &Workspace,
+    file: &Path,
+    identity: &RunIdentity,
+) -> Result<Result<RunMeta, Refusal>> {
+    let (checklist, bytes) = match Checklist::load_with_bytes(file) {
+        Ok(loaded) => loaded,
+        Err(LoadError::Invalid(err)) => {
+            return Ok(Err(Refusal(format!(
+                "cannot start a run: {} is not a valid checklist\n{err}",
+                file.display()
+            ))));
+        }
+        Err(err) => return Err(err.into()),
+    };
     let release = identity.release.trim();
     if release.is_empty() || release.contains(['\n', '\r']) {
         bail!("--release needs a one-line label, such as a version");
     }
-    let config = Config::load(&env.paths.config_file)?;
-    let tester = Tester::find(identity.tester.as_deref(), &config, &env.paths.config_file)?;
+    let config = Config::load(&workspace.paths.config_file)?;
+    let tester = Tester::find(
+        identity.tester.as_deref(),
+        &config,
+        &workspace.paths.config_file,
+    )?;
+    let place = locate(file)?;
     let commit = match &identity.commit {
         Some(commit) if commit.trim().is_empty() => bail!("--commit is empty"),
         Some(commit) => Some(commit.trim().to_string()),
-        None => crate::git::head_commit(),
+        None => place.root.as_deref().and_then(crate::git::head_commit),
     };
     let meta = RunMeta {
         id: String::new(),
         release: release.to_string(),
         commit,
-        repository: crate::git::remote_url(),
+        repository: place.root.as_deref().and_then(crate::git::remote_url),
         tester: tester.to_string(),
         checklist: ChecklistRef {
             id: checklist.id.clone(),
             title: checklist.title.clone(),
             version: checklist.version.clone(),
-            path: file.display().to_string(),
+            path: place.path,
             sha256: sha256_hex(&bytes),
         },
         started_at: now_rfc3339(),
         tool: format!("greenlight {}", env!("CARGO_PKG_VERSION")),
     };
-    env.store.create(meta, &bytes, chrono::Utc::now())
+    Ok(Ok(workspace.store.create(
+        meta,
+        &bytes,
+        chrono::Utc::now(),
+    )?))
+}
+
+/// Where a checklist file is, as a run records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Place {
+    /// The top folder of the repository under test, when there is one.
+    root: Option<PathBuf>,
+    /// The file's path from `root` with `/` between folders (what `verify` looks up,
+    /// wherever in the repository it runs), or as given when there is no repository.
+    path: String,
+}
+
+/// Finds the repository a checklist belongs to: the one the command runs in, which must
+/// hold the file, or else the file's own.
+fn locate(file: &Path) -> Result<Place> {
+    let absolute =
+        std::fs::canonicalize(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let folder = absolute.parent().unwrap_or(Path::new("/"));
+    let here = crate::git::toplevel(None);
+    let root = match (here, crate::git::toplevel(Some(folder))) {
+        (Some(here), Some(theirs)) if same_folder(&here, &theirs) => theirs,
+        (Some(here), _) => bail!(
+            "{} is outside the repository at {}: a run records its checklist by its path in \
+             the repository under test, so that `verify` and the gate can find it there; \
+             copy it into the repository (for example into checklists/) and start from there",
+            file.display(),
+            here.display()
+        ),
+        (None, Some(theirs)) => theirs,
+        (None, None) => {
+            return Ok(Place {
+                root: None,
+                path: file.display().to_string(),
+            });
+        }
+    };
+    let canonical_root = std::fs::canonicalize(&root)
+        .with_context(|| format!("cannot read the repository {}", root.display()))?;
+    let relative = absolute.strip_prefix(&canonical_root).with_context(|| {
+        format!(
+            "{} is not inside its repository {}",
+            file.display(),
+            root.display()
+        )
+    })?;
+    let path = relative
+        .components()
+        .map(|part| part.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    Ok(Place {
+        root: Some(root),
+        path,
+    })
+}
+
+fn same_folder(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
 }
 
 /// Starts a run and prints its id (or the whole description with `--json`).
-pub fn run(env: &Env, args: &StartArgs) -> Result<()> {
-    let meta = create_run(env, &args.file, &args.identity)?;
+pub fn run(workspace: &Workspace, args: &StartArgs) -> Result<Outcome> {
+    let meta = match create_run(workspace, &args.file, &args.identity)? {
+        Ok(meta) => meta,
+        Err(refusal) => return Ok(refusal.into()),
+    };
     if args.json {
-        return super::print_json(&meta);
+        super::print_json(&meta)?;
+        return Ok(Outcome::Done);
     }
     println!("{}", meta.id);
     anstream::eprintln!(
@@ -68,5 +149,5 @@ pub fn run(env: &Env, args: &StartArgs) -> Result<()> {
         meta.tester,
         meta.commit.as_deref().unwrap_or("unknown")
     );
-    Ok(())
+    Ok(Outcome::Done)
 }

@@ -7,11 +7,12 @@ use serde::Serialize;
 
 use crate::cli::StatusArgs;
 use crate::export::EnvironmentDocument;
-use crate::results::Counts;
+use crate::git::short_commit;
+use crate::results::{Counts, Reason, VerdictKind};
 use crate::run::Run;
 use crate::store::{ChecklistRef, RunMeta};
 
-use super::{Env, warn_to_stderr};
+use super::{Outcome, Workspace, warn_to_stderr};
 
 /// The status of a run as scripts read it.
 #[derive(Serialize)]
@@ -26,8 +27,8 @@ pub struct StatusReport<'a> {
     pub total: usize,
     pub done: usize,
     pub environments: Vec<EnvironmentStatus>,
-    pub verdict: &'static str,
-    pub reasons: Vec<String>,
+    pub verdict: VerdictKind,
+    pub reasons: Vec<Reason>,
 }
 
 /// One environment's counts.
@@ -42,9 +43,9 @@ pub struct EnvironmentStatus {
 impl<'a> StatusReport<'a> {
     /// Computes the report for an open run.
     pub fn of(run: &'a Run) -> StatusReport<'a> {
-        let (counts, per_environment) = (run.results.totals(), run.results.per_environment());
-        let verdict = run.results.verdict(&run.checklist, &run.entries);
-        let meta: &RunMeta = &run.meta;
+        let (counts, per_environment) = (run.counts(), run.per_environment());
+        let verdict = run.verdict();
+        let meta: &RunMeta = run.meta();
         StatusReport {
             run: &meta.id,
             release: &meta.release,
@@ -55,7 +56,7 @@ impl<'a> StatusReport<'a> {
             counts,
             total: counts.total(),
             done: counts.done(),
-            environments: EnvironmentDocument::all(&run.checklist)
+            environments: EnvironmentDocument::all(run.checklist())
                 .into_iter()
                 .zip(per_environment.iter().copied())
                 .map(|(environment, counts)| EnvironmentStatus {
@@ -71,12 +72,13 @@ impl<'a> StatusReport<'a> {
 }
 
 /// Prints a run's counts and verdict.
-pub fn run(env: &Env, args: &StatusArgs) -> Result<()> {
-    let id = env.store.resolve(args.run.as_deref())?;
-    let run = Run::open(&env.store, &id, &mut warn_to_stderr)?;
+pub fn run(workspace: &Workspace, args: &StatusArgs) -> Result<Outcome> {
+    let id = workspace.store.resolve(args.run.as_deref())?;
+    let run = Run::open(&workspace.store, &id, &mut warn_to_stderr)?;
     let report = StatusReport::of(&run);
     if args.json {
-        return super::print_json(&report);
+        super::print_json(&report)?;
+        return Ok(Outcome::Done);
     }
     let mut out = std::io::stdout().lock();
     let c = report.counts;
@@ -94,7 +96,7 @@ pub fn run(env: &Env, args: &StatusArgs) -> Result<()> {
         "progress {}/{} cells ({}%)",
         report.done,
         report.total,
-        percent(report.done, report.total)
+        c.percent_done()
     )?;
     writeln!(out)?;
     let width = report
@@ -123,20 +125,6 @@ pub fn run(env: &Env, args: &StatusArgs) -> Result<()> {
         "all", c.pass, c.fail, c.blocked, c.skip, c.untested, report.total
     )?;
     writeln!(out)?;
-    if report.reasons.is_empty() {
-        writeln!(out, "verdict: passes")?;
-    } else {
-        writeln!(out, "verdict: blocked: {}", report.reasons.join("; "))?;
-    }
-    Ok(())
-}
-
-/// The first 12 characters of a commit id, as people quote them.
-pub fn short_commit(commit: &str) -> &str {
-    commit.get(..12).unwrap_or(commit)
-}
-
-/// `part` of `whole` in whole percent, rounded down (so 99.9% never shows as 100%).
-pub fn percent(part: usize, whole: usize) -> usize {
-    (part * 100).checked_div(whole).unwrap_or(0)
+    writeln!(out, "verdict: {}", run.verdict())?;
+    Ok(Outcome::Done)
 }

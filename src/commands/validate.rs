@@ -5,9 +5,10 @@ use std::io::Write;
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::checklist::{Checklist, ChecklistError, Problem};
+use crate::checklist::{Checklist, LoadError, Problem};
 use crate::cli::ValidateArgs;
-use crate::exit::NotGood;
+
+use super::Outcome;
 
 #[derive(Serialize)]
 struct Report<'a> {
@@ -42,7 +43,7 @@ impl<'a> Summary<'a> {
 }
 
 /// Validates every file, printing each one's summary or problems; exit 1 if any is bad.
-pub fn run(args: &ValidateArgs) -> Result<()> {
+pub fn run(args: &ValidateArgs) -> Result<Outcome> {
     let mut bad = 0;
     let mut unreadable = 0;
     let mut reports = Vec::new();
@@ -72,8 +73,8 @@ pub fn run(args: &ValidateArgs) -> Result<()> {
                     )?;
                 }
             }
-            Err(err) => match err.downcast_ref::<ChecklistError>() {
-                Some(invalid) => {
+            Err(err) => match &err {
+                LoadError::Invalid(invalid) => {
                     bad += 1;
                     if args.json {
                         reports.push(serde_json::to_value(Report {
@@ -88,9 +89,9 @@ pub fn run(args: &ValidateArgs) -> Result<()> {
                         }
                     }
                 }
-                None => {
+                LoadError::Unreadable { .. } => {
                     unreadable += 1;
-                    crate::output::error(&err);
+                    crate::output::error(&err.into());
                 }
             },
         }
@@ -104,7 +105,9 @@ pub fn run(args: &ValidateArgs) -> Result<()> {
     }
     if bad > 0 {
         let files = if bad == 1 { "file is" } else { "files are" };
-        return Err(NotGood(format!("{bad} checklist {files} not valid")).into());
+        return Ok(Outcome::NotGood(format!(
+            "{bad} checklist {files} not valid"
+        )));
     }
-    Ok(())
+    Ok(Outcome::Done)
 }

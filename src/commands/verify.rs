@@ -5,16 +5,20 @@ use std::path::Path;
 
 use anyhow::Result;
 
+use crate::results::VerdictKind;
+
 use crate::cli::{GateArgs, VerifyArgs};
-use crate::exit::NotGood;
 use crate::signoff::allowed_signers::AllowedSigners;
-use crate::signoff::verify::{Outcome, Trust, Verification, allowed_signers_path, find, verify};
+use crate::signoff::statement::Decision;
+use crate::signoff::verify::{
+    CheckName, CheckOutcome, FindError, Trust, Verification, allowed_signers_path, find, verify,
+};
+
+use super::Outcome;
 
 fn trust(flag: Option<&Path>) -> Result<Trust> {
     let path = allowed_signers_path(flag)?;
-    let repository = crate::git::toplevel()
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::PathBuf::from("."));
+    let repository = crate::git::toplevel(None).unwrap_or_else(|| std::path::PathBuf::from("."));
     Ok(Trust {
         allowed_signers: AllowedSigners::load(&path)?,
         repository,
@@ -22,54 +26,45 @@ fn trust(flag: Option<&Path>) -> Result<Trust> {
     })
 }
 
-fn check(path: &Path, trust: &Trust) -> Result<Verification> {
-    Ok(verify(find(path)?, trust))
-}
-
-/// Verifies one sign-off and prints every check by name; exit 1 unless all pass.
-pub fn run(args: &VerifyArgs) -> Result<()> {
+/// Verifies one sign-off and prints every check by name; not good unless all pass.
+pub fn run(args: &VerifyArgs) -> Result<Outcome> {
     let trust = trust(args.allowed_signers.as_deref())?;
-    let verification = check(&args.path, &trust)?;
+    let verification = match find(&args.path) {
+        Ok(found) => verify(found, &trust),
+        Err(FindError::NotASignoff(why)) => return Ok(Outcome::NotGood(why)),
+        Err(FindError::Unreadable(err)) => return Err(err),
+    };
     if args.json {
         super::print_json(&verification)?;
     } else {
         let mut out = std::io::stdout().lock();
         for check in &verification.checks {
             let (word, detail) = match &check.outcome {
-                Outcome::Pass(d) => ("ok", d),
-                Outcome::Fail(d) => ("FAILED", d),
-                Outcome::Skipped(d) => ("skipped", d),
+                CheckOutcome::Pass(d) => ("ok", d),
+                CheckOutcome::Fail(d) => ("FAILED", d),
             };
-            writeln!(out, "{word:<7} {:<12} {detail}", check.name)?;
+            writeln!(out, "{word:<7} {:<12} {detail}", check.name.as_str())?;
         }
     }
     if verification.verified() {
-        Ok(())
-    } else {
-        let failed: Vec<&str> = verification
-            .checks
-            .iter()
-            .filter(|c| matches!(c.outcome, Outcome::Fail(_)))
-            .map(|c| c.name)
-            .collect();
-        Err(NotGood(format!(
-            "{} does not verify: {} failed",
-            args.path.display(),
-            failed.join(", ")
-        ))
-        .into())
+        return Ok(Outcome::Done);
     }
+    let failed: Vec<&str> = verification
+        .failures()
+        .map(|(name, _)| name.as_str())
+        .collect();
+    Ok(Outcome::NotGood(format!(
+        "{} does not verify: {} failed",
+        args.path.display(),
+        failed.join(", ")
+    )))
 }
 
 /// What one sign-off means for the gate, counted into `approvals` or `rejections`.
 fn judge(v: &Verification, commit: &str, approvals: &mut usize, rejections: &mut usize) -> String {
     let failed: Vec<String> = v
-        .checks
-        .iter()
-        .filter_map(|c| match &c.outcome {
-            Outcome::Fail(d) => Some(format!("{}: {d}", c.name)),
-            _ => None,
-        })
+        .failures()
+        .map(|(name, detail)| format!("{}: {detail}", name.as_str()))
         .collect();
     let Some(s) = v.statement.as_ref().filter(|_| v.trusted()) else {
         return format!("does not count: not verified ({})", failed.join("; "));
@@ -84,20 +79,20 @@ fn judge(v: &Verification, commit: &str, approvals: &mut usize, rejections: &mut
         );
     }
     // A trusted rejection of this commit vetoes, even if something around it was edited.
-    if p.decision == "rejected" {
+    if p.decision == Decision::Rejected {
         *rejections += 1;
         return format!("REJECTS this commit: rejected by {who}");
     }
     if !v.verified() {
         return format!("does not count: not verified ({})", failed.join("; "));
     }
-    if !v.passed("checklist") {
+    if !v.passed(CheckName::Checklist) {
         return format!(
             "does not count: the checklist {} is not in this repository to check against",
             p.checklist.path
         );
     }
-    if p.decision != "approved" || p.verdict.verdict != "passes" {
+    if p.decision != Decision::Approved || p.verdict.verdict != VerdictKind::Passes {
         return format!(
             "does not count: the policy did not pass ({})",
             p.verdict.reasons.join("; ")
@@ -109,20 +104,25 @@ fn judge(v: &Verification, commit: &str, approvals: &mut usize, rejections: &mut
 
 /// Succeeds only if some sign-off verifies, approves, passes its policy and names exactly
 /// this commit, and no verified sign-off of this commit rejects it.
-pub fn gate(args: &GateArgs) -> Result<()> {
+pub fn gate(args: &GateArgs) -> Result<Outcome> {
     let trust = trust(args.allowed_signers.as_deref())?;
     let mut approvals = 0;
     let mut rejections = 0;
     for path in &args.paths {
-        let line = match check(path, &trust) {
+        let line = match find(path) {
             Err(err) => format!("does not count: {err:#}"),
-            Ok(v) => judge(&v, &args.commit, &mut approvals, &mut rejections),
+            Ok(found) => judge(
+                &verify(found, &trust),
+                &args.commit,
+                &mut approvals,
+                &mut rejections,
+            ),
         };
         println!("{}: {line}", path.display());
     }
     if approvals > 0 && rejections == 0 {
         println!("gate: open — {approvals} approval(s) of {}", args.commit);
-        return Ok(());
+        return Ok(Outcome::Done);
     }
     let why = if rejections > 0 {
         format!("{rejections} verified rejection(s) of {}", args.commit)
@@ -132,5 +132,5 @@ pub fn gate(args: &GateArgs) -> Result<()> {
             args.commit
         )
     };
-    Err(NotGood(format!("gate closed: {why}")).into())
+    Ok(Outcome::NotGood(format!("gate closed: {why}")))
 }

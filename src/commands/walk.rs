@@ -9,36 +9,38 @@ use crate::cli::{ResumeArgs, RunArgs};
 use crate::run::RunSession;
 use crate::tui::event_loop::{Flow, walk};
 
-use super::{Env, warn_to_stderr};
+use super::{Outcome, Workspace, warn_to_stderr};
 
 /// Starts a run of the chosen checklist and walks it.
-pub fn start(env: &Env, args: &RunArgs) -> Result<()> {
+pub fn start(workspace: &Workspace, args: &RunArgs) -> Result<Outcome> {
     require_terminal()?;
     let file = match &args.file {
         Some(file) => file.clone(),
         None => choose_checklist(Path::new("checklists"))?,
     };
-    let meta = super::start::create_run(env, &file, &args.identity)?;
-    walk_run(env, &meta.id)
+    match super::start::create_run(workspace, &file, &args.identity)? {
+        Ok(meta) => walk_run(workspace, &meta.id),
+        Err(refusal) => Ok(refusal.into()),
+    }
 }
 
 /// Reopens a run and walks it from its first untested cell.
-pub fn resume(env: &Env, args: &ResumeArgs) -> Result<()> {
+pub fn resume(workspace: &Workspace, args: &ResumeArgs) -> Result<Outcome> {
     require_terminal()?;
-    let id = env.store.resolve(args.run.as_deref())?;
-    walk_run(env, &id)
+    let id = workspace.store.resolve(args.run.as_deref())?;
+    walk_run(workspace, &id)
 }
 
-fn walk_run(env: &Env, id: &str) -> Result<()> {
-    let mut session = RunSession::open(&env.store, id, &mut warn_to_stderr)?;
-    let tester = session.run.meta.tester.clone();
+fn walk_run(workspace: &Workspace, id: &str) -> Result<Outcome> {
+    let mut session = RunSession::open(&workspace.store, id, &mut warn_to_stderr)?;
+    let tester = session.run().meta().tester.clone();
     let flow = walk(&mut session, &tester)?;
-    let counts = session.run.results.totals();
+    let counts = session.run().counts();
     // The sign-off reads the run afresh; the walk's lock is no longer needed.
     drop(session);
     if let Flow::Signoff { decision, comment } = flow {
         return super::signoff::sign(
-            env,
+            workspace,
             super::signoff::Request {
                 run: id.to_string(),
                 decision,
@@ -55,7 +57,7 @@ fn walk_run(env: &Env, id: &str) -> Result<()> {
         counts.done(),
         counts.total()
     );
-    Ok(())
+    Ok(Outcome::Done)
 }
 
 fn require_terminal() -> Result<()> {

@@ -12,6 +12,7 @@ use crate::checklist::Checklist;
 use crate::journal::Entry;
 use crate::results::{Counts, Verdict};
 use crate::run::Run;
+use crate::status::{Status, UNTESTED, word};
 use crate::store::RunMeta;
 
 /// The columns of the long layout, in order.
@@ -44,18 +45,31 @@ pub enum Safety {
     Raw,
 }
 
+/// The characters that make a spreadsheet read a cell as a formula when they start it
+/// (DESIGN.md §4).
+const FORMULA_STARTERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+fn starts_a_formula(text: &str) -> bool {
+    text.starts_with(FORMULA_STARTERS)
+}
+
 impl Safety {
     /// `text` as it goes into a CSV field.
     pub fn field<'a>(self, text: &'a str) -> std::borrow::Cow<'a, str> {
-        let risky = matches!(
-            text.as_bytes().first(),
-            Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
-        );
-        if self == Safety::Spreadsheet && risky {
+        if self == Safety::Spreadsheet && starts_a_formula(text) {
             format!("'{text}").into()
         } else {
             text.into()
         }
+    }
+}
+
+/// A field as it was before [`Safety::field`] guarded it: what an import of an exported
+/// sheet reads back.
+pub fn unguarded(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if starts_a_formula(rest) => rest,
+        _ => text,
     }
 }
 
@@ -69,8 +83,8 @@ fn csv_writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
 pub fn write_long_csv(run: &Run, safety: Safety, out: &mut dyn Write) -> Result<()> {
     let mut writer = csv_writer(out);
     writer.write_record(LONG_COLUMNS)?;
-    let checklist = &run.checklist;
-    let meta = &run.meta;
+    let checklist = run.checklist();
+    let meta = run.meta();
     let commit = meta.commit.as_deref().unwrap_or("");
     let mut row: Vec<std::borrow::Cow<str>> = Vec::with_capacity(LONG_COLUMNS.len());
     for cell in checklist.cells() {
@@ -107,7 +121,7 @@ pub fn write_long_csv(run: &Run, safety: Safety, out: &mut dyn Write) -> Result<
                 row.push(result.at.as_str().into());
             }
             None => {
-                row.push("untested".into());
+                row.push(UNTESTED.into());
                 row.extend(std::iter::repeat_n("".into(), 5));
             }
         }
@@ -121,7 +135,7 @@ pub fn write_long_csv(run: &Run, safety: Safety, out: &mut dyn Write) -> Result<
 /// does not apply).
 pub fn write_grid_csv(run: &Run, safety: Safety, out: &mut dyn Write) -> Result<()> {
     let mut writer = csv_writer(out);
-    let checklist = &run.checklist;
+    let checklist = run.checklist();
     let mut header = vec!["section".to_string(), "item".into(), "title".into()];
     header.extend((0..checklist.environments.len()).map(|e| checklist.environment_key(e)));
     writer.write_record(&header)?;
@@ -137,10 +151,7 @@ pub fn write_grid_csv(run: &Run, safety: Safety, out: &mut dyn Write) -> Result<
                 environment,
             };
             row.push(if checklist.applies(index, environment) {
-                run.results
-                    .status(&run.entries, cell)
-                    .map_or("untested", |s| s.as_str())
-                    .into()
+                word(run.status(cell)).into()
             } else {
                 "".into()
             });
@@ -208,15 +219,16 @@ struct CellDocument<'a> {
     item: &'a str,
     browser: &'a str,
     viewport: &'a str,
-    status: &'static str,
+    #[serde(with = "crate::status::or_untested")]
+    status: Option<Status>,
     #[serde(skip_serializing_if = "Option::is_none")]
     result: Option<&'a crate::journal::ResultEntry>,
 }
 
 impl<'a> RunDocument<'a> {
     fn new(run: &'a Run) -> Self {
-        let checklist = &run.checklist;
-        let counts = run.results.totals();
+        let checklist = run.checklist();
+        let counts = run.counts();
         let cells = checklist
             .cells()
             .map(|cell| {
@@ -228,19 +240,19 @@ impl<'a> RunDocument<'a> {
                     item: &item.id,
                     browser: &checklist.browsers[env.browser].id,
                     viewport: &checklist.viewports[env.viewport].id,
-                    status: result.map_or("untested", |r| r.status.as_str()),
+                    status: result.map(|r| r.status),
                     result,
                 }
             })
             .collect();
         RunDocument {
-            run: &run.meta,
+            run: run.meta(),
             counts,
             total: counts.total(),
-            verdict: run.results.verdict(checklist, &run.entries),
+            verdict: run.verdict(),
             environments: EnvironmentDocument::all(checklist),
             cells,
-            history: &run.entries,
+            history: run.entries(),
         }
     }
 }
@@ -254,9 +266,11 @@ mod tests {
         for risky in ["=1+1", "+49 30", "-x", "@SUM(A1)", "\tx", "\rx"] {
             assert_eq!(Safety::Spreadsheet.field(risky), format!("'{risky}"));
             assert_eq!(Safety::Raw.field(risky), risky);
+            assert_eq!(unguarded(&Safety::Spreadsheet.field(risky)), risky);
         }
         for plain in ["fine", "a=b", "", "'already"] {
             assert_eq!(Safety::Spreadsheet.field(plain), plain);
+            assert_eq!(unguarded(plain), plain);
         }
     }
 }

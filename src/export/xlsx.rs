@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use rust_xlsxwriter::{
     Color, Format, FormatAlign, FormatBorder, Table, TableColumn, TableStyle, Workbook, Worksheet,
     XlsxError,
@@ -14,17 +14,17 @@ use rust_xlsxwriter::{
 
 use super::LONG_COLUMNS;
 use crate::checklist::Cell;
-use crate::journal::Status;
 use crate::run::Run;
+use crate::status::{STATES, Status, Tone, legend, look, word};
 
 /// The fill of a status cell, in colours spreadsheet users know (Excel's good/bad/neutral).
 fn status_format(status: Option<Status>) -> Format {
-    let (fill, font) = match status {
-        Some(Status::Pass) => (0xC6EFCE, 0x006100),
-        Some(Status::Fail) => (0xFFC7CE, 0x9C0006),
-        Some(Status::Blocked) => (0xFFEB9C, 0x9C5700),
-        Some(Status::Skip) => (0xD9D9D9, 0x404040),
-        None => (0xFFFFFF, 0x808080),
+    let (fill, font) = match look(status).tone {
+        Tone::Good => (0xC6EFCE, 0x006100),
+        Tone::Bad => (0xFFC7CE, 0x9C0006),
+        Tone::Warning => (0xFFEB9C, 0x9C5700),
+        Tone::Muted => (0xD9D9D9, 0x404040),
+        Tone::Faint => (0xFFFFFF, 0x808080),
     };
     Format::new()
         .set_background_color(Color::RGB(fill))
@@ -58,27 +58,7 @@ pub fn write_workbook(run: &Run, path: &Path) -> Result<()> {
     write_matrix(run, workbook.add_worksheet())?;
     write_summary(run, workbook.add_worksheet())?;
     write_failures(run, workbook.add_worksheet())?;
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let temporary = tempfile::Builder::new()
-        .prefix(".greenlight-")
-        .suffix(".xlsx")
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot create a file in {}", dir.display()))?;
-    workbook
-        .save(temporary.path())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    temporary
-        .as_file()
-        .sync_all()
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    temporary
-        .persist(path)
-        .map_err(|err| err.error)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    crate::journal::sync_dir(dir)
+    crate::fsutil::replace_file_with(path, |file| Ok(workbook.save_to_writer(file)?))
 }
 
 /// Column widths of the long layout, in characters.
@@ -89,8 +69,8 @@ const RESULT_WIDTHS: [f64; 17] = [
 
 fn write_results(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
     sheet.set_name("Results")?;
-    let checklist = &run.checklist;
-    let meta = &run.meta;
+    let checklist = run.checklist();
+    let meta = run.meta();
     let rows = checklist.cell_count() as u32;
     for (column, width) in RESULT_WIDTHS.iter().enumerate() {
         sheet.set_column_width(column as u16, *width)?;
@@ -113,22 +93,15 @@ fn write_results(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
         .set_columns(&columns);
     sheet.add_table(0, 0, rows.max(1), LONG_COLUMNS.len() as u16 - 1, &table)?;
     sheet.set_freeze_panes(1, 0)?;
-    let formats: Vec<Format> = [
-        Some(Status::Pass),
-        Some(Status::Fail),
-        Some(Status::Blocked),
-        Some(Status::Skip),
-        None,
-    ]
-    .into_iter()
-    .map(status_format)
-    .collect();
-    let format_of = |status: Option<Status>| match status {
-        Some(Status::Pass) => &formats[0],
-        Some(Status::Fail) => &formats[1],
-        Some(Status::Blocked) => &formats[2],
-        Some(Status::Skip) => &formats[3],
-        None => &formats[4],
+    let formats: Vec<(Option<Status>, Format)> = STATES
+        .into_iter()
+        .map(|state| (state, status_format(state)))
+        .collect();
+    let format_of = |status: Option<Status>| {
+        formats
+            .iter()
+            .find(|(state, _)| *state == status)
+            .map(|(_, format)| format)
     };
     let commit = meta.commit.as_deref().unwrap_or("");
     for (n, cell) in checklist.cells().enumerate() {
@@ -149,15 +122,13 @@ fn write_results(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
         sheet.write_string(row, 8, &viewport.id)?;
         sheet.write_number(row, 9, viewport.width)?;
         sheet.write_number(row, 10, viewport.height)?;
-        sheet.write_string_with_format(
-            row,
-            11,
-            status.map_or("untested", Status::as_str),
-            format_of(status),
-        )?;
+        match format_of(status) {
+            Some(format) => sheet.write_string_with_format(row, 11, word(status), format)?,
+            None => sheet.write_string(row, 11, word(status))?,
+        };
         let Some(result) = latest else { continue };
         if let Some(severity) = result.severity {
-            sheet.write_number(row, 12, severity)?;
+            sheet.write_number(row, 12, severity.level())?;
         }
         if let Some(note) = &result.note {
             sheet.write_string_with_format(row, 13, fit(note), &wrap)?;
@@ -177,7 +148,7 @@ fn write_results(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
 
 fn write_matrix(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
     sheet.set_name("Matrix")?;
-    let checklist = &run.checklist;
+    let checklist = run.checklist();
     let center = Format::new().set_align(FormatAlign::Center);
     let header = heading()
         .set_align(FormatAlign::Center)
@@ -205,7 +176,7 @@ fn write_matrix(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
             };
             let latest = run.latest(cell);
             let status = latest.map(|r| r.status);
-            let mut glyph = crate::tui::theme::glyph(status).to_string();
+            let mut glyph = look(status).glyph.to_string();
             if let Some(severity) = latest.and_then(|r| r.severity) {
                 glyph.push_str(&severity.to_string());
             }
@@ -217,7 +188,10 @@ fn write_matrix(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
     sheet.write_string_with_format(
         legend_row,
         0,
-        "✓ pass · ✗ fail (with severity) · ! blocked · – skip · · untested · blank: does not apply",
+        format!(
+            "{}  (✗ with a digit: the failure's severity; blank: does not apply)",
+            legend()
+        ),
         &center.set_align(FormatAlign::Left),
     )?;
     Ok(())
@@ -225,12 +199,12 @@ fn write_matrix(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
 
 fn write_summary(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
     sheet.set_name("Summary")?;
-    let checklist = &run.checklist;
-    let meta = &run.meta;
+    let checklist = run.checklist();
+    let meta = run.meta();
     let bold = heading();
     sheet.set_column_width(0, 22)?;
     sheet.set_column_width(1, 70)?;
-    let verdict = run.results.verdict(checklist, &run.entries);
+    let verdict = run.verdict();
     let facts: [(&str, String); 10] = [
         ("run", meta.id.clone()),
         ("release", meta.release.clone()),
@@ -272,12 +246,11 @@ fn write_summary(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
         )?;
     }
     let rows = run
-        .results
         .per_environment()
         .iter()
         .enumerate()
         .map(|(e, c)| (checklist.environment_key(e), *c))
-        .chain([("all".to_string(), run.results.totals())]);
+        .chain([("all".to_string(), run.counts())]);
     for (n, (name, c)) in rows.enumerate() {
         let row = top + 1 + n as u32;
         sheet.write_string(row, 0, name)?;
@@ -293,7 +266,7 @@ fn write_summary(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
 
 fn write_failures(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
     sheet.set_name("Failures")?;
-    let checklist = &run.checklist;
+    let checklist = run.checklist();
     let columns = [
         ("section", 14.0),
         ("item", 22.0),
@@ -333,7 +306,7 @@ fn write_failures(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
             &status_format(Some(result.status)),
         )?;
         if let Some(severity) = result.severity {
-            sheet.write_number(row, 5, severity)?;
+            sheet.write_number(row, 5, severity.level())?;
         }
         sheet.write_string_with_format(row, 6, fit(result.note.as_deref().unwrap_or("")), &wrap)?;
         let paths: Vec<&str> = result.evidence.iter().map(|e| e.path.as_str()).collect();

@@ -2,17 +2,13 @@
 //! `export` (one row per cell) or the grid (one row per item, a column per environment).
 //! Nothing is recorded unless every row that names a change can be recorded.
 
-use std::io::{BufRead, IsTerminal, Write};
+use anyhow::{Result, bail};
 
-use anyhow::{Context, Result, bail};
-
-use super::table::{Sheet, read_sheets};
-use crate::checklist::Checklist;
-use crate::cli::ImportResultsArgs;
-use crate::commands::Env;
-use crate::config::{Config, Tester};
-use crate::exit::NotGood;
-use crate::run::{NewResult, Run, RunSession};
+use super::table::Sheet;
+use crate::checklist::{Cell, Checklist, Severity};
+use crate::export::unguarded;
+use crate::run::{NewResult, Run};
+use crate::status::{Status, UNTESTED};
 
 /// One result the sheet asks for, with the row it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,8 +19,32 @@ pub struct SheetResult {
     pub result: NewResult,
 }
 
+/// A row that cannot be recorded, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowProblem {
+    pub row: usize,
+    pub why: String,
+}
+
+/// What a sheet asks for: the results its rows hold, and the rows that hold none it can
+/// say (a word that is no status, a severity that is no level).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SheetRows {
+    pub results: Vec<SheetResult>,
+    pub problems: Vec<RowProblem>,
+}
+
+/// Why nothing was recorded: every row that cannot be, by its number.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "nothing was recorded: {} rows cannot be recorded\n  {}",
+    .0.len(),
+    .0.iter().map(|p| format!("row {}: {}", p.row, p.why)).collect::<Vec<_>>().join("\n  ")
+)]
+pub struct RowsRefused(pub Vec<RowProblem>);
+
 /// Reads the results a sheet holds. Rows whose status is empty or `untested` say nothing.
-pub fn results_of(sheet: &Sheet, checklist: &Checklist) -> Result<Vec<SheetResult>> {
+pub fn results_of(sheet: &Sheet, checklist: &Checklist) -> Result<SheetRows> {
     let Some(header_row) = sheet
         .rows
         .iter()
@@ -60,32 +80,56 @@ pub fn results_of(sheet: &Sheet, checklist: &Checklist) -> Result<Vec<SheetResul
     }
 }
 
-/// Text as it was before export's spreadsheet-safety quote.
-fn unquoted(text: &str) -> &str {
-    match text.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
-        _ => text,
-    }
-}
-
+/// Whether a status cell says anything: empty and `untested` do not.
 fn meaningful(status: &str) -> bool {
-    !status.is_empty() && status != "untested"
+    !status.is_empty() && !status.eq_ignore_ascii_case(UNTESTED)
 }
 
-/// `1`, `2`, `3`, or `blocker`, `major`, `minor`; anything else is 0, which `record`'s
-/// checks refuse with the row's number.
-fn severity_level(text: &str) -> i64 {
-    match text.to_ascii_lowercase().as_str() {
-        "blocker" => 1,
-        "major" => 2,
-        "minor" => 3,
-        other => other.parse().unwrap_or(0),
-    }
-}
-
-/// Cell `i` of `row`, trimmed and unquoted; empty when the row is short.
+/// Cell `i` of `row`, trimmed and unguarded; empty when the row is short.
 fn get(row: &[String], i: usize) -> &str {
-    row.get(i).map_or("", |c| unquoted(c.trim()))
+    row.get(i).map_or("", |c| unguarded(c.trim()))
+}
+
+/// Cell `column` of `row` when the sheet has that column; empty otherwise.
+fn optional(row: &[String], column: Option<usize>) -> &str {
+    column.map_or("", |i| get(row, i))
+}
+
+/// The result a row asks for, or why it asks for none that can be recorded.
+fn row_result(
+    [item, browser, viewport, status]: [&str; 4],
+    severity: &str,
+    note: &str,
+) -> Result<NewResult, String> {
+    let status: Status = status.parse().map_err(|err| format!("{err}"))?;
+    let severity = match severity {
+        "" => None,
+        // A severity left in a row that no longer fails means nothing.
+        _ if status != Status::Fail => None,
+        text => Some(text.parse::<Severity>().map_err(|err| format!("{err}"))?),
+    };
+    Ok(NewResult {
+        severity,
+        note: (!note.is_empty()).then(|| note.to_string()),
+        ..NewResult::new(item, browser, viewport, status)
+    })
+}
+
+fn collect(
+    rows: impl Iterator<Item = (usize, Option<String>, Result<NewResult, String>)>,
+) -> SheetRows {
+    let mut out = SheetRows::default();
+    for (row, from_run, result) in rows {
+        match result {
+            Ok(result) => out.results.push(SheetResult {
+                row,
+                from_run,
+                result,
+            }),
+            Err(why) => out.problems.push(RowProblem { row, why }),
+        }
+    }
+    out
 }
 
 fn long_rows(
@@ -95,37 +139,21 @@ fn long_rows(
     [item, browser, viewport, status]: [usize; 4],
     severity: Option<usize>,
     note: Option<usize>,
-) -> Vec<SheetResult> {
-    sheet
-        .rows
-        .iter()
-        .enumerate()
-        .skip(header_row + 1)
-        .filter(|(_, row)| meaningful(&get(row, status).to_ascii_lowercase()))
-        .map(|(n, row)| {
-            let status_word = get(row, status).to_ascii_lowercase();
-            SheetResult {
-                row: n + 1,
-                from_run: run
-                    .map(|i| get(row, i).to_string())
-                    .filter(|r| !r.is_empty()),
-                result: NewResult {
-                    item: get(row, item).to_string(),
-                    browser: get(row, browser).to_string(),
-                    viewport: get(row, viewport).to_string(),
-                    severity: severity
-                        .map(|i| get(row, i))
-                        .filter(|s| !s.is_empty() && status_word == "fail")
-                        .map(severity_level),
-                    note: note
-                        .map(|i| get(row, i).to_string())
-                        .filter(|n| !n.is_empty()),
-                    status: status_word,
-                    ..NewResult::default()
-                },
-            }
-        })
-        .collect()
+) -> SheetRows {
+    collect(
+        sheet
+            .rows
+            .iter()
+            .enumerate()
+            .skip(header_row + 1)
+            .filter(|(_, row)| meaningful(get(row, status)))
+            .map(|(n, row)| {
+                let ids = [item, browser, viewport, status].map(|i| get(row, i));
+                let from_run = Some(optional(row, run).to_string()).filter(|r| !r.is_empty());
+                let result = row_result(ids, optional(row, severity), optional(row, note));
+                (n + 1, from_run, result)
+            }),
+    )
 }
 
 fn grid_rows(
@@ -134,7 +162,7 @@ fn grid_rows(
     header: &[String],
     item: usize,
     checklist: &Checklist,
-) -> Result<Vec<SheetResult>> {
+) -> Result<SheetRows> {
     let mut environments = Vec::new();
     for (column, name) in header.iter().enumerate() {
         if let Some((browser, viewport)) = name.split_once('/') {
@@ -146,79 +174,66 @@ fn grid_rows(
             environments.push((column, browser.to_string(), viewport.to_string()));
         }
     }
-    let mut out = Vec::new();
+    let mut rows = Vec::new();
     for (n, row) in sheet.rows.iter().enumerate().skip(header_row + 1) {
-        let item_id = row.get(item).map_or("", |c| c.trim());
+        let item_id = get(row, item);
         for (column, browser, viewport) in &environments {
-            let status = row
-                .get(*column)
-                .map_or("", |c| c.trim())
-                .to_ascii_lowercase();
-            if meaningful(&status) {
-                out.push(SheetResult {
-                    row: n + 1,
-                    from_run: None,
-                    result: NewResult {
-                        item: item_id.to_string(),
-                        browser: browser.clone(),
-                        viewport: viewport.clone(),
-                        status,
-                        ..NewResult::default()
-                    },
-                });
+            let status = get(row, *column);
+            if meaningful(status) {
+                let result = row_result([item_id, browser, viewport, status], "", "");
+                rows.push((n + 1, None, result));
             }
         }
     }
-    Ok(out)
+    Ok(collect(rows.into_iter()))
 }
 
 /// The sheet's results that differ from the run's, each checked as `record` would check it.
 /// Any row that cannot be recorded refuses the whole import, naming every such row.
-pub fn changes(run: &Run, wanted: Vec<SheetResult>) -> Result<Vec<SheetResult>> {
-    let mut problems = Vec::new();
+pub fn changes(run: &Run, rows: SheetRows) -> Result<Vec<SheetResult>, RowsRefused> {
+    let mut problems = rows.problems;
     let mut changed = Vec::new();
     let mut seen = std::collections::HashMap::new();
-    for mut wanted in wanted {
-        if let Some(other) = wanted.from_run.as_deref().filter(|r| *r != run.meta.id) {
-            problems.push(format!(
-                "row {}: comes from run {other}, not {}",
-                wanted.row, run.meta.id
-            ));
+    for mut wanted in rows.results {
+        let row = wanted.row;
+        if let Some(other) = wanted.from_run.as_deref().filter(|r| *r != run.meta().id) {
+            problems.push(RowProblem {
+                row,
+                why: format!("comes from run {other}, not {}", run.meta().id),
+            });
             continue;
         }
         let r = &wanted.result;
         let key = (r.item.clone(), r.browser.clone(), r.viewport.clone());
-        if let Some(first) = seen.insert(key, wanted.row) {
-            problems.push(format!(
-                "row {}: {} {}/{} is also on row {first}; keep one of them",
-                wanted.row, r.item, r.browser, r.viewport
-            ));
+        if let Some(first) = seen.insert(key, row) {
+            problems.push(RowProblem {
+                row,
+                why: format!(
+                    "{} {}/{} is also on row {first}; keep one of them",
+                    r.item, r.browser, r.viewport
+                ),
+            });
             continue;
         }
-        let current = run
-            .checklist
-            .item_by_id(&wanted.result.item)
-            .zip(run.checklist.browser_by_id(&wanted.result.browser))
-            .zip(run.checklist.viewport_by_id(&wanted.result.viewport))
-            .and_then(|((item, b), v)| {
-                let environment = run.checklist.environment_of(b, v)?;
-                run.latest(crate::checklist::Cell { item, environment })
-            });
+        let current = current_result(run, r);
         // What the sheet leaves out of a cell whose status it keeps stays as recorded: the
         // note and severity (the grid has neither) and the evidence (no sheet carries it).
         if let Some(current) = current
-            && current.status.as_str() == wanted.result.status
+            && current.status == wanted.result.status
         {
             if wanted.result.note.is_none() {
                 wanted.result.note = current.note.clone();
             }
             if wanted.result.severity.is_none() {
-                wanted.result.severity = current.severity.map(i64::from);
+                wanted.result.severity = current.severity;
             }
             wanted.result.kept_evidence = current.evidence.clone();
         }
         match run.prepare(&wanted.result, "", String::new(), 0) {
-            Err(err) => problems.push(format!("row {}: {err:#}", wanted.row)),
+            Err(err) => problems.push(RowProblem {
+                row,
+                why: err.to_string(),
+            }),
             Ok(entry) => {
                 let same = current.is_some_and(|c| {
                     c.status == entry.status && c.severity == entry.severity && c.note == entry.note
@@ -230,77 +245,18 @@ pub fn changes(run: &Run, wanted: Vec<SheetResult>) -> Result<Vec<SheetResult>> 
         }
     }
     if !problems.is_empty() {
-        return Err(NotGood(format!(
-            "nothing was recorded: {} rows cannot be recorded\n  {}",
-            problems.len(),
-            problems.join("\n  ")
-        ))
-        .into());
+        problems.sort_by_key(|p| p.row);
+        return Err(RowsRefused(problems));
     }
     Ok(changed)
 }
 
-/// `greenlight import-results RUN FILE`: show what changes, ask, record.
-pub fn import(env: &Env, args: &ImportResultsArgs) -> Result<()> {
-    let id = env.store.resolve(Some(&args.run))?;
-    let config = Config::load(&env.paths.config_file)?;
-    let tester = Tester::find(args.tester.as_deref(), &config, &env.paths.config_file)?.to_string();
-    let sheets = read_sheets(&args.file)?;
-    let sheet = sheets
-        .iter()
-        .find(|s| s.name.eq_ignore_ascii_case("results"))
-        .or_else(|| sheets.first())
-        .with_context(|| format!("{} has no sheet", args.file.display()))?;
-    let mut session = RunSession::open(&env.store, &id, &mut crate::commands::warn_to_stderr)?;
-    let wanted = results_of(sheet, &session.run.checklist)
-        .with_context(|| format!("in {}", args.file.display()))?;
-    let changes = changes(&session.run, wanted)?;
-    if changes.is_empty() {
-        println!(
-            "nothing to record: {} agrees with run {id}",
-            args.file.display()
-        );
-        return Ok(());
-    }
-    println!(
-        "{} results in {} differ from run {id}:",
-        changes.len(),
-        args.file.display()
-    );
-    for change in &changes {
-        let r = &change.result;
-        let note = r
-            .note
-            .as_deref()
-            .map(|n| format!(" — {}", n.replace('\n', " ")))
-            .unwrap_or_default();
-        println!(
-            "  row {}: {} {}/{} → {}{note}",
-            change.row, r.item, r.browser, r.viewport, r.status
-        );
-    }
-    if !args.yes && !confirm(changes.len(), &tester)? {
-        println!("nothing recorded");
-        return Ok(());
-    }
-    for change in &changes {
-        session
-            .record(&change.result, &tester)
-            .with_context(|| format!("row {}", change.row))?;
-    }
-    println!("recorded {} results in run {id} as {tester}", changes.len());
-    Ok(())
-}
-
-fn confirm(count: usize, tester: &str) -> Result<bool> {
-    if !std::io::stdin().is_terminal() {
-        bail!(
-            "{count} results would be recorded; pass --yes to record them without a terminal to ask on"
-        );
-    }
-    print!("record them as {tester}? [y/N] ");
-    std::io::stdout().flush()?;
-    let mut answer = String::new();
-    std::io::stdin().lock().read_line(&mut answer)?;
-    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+/// The result that counts now for the cell `wanted` names, if it names one.
+fn current_result<'a>(run: &'a Run, wanted: &NewResult) -> Option<&'a crate::journal::ResultEntry> {
+    let checklist = run.checklist();
+    let item = checklist.item_by_id(&wanted.item)?;
+    let browser = checklist.browser_by_id(&wanted.browser)?;
+    let viewport = checklist.viewport_by_id(&wanted.viewport)?;
+    let environment = checklist.environment_of(browser, viewport)?;
+    run.latest(Cell { item, environment })
 }

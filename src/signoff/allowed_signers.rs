@@ -103,15 +103,11 @@ impl AllowedSigners {
             if signer.cert_authority || signer.key.key_data() != key {
                 continue;
             }
-            if !signer
-                .principals
-                .iter()
-                .any(|p| pattern_matches(p, principal))
-            {
+            if !list_matches(&signer.principals, principal) {
                 continue;
             }
             if let Some(namespaces) = &signer.namespaces
-                && !namespaces.iter().any(|n| pattern_matches(n, namespace))
+                && !list_matches(namespaces, namespace)
             {
                 refusal = Refusal::Namespace(signer.line);
                 continue;
@@ -240,9 +236,10 @@ fn parse_time(text: &str) -> Result<DateTime<Utc>> {
     }
 }
 
-/// OpenSSH's pattern-list matching: refused if any `!pattern` matches, otherwise accepted
-/// if any plain pattern does.
-pub fn list_matches(patterns: &[String], text: &str) -> bool {
+/// OpenSSH's pattern-list matching (`match_pattern_list`): refused if any `!pattern`
+/// matches, otherwise accepted if any plain pattern does. The one rule for principals and
+/// namespaces alike.
+fn list_matches(patterns: &[String], text: &str) -> bool {
     let negated = patterns
         .iter()
         .filter_map(|p| p.strip_prefix('!'))
@@ -255,7 +252,7 @@ pub fn list_matches(patterns: &[String], text: &str) -> bool {
 }
 
 /// ssh's pattern matching: `*` any run of characters, `?` one character.
-pub fn pattern_matches(pattern: &str, text: &str) -> bool {
+fn pattern_matches(pattern: &str, text: &str) -> bool {
     fn go(p: &[char], t: &[char]) -> bool {
         match (p.first(), t.first()) {
             (None, None) => true,
@@ -325,6 +322,35 @@ mod tests {
         assert_eq!(
             signers.check("eve@evil.example.com", key.key_data(), ns, now),
             Err(Refusal::NotListed)
+        );
+    }
+
+    #[test]
+    fn a_negated_principal_or_namespace_refuses_as_openssh_does() {
+        let key = PublicKey::from_openssh(KEY).unwrap();
+        let ns = "greenlight-signoff";
+        let now = Utc::now();
+        let signers =
+            AllowedSigners::parse(&format!("*@example.com,!ada@example.com {KEY}\n")).unwrap();
+        assert_eq!(
+            signers.check("ada@example.com", key.key_data(), ns, now),
+            Err(Refusal::NotListed)
+        );
+        assert_eq!(
+            signers.check("bob@example.com", key.key_data(), ns, now),
+            Ok(1)
+        );
+        let signers = AllowedSigners::parse(&format!(
+            "ada@example.com namespaces=\"*,!greenlight-signoff\" {KEY}\n"
+        ))
+        .unwrap();
+        assert_eq!(
+            signers.check("ada@example.com", key.key_data(), ns, now),
+            Err(Refusal::Namespace(1))
+        );
+        assert_eq!(
+            signers.check("ada@example.com", key.key_data(), "git", now),
+            Ok(1)
         );
     }
 

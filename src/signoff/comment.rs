@@ -4,7 +4,9 @@
 
 use anyhow::{Context, Result, bail};
 
-use super::statement::{NAMESPACE, Statement};
+use super::statement::{Decision, NAMESPACE, Statement};
+use crate::checklist::Severity;
+use crate::status::{STATES, Status, look};
 
 const DETAILS_OPEN: &str = "<details>\n<summary>Signed statement and how to verify it</summary>\n";
 const JSON_FENCE: &str = "```json\n";
@@ -35,10 +37,9 @@ pub fn render_visible(statement: &Statement) -> String {
     let p = &statement.predicate;
     let commit = statement.commit().unwrap_or("unknown");
     let short = commit.get(..12).unwrap_or(commit);
-    let (mark, decision) = if p.decision == "approved" {
-        ("✅", "Approved")
-    } else {
-        ("❌", "Rejected")
+    let (mark, decision) = match p.decision {
+        Decision::Approved => ("✅", "Approved"),
+        Decision::Rejected => ("❌", "Rejected"),
     };
     let mut out = format!(
         "## {mark} {decision}: release {} at `{short}` by {}\n\n",
@@ -62,28 +63,33 @@ pub fn render_visible(statement: &Statement) -> String {
             format!("blocked: {}", escape(&p.verdict.reasons.join("; ")))
         }
     ));
-    out.push_str("| environment | ✓ pass | ✗ fail | ! blocked | – skip | · untested |\n");
+    let heading: Vec<String> = STATES
+        .iter()
+        .map(|&state| {
+            let look = look(state);
+            format!("{} {}", look.glyph, look.word)
+        })
+        .collect();
+    out.push_str(&format!("| environment | {} |\n", heading.join(" | ")));
     out.push_str("| --- | ---: | ---: | ---: | ---: | ---: |\n");
     let rows = p
         .environments
         .iter()
         .map(|e| (escape(&e.environment), e.counts))
         .chain([("**all**".to_string(), p.counts)]);
-    for (name, c) in rows {
-        out.push_str(&format!(
-            "| {name} | {} | {} | {} | {} | {} |\n",
-            c.pass, c.fail, c.blocked, c.skip, c.untested
-        ));
+    for (name, counts) in rows {
+        let cells: Vec<String> = STATES.iter().map(|&s| counts.of(s).to_string()).collect();
+        out.push_str(&format!("| {name} | {} |\n", cells.join(" | ")));
     }
-    for (level, label) in [
-        (1u8, "Blockers"),
-        (2, "Major failures"),
-        (3, "Minor failures"),
-    ] {
+    for (level, label) in
+        Severity::ALL
+            .into_iter()
+            .zip(["Blockers", "Major failures", "Minor failures"])
+    {
         let failures: Vec<_> = p
             .cells
             .iter()
-            .filter(|c| c.status == "fail" && c.severity == Some(level))
+            .filter(|c| c.status == Some(Status::Fail) && c.severity == Some(level))
             .collect();
         if failures.is_empty() {
             continue;
@@ -102,7 +108,11 @@ pub fn render_visible(statement: &Statement) -> String {
             ));
         }
     }
-    let blocked: Vec<_> = p.cells.iter().filter(|c| c.status == "blocked").collect();
+    let blocked: Vec<_> = p
+        .cells
+        .iter()
+        .filter(|c| c.status == Some(Status::Blocked))
+        .collect();
     if !blocked.is_empty() {
         out.push_str(&format!("\n### Blocked ({})\n\n", blocked.len()));
         for cell in blocked {

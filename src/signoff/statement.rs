@@ -4,10 +4,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::checklist::Cell;
+use crate::checklist::{Cell, Severity};
 use crate::journal::Evidence;
-use crate::results::Counts;
+use crate::results::{Counts, VerdictKind};
 use crate::run::Run;
+use crate::status::Status;
 
 /// `_type` of every in-toto Statement v1.
 pub const STATEMENT_TYPE: &str = "https://in-toto.io/Statement/v1";
@@ -55,8 +56,7 @@ pub struct Signoff {
     pub tester: Signer,
     pub started: String,
     pub signed: String,
-    /// `approved` or `rejected`.
-    pub decision: String,
+    pub decision: Decision,
     pub comment: Option<String>,
     pub verdict: VerdictFacts,
     pub counts: Counts,
@@ -98,7 +98,7 @@ pub struct Signer {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VerdictFacts {
-    pub verdict: String,
+    pub verdict: VerdictKind,
     pub reasons: Vec<String>,
 }
 
@@ -119,8 +119,9 @@ pub struct CellFacts {
     pub title: String,
     pub browser: String,
     pub viewport: String,
-    pub status: String,
-    pub severity: Option<u8>,
+    #[serde(with = "crate::status::or_untested")]
+    pub status: Option<Status>,
+    pub severity: Option<Severity>,
     pub note: Option<String>,
     pub tester: Option<String>,
     pub recorded_at: Option<String>,
@@ -135,10 +136,17 @@ pub struct FileDigest {
 }
 
 /// What the signer decided.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Decision {
     Approved,
     Rejected,
+}
+
+impl std::fmt::Display for Decision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl Decision {
@@ -168,9 +176,9 @@ impl Statement {
     /// The statement for a run and a decision.
     pub fn new(inputs: StatementInputs<'_>) -> Statement {
         let run = inputs.run;
-        let checklist = &run.checklist;
-        let meta = &run.meta;
-        let verdict = run.results.verdict(checklist, &run.entries);
+        let checklist = run.checklist();
+        let meta = run.meta();
+        let verdict = run.verdict();
         let cells = checklist
             .cells()
             .map(|cell| cell_facts(run, cell))
@@ -208,15 +216,14 @@ impl Statement {
                 },
                 started: meta.started_at.clone(),
                 signed: inputs.signed_at,
-                decision: inputs.decision.as_str().into(),
+                decision: inputs.decision,
                 comment: inputs.comment,
                 verdict: VerdictFacts {
-                    verdict: verdict.verdict.into(),
-                    reasons: verdict.reasons,
+                    verdict: verdict.verdict,
+                    reasons: verdict.reason_texts(),
                 },
-                counts: run.results.totals(),
+                counts: run.counts(),
                 environments: run
-                    .results
                     .per_environment()
                     .iter()
                     .enumerate()
@@ -247,7 +254,7 @@ impl Statement {
 }
 
 fn cell_facts(run: &Run, cell: Cell) -> CellFacts {
-    let checklist = &run.checklist;
+    let checklist = run.checklist();
     let item = &checklist.items[cell.item];
     let env = checklist.environments[cell.environment];
     let latest = run.latest(cell);
@@ -257,7 +264,7 @@ fn cell_facts(run: &Run, cell: Cell) -> CellFacts {
         title: item.title.clone(),
         browser: checklist.browsers[env.browser].id.clone(),
         viewport: checklist.viewports[env.viewport].id.clone(),
-        status: latest.map_or("untested", |r| r.status.as_str()).into(),
+        status: latest.map(|r| r.status),
         severity: latest.and_then(|r| r.severity),
         note: latest.and_then(|r| r.note.clone()),
         tester: latest.map(|r| r.tester.clone()),

@@ -12,8 +12,19 @@ use ssh_key::{HashAlg, PublicKey, SshSig};
 use super::allowed_signers::AllowedSigners;
 use super::comment;
 use super::statement::{NAMESPACE, Statement};
-use crate::exit::NotGood;
 use crate::fsutil::sha256_hex;
+
+/// The `results.csv` that goes with a statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResultsCsv {
+    /// Read from beside the statement.
+    Present(Vec<u8>),
+    /// Expected beside the statement (a sign-off folder has one) but not readable: the
+    /// check cannot run, so it fails.
+    Missing(String),
+    /// The sign-off came as a comment, which does not carry the CSV.
+    NotCarried,
+}
 
 /// A sign-off as found on disk, before any check.
 #[derive(Debug)]
@@ -22,25 +33,45 @@ pub struct Found {
     pub origin: PathBuf,
     pub statement: Vec<u8>,
     pub signature: String,
-    pub results_csv: Option<Vec<u8>>,
+    pub results_csv: ResultsCsv,
     /// The whole comment (line ends made LF), when the sign-off came as (or with) one.
     pub comment: Option<String>,
 }
 
+/// Why a path holds no sign-off to check.
+#[derive(Debug, thiserror::Error)]
+pub enum FindError {
+    /// It could not be read: an environment problem.
+    #[error(transparent)]
+    Unreadable(#[from] anyhow::Error),
+    /// It was read and is not a sign-off: what `verify` reports as not good.
+    #[error("{0}")]
+    NotASignoff(String),
+}
+
 /// Reads a sign-off folder, a `signoff.json` with its `.sig` beside it, or a comment.
-pub fn find(path: &Path) -> Result<Found> {
+pub fn find(path: &Path) -> Result<Found, FindError> {
     let read = |p: &Path| std::fs::read(p).with_context(|| format!("cannot read {}", p.display()));
-    let optional = |p: &Path| std::fs::read(p).ok();
+    let csv_beside = |folder: Option<&Path>| {
+        let Some(csv) = folder.map(|dir| dir.join("results.csv")) else {
+            return ResultsCsv::Missing("the statement has no folder".into());
+        };
+        match std::fs::read(&csv) {
+            Ok(bytes) => ResultsCsv::Present(bytes),
+            Err(err) => ResultsCsv::Missing(format!("cannot read {}: {err}", csv.display())),
+        }
+    };
     if path.is_dir() {
         let json = path.join("signoff.json");
-        let comment = optional(&path.join("signoff.md"))
+        let comment = std::fs::read(path.join("signoff.md"))
+            .ok()
             .map(|bytes| String::from_utf8_lossy(&bytes).replace("\r\n", "\n"));
         return Ok(Found {
             origin: path.to_path_buf(),
             statement: read(&json)?,
             signature: String::from_utf8(read(&path.join("signoff.json.sig"))?)
                 .context("signoff.json.sig is not text")?,
-            results_csv: optional(&path.join("results.csv")),
+            results_csv: csv_beside(Some(path)),
             comment,
         });
     }
@@ -49,50 +80,86 @@ pub fn find(path: &Path) -> Result<Found> {
         let mut sig = path.as_os_str().to_owned();
         sig.push(".sig");
         let sig = PathBuf::from(sig);
-        let beside = |name: &str| path.parent().map(|dir| dir.join(name));
         return Ok(Found {
             origin: path.to_path_buf(),
             statement: bytes,
             signature: String::from_utf8(read(&sig)?).context("the .sig file is not text")?,
-            results_csv: beside("results.csv").and_then(|p| optional(&p)),
+            results_csv: csv_beside(path.parent()),
             comment: None,
         });
     }
     let text =
         String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8", path.display()))?;
-    let parts =
-        comment::parse(&text).map_err(|err| NotGood(format!("{}: {err:#}", path.display())))?;
+    let parts = comment::parse(&text)
+        .map_err(|err| FindError::NotASignoff(format!("{}: {err:#}", path.display())))?;
     Ok(Found {
         origin: path.to_path_buf(),
         statement: parts.statement,
         signature: parts.signature,
-        results_csv: None,
+        results_csv: ResultsCsv::NotCarried,
         comment: Some(text.replace("\r\n", "\n")),
     })
 }
 
-/// How one check went.
+/// The checks `verify` makes, in the order it makes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum CheckName {
+    /// The SSHSIG signature over the statement's exact bytes.
+    #[serde(rename = "signature")]
+    Signature,
+    /// The signed bytes are a greenlight sign-off.
+    #[serde(rename = "statement")]
+    Statement,
+    /// The key is the one the statement names, and trusted for its tester.
+    #[serde(rename = "signer")]
+    Signer,
+    /// `results.csv` is the one the statement hashes.
+    #[serde(rename = "results.csv")]
+    ResultsCsv,
+    /// The repository's checklist is the one the run followed.
+    #[serde(rename = "checklist")]
+    Checklist,
+    /// The comment is exactly what the statement renders.
+    #[serde(rename = "comment")]
+    Comment,
+}
+
+impl CheckName {
+    /// The name as `verify` prints it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckName::Signature => "signature",
+            CheckName::Statement => "statement",
+            CheckName::Signer => "signer",
+            CheckName::ResultsCsv => "results.csv",
+            CheckName::Checklist => "checklist",
+            CheckName::Comment => "comment",
+        }
+    }
+}
+
+/// How one check went. A check that cannot run (a file missing) fails: nothing is taken on
+/// trust because it could not be looked at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase", tag = "outcome", content = "detail")]
-pub enum Outcome {
+pub enum CheckOutcome {
     Pass(String),
     Fail(String),
-    Skipped(String),
 }
 
 /// One named check.
 #[derive(Debug, Clone, Serialize)]
 pub struct Check {
-    pub name: &'static str,
+    pub name: CheckName,
     #[serde(flatten)]
-    pub outcome: Outcome,
+    pub outcome: CheckOutcome,
 }
 
 /// Every check made of one sign-off.
 #[derive(Debug, Serialize)]
 pub struct Verification {
     pub path: PathBuf,
-    /// Every check passed (or was skipped), and the signature and signer checks passed.
+    /// Every check passed, the signature and signer checks among them.
     pub verified: bool,
     pub checks: Vec<Check>,
     /// The statement, once its signature verified.
@@ -109,14 +176,22 @@ impl Verification {
     /// The signature verifies and the signer is trusted, whatever else failed: enough for a
     /// rejection to count (an edit elsewhere must not lift a veto).
     pub fn trusted(&self) -> bool {
-        self.passed("signature") && self.passed("signer")
+        self.passed(CheckName::Signature) && self.passed(CheckName::Signer)
     }
 
     /// Whether the check `name` ran and passed.
-    pub fn passed(&self, name: &str) -> bool {
+    pub fn passed(&self, name: CheckName) -> bool {
         self.checks
             .iter()
-            .any(|c| c.name == name && matches!(c.outcome, Outcome::Pass(_)))
+            .any(|c| c.name == name && matches!(c.outcome, CheckOutcome::Pass(_)))
+    }
+
+    /// The checks that failed.
+    pub fn failures(&self) -> impl Iterator<Item = (CheckName, &str)> {
+        self.checks.iter().filter_map(|c| match &c.outcome {
+            CheckOutcome::Fail(detail) => Some((c.name, detail.as_str())),
+            CheckOutcome::Pass(_) => None,
+        })
     }
 
     fn conclude(mut self) -> Verification {
@@ -125,14 +200,10 @@ impl Verification {
     }
 
     fn all_passed(&self) -> bool {
-        self.trusted()
-            && !self
-                .checks
-                .iter()
-                .any(|c| matches!(c.outcome, Outcome::Fail(_)))
+        self.trusted() && self.failures().next().is_none()
     }
 
-    fn add(&mut self, name: &'static str, outcome: Outcome) {
+    fn add(&mut self, name: CheckName, outcome: CheckOutcome) {
         self.checks.push(Check { name, outcome });
     }
 }
@@ -156,8 +227,8 @@ pub fn verify(found: Found, context: &Trust) -> Verification {
     let key = match check_signature(&found) {
         Ok(key) => {
             v.add(
-                "signature",
-                Outcome::Pass(format!(
+                CheckName::Signature,
+                CheckOutcome::Pass(format!(
                     "valid SSHSIG ({NAMESPACE}) by {}",
                     key.fingerprint(HashAlg::Sha256)
                 )),
@@ -165,7 +236,7 @@ pub fn verify(found: Found, context: &Trust) -> Verification {
             key
         }
         Err(err) => {
-            v.add("signature", Outcome::Fail(format!("{err:#}")));
+            v.add(CheckName::Signature, CheckOutcome::Fail(format!("{err:#}")));
             return v.conclude();
         }
     };
@@ -173,8 +244,8 @@ pub fn verify(found: Found, context: &Trust) -> Verification {
         Ok(statement) => statement,
         Err(err) => {
             v.add(
-                "statement",
-                Outcome::Fail(format!(
+                CheckName::Statement,
+                CheckOutcome::Fail(format!(
                     "the signed bytes are not a greenlight sign-off: {err}"
                 )),
             );
@@ -184,9 +255,9 @@ pub fn verify(found: Found, context: &Trust) -> Verification {
     let tester = &statement.predicate.tester;
     let fingerprint = key.fingerprint(HashAlg::Sha256).to_string();
     v.add(
-        "signer",
+        CheckName::Signer,
         if tester.key != fingerprint {
-            Outcome::Fail(format!(
+            CheckOutcome::Fail(format!(
                 "the statement names key {} but was signed with {fingerprint}",
                 tester.key
             ))
@@ -197,43 +268,48 @@ pub fn verify(found: Found, context: &Trust) -> Verification {
                 NAMESPACE,
                 context.now,
             ) {
-                Ok(line) => Outcome::Pass(format!(
+                Ok(line) => CheckOutcome::Pass(format!(
                     "{} <{}>, allowed by line {line} of the allowed-signers file",
                     tester.name, tester.email
                 )),
                 Err(refusal) => {
-                    Outcome::Fail(format!("{} <{}>: {refusal}", tester.name, tester.email))
+                    CheckOutcome::Fail(format!("{} <{}>: {refusal}", tester.name, tester.email))
                 }
             }
         },
     );
-    v.add(
-        "results.csv",
-        match &found.results_csv {
-            None => Outcome::Skipped("no results.csv beside it".into()),
-            Some(bytes) if sha256_hex(bytes) == statement.predicate.results_csv.sha256 => {
-                Outcome::Pass("matches its sha256".into())
-            }
-            Some(_) => {
-                Outcome::Fail("results.csv does not match the sha256 in the statement".into())
-            }
-        },
-    );
+    match &found.results_csv {
+        ResultsCsv::NotCarried => {}
+        ResultsCsv::Missing(why) => v.add(
+            CheckName::ResultsCsv,
+            CheckOutcome::Fail(format!("{why}; the statement names its sha256")),
+        ),
+        ResultsCsv::Present(bytes) => v.add(
+            CheckName::ResultsCsv,
+            if sha256_hex(bytes) == statement.predicate.results_csv.sha256 {
+                CheckOutcome::Pass("matches its sha256".into())
+            } else {
+                CheckOutcome::Fail("results.csv does not match the sha256 in the statement".into())
+            },
+        ),
+    }
     let checklist_path = context.repository.join(&statement.predicate.checklist.path);
     v.add(
-        "checklist",
+        CheckName::Checklist,
         match std::fs::read(&checklist_path) {
-            Err(_) => Outcome::Skipped(format!(
-                "{} is not in this repository",
-                statement.predicate.checklist.path
+            Err(err) => CheckOutcome::Fail(format!(
+                "{} cannot be read in the repository at {} ({err}); run verify inside the \
+                 repository the run was started in",
+                statement.predicate.checklist.path,
+                context.repository.display()
             )),
             Ok(bytes) if sha256_hex(&bytes) == statement.predicate.checklist.sha256 => {
-                Outcome::Pass(format!(
+                CheckOutcome::Pass(format!(
                     "{} matches its sha256",
                     statement.predicate.checklist.path
                 ))
             }
-            Ok(_) => Outcome::Fail(format!(
+            Ok(_) => CheckOutcome::Fail(format!(
                 "{} differs from the checklist the run followed (its sha256 differs)",
                 statement.predicate.checklist.path
             )),
@@ -245,11 +321,13 @@ pub fn verify(found: Found, context: &Trust) -> Verification {
         let expected =
             comment::render(&statement, &found.statement, &found.signature).unwrap_or_default();
         v.add(
-            "comment",
+            CheckName::Comment,
             if expected.trim_end() == visible.trim_end() {
-                Outcome::Pass("the comment is exactly what the signed statement renders".into())
+                CheckOutcome::Pass(
+                    "the comment is exactly what the signed statement renders".into(),
+                )
             } else {
-                Outcome::Fail(format!(
+                CheckOutcome::Fail(format!(
                     "the comment was edited (first difference at line {})",
                     first_difference(&expected, visible)
                 ))

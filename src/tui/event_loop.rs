@@ -11,9 +11,11 @@ use ratatui::crossterm::event::{
     self, Event, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
 };
 
-use super::app::{Action, App, Effect, Hits};
+use super::action::{Action, Effect};
+use super::app::{App, Hits, error_chain};
 use super::draw::{draw, fits};
 use super::keymap::action_for;
+use super::notice::Notice;
 use super::terminal::{TerminalGuard, stop_signals};
 use super::theme::Theme;
 use crate::run::RunSession;
@@ -37,14 +39,14 @@ pub fn walk(session: &mut RunSession, tester: &str) -> Result<Flow> {
     let theme = Theme::from_env();
     let stop = stop_signals()?;
     let mut guard = TerminalGuard::enter()?;
-    let mut app = App::new(&session.run);
+    let mut app = App::new(session.run());
     let events = spawn_event_reader();
     loop {
         let mut hits = Hits::default();
         let mut fitted = true;
         guard.terminal.draw(|frame| {
             fitted = fits(frame.area());
-            hits = draw(frame, &app, &session.run, theme);
+            hits = draw(frame, &app, session.run(), theme);
         })?;
         app.hits = hits;
         app.screen_too_small = !fitted;
@@ -64,7 +66,7 @@ pub fn walk(session: &mut RunSession, tester: &str) -> Result<Flow> {
             _ => None,
         };
         let Some(action) = action else { continue };
-        if let Some(effect) = app.handle(&session.run, action) {
+        if let Some(effect) = app.handle(session.run(), action) {
             let flow = carry_out(effect, session, &mut app, tester);
             if flow != Flow::Continue {
                 return Ok(flow);
@@ -113,20 +115,22 @@ pub fn carry_out(effect: Effect, session: &mut RunSession, app: &mut App, tester
         Effect::Quit => return Flow::Quit,
         Effect::Signoff { decision, comment } => return Flow::Signoff { decision, comment },
         Effect::Record(new) => match session.record(&new, tester) {
-            Ok(entry) => {
-                let entry = entry.clone();
-                app.recorded(&session.run, &entry);
-            }
+            Ok(entry) => app.recorded(session.run(), &entry),
             Err(err) => app.failed(&err),
         },
         Effect::Undo => match session.undo(tester) {
-            Ok(undone) => app.undone(&session.run, &undone),
-            Err(err) => app.error(format!("{err:#}")),
+            Ok(undone) => app.undone(session.run(), &undone),
+            Err(err) => app.notice = Some(Notice::UndoFailed(format!("{err:#}"))),
         },
-        Effect::Launch(argv) => match launch(&argv) {
-            Ok(()) => app.info(format!("started {}", argv.join(" "))),
-            Err(err) => app.error(format!("could not start `{}`: {err}", argv[0])),
-        },
+        Effect::Launch(argv) => {
+            app.notice = Some(match launch(&argv) {
+                Ok(()) => Notice::Launched(argv),
+                Err(err) => Notice::LaunchFailed {
+                    program: argv.first().cloned().unwrap_or_default(),
+                    error: error_chain(&err),
+                },
+            });
+        }
     }
     Flow::Continue
 }
@@ -134,8 +138,11 @@ pub fn carry_out(effect: Effect, session: &mut RunSession, app: &mut App, tester
 /// Starts a browser detached from the walk: its own process group, no shared input or output.
 fn launch(argv: &[String]) -> std::io::Result<()> {
     use std::os::unix::process::CommandExt;
-    let mut child = Command::new(&argv[0])
-        .args(&argv[1..])
+    let Some((program, arguments)) = argv.split_first() else {
+        return Err(std::io::Error::other("the launch command is empty"));
+    };
+    let mut child = Command::new(program)
+        .args(arguments)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())

@@ -1,8 +1,9 @@
-//! Glyphs and colours. Glyphs alone tell every state apart, so `NO_COLOR` loses nothing.
+//! The walk's colours. Each state's glyph and tone come from `crate::status`; glyphs alone
+//! tell every state apart, so `NO_COLOR` loses nothing.
 
 use ratatui::style::{Color, Modifier, Style};
 
-use crate::journal::Status;
+use crate::status::{Status, Tone, look};
 
 /// Whether to colour, decided once from `NO_COLOR`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,14 +27,14 @@ impl Theme {
         }
     }
 
-    /// The style of a cell's glyph.
+    /// The style of a cell's glyph: its tone in the terminal's own colours.
     pub fn status(self, status: Option<Status>) -> Style {
-        match status {
-            Some(Status::Pass) => self.fg(Color::Green),
-            Some(Status::Fail) => self.fg(Color::Red).add_modifier(Modifier::BOLD),
-            Some(Status::Blocked) => self.fg(Color::Yellow).add_modifier(Modifier::BOLD),
-            Some(Status::Skip) => self.fg(Color::Gray),
-            None => self.fg(Color::DarkGray),
+        match look(status).tone {
+            Tone::Good => self.fg(Color::Green),
+            Tone::Bad => self.fg(Color::Red).add_modifier(Modifier::BOLD),
+            Tone::Warning => self.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            Tone::Muted => self.fg(Color::Gray),
+            Tone::Faint => self.fg(Color::DarkGray),
         }
     }
 
@@ -71,16 +72,5 @@ impl Theme {
         } else {
             Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
         }
-    }
-}
-
-/// One character for a cell's state: `✓` pass, `✗` fail, `!` blocked, `–` skip, `·` untested.
-pub fn glyph(status: Option<Status>) -> &'static str {
-    match status {
-        Some(Status::Pass) => "✓",
-        Some(Status::Fail) => "✗",
-        Some(Status::Blocked) => "!",
-        Some(Status::Skip) => "–",
-        None => "·",
     }
 }

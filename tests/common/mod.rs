@@ -29,22 +29,70 @@ impl Sandbox {
         self.path().join("home")
     }
 
+    /// The environment every command in the sandbox runs with: its own data home and
+    /// config, no git identity or repository from outside, no colour.
+    fn isolation(&self) -> Vec<(&'static str, String)> {
+        let path = |p: &Path| p.display().to_string();
+        vec![
+            ("GREENLIGHT_HOME", path(&self.home())),
+            ("HOME", path(self.path())),
+            ("XDG_CONFIG_HOME", path(&self.path().join("xdg"))),
+            ("GIT_CONFIG_GLOBAL", "/dev/null".into()),
+            ("GIT_CONFIG_NOSYSTEM", "1".into()),
+            (
+                "GIT_CEILING_DIRECTORIES",
+                path(self.path().parent().unwrap_or(self.path())),
+            ),
+            ("NO_COLOR", "1".into()),
+        ]
+    }
+
     /// `greenlight` run in the sandbox, isolated from the user's git and config.
     pub fn cmd(&self) -> Command {
         let mut cmd = Command::cargo_bin("greenlight").expect("the binary");
-        cmd.current_dir(self.path())
-            .env("GREENLIGHT_HOME", self.home())
-            .env_remove("GREENLIGHT_CONFIG")
-            .env("HOME", self.path())
-            .env("XDG_CONFIG_HOME", self.path().join("xdg"))
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env(
-                "GIT_CEILING_DIRECTORIES",
-                self.path().parent().unwrap_or(self.path()),
-            )
-            .env("NO_COLOR", "1");
+        cmd.current_dir(self.path()).env_remove("GREENLIGHT_CONFIG");
+        for (name, value) in self.isolation() {
+            cmd.env(name, value);
+        }
         cmd
+    }
+
+    /// A shell command line that runs `greenlight ARGS` in the sandbox as [`Sandbox::cmd`]
+    /// does, for a terminal (tmux) to run. `args` is already shell text.
+    pub fn shell(&self, args: &str) -> String {
+        let vars: Vec<String> = self
+            .isolation()
+            .into_iter()
+            .map(|(name, value)| format!("{name}='{value}'"))
+            .collect();
+        format!(
+            "cd '{}' && env -u GREENLIGHT_CONFIG {} '{}' {args}",
+            self.path().display(),
+            vars.join(" "),
+            assert_cmd::cargo::cargo_bin("greenlight").display()
+        )
+    }
+
+    /// Runs git in `dir` (inside the sandbox) with a fixed identity; panics if it fails.
+    pub fn git(&self, dir: &Path, args: &[&str]) -> String {
+        let mut cmd = std::process::Command::new("git");
+        cmd.current_dir(dir).args(args);
+        for (name, value) in self.isolation() {
+            cmd.env(name, value);
+        }
+        for name in ["GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"] {
+            cmd.env(name, "Ada Lovelace");
+        }
+        for name in ["GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"] {
+            cmd.env(name, "ada@example.com");
+        }
+        let output = cmd.output().expect("git runs");
+        assert!(
+            output.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).trim().to_string()
     }
 
     /// Copies a fixture into the sandbox and returns its path.
@@ -158,7 +206,7 @@ impl Walk {
         let meta = store.create(meta, &bytes, now).expect("run created");
         let session = greenlight::run::RunSession::open(&store, &meta.id, &mut |w| panic!("{w}"))
             .expect("run opened");
-        let app = greenlight::tui::app::App::new(&session.run);
+        let app = greenlight::tui::app::App::new(session.run());
         Walk { home, session, app }
     }
 
@@ -175,7 +223,7 @@ impl Walk {
         &mut self,
         action: greenlight::tui::app::Action,
     ) -> Option<greenlight::tui::app::Effect> {
-        let effect = self.app.handle(&self.session.run, action)?;
+        let effect = self.app.handle(self.session.run(), action)?;
         if matches!(
             effect,
             greenlight::tui::app::Effect::Launch(_) | greenlight::tui::app::Effect::Quit
@@ -209,8 +257,8 @@ impl Walk {
         browser: &str,
         viewport: &str,
     ) -> Option<greenlight::journal::Status> {
-        let run = &self.session.run;
-        let c = &run.checklist;
+        let run = self.session.run();
+        let c = run.checklist();
         let cell = greenlight::checklist::Cell {
             item: c.item_by_id(item).expect("item"),
             environment: c
@@ -220,17 +268,38 @@ impl Walk {
                 )
                 .expect("environment"),
         };
-        run.results.status(&run.entries, cell)
+        run.status(cell)
     }
 
     /// `item@browser/viewport` of the cursor.
     pub fn cursor(&self) -> String {
-        let c = &self.session.run.checklist;
+        let c = self.session.run().checklist();
+        let cursor = self.app.cursor();
         format!(
             "{}@{}",
-            c.items[self.app.cursor.item].id,
-            c.environment_key(self.app.cursor.environment)
+            c.items[cursor.item].id,
+            c.environment_key(cursor.environment)
         )
+    }
+
+    /// What the status line says now, and whether it reports a problem.
+    pub fn notice(&self) -> Option<(String, bool)> {
+        let notice = self.app.notice.as_ref()?;
+        let text = greenlight::tui::strings::notice(notice, self.session.run().checklist());
+        Some((text, notice.is_error()))
+    }
+
+    /// The entries of the run, oldest first.
+    pub fn entries(&self) -> &[greenlight::journal::Entry] {
+        self.session.run().entries()
+    }
+
+    /// The newest entry, which must be a result.
+    pub fn last_result(&self) -> greenlight::journal::ResultEntry {
+        match self.entries().last() {
+            Some(greenlight::journal::Entry::Result(result)) => result.clone(),
+            other => panic!("the newest entry is not a result: {other:?}"),
+        }
     }
 }
 

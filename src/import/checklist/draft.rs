@@ -13,7 +13,7 @@ pub(super) struct Draft {
     pub(super) steps: Option<String>,
     pub(super) expect: Option<String>,
     pub(super) url: Option<String>,
-    pub(super) severity: Option<u8>,
+    pub(super) severity: Option<crate::checklist::Severity>,
     pub(super) required: Option<bool>,
     pub(super) browsers: Option<Vec<String>>,
     pub(super) viewports: Option<Vec<String>>,

@@ -251,10 +251,7 @@ mod tests {
     }
 
     #[test]
-    fn severities_and_required_marks() {
-        assert_eq!(parse_severity("Blocker"), Some(1));
-        assert_eq!(parse_severity(" 3 "), Some(3));
-        assert_eq!(parse_severity("critical"), None);
+    fn required_marks() {
         assert_eq!(parse_required("X"), Some(true));
         assert_eq!(parse_required("No"), Some(false));
         assert_eq!(parse_required("maybe"), None);

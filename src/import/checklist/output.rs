@@ -65,7 +65,7 @@ pub(super) struct OutItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(super) severity: Option<u8>,
+    pub(super) severity: Option<crate::checklist::Severity>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) required: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]

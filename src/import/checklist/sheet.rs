@@ -112,16 +112,6 @@ pub(super) fn text_value(text: &str) -> Option<String> {
     (!joined.trim().is_empty()).then(|| joined.to_string())
 }
 
-pub(super) fn parse_severity(text: &str) -> Option<u8> {
-    let lower = text.trim().to_lowercase();
-    match lower.as_str() {
-        "1" | "blocker" => Some(1),
-        "2" | "major" => Some(2),
-        "3" | "minor" => Some(3),
-        _ => None,
-    }
-}
-
 pub(super) fn parse_required(text: &str) -> Option<bool> {
     match text.trim().to_lowercase().as_str() {
         "yes" | "y" | "true" | "1" | "x" | "✓" | "✔" => Some(true),
@@ -253,7 +243,7 @@ pub(super) fn parse_table(
         };
         let severity = cell(row, col(Field::Severity));
         if !severity.is_empty() {
-            draft.severity = parse_severity(severity);
+            draft.severity = severity.parse().ok();
             if draft.severity.is_none() {
                 skipped.push(SkippedRow {
                     location: location.clone(),

@@ -19,19 +19,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) {
     let Some(overlay) = &app.overlay else {
         return;
     };
-    let item = run
-        .checklist
+    let checklist = run.checklist();
+    let cell = app.cursor();
+    let item = checklist
         .items
-        .get(app.cursor.item)
+        .get(cell.item)
         .map_or("", |i| i.title.as_str());
-    let environment = run.checklist.environment_label(app.cursor.environment);
+    let environment = checklist.environment_label(cell.environment);
     match overlay {
-        Overlay::Help { scroll } => draw_help(frame, area, *scroll, theme),
-        Overlay::Fail {
-            severity,
-            note_focused,
-            note,
-        } => {
+        Overlay::Help(panel) => draw_help(frame, area, panel.scroll(), theme),
+        Overlay::Fail(dialog) => {
+            let (severity, note_focused, note) =
+                (dialog.severity(), dialog.note_focused(), dialog.note());
             let popup = centered(area, 72, 12);
             let block = Block::default().borders(Borders::ALL).title(fit(
                 &format!(" Fail: {item} · {environment} "),
@@ -48,9 +47,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) {
             ])
             .areas(inner);
             let mut spans = vec![Span::styled("Severity  ", theme.heading())];
-            for level in [Severity::BLOCKER, Severity::MAJOR, Severity::MINOR] {
+            for level in Severity::ALL {
                 let text = format!(" {} {} ", level.level(), level.label());
-                let style = if level == *severity {
+                let style = if level == severity {
                     theme.selected()
                 } else {
                     Style::new()
@@ -64,15 +63,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) {
                 label,
             );
             frame.render_widget(note, field);
-            let hint_text = if *note_focused {
+            let hint_text = if note_focused {
                 "Enter save · Alt-Enter new line · Esc cancel"
             } else {
                 "1/2/3 severity · type or Tab for the note · Enter save · Esc cancel"
             };
             frame.render_widget(Paragraph::new(hint_text).style(theme.dim()), hint);
         }
-        Overlay::Note { purpose, note } => {
-            let title = match purpose {
+        Overlay::Note(dialog) => {
+            let note = dialog.note();
+            let title = match dialog.purpose() {
                 NotePurpose::Blocked => format!(" Blocked: why? {item} · {environment} "),
                 NotePurpose::Skip => format!(" Skip: why? {item} · {environment} "),
                 NotePurpose::Edit => format!(" Note: {item} · {environment} "),
@@ -87,43 +87,44 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) {
                 10,
             );
         }
-        Overlay::Evidence { path } => {
+        Overlay::Evidence(dialog) => {
             text_popup(
                 frame,
                 area,
                 " Attach evidence: path to a screenshot or recording ",
-                path,
+                dialog.path(),
                 "Enter attach (its sha256 is taken) · Esc cancel",
                 theme,
                 5,
             );
         }
-        Overlay::Signoff { decision, comment } => {
-            let title = match decision {
-                Decision::Approved => format!(" Approve release {} ", run.meta.release),
-                Decision::Rejected => format!(" Reject release {}: why? ", run.meta.release),
+        Overlay::Signoff(dialog) => {
+            let release = &run.meta().release;
+            let title = match dialog.decision() {
+                Decision::Approved => format!(" Approve release {release} "),
+                Decision::Rejected => format!(" Reject release {release}: why? "),
             };
             text_popup(
                 frame,
                 area,
                 &title,
-                comment,
+                dialog.comment(),
                 "Enter sign with your SSH key (the walk closes) · Alt-Enter new line · Esc cancel",
                 theme,
                 8,
             );
         }
-        Overlay::Filter { text } => {
+        Overlay::Filter(field) => {
             let bottom = Rect {
                 y: area.bottom().saturating_sub(2),
                 height: 1,
                 ..area
             };
             frame.render_widget(Clear, bottom);
-            let [label, field] =
+            let [label, field_area] =
                 Layout::horizontal([Constraint::Length(8), Constraint::Min(1)]).areas(bottom);
             frame.render_widget(Paragraph::new("filter: ").style(theme.heading()), label);
-            frame.render_widget(text, field);
+            frame.render_widget(field.text(), field_area);
         }
     }
 }
@@ -163,7 +164,7 @@ fn draw_help(frame: &mut Frame, area: Rect, scroll: u16, theme: Theme) {
         lines.push(Line::raw(""));
     }
     lines.push(Line::raw(
-        "  Ctrl-C      quit from anywhere · mouse: click an item or cell, wheel scrolls",
+        "  mouse: click an item or cell; the wheel scrolls",
     ));
     let height = (lines.len() as u16 + 2).min(area.height);
     let popup = centered(area, 78, height);

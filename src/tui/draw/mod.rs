@@ -15,11 +15,13 @@ use unicode_width::UnicodeWidthStr;
 
 use super::app::{App, Hits, View};
 use super::keymap::footer_hints;
+use super::strings;
 use super::text::fit;
-use super::theme::{Theme, glyph};
-use crate::commands::status::{percent, short_commit};
-use crate::journal::Status;
+use super::theme::Theme;
+use crate::git::short_commit;
 use crate::run::Run;
+use crate::status::{STATES, look};
+use crate::walk_order::Order;
 
 /// The smallest terminal the layout fits in.
 pub const MIN_WIDTH: u16 = 60;
@@ -61,14 +63,14 @@ pub fn draw(frame: &mut Frame, app: &App, run: &Run, theme: Theme) -> Hits {
             Hits::default()
         }
     };
-    draw_status(frame, status, app, theme);
+    draw_status(frame, status, app, run, theme);
     draw_footer(frame, footer, app, theme);
     dialogs::draw(frame, area, app, run, theme);
     hits
 }
 
 fn draw_header(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) {
-    let meta = &run.meta;
+    let meta = run.meta();
     let [title, progress, environment] = Layout::vertical([Constraint::Length(1); 3]).areas(area);
     let commit = meta
         .commit
@@ -76,14 +78,17 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme
         .map_or("unknown", |c| short_commit(c).get(..7).unwrap_or(c));
     let line = format!(
         "{} · release {} · commit {} · {}",
-        run.checklist.title, meta.release, commit, meta.tester
+        run.checklist().title,
+        meta.release,
+        commit,
+        meta.tester
     );
     frame.render_widget(
         Paragraph::new(fit(&line, area.width as usize)).style(theme.heading()),
         title,
     );
 
-    let counts = run.results.totals();
+    let counts = run.counts();
     let [gauge_area, counts_area] =
         Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)])
             .areas(progress);
@@ -96,7 +101,7 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme
         "{}/{} ({}%)",
         counts.done(),
         counts.total(),
-        percent(counts.done(), counts.total())
+        counts.percent_done()
     );
     let gauge_style = if theme.color {
         Style::new().fg(ratatui::style::Color::Green)
@@ -111,21 +116,16 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme
             .use_unicode(true),
         gauge_area,
     );
-    let count_spans: Vec<Span> = [
-        (Some(Status::Pass), counts.pass, "pass"),
-        (Some(Status::Fail), counts.fail, "fail"),
-        (Some(Status::Blocked), counts.blocked, "blocked"),
-        (Some(Status::Skip), counts.skip, "skip"),
-        (None, counts.untested, "untested"),
-    ]
-    .into_iter()
-    .flat_map(|(status, n, word)| {
-        [
-            Span::styled(format!(" {} ", glyph(status)), theme.status(status)),
-            Span::raw(format!("{n} {word} ")),
-        ]
-    })
-    .collect();
+    let count_spans: Vec<Span> = STATES
+        .into_iter()
+        .flat_map(|state| {
+            let look = look(state);
+            [
+                Span::styled(format!(" {} ", look.glyph), theme.status(state)),
+                Span::raw(format!("{} {} ", counts.of(state), look.word)),
+            ]
+        })
+        .collect();
     let mut counts_line = Line::from(count_spans);
     if counts_line.width() > counts_area.width as usize {
         // Glyphs alone say which count is which; the words go when there is no room.
@@ -142,16 +142,16 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme
     }
     frame.render_widget(Paragraph::new(counts_line), counts_area);
 
-    let checklist = &run.checklist;
-    let env = app.cursor.environment;
+    let checklist = run.checklist();
+    let env = app.cursor().environment;
     let order = match app.order {
-        super::app::Order::ByEnvironment => "by environment",
-        super::app::Order::ByItem => "by item",
+        Order::ByEnvironment => "by environment",
+        Order::ByItem => "by item",
     };
-    let filter = if app.filter.is_empty() {
+    let filter = if app.filter().is_empty() {
         String::new()
     } else {
-        format!(" · filter “{}”", app.filter)
+        format!(" · filter “{}”", app.filter())
     };
     let banner = format!(
         " {}  ({}/{}) · order {order}{filter}",
@@ -165,15 +165,16 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme
     );
 }
 
-fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
-    if let Some(message) = &app.message {
-        let style = if message.is_error {
+fn draw_status(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) {
+    if let Some(notice) = &app.notice {
+        let style = if notice.is_error() {
             theme.error()
         } else {
             Style::new()
         };
+        let text = strings::notice(notice, run.checklist());
         frame.render_widget(
-            Paragraph::new(fit(&message.text, area.width as usize)).style(style),
+            Paragraph::new(fit(&text, area.width as usize)).style(style),
             area,
         );
     }

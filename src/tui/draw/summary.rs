@@ -6,15 +6,16 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::journal::Status;
+use crate::checklist::Severity;
 use crate::run::Run;
+use crate::status::{STATES, Status, look};
 use crate::tui::text::pad;
-use crate::tui::theme::{Theme, glyph};
+use crate::tui::theme::Theme;
 
 pub fn draw(frame: &mut Frame, area: Rect, run: &Run, theme: Theme) {
-    let checklist = &run.checklist;
-    let (counts, per_environment) = (run.results.totals(), run.results.per_environment());
-    let verdict = run.results.verdict(checklist, &run.entries);
+    let checklist = run.checklist();
+    let (counts, per_environment) = (run.counts(), run.per_environment());
+    let verdict = run.verdict();
     let mut left: Vec<Line> = Vec::new();
     let verdict_style = if verdict.passes() {
         theme.status(Some(Status::Pass))
@@ -36,44 +37,25 @@ pub fn draw(frame: &mut Frame, area: Rect, run: &Run, theme: Theme) {
         .max()
         .unwrap_or(0)
         .max(11);
-    left.push(Line::styled(
-        format!(
-            "{}  {:>4} {:>4} {:>4} {:>4} {:>4}",
-            pad("environment", key_width),
-            "✓",
-            "✗",
-            "!",
-            "–",
-            "·"
-        ),
-        theme.heading(),
-    ));
+    // One row per environment, a column per state in the order of `STATES`.
+    let row = |name: &str, cells: Vec<String>| {
+        let cells: Vec<String> = cells.iter().map(|c| format!("{c:>4}")).collect();
+        format!("{}  {}", pad(name, key_width), cells.join(" "))
+    };
+    let glyphs = STATES.iter().map(|&s| look(s).glyph.to_string()).collect();
+    left.push(Line::styled(row("environment", glyphs), theme.heading()));
+    let numbers =
+        |c: &crate::results::Counts| STATES.iter().map(|&s| c.of(s).to_string()).collect();
     for (e, c) in per_environment.iter().enumerate() {
-        left.push(Line::raw(format!(
-            "{}  {:>4} {:>4} {:>4} {:>4} {:>4}",
-            pad(&checklist.environment_key(e), key_width),
-            c.pass,
-            c.fail,
-            c.blocked,
-            c.skip,
-            c.untested
-        )));
+        left.push(Line::raw(row(&checklist.environment_key(e), numbers(c))));
     }
-    left.push(Line::styled(
-        format!(
-            "{}  {:>4} {:>4} {:>4} {:>4} {:>4}",
-            pad("all", key_width),
-            counts.pass,
-            counts.fail,
-            counts.blocked,
-            counts.skip,
-            counts.untested
-        ),
-        theme.heading(),
-    ));
+    left.push(Line::styled(row("all", numbers(&counts)), theme.heading()));
 
     let mut right: Vec<Line> = Vec::new();
-    for (level, label) in [(1u8, "Blockers"), (2, "Major"), (3, "Minor")] {
+    for (level, label) in Severity::ALL
+        .into_iter()
+        .zip(["Blockers", "Major", "Minor"])
+    {
         let failures: Vec<_> = checklist
             .cells()
             .filter_map(|cell| run.latest(cell).map(|r| (cell, r)))
@@ -86,7 +68,7 @@ pub fn draw(frame: &mut Frame, area: Rect, run: &Run, theme: Theme) {
         for (cell, result) in failures {
             right.push(Line::from(vec![
                 Span::styled(
-                    format!(" {} ", glyph(Some(Status::Fail))),
+                    format!(" {} ", look(Some(Status::Fail)).glyph),
                     theme.status(Some(Status::Fail)),
                 ),
                 Span::raw(format!(
@@ -115,7 +97,8 @@ pub fn draw(frame: &mut Frame, area: Rect, run: &Run, theme: Theme) {
     ));
     for (cell, result) in blocked {
         right.push(Line::raw(format!(
-            " ! {} — {}: {}",
+            " {} {} — {}: {}",
+            look(Some(Status::Blocked)).glyph,
             checklist.items[cell.item].title,
             checklist.environment_key(cell.environment),
             result.note.as_deref().unwrap_or("")

@@ -8,11 +8,11 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::window_start;
 use crate::checklist::Cell;
-use crate::journal::Entry;
 use crate::run::Run;
+use crate::status::look;
 use crate::tui::app::{App, Hits};
 use crate::tui::text::{fit, pad};
-use crate::tui::theme::{Theme, glyph};
+use crate::tui::theme::Theme;
 
 /// A row of the item list: a section heading or an item.
 enum Row {
@@ -31,7 +31,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) -
 
 /// Rows of visible items and their section headings; only the window is materialised.
 fn rows(app: &App, run: &Run) -> (Vec<Row>, usize) {
-    let checklist = &run.checklist;
+    let checklist = run.checklist();
+    let cursor = app.cursor();
     let mut rows = Vec::new();
     let mut cursor_row = 0;
     for (s, section) in checklist.sections.iter().enumerate() {
@@ -44,7 +45,7 @@ fn rows(app: &App, run: &Run) -> (Vec<Row>, usize) {
                 rows.push(Row::Section(s));
                 heading = true;
             }
-            if item == app.cursor.item {
+            if item == cursor.item {
                 cursor_row = rows.len();
             }
             rows.push(Row::Item(item));
@@ -54,7 +55,7 @@ fn rows(app: &App, run: &Run) -> (Vec<Row>, usize) {
 }
 
 fn draw_list(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) -> Hits {
-    let checklist = &run.checklist;
+    let checklist = run.checklist();
     let block = Block::default().borders(Borders::RIGHT);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -63,7 +64,7 @@ fn draw_list(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) 
     let start = window_start(cursor_row, height, rows.len());
     let width = inner.width as usize;
     let mut hits = Hits::default();
-    let environment = app.cursor.environment;
+    let environment = app.cursor().environment;
     let mut lines = Vec::with_capacity(height);
     for (offset, row) in rows.iter().skip(start).take(height).enumerate() {
         let line = match *row {
@@ -73,10 +74,8 @@ fn draw_list(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) 
             Row::Item(item) => {
                 let cell = Cell { item, environment };
                 let applies = checklist.applies(item, environment);
-                let status = applies
-                    .then(|| run.results.status(&run.entries, cell))
-                    .flatten();
-                let mark = if applies { glyph(status) } else { " " };
+                let status = applies.then(|| run.status(cell)).flatten();
+                let mark = if applies { look(status).glyph } else { " " };
                 let title = pad(&checklist.items[item].title, width.saturating_sub(4));
                 let mut line = Line::from(vec![
                     Span::raw(" "),
@@ -92,7 +91,7 @@ fn draw_list(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) 
                         cell,
                     ));
                 }
-                if item == app.cursor.item {
+                if item == app.cursor().item {
                     line = line.style(theme.selected());
                 }
                 line
@@ -111,8 +110,8 @@ fn draw_list(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) 
 }
 
 fn draw_detail(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) {
-    let checklist = &run.checklist;
-    let cell = app.cursor;
+    let checklist = run.checklist();
+    let cell = app.cursor();
     let Some(item) = checklist.items.get(cell.item) else {
         return;
     };
@@ -153,10 +152,13 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme
     } else {
         let latest = run.latest(cell);
         let status = latest.map(|r| r.status);
-        let word = status.map_or("untested", |s| s.as_str());
+        let look = look(status);
         let mut result = vec![
             Span::styled("Result  ", theme.heading()),
-            Span::styled(format!("{} {word}", glyph(status)), theme.status(status)),
+            Span::styled(
+                format!("{} {}", look.glyph, look.word),
+                theme.status(status),
+            ),
         ];
         if let Some(severity) = latest.and_then(|r| r.severity) {
             result.push(Span::raw(format!(" · severity {severity}")));
@@ -175,7 +177,7 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme
                 theme.dim(),
             ));
         }
-        if run.results.has_history(cell) {
+        if run.has_history(cell) {
             let history = history_of(run, cell);
             lines.push(Line::raw(""));
             lines.push(Line::styled("History", theme.heading()));
@@ -189,38 +191,19 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme
 
 /// Every entry for `cell`, oldest first, one line each.
 fn history_of(run: &Run, cell: Cell) -> Vec<String> {
-    let checklist = &run.checklist;
-    let env = checklist.environments[cell.environment];
-    let (item, browser, viewport) = (
-        &checklist.items[cell.item].id,
-        &checklist.browsers[env.browser].id,
-        &checklist.viewports[env.viewport].id,
-    );
-    run.entries
-        .iter()
-        .filter_map(|entry| match entry {
-            Entry::Result(r)
-                if &r.item == item && &r.browser == browser && &r.viewport == viewport =>
-            {
-                let undone = if run.results.is_undone(r.seq) {
-                    " (undone)"
-                } else {
-                    ""
-                };
-                let note = r
-                    .note
-                    .as_deref()
-                    .map(|n| format!(" — {}", fit(n, 60)))
-                    .unwrap_or_default();
-                Some(format!(
-                    "  #{} {} {}{undone} by {}{note}",
-                    r.seq,
-                    r.at,
-                    r.status.as_str(),
-                    r.tester
-                ))
-            }
-            _ => None,
+    run.history(cell)
+        .into_iter()
+        .map(|(r, undone)| {
+            let undone = if undone { " (undone)" } else { "" };
+            let note = r
+                .note
+                .as_deref()
+                .map(|n| format!(" — {}", fit(n, 60)))
+                .unwrap_or_default();
+            format!(
+                "  #{} {} {}{undone} by {}{note}",
+                r.seq, r.at, r.status, r.tester
+            )
         })
         .collect()
 }

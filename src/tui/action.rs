@@ -1,0 +1,66 @@
+//! What can happen in the walk ([`Action`]) and what the walk asks the world to do
+//! ([`Effect`]). A leaf: the keymap produces actions, the app consumes them, and neither
+//! needs the other to say what they are.
+
+use ratatui::crossterm::event::KeyEvent;
+
+use crate::run::NewResult;
+use crate::signoff::statement::Decision;
+
+/// Everything a key, a click or the wheel can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    First,
+    Last,
+    NextEnvironment,
+    PreviousEnvironment,
+    Pass,
+    Fail,
+    Blocked,
+    Skip,
+    EditNote,
+    Evidence,
+    Undo,
+    Launch,
+    Filter,
+    ToggleOrder,
+    Matrix,
+    Summary,
+    Help,
+    Quit,
+    Cancel,
+    Confirm,
+    Newline,
+    FocusNote,
+    Severity(u8),
+    /// A key for the text field that has the focus.
+    Type(KeyEvent),
+    /// From the summary: approve or reject the release.
+    Approve,
+    Reject,
+    Click {
+        column: u16,
+        row: u16,
+    },
+    ScrollUp,
+    ScrollDown,
+}
+
+/// What the event loop must do for the app.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Record(NewResult),
+    Undo,
+    /// Start a browser: the program and its arguments, placeholders already filled.
+    Launch(Vec<String>),
+    /// Leave the walk and sign the run off.
+    Signoff {
+        decision: Decision,
+        comment: Option<String>,
+    },
+    Quit,
+}

@@ -1,0 +1,356 @@
+//! The dialogs and panels that open over a view: help, fail, note, evidence, filter and
+//! sign-off. Each keeps its own state and turns an action into a [`Step`]; the app decides
+//! what a finished dialog means for the run.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::{CursorMove, TextArea};
+
+use crate::checklist::Severity;
+use crate::signoff::statement::Decision;
+use crate::tui::action::Action;
+use crate::tui::notice::Missing;
+
+/// A dialog or panel over the view; `Esc` closes it.
+#[derive(Debug, Clone)]
+pub enum Overlay {
+    Help(HelpPanel),
+    Fail(FailDialog),
+    Note(NoteDialog),
+    Evidence(EvidenceDialog),
+    Filter(FilterField),
+    Signoff(SignoffDialog),
+}
+
+/// What an action did to a dialog.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// The dialog stays open.
+    Stay,
+    /// The dialog closes with nothing to do.
+    Close,
+    /// The dialog cannot finish: something is missing.
+    Refuse(Missing),
+    /// The filter's text changed as it was typed.
+    FilterTyped(String),
+    /// The dialog finished with what the tester entered.
+    Submit(Submission),
+}
+
+/// What a finished dialog holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Submission {
+    Fail {
+        severity: Severity,
+        note: String,
+    },
+    Note {
+        purpose: NotePurpose,
+        note: String,
+    },
+    Evidence {
+        path: String,
+    },
+    Signoff {
+        decision: Decision,
+        comment: Option<String>,
+    },
+}
+
+/// What a note field is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotePurpose {
+    Blocked,
+    Skip,
+    /// Changing the note of a cell that already has a result.
+    Edit,
+}
+
+fn text_area(initial: &str) -> TextArea<'static> {
+    let lines: Vec<String> = if initial.is_empty() {
+        vec![String::new()]
+    } else {
+        initial.lines().map(str::to_string).collect()
+    };
+    let mut area = TextArea::new(lines);
+    area.move_cursor(CursorMove::Bottom);
+    area.move_cursor(CursorMove::End);
+    area
+}
+
+fn text_of(area: &TextArea<'_>) -> String {
+    area.lines().join("\n").trim().to_string()
+}
+
+/// Enter, or Ctrl-J: a new line, which a one-line field refuses.
+fn is_newline(key: KeyEvent) -> bool {
+    key.code == KeyCode::Enter
+        || (key.code == KeyCode::Char('j') && key.modifiers == KeyModifiers::CONTROL)
+}
+
+/// A multi-line field: typed keys and new lines go in.
+fn edit(area: &mut TextArea<'static>, action: Action) -> bool {
+    match action {
+        Action::Type(key) => {
+            area.input(key);
+            true
+        }
+        Action::Newline => {
+            area.insert_newline();
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Every key, listed; scrolls when the terminal is short.
+#[derive(Debug, Clone, Default)]
+pub struct HelpPanel {
+    scroll: u16,
+}
+
+impl HelpPanel {
+    /// How many lines the panel is scrolled down.
+    pub fn scroll(&self) -> u16 {
+        self.scroll
+    }
+
+    fn handle(&mut self, action: Action) -> Step {
+        match action {
+            Action::Help => return Step::Close,
+            Action::Down | Action::ScrollDown => self.scroll = self.scroll.saturating_add(1),
+            Action::Up | Action::ScrollUp => self.scroll = self.scroll.saturating_sub(1),
+            _ => {}
+        }
+        Step::Stay
+    }
+}
+
+/// A failure: its severity (preselected from the item) and a note.
+#[derive(Debug, Clone)]
+pub struct FailDialog {
+    severity: Severity,
+    note_focused: bool,
+    note: TextArea<'static>,
+}
+
+impl FailDialog {
+    /// A dialog with `severity` chosen.
+    pub fn new(severity: Severity) -> FailDialog {
+        FailDialog {
+            severity,
+            note_focused: false,
+            note: text_area(""),
+        }
+    }
+
+    /// The severity chosen.
+    pub fn severity(&self) -> Severity {
+        self.severity
+    }
+
+    /// Whether typing goes to the note (digits are then text, not severities).
+    pub fn note_focused(&self) -> bool {
+        self.note_focused
+    }
+
+    /// The note field.
+    pub fn note(&self) -> &TextArea<'static> {
+        &self.note
+    }
+
+    fn handle(&mut self, action: Action) -> Step {
+        match action {
+            Action::Severity(level) => {
+                self.severity = Severity::new(level.into()).unwrap_or(self.severity);
+            }
+            Action::FocusNote => self.note_focused = true,
+            Action::Type(_) | Action::Newline => {
+                self.note_focused = true;
+                edit(&mut self.note, action);
+            }
+            Action::Confirm => {
+                return Step::Submit(Submission::Fail {
+                    severity: self.severity,
+                    note: text_of(&self.note),
+                });
+            }
+            _ => {}
+        }
+        Step::Stay
+    }
+}
+
+/// A note: why a cell is blocked or skipped, or a changed note.
+#[derive(Debug, Clone)]
+pub struct NoteDialog {
+    purpose: NotePurpose,
+    note: TextArea<'static>,
+}
+
+impl NoteDialog {
+    /// A note field for `purpose`, holding `initial`.
+    pub fn new(purpose: NotePurpose, initial: &str) -> NoteDialog {
+        NoteDialog {
+            purpose,
+            note: text_area(initial),
+        }
+    }
+
+    /// What the note is for.
+    pub fn purpose(&self) -> NotePurpose {
+        self.purpose
+    }
+
+    /// The note field.
+    pub fn note(&self) -> &TextArea<'static> {
+        &self.note
+    }
+
+    fn handle(&mut self, action: Action) -> Step {
+        if edit(&mut self.note, action) {
+            return Step::Stay;
+        }
+        if action != Action::Confirm {
+            return Step::Stay;
+        }
+        let note = text_of(&self.note);
+        if note.is_empty() && self.purpose != NotePurpose::Edit {
+            return Step::Refuse(Missing::NoteForStatus);
+        }
+        Step::Submit(Submission::Note {
+            purpose: self.purpose,
+            note,
+        })
+    }
+}
+
+/// The path of a file to attach.
+#[derive(Debug, Clone)]
+pub struct EvidenceDialog {
+    path: TextArea<'static>,
+}
+
+impl EvidenceDialog {
+    /// An empty path field.
+    pub fn new() -> EvidenceDialog {
+        EvidenceDialog {
+            path: text_area(""),
+        }
+    }
+
+    /// The path field.
+    pub fn path(&self) -> &TextArea<'static> {
+        &self.path
+    }
+
+    fn handle(&mut self, action: Action) -> Step {
+        match action {
+            Action::Type(key) if !is_newline(key) => {
+                self.path.input(key);
+                Step::Stay
+            }
+            Action::Confirm => {
+                let path = text_of(&self.path);
+                if path.is_empty() {
+                    Step::Close
+                } else {
+                    Step::Submit(Submission::Evidence { path })
+                }
+            }
+            _ => Step::Stay,
+        }
+    }
+}
+
+impl Default for EvidenceDialog {
+    fn default() -> Self {
+        EvidenceDialog::new()
+    }
+}
+
+/// The item filter, applied as it is typed.
+#[derive(Debug, Clone)]
+pub struct FilterField {
+    text: TextArea<'static>,
+}
+
+impl FilterField {
+    /// A field holding the current filter.
+    pub fn new(current: &str) -> FilterField {
+        FilterField {
+            text: text_area(current),
+        }
+    }
+
+    /// The filter field.
+    pub fn text(&self) -> &TextArea<'static> {
+        &self.text
+    }
+
+    fn handle(&mut self, action: Action) -> Step {
+        match action {
+            Action::Type(key) if !is_newline(key) => {
+                self.text.input(key);
+                Step::FilterTyped(text_of(&self.text))
+            }
+            Action::Confirm => Step::Close,
+            _ => Step::Stay,
+        }
+    }
+}
+
+/// The comment that goes with an approval or a rejection.
+#[derive(Debug, Clone)]
+pub struct SignoffDialog {
+    decision: Decision,
+    comment: TextArea<'static>,
+}
+
+impl SignoffDialog {
+    /// An empty comment for `decision`.
+    pub fn new(decision: Decision) -> SignoffDialog {
+        SignoffDialog {
+            decision,
+            comment: text_area(""),
+        }
+    }
+
+    /// Approve or reject.
+    pub fn decision(&self) -> Decision {
+        self.decision
+    }
+
+    /// The comment field.
+    pub fn comment(&self) -> &TextArea<'static> {
+        &self.comment
+    }
+
+    fn handle(&mut self, action: Action) -> Step {
+        if edit(&mut self.comment, action) || action != Action::Confirm {
+            return Step::Stay;
+        }
+        let text = text_of(&self.comment);
+        if self.decision == Decision::Rejected && text.is_empty() {
+            return Step::Refuse(Missing::RejectionReason);
+        }
+        Step::Submit(Submission::Signoff {
+            decision: self.decision,
+            comment: (!text.is_empty()).then_some(text),
+        })
+    }
+}
+
+impl Overlay {
+    /// What `action` does to this dialog. `Cancel` is the app's to handle, since what it
+    /// undoes (a filter) lies outside the dialog.
+    pub fn handle(&mut self, action: Action) -> Step {
+        match self {
+            Overlay::Help(panel) => panel.handle(action),
+            Overlay::Fail(dialog) => dialog.handle(action),
+            Overlay::Note(dialog) => dialog.handle(action),
+            Overlay::Evidence(dialog) => dialog.handle(action),
+            Overlay::Filter(field) => field.handle(action),
+            Overlay::Signoff(dialog) => dialog.handle(action),
+        }
+    }
+}

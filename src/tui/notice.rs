@@ -1,0 +1,81 @@
+//! What the status line has to say, as data: transitions set a [`Notice`], and
+//! `strings` words it when the screen is drawn.
+
+use crate::checklist::Severity;
+use crate::results::Verdict;
+use crate::status::Status;
+use crate::walk_order::Order;
+
+/// Why a field cannot be saved as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// A blocked or skipped cell needs a note saying why.
+    NoteForStatus,
+    /// A note being edited on a blocked or skipped cell cannot be emptied.
+    NoteOnEdit,
+    /// A rejection needs a comment saying why.
+    RejectionReason,
+}
+
+/// Something the walk tells the tester.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    /// A result is on disk; the cursor moved on, or every cell has a result now.
+    Recorded {
+        status: Status,
+        severity: Option<Severity>,
+        item: String,
+        environment: usize,
+        every_cell_done: bool,
+    },
+    /// A note was changed on the cursor's cell.
+    NoteSaved { item: String, environment: usize },
+    /// Evidence was attached to the cursor's cell.
+    EvidenceAttached { item: String, environment: usize },
+    /// The newest result was withdrawn.
+    Undone {
+        status: Status,
+        item: String,
+        browser: String,
+        viewport: String,
+    },
+    /// The walk's order changed.
+    OrderChanged(Order),
+    /// A browser was started.
+    Launched(Vec<String>),
+    /// Writing to the journal failed; nothing was recorded.
+    NotRecorded(String),
+    /// Undo failed.
+    UndoFailed(String),
+    /// A browser could not be started.
+    LaunchFailed { program: String, error: String },
+    /// The cursor's cell has no result yet to add a note or evidence to.
+    NoResultYet { for_evidence: bool },
+    /// The filter hides every item of this environment.
+    NoCellHere,
+    /// A field cannot be saved without text.
+    Needs(Missing),
+    /// The policy does not let the run be approved.
+    CannotApprove(Verdict),
+    /// The browser has no `launch` command.
+    NoLaunchCommand { browser: String },
+    /// Neither the item nor the checklist has a URL to open.
+    NoUrl,
+    /// The browser's `launch` command cannot be split into words.
+    UnbalancedQuotes { browser: String },
+}
+
+impl Notice {
+    /// Whether the notice reports something that went wrong or was refused.
+    pub fn is_error(&self) -> bool {
+        !matches!(
+            self,
+            Notice::Recorded { .. }
+                | Notice::NoteSaved { .. }
+                | Notice::EvidenceAttached { .. }
+                | Notice::Undone { .. }
+                | Notice::OrderChanged(_)
+                | Notice::Launched(_)
+        )
+    }
+}

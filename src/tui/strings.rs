@@ -1,0 +1,84 @@
+//! Every sentence the walk's status line says, in one place (gitui's `strings.rs`): the
+//! state holds a [`Notice`]; this turns it into words when the screen is drawn.
+
+use crate::checklist::Checklist;
+use crate::tui::notice::{Missing, Notice};
+use crate::walk_order::Order;
+
+/// The status line's text for `notice`.
+pub fn notice(notice: &Notice, checklist: &Checklist) -> String {
+    let place = |item: &str, environment: usize| {
+        format!("{item} in {}", checklist.environment_label(environment))
+    };
+    match notice {
+        Notice::Recorded {
+            status,
+            severity,
+            item,
+            environment,
+            every_cell_done,
+        } => {
+            let severity = severity
+                .map(|s| format!(" (severity {s})"))
+                .unwrap_or_default();
+            let done = if *every_cell_done {
+                " · every cell has a result: S for the summary"
+            } else {
+                ""
+            };
+            format!(
+                "recorded {status}{severity}: {}{done}",
+                place(item, *environment)
+            )
+        }
+        Notice::NoteSaved { item, environment } => {
+            format!("note saved: {}", place(item, *environment))
+        }
+        Notice::EvidenceAttached { item, environment } => format!(
+            "evidence attached (its sha256 is recorded): {}",
+            place(item, *environment)
+        ),
+        Notice::Undone {
+            status,
+            item,
+            browser,
+            viewport,
+        } => format!("undid {status} of {item} in {browser}/{viewport} (kept in the history)"),
+        Notice::OrderChanged(Order::ByEnvironment) => {
+            "order: by environment (every item, then the next browser and size)".into()
+        }
+        Notice::OrderChanged(Order::ByItem) => {
+            "order: by item (one item in every environment, then the next item)".into()
+        }
+        Notice::Launched(argv) => format!("started {}", argv.join(" ")),
+        Notice::NotRecorded(error) => format!("not recorded: {error}"),
+        Notice::UndoFailed(error) => error.clone(),
+        Notice::LaunchFailed { program, error } => {
+            format!("could not start `{program}`: {error}")
+        }
+        Notice::NoResultYet {
+            for_evidence: false,
+        } => "this cell has no result yet: enter one first, then its note".into(),
+        Notice::NoResultYet { for_evidence: true } => {
+            "this cell has no result yet: enter one first, then attach evidence".into()
+        }
+        Notice::NoCellHere => {
+            "no cell here: the filter hides every item of this environment".into()
+        }
+        Notice::Needs(Missing::NoteForStatus) => "a note is required: say why (Esc cancels)".into(),
+        Notice::Needs(Missing::NoteOnEdit) => {
+            "a blocked or skipped cell needs a note (Esc cancels)".into()
+        }
+        Notice::Needs(Missing::RejectionReason) => {
+            "a rejection needs a comment saying why (Esc cancels)".into()
+        }
+        Notice::CannotApprove(verdict) => format!("cannot approve: {verdict}"),
+        Notice::NoLaunchCommand { browser } => {
+            format!("{browser} has no `launch` command in the checklist; open it by hand")
+        }
+        Notice::NoUrl => "this item has no url and the checklist no base_url".into(),
+        Notice::UnbalancedQuotes { browser } => {
+            format!("{browser}'s `launch` command has unbalanced quotes")
+        }
+    }
+}
