@@ -356,12 +356,14 @@ fn runs_are_found_by_unique_prefix_and_the_newest_is_the_default() {
         .unwrap();
     let status: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(status["run"], first.as_str());
-    // A prefix both ids share (they may straddle midnight, so not a fixed length).
+    // A prefix both ids share and neither is (they may straddle midnight, or be `X` and
+    // `X-02` when started in the same second).
     let shared: String = first
         .chars()
         .zip(second.chars())
         .take_while(|(a, b)| a == b)
         .map(|(a, _)| a)
+        .take(6)
         .collect();
     sandbox
         .cmd()
