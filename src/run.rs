@@ -235,27 +235,17 @@ impl Run {
         seq: u64,
     ) -> Result<ResultEntry, RecordError> {
         let checklist = &self.checklist;
-        let item = checklist.item_by_id(&new.item).ok_or_else(|| {
-            unknown(
-                "item",
-                &new.item,
-                checklist.items.iter().map(|i| i.id.as_str()),
-            )
-        })?;
-        let browser = checklist.browser_by_id(&new.browser).ok_or_else(|| {
-            unknown(
-                "browser",
-                &new.browser,
-                checklist.browsers.iter().map(|b| b.id.as_str()),
-            )
-        })?;
-        let viewport = checklist.viewport_by_id(&new.viewport).ok_or_else(|| {
-            unknown(
-                "viewport",
-                &new.viewport,
-                checklist.viewports.iter().map(|v| v.id.as_str()),
-            )
-        })?;
+        let item = find("item", &new.item, checklist.items.iter().map(|i| &i.id))?;
+        let browser = find(
+            "browser",
+            &new.browser,
+            checklist.browsers.iter().map(|b| &b.id),
+        )?;
+        let viewport = find(
+            "viewport",
+            &new.viewport,
+            checklist.viewports.iter().map(|v| &v.id),
+        )?;
         let Some(environment) = checklist.environment_of(browser, viewport) else {
             return Err(RecordError::Excluded {
                 browser: new.browser.clone(),
@@ -320,14 +310,23 @@ impl Run {
     }
 }
 
-fn unknown<'a>(what: &str, given: &str, known: impl Iterator<Item = &'a str>) -> RecordError {
-    let known: Vec<&str> = known.collect();
+/// The index of `given` among the `known` ids of a kind of thing (`item`, `browser`, …), or
+/// an error that names the nearest id, or all of them when there are few.
+fn find<'a>(
+    what: &str,
+    given: &str,
+    known: impl Iterator<Item = &'a String>,
+) -> Result<usize, RecordError> {
+    let known: Vec<&str> = known.map(String::as_str).collect();
+    if let Some(index) = known.iter().position(|k| *k == given) {
+        return Ok(index);
+    }
     let closest = known
         .iter()
         .map(|k| (strsim::levenshtein(given, k), *k))
         .min()
         .filter(|(distance, _)| *distance <= 3);
-    RecordError::Unknown(match closest {
+    Err(RecordError::Unknown(match closest {
         Some((_, suggestion)) => {
             format!("no {what} `{given}` in the checklist; did you mean `{suggestion}`?")
         }
@@ -336,7 +335,7 @@ fn unknown<'a>(what: &str, given: &str, known: impl Iterator<Item = &'a str>) ->
             known.join(", ")
         ),
         None => format!("no {what} `{given}` in the checklist"),
-    })
+    }))
 }
 
 fn evidence_of(path: &Path) -> Result<Evidence, RecordError> {

@@ -151,6 +151,18 @@ pub fn next_untested(
     None
 }
 
+/// Whether the search stops at `cell`: a cell of a visible item with no result.
+fn wanted(
+    checklist: &Checklist,
+    progress: &dyn Progress,
+    visible: &dyn Fn(usize) -> bool,
+    cell: Cell,
+) -> bool {
+    visible(cell.item)
+        && checklist.applies(cell.item, cell.environment)
+        && progress.is_untested(cell)
+}
+
 /// Where a walk over a run starts: its first untested cell in `order`, or its first cell
 /// when every cell has a result (or the checklist's first cell if it has none).
 pub fn resume_position(checklist: &Checklist, progress: &dyn Progress, order: Order) -> Cell {
@@ -226,9 +238,7 @@ mod tests {
         (1..=total)
             .map(|step| (start + step) % total)
             .map(|k| grid.cell(k / minors, k % minors))
-            .find(|&c| {
-                visible(c.item) && checklist.applies(c.item, c.environment) && done.is_untested(c)
-            })
+            .find(|&c| wanted(checklist, done, visible, c))
     }
 
     proptest! {

@@ -6,7 +6,8 @@ mod common;
 use common::crossterm_key::{KeyCode, KeyEvent, KeyModifiers};
 use common::{TESTER, Walk};
 use greenlight::checklist::Severity;
-use greenlight::journal::{Entry, Status};
+use greenlight::journal::Entry;
+use greenlight::status::Status;
 use greenlight::tui::app::{Action, Effect, Overlay, View};
 use greenlight::walk_order::Order;
 

@@ -5,6 +5,7 @@
 //! walk, the journal and the exports agree on one order — sections, items, browsers,
 //! viewports, as written in the file.
 
+mod checks;
 mod load;
 mod positions;
 mod raw;

@@ -2,7 +2,7 @@
 //!
 //! Unknown fields are refused (`deny_unknown_fields`) so that a typo never silently drops an
 //! item. Values that need range checks (severities, sizes) are kept wide here and checked in
-//! [`super::load`], where every problem can be reported with its position.
+//! the checks that follow, where every problem can be reported with its position.
 
 use serde::Deserialize;
 

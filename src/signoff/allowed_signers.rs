@@ -294,64 +294,47 @@ mod tests {
         assert_eq!(signers.signers[1].namespaces, None);
     }
 
+    /// What `text` says of KEY signing for `principal` in `namespace` now.
+    fn check(text: &str, principal: &str, namespace: &str) -> Result<usize, Refusal> {
+        let signers = AllowedSigners::parse(text).unwrap();
+        let key = PublicKey::from_openssh(KEY).unwrap();
+        signers.check(principal, key.key_data(), namespace, Utc::now())
+    }
+
     #[test]
     fn checks_principal_namespace_and_validity() {
         let text = format!(
             "ada@example.com namespaces=\"git\" {KEY}\nbob@example.com valid-before=\"20200101Z\" {KEY}\n*@team.example.com {KEY}\n"
         );
-        let signers = AllowedSigners::parse(&text).unwrap();
-        let key = PublicKey::from_openssh(KEY).unwrap();
-        let now = Utc::now();
         let ns = "greenlight-signoff";
         assert_eq!(
-            signers.check("ada@example.com", key.key_data(), ns, now),
+            check(&text, "ada@example.com", ns),
             Err(Refusal::Namespace(1))
         );
+        assert_eq!(check(&text, "ada@example.com", "git"), Ok(1));
         assert_eq!(
-            signers.check("ada@example.com", key.key_data(), "git", now),
-            Ok(1)
-        );
-        assert_eq!(
-            signers.check("bob@example.com", key.key_data(), ns, now),
+            check(&text, "bob@example.com", ns),
             Err(Refusal::OutsideValidity(2))
         );
+        assert_eq!(check(&text, "eve@team.example.com", ns), Ok(3));
         assert_eq!(
-            signers.check("eve@team.example.com", key.key_data(), ns, now),
-            Ok(3)
-        );
-        assert_eq!(
-            signers.check("eve@evil.example.com", key.key_data(), ns, now),
+            check(&text, "eve@evil.example.com", ns),
             Err(Refusal::NotListed)
         );
     }
 
     #[test]
     fn a_negated_principal_or_namespace_refuses_as_openssh_does() {
-        let key = PublicKey::from_openssh(KEY).unwrap();
         let ns = "greenlight-signoff";
-        let now = Utc::now();
-        let signers =
-            AllowedSigners::parse(&format!("*@example.com,!ada@example.com {KEY}\n")).unwrap();
+        let text = format!("*@example.com,!ada@example.com {KEY}\n");
+        assert_eq!(check(&text, "ada@example.com", ns), Err(Refusal::NotListed));
+        assert_eq!(check(&text, "bob@example.com", ns), Ok(1));
+        let text = format!("ada@example.com namespaces=\"*,!greenlight-signoff\" {KEY}\n");
         assert_eq!(
-            signers.check("ada@example.com", key.key_data(), ns, now),
-            Err(Refusal::NotListed)
-        );
-        assert_eq!(
-            signers.check("bob@example.com", key.key_data(), ns, now),
-            Ok(1)
-        );
-        let signers = AllowedSigners::parse(&format!(
-            "ada@example.com namespaces=\"*,!greenlight-signoff\" {KEY}\n"
-        ))
-        .unwrap();
-        assert_eq!(
-            signers.check("ada@example.com", key.key_data(), ns, now),
+            check(&text, "ada@example.com", ns),
             Err(Refusal::Namespace(1))
         );
-        assert_eq!(
-            signers.check("ada@example.com", key.key_data(), "git", now),
-            Ok(1)
-        );
+        assert_eq!(check(&text, "ada@example.com", "git"), Ok(1));
     }
 
     #[test]

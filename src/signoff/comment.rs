@@ -4,7 +4,7 @@
 
 use anyhow::{Context, Result, bail};
 
-use super::statement::{Decision, NAMESPACE, Statement};
+use super::statement::{CellFacts, Decision, NAMESPACE, Statement};
 use crate::checklist::Severity;
 use crate::status::{STATES, Status, look};
 
@@ -96,16 +96,7 @@ pub fn render_visible(statement: &Statement) -> String {
         }
         out.push_str(&format!("\n### {label} ({})\n\n", failures.len()));
         for cell in failures {
-            out.push_str(&format!(
-                "- **{}** — {}/{}{}\n",
-                escape(&cell.title),
-                escape(&cell.browser),
-                escape(&cell.viewport),
-                cell.note
-                    .as_deref()
-                    .map(|n| format!(": {}", escape(n)))
-                    .unwrap_or_default()
-            ));
+            out.push_str(&cell_line(cell));
         }
     }
     let blocked: Vec<_> = p
@@ -116,19 +107,28 @@ pub fn render_visible(statement: &Statement) -> String {
     if !blocked.is_empty() {
         out.push_str(&format!("\n### Blocked ({})\n\n", blocked.len()));
         for cell in blocked {
-            out.push_str(&format!(
-                "- **{}** — {}/{}: {}\n",
-                escape(&cell.title),
-                escape(&cell.browser),
-                escape(&cell.viewport),
-                escape(cell.note.as_deref().unwrap_or(""))
-            ));
+            out.push_str(&cell_line(cell));
         }
     }
     if let Some(comment) = &p.comment {
         out.push_str(&format!("\n### Comment\n\n{}\n", escape(comment)));
     }
     out
+}
+
+/// `- **title** — browser/viewport: note`, one line of a list of cells.
+fn cell_line(cell: &CellFacts) -> String {
+    let note = cell
+        .note
+        .as_deref()
+        .map(|n| format!(": {}", escape(n)))
+        .unwrap_or_default();
+    format!(
+        "- **{}** — {}/{}{note}\n",
+        escape(&cell.title),
+        escape(&cell.browser),
+        escape(&cell.viewport),
+    )
 }
 
 /// The whole comment: the visible part, then the statement and signature folded away with

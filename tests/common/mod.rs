@@ -256,7 +256,7 @@ impl Walk {
         item: &str,
         browser: &str,
         viewport: &str,
-    ) -> Option<greenlight::journal::Status> {
+    ) -> Option<greenlight::status::Status> {
         let run = self.session.run();
         let c = run.checklist();
         let cell = greenlight::checklist::Cell {
