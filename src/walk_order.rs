@@ -141,9 +141,9 @@ pub fn next_untested(
             s if s == majors => 0..start_minor + 1,
             _ => 0..minors,
         };
-        let found = range.map(|minor| grid.cell(major, minor)).find(|&c| {
-            visible(c.item) && checklist.applies(c.item, c.environment) && progress.is_untested(c)
-        });
+        let found = range
+            .map(|minor| grid.cell(major, minor))
+            .find(|&c| wanted(checklist, progress, visible, c));
         if found.is_some() {
             return found;
         }
