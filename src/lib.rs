@@ -2,6 +2,11 @@
 //! result safe on disk, export it, and sign it off.
 //!
 //! The library holds everything; the binary in `main.rs` only parses and dispatches.
+//!
+//! Layers point one way. `commands` (one module per subcommand) and `tui` (the walk) are the
+//! top: they print, ask, and decide exit codes. Everything else is domain — checklists,
+//! journals, runs, results, exports, imports, sign-offs — taking plain arguments and
+//! returning values and typed errors; no domain module uses `cli`, `commands` or `tui`.
 
 pub mod checklist;
 pub mod cli;
