@@ -57,7 +57,8 @@ fn count_flush() {
     FLUSHES.with(|count| count.set(count.get() + 1));
 }
 
-/// How many flushes to stable storage the calling thread has made so far.
+/// How many flushes to stable storage the calling thread has made so far (for tests).
+#[doc(hidden)]
 pub fn flushes_on_this_thread() -> u64 {
     FLUSHES.with(|count| count.get())
 }
@@ -98,13 +99,38 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// The sha256 of a file's content, read in pieces.
-pub fn sha256_file(path: &Path) -> Result<String> {
-    let mut file =
-        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+pub fn sha256_file(path: &Path) -> std::io::Result<String> {
+    let mut file = File::open(path)?;
     let mut hasher = Sha256::new();
-    std::io::copy(&mut file, &mut hasher)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+    std::io::copy(&mut file, &mut hasher)?;
     Ok(hex(&hasher.finalize()))
+}
+
+/// The bytes of `path`, which must be a regular file (not a FIFO, a device or a folder,
+/// which could hang or flood the reader) of at most `limit` bytes.
+pub fn read_regular_file(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind, Read};
+    let file = File::open(path)?;
+    let metadata = file.metadata()?;
+    if !metadata.is_file() {
+        return Err(Error::new(ErrorKind::InvalidInput, "not a regular file"));
+    }
+    if metadata.len() > limit {
+        return Err(Error::new(
+            ErrorKind::InvalidData,
+            format!("larger than {limit} bytes"),
+        ));
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    // The file may grow while it is read: never take more than the limit.
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(Error::new(
+            ErrorKind::InvalidData,
+            format!("larger than {limit} bytes"),
+        ));
+    }
+    Ok(bytes)
 }
 
 fn hex(bytes: &[u8]) -> String {

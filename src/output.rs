@@ -20,6 +20,18 @@ pub fn error(err: &anyhow::Error) {
     }
 }
 
+/// An error and its causes on one line, `outer: inner: innermost`, for a status line.
+pub fn one_line(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        cause = inner.source();
+    }
+    text
+}
+
 /// Prints one problem of a checked file (`file:line:col: message`).
 pub fn problem(message: impl std::fmt::Display) {
     anstream::eprintln!("{ERROR}error{ERROR:#}: {message}");

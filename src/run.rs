@@ -78,8 +78,16 @@ impl NewResult {
 /// Why a result cannot be recorded.
 #[derive(Debug, thiserror::Error)]
 pub enum RecordError {
-    #[error("{0}")]
-    Unknown(String),
+    #[error("no {what} `{given}` in the checklist{}", hint(.nearest, .known))]
+    Unknown {
+        /// `item`, `browser` or `viewport`.
+        what: &'static str,
+        given: String,
+        /// The id the user most likely meant.
+        nearest: Option<String>,
+        /// Every id there is, when there are few enough to list.
+        known: Option<Vec<String>>,
+    },
     #[error("the matrix excludes {browser}/{viewport}: there is nothing to record there")]
     Excluded { browser: String, viewport: String },
     #[error("item `{item}` does not apply to {browser}/{viewport} (its `only` leaves it out)")]
@@ -92,8 +100,14 @@ pub enum RecordError {
     SeverityWithout(Status),
     #[error("`{0}` needs a note saying why (--note \"…\")")]
     NoteNeeded(Status),
-    #[error("evidence {} {why}", path.display())]
-    Evidence { path: PathBuf, why: String },
+    #[error("evidence {} cannot be read", path.display())]
+    EvidenceUnreadable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("evidence {} is not a file", path.display())]
+    EvidenceNotAFile { path: PathBuf },
     #[error(transparent)]
     Journal(#[from] JournalError),
 }
@@ -106,8 +120,7 @@ impl Run {
         // before the entries take theirs, which keeps the peak down on large runs.
         let (meta, checklist) = Run::read_checklist(store, id)?;
         let journal = dir.join(JOURNAL_FILE);
-        let contents = read_journal(&journal)
-            .with_context(|| format!("the journal {} is damaged", journal.display()))?;
+        let contents = read_journal(&journal).with_context(|| format!("cannot open run {id}"))?;
         if contents.torn_tail.is_some() {
             warn(format!(
                 "run {id}: the journal's last line is incomplete (a crash while writing?); \
@@ -305,15 +318,25 @@ impl Run {
         let index = self.entries.len() - 1;
         // The entry was checked by `prepare` (or is an undo of a result that counts), so
         // the replay accepts it; were it ever not to, it is on disk and the next opening
-        // reports it, so there is nothing to undo here.
-        let _ = self.results.apply(&self.checklist, &self.entries, index);
+        // reports it, so there is nothing to undo here — but tests must hear of it.
+        let applied = self.results.apply(&self.checklist, &self.entries, index);
+        debug_assert!(applied.is_ok(), "recorded but not counted: {applied:?}");
+    }
+}
+
+/// `; did you mean `x`?` or ` (it has a, b, c)`, or nothing.
+fn hint(nearest: &Option<String>, known: &Option<Vec<String>>) -> String {
+    match (nearest, known) {
+        (Some(nearest), _) => format!("; did you mean `{nearest}`?"),
+        (None, Some(known)) => format!(" (it has {})", known.join(", ")),
+        (None, None) => String::new(),
     }
 }
 
 /// The index of `given` among the `known` ids of a kind of thing (`item`, `browser`, …), or
 /// an error that names the nearest id, or all of them when there are few.
 fn find<'a>(
-    what: &str,
+    what: &'static str,
     given: &str,
     known: impl Iterator<Item = &'a String>,
 ) -> Result<usize, RecordError> {
@@ -326,31 +349,28 @@ fn find<'a>(
         .map(|k| (strsim::levenshtein(given, k), *k))
         .min()
         .filter(|(distance, _)| *distance <= 3);
-    Err(RecordError::Unknown(match closest {
-        Some((_, suggestion)) => {
-            format!("no {what} `{given}` in the checklist; did you mean `{suggestion}`?")
-        }
-        None if known.len() <= 12 => format!(
-            "no {what} `{given}` in the checklist (it has {})",
-            known.join(", ")
-        ),
-        None => format!("no {what} `{given}` in the checklist"),
-    }))
+    Err(RecordError::Unknown {
+        what,
+        given: given.to_string(),
+        nearest: closest.map(|(_, nearest)| nearest.to_string()),
+        known: (closest.is_none() && known.len() <= 12)
+            .then(|| known.iter().map(|k| k.to_string()).collect()),
+    })
 }
 
 fn evidence_of(path: &Path) -> Result<Evidence, RecordError> {
-    let refused = |why: String| RecordError::Evidence {
+    let unreadable = |source| RecordError::EvidenceUnreadable {
         path: path.to_path_buf(),
-        why,
+        source,
     };
-    let metadata =
-        std::fs::metadata(path).map_err(|err| refused(format!("cannot be read: {err}")))?;
+    let metadata = std::fs::metadata(path).map_err(unreadable)?;
     if !metadata.is_file() {
-        return Err(refused("is not a file".into()));
+        return Err(RecordError::EvidenceNotAFile {
+            path: path.to_path_buf(),
+        });
     }
-    let sha256 = sha256_file(path).map_err(|err| refused(format!("cannot be read: {err:#}")))?;
-    let absolute =
-        std::fs::canonicalize(path).map_err(|err| refused(format!("cannot be read: {err}")))?;
+    let sha256 = sha256_file(path).map_err(unreadable)?;
+    let absolute = std::fs::canonicalize(path).map_err(unreadable)?;
     Ok(Evidence {
         path: absolute.display().to_string(),
         sha256,

@@ -10,8 +10,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 /// The outcome of checking one cell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Status {
     Pass,
     Fail,
@@ -58,6 +57,29 @@ impl FromStr for Status {
     }
 }
 
+impl Serialize for Status {
+    fn serialize<S: serde::Serializer>(&self, out: S) -> Result<S::Ok, S::Error> {
+        out.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Status {
+    /// Read with the same rule as the command line ([`Status::from_str`]).
+    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Status, D::Error> {
+        struct Word;
+        impl serde::de::Visitor<'_> for Word {
+            type Value = Status;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("one of pass, fail, blocked, skip")
+            }
+            fn visit_str<E: serde::de::Error>(self, word: &str) -> Result<Status, E> {
+                word.parse().map_err(E::custom)
+            }
+        }
+        input.deserialize_str(Word)
+    }
+}
+
 /// The colour family of a state; each medium (terminal, workbook) picks its own shades.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tone {
@@ -87,6 +109,17 @@ pub const STATES: [Option<Status>; 5] = [
     Some(Status::Skip),
     None,
 ];
+
+/// Where `state` stands in [`STATES`]: for tables made once per state.
+pub fn state_index(state: Option<Status>) -> usize {
+    match state {
+        Some(Status::Pass) => 0,
+        Some(Status::Fail) => 1,
+        Some(Status::Blocked) => 2,
+        Some(Status::Skip) => 3,
+        None => 4,
+    }
+}
 
 /// The word for a cell with no result.
 pub const UNTESTED: &str = "untested";
@@ -134,7 +167,7 @@ pub mod or_untested {
     /// Reads a status word or `untested`.
     pub fn deserialize<'de, D: Deserializer<'de>>(input: D) -> Result<Option<Status>, D::Error> {
         let word = String::deserialize(input)?;
-        if word == UNTESTED {
+        if word.trim().eq_ignore_ascii_case(UNTESTED) {
             return Ok(None);
         }
         word.parse().map(Some).map_err(serde::de::Error::custom)
@@ -154,6 +187,9 @@ mod tests {
                 assert_ne!(a.word, b.word);
                 assert_ne!(a.tone, b.tone);
             }
+        }
+        for (index, state) in STATES.iter().enumerate() {
+            assert_eq!(state_index(*state), index);
         }
         assert_eq!(legend(), "✓ pass  ✗ fail  ! blocked  – skip  · untested");
     }

@@ -238,7 +238,9 @@ mod tests {
         (1..=total)
             .map(|step| (start + step) % total)
             .map(|k| grid.cell(k / minors, k % minors))
-            .find(|&c| wanted(checklist, done, visible, c))
+            .find(|&c| {
+                visible(c.item) && checklist.applies(c.item, c.environment) && done.is_untested(c)
+            })
     }
 
     proptest! {

@@ -197,7 +197,17 @@ fn an_empty_matrix_and_an_item_with_no_environment_are_refused() {
             .replace("    - id: firefox\n", "")
             .replace("    - id: chrome\n", "    []\n"),
     );
-    assert!(err.problems[0].line > 0);
+    assert_eq!(
+        (err.problems[0].line, err.problems[0].column),
+        (5, 5),
+        "at the empty list: {err}"
+    );
+    assert!(
+        err.problems[0]
+            .message
+            .contains("`matrix.browsers` is empty"),
+        "{err}"
+    );
 }
 
 #[test]

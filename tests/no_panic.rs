@@ -5,6 +5,7 @@ use greenlight::checklist::Checklist;
 use greenlight::journal::parse_journal;
 use greenlight::results::Results;
 use proptest::prelude::*;
+use std::path::Path;
 
 const SHIPPED: &str = include_str!("../checklists/web-ux.yaml");
 const SMALL: &str = include_str!("fixtures/small.yaml");
@@ -166,7 +167,7 @@ proptest! {
         for m in &mutations {
             text = apply(&text, m);
         }
-        if let Ok(contents) = parse_journal(text.as_bytes()) {
+        if let Ok(contents) = parse_journal(text.as_bytes(), Path::new("journal.jsonl")) {
             prop_assert!(contents.good_len as usize <= text.len());
             for (n, entry) in contents.entries.iter().enumerate() {
                 prop_assert_eq!(entry.seq(), n as u64 + 1);
@@ -182,6 +183,6 @@ proptest! {
 
     #[test]
     fn random_bytes_never_panic_the_journal_reader(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
-        let _ = parse_journal(&bytes);
+        let _ = parse_journal(&bytes, Path::new("journal.jsonl"));
     }
 }

@@ -639,9 +639,35 @@ fn a_run_started_in_a_subfolder_records_the_checklist_from_the_repository_root()
             .assert()
             .success();
     }
-    // A checklist outside the repository the command runs in is refused, with the fix.
+    // A link in the repository is recorded by its path there, even when it points away.
     let elsewhere = tempfile::tempdir().unwrap();
     std::fs::copy(root.join("small.yaml"), elsewhere.path().join("small.yaml")).unwrap();
+    std::os::unix::fs::symlink(
+        elsewhere.path().join("small.yaml"),
+        root.join("checklists/linked.yaml"),
+    )
+    .unwrap();
+    let output = sandbox
+        .cmd()
+        .current_dir(&subfolder)
+        .args([
+            "start",
+            "../../checklists/linked.yaml",
+            "--release",
+            "2.0",
+            "--json",
+        ])
+        .args(["--tester", common::TESTER])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let meta: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(meta["checklist"]["path"], "checklists/linked.yaml");
+    // A checklist in no repository, while the command runs in one, is refused, with the fix.
     sandbox
         .cmd()
         .current_dir(&subfolder)
@@ -650,8 +676,8 @@ fn a_run_started_in_a_subfolder_records_the_checklist_from_the_repository_root()
         .args(["--release", "2.0", "--tester", common::TESTER])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("is outside the repository"))
-        .stderr(predicate::str::contains("copy it into the repository"));
+        .stderr(predicate::str::contains("is not in a git repository"))
+        .stderr(predicate::str::contains("copy it into that repository"));
 }
 
 #[test]

@@ -80,10 +80,28 @@ impl Serialize for Severity {
 }
 
 impl<'de> Deserialize<'de> for Severity {
+    /// A level (`2`) or, by the same rule as the command line, a word (`"major"`, `"2"`).
     fn deserialize<D: Deserializer<'de>>(input: D) -> Result<Severity, D::Error> {
-        let level = i64::deserialize(input)?;
-        Severity::new(level)
-            .ok_or_else(|| serde::de::Error::custom(UnknownSeverity(level.to_string())))
+        struct Level;
+        impl serde::de::Visitor<'_> for Level {
+            type Value = Severity;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("1, 2 or 3 (or blocker, major, minor)")
+            }
+            fn visit_i64<E: serde::de::Error>(self, level: i64) -> Result<Severity, E> {
+                Severity::new(level).ok_or_else(|| E::custom(UnknownSeverity(level.to_string())))
+            }
+            fn visit_u64<E: serde::de::Error>(self, level: u64) -> Result<Severity, E> {
+                i64::try_from(level)
+                    .ok()
+                    .and_then(Severity::new)
+                    .ok_or_else(|| E::custom(UnknownSeverity(level.to_string())))
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Severity, E> {
+                text.parse().map_err(E::custom)
+            }
+        }
+        input.deserialize_any(Level)
     }
 }
 
@@ -111,7 +129,11 @@ mod tests {
             serde_json::from_str::<Severity>("1").unwrap(),
             Severity::BLOCKER
         );
-        for bad in ["0", "4", "\"major\""] {
+        assert_eq!(
+            serde_json::from_str::<Severity>("\"Major\"").unwrap(),
+            Severity::MAJOR
+        );
+        for bad in ["0", "4", "\"critical\"", "2.5", "null"] {
             assert!(serde_json::from_str::<Severity>(bad).is_err(), "{bad}");
         }
     }

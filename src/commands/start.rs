@@ -13,13 +13,16 @@ use crate::store::{ChecklistRef, RunMeta};
 
 use super::{Outcome, Refusal, Workspace};
 
+/// A step's result that may be "not good" rather than an error.
+pub type Checked<T> = std::result::Result<T, Refusal>;
+
 /// Creates a run of `file` and returns its description, or why the checklist cannot be
 /// run. Shared with the interactive `run`.
 pub fn create_run(
     workspace: &Workspace,
     file: &Path,
     identity: &RunIdentity,
-) -> Result<Result<RunMeta, Refusal>> {
+) -> Result<Checked<RunMeta>> {
     let (checklist, bytes) = match Checklist::load_with_bytes(file) {
         Ok(loaded) => loaded,
         Err(LoadError::Invalid(err)) => {
@@ -79,33 +82,39 @@ struct Place {
     path: String,
 }
 
-/// Finds the repository a checklist belongs to: the one the command runs in, which must
-/// hold the file, or else the file's own.
+/// Finds the repository a checklist belongs to — the one its own folder is in — and its
+/// path there. The file itself is not resolved, so a checklist that is a link is recorded
+/// by the path the repository has for it.
 fn locate(file: &Path) -> Result<Place> {
-    let absolute =
-        std::fs::canonicalize(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let folder = absolute.parent().unwrap_or(Path::new("/"));
-    let here = crate::git::toplevel(None);
-    let root = match (here, crate::git::toplevel(Some(folder))) {
-        (Some(here), Some(theirs)) if same_folder(&here, &theirs) => theirs,
-        (Some(here), _) => bail!(
-            "{} is outside the repository at {}: a run records its checklist by its path in \
-             the repository under test, so that `verify` and the gate can find it there; \
-             copy it into the repository (for example into checklists/) and start from there",
-            file.display(),
-            here.display()
-        ),
-        (None, Some(theirs)) => theirs,
-        (None, None) => {
-            return Ok(Place {
-                root: None,
-                path: file.display().to_string(),
-            });
+    let name = file
+        .file_name()
+        .with_context(|| format!("{} is not a file", file.display()))?;
+    let folder = match file.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let folder =
+        std::fs::canonicalize(folder).with_context(|| format!("cannot read {}", file.display()))?;
+    let Some(root) = crate::git::toplevel(Some(&folder)) else {
+        if let Some(here) = crate::git::toplevel(None) {
+            bail!(
+                "{} is not in a git repository, while this command runs in the repository at \
+                 {}: a run records its checklist by its path in the repository under test, so \
+                 that `verify` and the gate can find it there; copy it into that repository \
+                 (for example into checklists/) and start from there",
+                file.display(),
+                here.display()
+            );
         }
+        // No repository anywhere: nothing will look the checklist up later.
+        return Ok(Place {
+            root: None,
+            path: file.display().to_string(),
+        });
     };
     let canonical_root = std::fs::canonicalize(&root)
         .with_context(|| format!("cannot read the repository {}", root.display()))?;
-    let relative = absolute.strip_prefix(&canonical_root).with_context(|| {
+    let relative = folder.strip_prefix(&canonical_root).with_context(|| {
         format!(
             "{} is not inside its repository {}",
             file.display(),
@@ -114,20 +123,14 @@ fn locate(file: &Path) -> Result<Place> {
     })?;
     let path = relative
         .components()
-        .map(|part| part.as_os_str().to_string_lossy())
+        .map(|part| part.as_os_str().to_string_lossy().into_owned())
+        .chain([name.to_string_lossy().into_owned()])
         .collect::<Vec<_>>()
         .join("/");
     Ok(Place {
         root: Some(root),
         path,
     })
-}
-
-fn same_folder(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
-    }
 }
 
 /// Starts a run and prints its id (or the whole description with `--json`).

@@ -10,6 +10,7 @@ use crate::export::EnvironmentDocument;
 use crate::git::short_commit;
 use crate::results::{Counts, Reason, VerdictKind};
 use crate::run::Run;
+use crate::status::{STATES, word};
 use crate::store::{ChecklistRef, RunMeta};
 
 use super::{Outcome, Workspace, warn_to_stderr};
@@ -106,24 +107,32 @@ pub fn run(workspace: &Workspace, args: &StatusArgs) -> Result<Outcome> {
         .max()
         .unwrap_or(0)
         .max("environment".len());
-    writeln!(
-        out,
-        "{:width$}  {:>5} {:>5} {:>7} {:>5} {:>8} {:>6}",
-        "environment", "pass", "fail", "blocked", "skip", "untested", "total"
-    )?;
+    // A column per state, as wide as its word, in the order of `STATES`; then the total.
+    let row = |name: &str, cells: Vec<String>| {
+        let cells: Vec<String> = cells
+            .iter()
+            .zip(STATES.iter().map(|&s| word(s)).chain(["total"]))
+            .map(|(cell, heading)| format!("{cell:>w$}", w = heading.len().max(5)))
+            .collect();
+        format!("{name:width$}  {}", cells.join(" "))
+    };
+    let headings = STATES
+        .iter()
+        .map(|&s| word(s).to_string())
+        .chain(["total".into()]);
+    writeln!(out, "{}", row("environment", headings.collect()))?;
+    let numbers = |counts: &Counts| -> Vec<String> {
+        STATES
+            .iter()
+            .map(|&s| counts.of(s))
+            .chain([counts.total()])
+            .map(|n| n.to_string())
+            .collect()
+    };
     for e in &report.environments {
-        let k = e.counts;
-        writeln!(
-            out,
-            "{:width$}  {:>5} {:>5} {:>7} {:>5} {:>8} {:>6}",
-            e.environment.key, k.pass, k.fail, k.blocked, k.skip, k.untested, e.total
-        )?;
+        writeln!(out, "{}", row(&e.environment.key, numbers(&e.counts)))?;
     }
-    writeln!(
-        out,
-        "{:width$}  {:>5} {:>5} {:>7} {:>5} {:>8} {:>6}",
-        "all", c.pass, c.fail, c.blocked, c.skip, c.untested, report.total
-    )?;
+    writeln!(out, "{}", row("all", numbers(&c)))?;
     writeln!(out)?;
     writeln!(out, "verdict: {}", run.verdict())?;
     Ok(Outcome::Done)

@@ -11,7 +11,7 @@ use crate::cli::{GateArgs, VerifyArgs};
 use crate::signoff::allowed_signers::AllowedSigners;
 use crate::signoff::statement::Decision;
 use crate::signoff::verify::{
-    CheckName, CheckOutcome, FindError, Trust, Verification, allowed_signers_path, find, verify,
+    CheckOutcome, FindError, Trust, Verification, allowed_signers_path, find, verify,
 };
 
 use super::Outcome;
@@ -85,12 +85,6 @@ fn judge(v: &Verification, commit: &str, approvals: &mut usize, rejections: &mut
     }
     if !v.verified() {
         return format!("does not count: not verified ({})", failed.join("; "));
-    }
-    if !v.passed(CheckName::Checklist) {
-        return format!(
-            "does not count: the checklist {} is not in this repository to check against",
-            p.checklist.path
-        );
     }
     if p.decision != Decision::Approved || p.verdict.verdict != VerdictKind::Passes {
         return format!(

@@ -15,7 +15,7 @@ use rust_xlsxwriter::{
 use super::LONG_COLUMNS;
 use crate::checklist::Cell;
 use crate::run::Run;
-use crate::status::{STATES, Status, Tone, legend, look, word};
+use crate::status::{STATES, Status, Tone, legend, look, state_index, word};
 
 /// The fill of a status cell, in colours spreadsheet users know (Excel's good/bad/neutral).
 fn status_format(status: Option<Status>) -> Format {
@@ -93,16 +93,8 @@ fn write_results(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
         .set_columns(&columns);
     sheet.add_table(0, 0, rows.max(1), LONG_COLUMNS.len() as u16 - 1, &table)?;
     sheet.set_freeze_panes(1, 0)?;
-    let formats: Vec<(Option<Status>, Format)> = STATES
-        .into_iter()
-        .map(|state| (state, status_format(state)))
-        .collect();
-    let format_of = |status: Option<Status>| {
-        formats
-            .iter()
-            .find(|(state, _)| *state == status)
-            .map(|(_, format)| format)
-    };
+    // One format per state, in the order of `STATES`, made once for every row.
+    let formats: Vec<Format> = STATES.into_iter().map(status_format).collect();
     let commit = meta.commit.as_deref().unwrap_or("");
     for (n, cell) in checklist.cells().enumerate() {
         let row = n as u32 + 1;
@@ -122,10 +114,8 @@ fn write_results(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
         sheet.write_string(row, 8, &viewport.id)?;
         sheet.write_number(row, 9, viewport.width)?;
         sheet.write_number(row, 10, viewport.height)?;
-        match format_of(status) {
-            Some(format) => sheet.write_string_with_format(row, 11, word(status), format)?,
-            None => sheet.write_string(row, 11, word(status))?,
-        };
+        let format = &formats[state_index(status)];
+        sheet.write_string_with_format(row, 11, word(status), format)?;
         let Some(result) = latest else { continue };
         if let Some(severity) = result.severity {
             sheet.write_number(row, 12, severity.level())?;
@@ -228,15 +218,10 @@ fn write_summary(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
         sheet.write_string(row as u32, 1, value)?;
     }
     let top = facts.len() as u32 + 1;
-    let words = [
-        "environment",
-        "pass",
-        "fail",
-        "blocked",
-        "skip",
-        "untested",
-        "total",
-    ];
+    let words: Vec<&str> = std::iter::once("environment")
+        .chain(STATES.iter().map(|&state| word(state)))
+        .chain(["total"])
+        .collect();
     for (column, word) in words.iter().enumerate() {
         sheet.write_string_with_format(
             top,
@@ -254,10 +239,8 @@ fn write_summary(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
     for (n, (name, c)) in rows.enumerate() {
         let row = top + 1 + n as u32;
         sheet.write_string(row, 0, name)?;
-        for (column, value) in [c.pass, c.fail, c.blocked, c.skip, c.untested, c.total()]
-            .into_iter()
-            .enumerate()
-        {
+        let values = STATES.iter().map(|&state| c.of(state)).chain([c.total()]);
+        for (column, value) in values.enumerate() {
             sheet.write_number(row, column as u16 + 1, value as f64)?;
         }
     }

@@ -5,10 +5,10 @@
 use anyhow::{Result, bail};
 
 use super::table::Sheet;
-use crate::checklist::{Cell, Checklist, Severity};
+use crate::checklist::{Cell, Checklist, Severity, UnknownSeverity};
 use crate::export::unguarded;
 use crate::run::{NewResult, Run};
-use crate::status::{Status, UNTESTED};
+use crate::status::{Status, UNTESTED, UnknownStatus};
 
 /// One result the sheet asks for, with the row it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +24,15 @@ pub struct SheetResult {
 pub struct RowProblem {
     pub row: usize,
     pub why: String,
+}
+
+/// Why a row holds no result that can be recorded, before it is checked against the run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RowError {
+    #[error(transparent)]
+    Status(#[from] UnknownStatus),
+    #[error(transparent)]
+    Severity(#[from] UnknownSeverity),
 }
 
 /// What a sheet asks for: the results its rows hold, and the rows that hold none it can
@@ -100,13 +109,13 @@ fn row_result(
     [item, browser, viewport, status]: [&str; 4],
     severity: &str,
     note: &str,
-) -> Result<NewResult, String> {
-    let status: Status = status.parse().map_err(|err| format!("{err}"))?;
+) -> Result<NewResult, RowError> {
+    let status: Status = status.parse()?;
     let severity = match severity {
         "" => None,
         // A severity left in a row that no longer fails means nothing.
         _ if status != Status::Fail => None,
-        text => Some(text.parse::<Severity>().map_err(|err| format!("{err}"))?),
+        text => Some(text.parse::<Severity>()?),
     };
     Ok(NewResult {
         severity,
@@ -116,7 +125,7 @@ fn row_result(
 }
 
 fn collect(
-    rows: impl Iterator<Item = (usize, Option<String>, Result<NewResult, String>)>,
+    rows: impl Iterator<Item = (usize, Option<String>, Result<NewResult, RowError>)>,
 ) -> SheetRows {
     let mut out = SheetRows::default();
     for (row, from_run, result) in rows {
@@ -126,7 +135,10 @@ fn collect(
                 from_run,
                 result,
             }),
-            Err(why) => out.problems.push(RowProblem { row, why }),
+            Err(why) => out.problems.push(RowProblem {
+                row,
+                why: why.to_string(),
+            }),
         }
     }
     out

@@ -27,14 +27,22 @@ pub enum JournalError {
         source: std::io::Error,
     },
     #[error(
-        "line {line} is not a journal entry ({reason}); fix or remove that line to open the run"
+        "{}: line {line} is not a journal entry ({reason}); fix or remove that line to open \
+         the run",
+        path.display()
     )]
-    Damaged { line: usize, reason: String },
+    Damaged {
+        path: PathBuf,
+        line: usize,
+        reason: String,
+    },
     #[error(
-        "line {line} has entry number {found} where {expected} was expected; \
-         the journal was edited by hand or two files were joined"
+        "{}: line {line} has entry number {found} where {expected} was expected; \
+         the journal was edited by hand or two files were joined",
+        path.display()
     )]
     OutOfOrder {
+        path: PathBuf,
         line: usize,
         found: u64,
         expected: u64,
@@ -88,43 +96,64 @@ pub struct JournalContents {
     pub good_len: u64,
 }
 
-/// Parses journal bytes. Only a last line without its newline is taken for a write cut
-/// short by a crash; a damaged line anywhere else — a complete last line included, which no
-/// crash leaves behind — is an error naming the line, since silently dropping a result is
-/// worse.
-pub fn parse_journal(bytes: &[u8]) -> Result<JournalContents, JournalError> {
-    read_entries(&mut &bytes[..])
+/// Parses journal bytes, as the journal at `path` would be read.
+pub fn parse_journal(bytes: &[u8], path: &Path) -> Result<JournalContents, JournalError> {
+    read_entries(&mut &bytes[..], path)
 }
 
-/// Like [`parse_journal`], a line at a time, so a large journal is never in memory whole.
-pub fn read_entries(reader: &mut dyn BufRead) -> Result<JournalContents, JournalError> {
+/// Reads the entries of the journal at `path` a line at a time, so a large journal is never
+/// in memory whole.
+///
+/// A last line without its newline is a write cut short by a crash: it is returned apart,
+/// for the next writer to set aside. So is a last line that holds NUL bytes, which is what
+/// a power cut leaves where a write's first page never reached the disk. Any other line
+/// that is not an entry — a complete last line included, which no crash leaves behind —
+/// is an error naming the file and the line, since silently dropping a result is worse.
+pub fn read_entries(
+    reader: &mut dyn BufRead,
+    path: &Path,
+) -> Result<JournalContents, JournalError> {
     let mut contents = JournalContents::default();
     let mut line = Vec::with_capacity(1024);
     for line_number in 1usize.. {
         line.clear();
         let read = reader
             .read_until(b'\n', &mut line)
-            .map_err(|source| JournalError::Damaged {
-                line: line_number,
-                reason: source.to_string(),
+            .map_err(|source| JournalError::Read {
+                path: path.to_path_buf(),
+                source,
             })?;
         if read == 0 {
             break;
         }
-        if line.last() != Some(&b'\n') {
-            // Only the last line can lack its newline: a write cut short.
-            contents.torn_tail = Some(line);
-            break;
-        }
-        let entry = serde_json::from_slice::<Entry>(&line[..read - 1]).map_err(|err| {
-            JournalError::Damaged {
-                line: line_number,
-                reason: err.to_string(),
+        let complete = line.last() == Some(&b'\n');
+        let parsed = complete.then(|| serde_json::from_slice::<Entry>(&line[..read - 1]));
+        let entry = match parsed {
+            Some(Ok(entry)) => entry,
+            other => {
+                let rest = reader.fill_buf().map_err(|source| JournalError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+                if rest.is_empty() && (!complete || line.contains(&0)) {
+                    contents.torn_tail = Some(line);
+                    break;
+                }
+                let reason = match other {
+                    Some(Err(err)) => err.to_string(),
+                    _ => "it has no end of line".to_string(),
+                };
+                return Err(JournalError::Damaged {
+                    path: path.to_path_buf(),
+                    line: line_number,
+                    reason,
+                });
             }
-        })?;
+        };
         let expected = contents.entries.len() as u64 + 1;
         if entry.seq() != expected {
             return Err(JournalError::OutOfOrder {
+                path: path.to_path_buf(),
                 line: line_number,
                 found: entry.seq(),
                 expected,
@@ -150,7 +179,7 @@ pub fn read_journal(path: &Path) -> Result<JournalContents, JournalError> {
             });
         }
     };
-    read_entries(&mut BufReader::with_capacity(1 << 16, file))
+    read_entries(&mut BufReader::with_capacity(1 << 16, file), path)
 }
 
 /// The only handle that may append to a run's journal; holding it holds the run's lock.
@@ -192,7 +221,7 @@ impl JournalWriter {
             .create(true)
             .open(&path)
             .map_err(JournalError::io("open for writing", &path))?;
-        let contents = read_entries(&mut BufReader::with_capacity(1 << 16, &file))?;
+        let contents = read_entries(&mut BufReader::with_capacity(1 << 16, &file), &path)?;
         if let Some(tail) = &contents.torn_tail {
             let aside = set_aside(dir, tail)?;
             file.set_len(contents.good_len)
@@ -349,7 +378,7 @@ mod tests {
         let mut bytes = lines(&[pass(1), pass(2)]);
         let good = bytes.len() as u64;
         bytes.extend_from_slice(br#"{"kind":"result","seq":3,"at":"#);
-        let contents = parse_journal(&bytes).unwrap();
+        let contents = parse_journal(&bytes, Path::new(JOURNAL_FILE)).unwrap();
         assert_eq!(contents.entries.len(), 2);
         assert_eq!(contents.good_len, good);
         assert!(contents.torn_tail.unwrap().starts_with(b"{\"kind\""));
@@ -360,7 +389,9 @@ mod tests {
         let mut bytes = lines(&[pass(1)]);
         bytes.extend_from_slice(b"garbage\n");
         bytes.extend(lines(&[pass(2)]));
-        let err = parse_journal(&bytes).unwrap_err().to_string();
+        let err = parse_journal(&bytes, Path::new(JOURNAL_FILE))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("line 2"), "{err}");
     }
 
@@ -382,7 +413,11 @@ mod tests {
                 sha256: "00".into(),
             }];
         }
-        let contents = parse_journal(&lines(&[failed.clone(), undo.clone()])).unwrap();
+        let contents = parse_journal(
+            &lines(&[failed.clone(), undo.clone()]),
+            Path::new(JOURNAL_FILE),
+        )
+        .unwrap();
         assert_eq!(contents.entries, vec![failed, undo]);
         for bad in [
             r#"{"kind":"undo","seq":1,"at":"","tester":"","undoes":1,"item":"a"}"#,
@@ -398,7 +433,9 @@ mod tests {
     #[test]
     fn out_of_order_entries_are_refused() {
         let bytes = lines(&[pass(1), pass(3)]);
-        let err = parse_journal(&bytes).unwrap_err().to_string();
+        let err = parse_journal(&bytes, Path::new(JOURNAL_FILE))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("line 2"), "{err}");
     }
 
@@ -445,7 +482,7 @@ mod tests {
     fn a_complete_last_line_that_is_damaged_is_an_error_not_a_crash() {
         let mut bytes = lines(&[pass(1)]);
         bytes.extend_from_slice(b"{\"kind\":\"result\",\"seq\":2,\"garbage\n");
-        let err = parse_journal(&bytes).unwrap_err();
+        let err = parse_journal(&bytes, Path::new(JOURNAL_FILE)).unwrap_err();
         assert!(
             matches!(err, JournalError::Damaged { line: 2, .. }),
             "{err}"
@@ -461,6 +498,18 @@ mod tests {
             bytes,
             "nothing set aside or cut"
         );
+    }
+
+    #[test]
+    fn a_last_line_holding_nul_bytes_is_what_a_power_cut_leaves_and_is_set_aside() {
+        let mut bytes = lines(&[pass(1)]);
+        bytes.extend_from_slice(b"\0\0\0\0\",\"note\":\"x\"}\n");
+        let contents = parse_journal(&bytes, Path::new(JOURNAL_FILE)).unwrap();
+        assert_eq!(contents.entries, vec![pass(1)]);
+        assert!(contents.torn_tail.is_some());
+        // The same bytes before the last line are damage.
+        bytes.extend(lines(&[pass(2)]));
+        assert!(parse_journal(&bytes, Path::new(JOURNAL_FILE)).is_err());
     }
 
     #[test]

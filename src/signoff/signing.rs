@@ -12,6 +12,7 @@ use ssh_key::{HashAlg, LineEnding, PrivateKey, PublicKey, SshSig};
 
 use super::statement::NAMESPACE;
 use crate::config::Config;
+use crate::fsutil::expand_home;
 
 /// A key ready to sign.
 pub enum Key {
@@ -144,11 +145,4 @@ fn sign_with_ssh_keygen(public: &Path, message: &[u8]) -> Result<String> {
         );
     }
     Ok(armored)
-}
-
-fn expand_home(path: &Path) -> PathBuf {
-    match (path.strip_prefix("~"), std::env::var_os("HOME")) {
-        (Ok(rest), Some(home)) => Path::new(&home).join(rest),
-        _ => path.to_path_buf(),
-    }
 }

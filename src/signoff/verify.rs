@@ -102,26 +102,26 @@ pub fn find(path: &Path) -> Result<Found, FindError> {
 }
 
 /// The checks `verify` makes, in the order it makes them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CheckName {
     /// The SSHSIG signature over the statement's exact bytes.
-    #[serde(rename = "signature")]
     Signature,
     /// The signed bytes are a greenlight sign-off.
-    #[serde(rename = "statement")]
     Statement,
     /// The key is the one the statement names, and trusted for its tester.
-    #[serde(rename = "signer")]
     Signer,
     /// `results.csv` is the one the statement hashes.
-    #[serde(rename = "results.csv")]
     ResultsCsv,
     /// The repository's checklist is the one the run followed.
-    #[serde(rename = "checklist")]
     Checklist,
     /// The comment is exactly what the statement renders.
-    #[serde(rename = "comment")]
     Comment,
+}
+
+impl Serialize for CheckName {
+    fn serialize<S: serde::Serializer>(&self, out: S) -> std::result::Result<S::Ok, S::Error> {
+        out.serialize_str(self.as_str())
+    }
 }
 
 impl CheckName {

@@ -12,12 +12,13 @@ use ratatui::crossterm::event::{
 };
 
 use super::action::{Action, Effect};
-use super::app::{App, Hits, error_chain};
+use super::app::{App, Hits};
 use super::draw::{draw, fits};
 use super::keymap::action_for;
 use super::notice::Notice;
 use super::terminal::{TerminalGuard, stop_signals};
 use super::theme::Theme;
+use crate::output::one_line;
 use crate::run::RunSession;
 use crate::signoff::statement::Decision;
 
@@ -120,14 +121,14 @@ pub fn carry_out(effect: Effect, session: &mut RunSession, app: &mut App, tester
         },
         Effect::Undo => match session.undo(tester) {
             Ok(undone) => app.undone(session.run(), &undone),
-            Err(err) => app.notice = Some(Notice::UndoFailed(format!("{err:#}"))),
+            Err(err) => app.notice = Some(Notice::UndoFailed(one_line(err.as_ref()))),
         },
         Effect::Launch(argv) => {
             app.notice = Some(match launch(&argv) {
                 Ok(()) => Notice::Launched(argv),
                 Err(err) => Notice::LaunchFailed {
                     program: argv.first().cloned().unwrap_or_default(),
-                    error: error_chain(&err),
+                    error: one_line(&err),
                 },
             });
         }

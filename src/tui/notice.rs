@@ -36,8 +36,7 @@ pub enum Notice {
     Undone {
         status: Status,
         item: String,
-        browser: String,
-        viewport: String,
+        environment: usize,
     },
     /// The walk's order changed.
     OrderChanged(Order),

@@ -41,9 +41,11 @@ pub fn notice(notice: &Notice, checklist: &Checklist) -> String {
         Notice::Undone {
             status,
             item,
-            browser,
-            viewport,
-        } => format!("undid {status} of {item} in {browser}/{viewport} (kept in the history)"),
+            environment,
+        } => format!(
+            "undid {status} of {} (kept in the history)",
+            place(item, *environment)
+        ),
         Notice::OrderChanged(Order::ByEnvironment) => {
             "order: by environment (every item, then the next browser and size)".into()
         }

@@ -344,7 +344,9 @@ impl App {
 
     /// An [`Effect::Undo`] is on disk: go to the cell that was undone.
     pub fn undone(&mut self, run: &Run, entry: &ResultEntry) {
-        if let Ok(cell) = crate::results::cell_of(run.checklist(), entry) {
+        // An undone entry was recorded in this run, so it names one of its cells.
+        let cell = crate::results::cell_of(run.checklist(), entry).ok();
+        if let Some(cell) = cell {
             self.cursor.go_to(cell);
             if !self.is_visible(cell.item) {
                 self.set_filter(run.checklist(), "");
@@ -353,14 +355,13 @@ impl App {
         self.notice = Some(Notice::Undone {
             status: entry.status,
             item: entry.item.clone(),
-            browser: entry.browser.clone(),
-            viewport: entry.viewport.clone(),
+            environment: cell.map_or(self.cursor().environment, |c| c.environment),
         });
     }
 
     /// An effect failed; nothing was recorded. Any dialog stays open with what was typed.
     pub fn failed(&mut self, error: &dyn std::error::Error) {
-        self.notice = Some(Notice::NotRecorded(error_chain(error)));
+        self.notice = Some(Notice::NotRecorded(crate::output::one_line(error)));
     }
 
     /// Applies a filter; the cursor stays on a visible cell when there is one.
@@ -417,16 +418,4 @@ fn new_result(checklist: &Checklist, cell: Cell, status: Status) -> NewResult {
         &checklist.viewports[env.viewport].id,
         status,
     )
-}
-
-/// An error and its causes on one line, as the status line shows them.
-pub fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut cause = error.source();
-    while let Some(inner) = cause {
-        text.push_str(": ");
-        text.push_str(&inner.to_string());
-        cause = inner.source();
-    }
-    text
 }

@@ -54,7 +54,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) -
         // right; the others stop where the next browser starts.
         let span = group.len() * CELL as usize;
         let room = if n + 1 == groups.len() {
-            span.max(browser.id.chars().count() + 1)
+            span.max(browser.id.width() + 1)
         } else {
             span
         };
