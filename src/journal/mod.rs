@@ -513,6 +513,17 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_journal_is_empty_but_one_that_cannot_be_opened_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(JOURNAL_FILE);
+        assert!(read_journal(&path).unwrap().entries.is_empty());
+        // A link to itself cannot be opened (ELOOP), even as root.
+        std::os::unix::fs::symlink(&path, &path).unwrap();
+        let err = read_journal(&path).unwrap_err();
+        assert!(matches!(err, JournalError::Read { .. }), "{err}");
+    }
+
+    #[test]
     fn every_append_is_flushed_to_stable_storage_before_it_returns() {
         let dir = tempfile::tempdir().unwrap();
         let (mut writer, _) = JournalWriter::open(dir.path(), &mut |_| {}).unwrap();
