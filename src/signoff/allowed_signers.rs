@@ -209,8 +209,7 @@ const WHITESPACE: [char; 4] = [' ', '\t', '\r', '\n'];
 /// spaces and runs to the next `"` (as OpenSSH's `strdelimw`); `None` when it is not closed.
 fn principals_field(line: &str) -> Option<(String, &str)> {
     let mut field = String::new();
-    let mut chars = line.char_indices();
-    while let Some((i, c)) = chars.next() {
+    for (i, c) in line.char_indices() {
         match c {
             '"' => {
                 let rest = &line[i + 1..];
