@@ -25,4 +25,6 @@ pub mod signoff;
 pub mod status;
 pub mod store;
 pub mod tui;
+pub mod untrusted;
+pub mod verdict;
 pub mod walk_order;

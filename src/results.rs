@@ -4,11 +4,12 @@
 
 use std::collections::HashSet;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::checklist::{Cell, Checklist, Severity};
+use crate::checklist::{Cell, Checklist};
 use crate::journal::{Entry, ResultEntry};
 use crate::status::Status;
+use crate::verdict::{Outcome, Verdict};
 
 const NONE: u32 = u32::MAX;
 
@@ -83,110 +84,6 @@ impl Counts {
     pub fn percent_done(&self) -> usize {
         (self.done() * 100).checked_div(self.total()).unwrap_or(0)
     }
-}
-
-/// Whether the policy lets a run be approved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum VerdictKind {
-    Passes,
-    Blocked,
-}
-
-impl VerdictKind {
-    /// `passes` or `blocked`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            VerdictKind::Passes => "passes",
-            VerdictKind::Blocked => "blocked",
-        }
-    }
-}
-
-/// One thing that keeps the policy from passing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Reason {
-    /// Failures at or above the policy's severity threshold.
-    BlockingFailures { count: usize, threshold: Severity },
-    /// Required cells with no result, when the policy requires a complete run.
-    UntestedRequired { count: usize },
-}
-
-impl std::fmt::Display for Reason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {
-            Reason::BlockingFailures { count, threshold } if threshold == Severity::BLOCKER => {
-                write!(
-                    f,
-                    "{}",
-                    plural(count, "blocker failure", "blocker failures")
-                )
-            }
-            Reason::BlockingFailures { count, threshold } => write!(
-                f,
-                "{} of severity {} or worse",
-                plural(count, "failure", "failures"),
-                threshold.level()
-            ),
-            Reason::UntestedRequired { count } => write!(
-                f,
-                "{} untested",
-                plural(count, "required cell", "required cells")
-            ),
-        }
-    }
-}
-
-impl Serialize for Reason {
-    fn serialize<S: serde::Serializer>(&self, out: S) -> Result<S::Ok, S::Error> {
-        out.collect_str(self)
-    }
-}
-
-/// Whether the checklist's policy lets the run be approved, and if not, why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Verdict {
-    pub verdict: VerdictKind,
-    pub reasons: Vec<Reason>,
-}
-
-impl Verdict {
-    /// The verdict for these reasons: it passes when there are none.
-    pub fn from_reasons(reasons: Vec<Reason>) -> Verdict {
-        Verdict {
-            verdict: if reasons.is_empty() {
-                VerdictKind::Passes
-            } else {
-                VerdictKind::Blocked
-            },
-            reasons,
-        }
-    }
-
-    /// Whether approval is allowed.
-    pub fn passes(&self) -> bool {
-        self.verdict == VerdictKind::Passes
-    }
-
-    /// The reasons as the sentences people read (and statements carry).
-    pub fn reason_texts(&self) -> Vec<String> {
-        self.reasons.iter().map(Reason::to_string).collect()
-    }
-}
-
-impl std::fmt::Display for Verdict {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.passes() {
-            write!(f, "passes")
-        } else {
-            write!(f, "blocked: {}", self.reason_texts().join("; "))
-        }
-    }
-}
-
-/// `1 thing` or `2 things`.
-pub fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Why a journal entry does not count: it names something the checklist does not have, or
@@ -374,39 +271,15 @@ impl Results {
         &self.per_environment
     }
 
-    /// The policy's verdict: blocking failures, and untested required cells when the policy
-    /// requires a complete run.
+    /// The policy's verdict on the run's cells (DESIGN.md §1).
     pub fn verdict(&self, checklist: &Checklist, entries: &[Entry]) -> Verdict {
-        let threshold = checklist.policy.block_on_severity;
-        let mut blocking = 0;
-        let mut untested_required = 0;
-        for cell in checklist.cells() {
-            match self.latest(entries, cell) {
-                Some(result) if result.status == Status::Fail => {
-                    let severity = result
-                        .severity
-                        .unwrap_or(checklist.items[cell.item].severity);
-                    if severity.at_least(threshold) {
-                        blocking += 1;
-                    }
-                }
-                None if checklist.items[cell.item].required => untested_required += 1,
-                _ => {}
-            }
-        }
-        let mut reasons = Vec::new();
-        if blocking > 0 {
-            reasons.push(Reason::BlockingFailures {
-                count: blocking,
-                threshold,
-            });
-        }
-        if checklist.policy.require_complete && untested_required > 0 {
-            reasons.push(Reason::UntestedRequired {
-                count: untested_required,
-            });
-        }
-        Verdict::from_reasons(reasons)
+        let outcomes = checklist.cells().map(|cell| {
+            let outcome = self
+                .latest(entries, cell)
+                .map(|r| Outcome::new(r.status, r.severity));
+            (cell, outcome)
+        });
+        crate::verdict::judge(checklist, outcomes)
     }
 }
 
@@ -435,7 +308,9 @@ pub fn cell_of(checklist: &Checklist, result: &ResultEntry) -> Result<Cell, Igno
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checklist::Severity;
     use crate::journal::{ResultEntry, UndoEntry};
+    use crate::verdict::VerdictKind;
 
     const CHECKLIST: &str = "id: t\ntitle: T\nmatrix:\n  browsers: [{id: a}, {id: b}]\n  viewports: [{id: p, width: 1, height: 1}]\nsections:\n  - id: s\n    title: S\n    items: [{id: x, title: X}, {id: y, title: Y}]\n";
 
@@ -521,7 +396,13 @@ mod tests {
             environment: 1
         }));
         let verdict = results.verdict(&checklist, &entries);
-        assert_eq!(verdict.reason_texts(), ["3 required cells untested"]);
+        assert_eq!(
+            verdict.reason_texts(),
+            [
+                "3 required cells untested",
+                "1 required cell skipped (y in b/p); the policy does not allow skipping"
+            ]
+        );
         assert_eq!(verdict.verdict, VerdictKind::Blocked);
     }
 }

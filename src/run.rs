@@ -11,9 +11,10 @@ use crate::journal::{
     Entry, Evidence, JOURNAL_FILE, JournalError, JournalWriter, ResultEntry, UndoEntry,
     read_journal,
 };
-use crate::results::{Counts, Results, Verdict};
+use crate::results::{Counts, Results};
 use crate::status::Status;
 use crate::store::{CHECKLIST_FILE, RunMeta, RunStore};
+use crate::verdict::Verdict;
 
 /// A run read from disk: what it is, what it follows, and every entry in order. Its parts
 /// are read through methods, so that what the journal amounts to is only ever what
@@ -98,8 +99,8 @@ pub enum RecordError {
     },
     #[error("a severity goes only with `fail`, not with `{0}`")]
     SeverityWithout(Status),
-    #[error("`{0}` needs a note saying why (--note \"…\")")]
-    NoteNeeded(Status),
+    #[error("`{status}` needs a note saying {} (--note \"…\")", what_to_say(*status))]
+    NoteNeeded { status: Status },
     #[error("evidence {} cannot be read", path.display())]
     EvidenceUnreadable {
         path: PathBuf,
@@ -285,7 +286,7 @@ impl Run {
             .filter(|n| !n.is_empty())
             .map(str::to_string);
         if status.needs_note() && note.is_none() {
-            return Err(RecordError::NoteNeeded(status));
+            return Err(RecordError::NoteNeeded { status });
         }
         let mut evidence = new.kept_evidence.clone();
         for path in &new.evidence {
@@ -321,6 +322,14 @@ impl Run {
         // reports it, so there is nothing to undo here — but tests must hear of it.
         let applied = self.results.apply(&self.checklist, &self.entries, index);
         debug_assert!(applied.is_ok(), "recorded but not counted: {applied:?}");
+    }
+}
+
+/// What the note of a result with `status` must say.
+fn what_to_say(status: Status) -> &'static str {
+    match status {
+        Status::Fail => "what went wrong",
+        _ => "why",
     }
 }
 

@@ -27,9 +27,10 @@ impl Status {
         look(Some(self)).word
     }
 
-    /// Whether a note must explain this status.
+    /// Whether a note must explain this status: a failure nobody described cannot be
+    /// fixed, and a blocked or skipped cell needs its reason (DESIGN.md §2).
     pub fn needs_note(self) -> bool {
-        matches!(self, Status::Blocked | Status::Skip)
+        self != Status::Pass
     }
 }
 

@@ -145,6 +145,18 @@ fn the_grid_layout_comes_back_too() {
     rows[1][3] = "pass".into();
     rows[2][4] = "PASS".into();
     rows[3][4] = "fail".into();
+    // A grid holds statuses only, and a failure needs a note saying what went wrong.
+    import(&sandbox, &run, &write_csv(&sandbox, "grid.csv", &rows))
+        .code(1)
+        .stderr(predicate::str::contains(
+            "row 4: `fail` needs a note saying what went wrong",
+        ));
+    assert_eq!(
+        sandbox.status(&run)["counts"]["pass"],
+        0,
+        "nothing recorded"
+    );
+    rows[3][4] = "".into();
     import(&sandbox, &run, &write_csv(&sandbox, "grid.csv", &rows)).success();
     let status = sandbox.status(&run);
     assert_eq!(
@@ -152,7 +164,7 @@ fn the_grid_layout_comes_back_too() {
             status["counts"]["pass"].as_u64(),
             status["counts"]["fail"].as_u64()
         ),
-        (Some(2), Some(1))
+        (Some(2), Some(0))
     );
 }
 

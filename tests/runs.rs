@@ -87,9 +87,14 @@ fn a_recorded_result_shows_in_status_with_counts_per_environment_and_the_verdict
     assert_eq!(chrome_laptop["counts"]["skip"], 1);
     assert_eq!(chrome_laptop["total"], 3);
     assert_eq!(status["verdict"], "blocked");
+    // Blocked required cells block; the skipped one is print-preview, which is optional.
     assert_eq!(
         status["reasons"],
-        serde_json::json!(["1 blocker failure", "3 required cells untested"])
+        serde_json::json!([
+            "1 blocker failure",
+            "3 required cells untested",
+            "1 required cell blocked (text-size in safari/phone)"
+        ])
     );
 
     sandbox
@@ -123,7 +128,16 @@ fn a_complete_run_without_blocking_failures_passes_and_the_newest_entry_counts()
     sandbox
         .record(
             &run,
-            &["text-size", "safari", "phone", "fail", "--severity", "3"],
+            &[
+                "text-size",
+                "safari",
+                "phone",
+                "fail",
+                "--severity",
+                "3",
+                "--note",
+                "too small",
+            ],
         )
         .success();
     let status = sandbox.status(&run);
@@ -132,7 +146,10 @@ fn a_complete_run_without_blocking_failures_passes_and_the_newest_entry_counts()
     assert_eq!(status["verdict"], "passes", "{status}");
     // Entering the same cell again replaces its status: the blocker failure now blocks.
     sandbox
-        .record(&run, &["no-shift", "chrome", "phone", "fail"])
+        .record(
+            &run,
+            &["no-shift", "chrome", "phone", "fail", "--note", "it jumps"],
+        )
         .success();
     let status = sandbox.status(&run);
     assert_eq!(status["reasons"], serde_json::json!(["1 blocker failure"]));
@@ -146,7 +163,10 @@ fn undo_withdraws_the_newest_result_and_keeps_the_history() {
         .record(&run, &["no-shift", "chrome", "phone", "pass"])
         .success();
     sandbox
-        .record(&run, &["no-shift", "chrome", "phone", "fail"])
+        .record(
+            &run,
+            &["no-shift", "chrome", "phone", "fail", "--note", "it jumps"],
+        )
         .success();
     sandbox
         .cmd()

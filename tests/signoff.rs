@@ -350,7 +350,10 @@ fn approval_follows_the_policy_and_rejection_needs_a_reason() {
     let key = common::keygen(&sandbox, "ed25519", "");
     let run = sandbox.start(&sandbox.fixture("small.yaml"));
     sandbox
-        .record(&run, &["no-shift", "chrome", "phone", "fail"])
+        .record(
+            &run,
+            &["no-shift", "chrome", "phone", "fail", "--note", "it jumps"],
+        )
         .success();
     sandbox
         .cmd()

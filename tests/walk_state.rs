@@ -53,17 +53,34 @@ fn by_item_order_walks_one_item_across_every_environment() {
 }
 
 #[test]
-fn fail_then_enter_records_the_default_severity_without_a_note() {
+fn a_failure_needs_a_note_and_keeps_the_items_severity_unless_changed() {
     let mut walk = Walk::new("small.yaml");
     walk.keys("j"); // text-size, default severity 3
     walk.keys("f");
     assert!(matches!(walk.app.overlay, Some(Overlay::Fail(_))));
     walk.code(KeyCode::Enter);
+    assert!(
+        matches!(&walk.app.overlay, Some(Overlay::Fail(dialog)) if dialog.note_focused()),
+        "still asking, with the note field focused"
+    );
+    let (text, is_error) = walk.notice().unwrap();
+    assert!(
+        is_error && text.contains("needs a note saying what went wrong"),
+        "{text}"
+    );
+    assert!(walk.entries().is_empty(), "nothing recorded");
+    walk.keys("1"); // the note has the focus now: a digit is text, not a severity
+    walk.keys(" line of text cut off");
+    walk.code(KeyCode::Enter);
     assert!(walk.app.overlay.is_none());
     let entry = walk.last_result();
     assert_eq!(
         (entry.status, entry.severity, entry.note.as_deref()),
-        (Status::Fail, Some(Severity::MINOR), None)
+        (
+            Status::Fail,
+            Some(Severity::MINOR),
+            Some("1 line of text cut off")
+        )
     );
     assert_eq!(entry.tester, TESTER);
 }
@@ -135,6 +152,7 @@ fn editing_a_note_keeps_the_status_severity_and_evidence() {
     walk.keys("n");
     assert!(walk.notice().unwrap().1, "no result to annotate yet");
     walk.keys("f2");
+    walk.keys("logo overlaps");
     walk.code(KeyCode::Enter);
     walk.keys("k"); // back to no-shift
     let evidence = walk.home.path().join("shot.png");
@@ -144,7 +162,7 @@ fn editing_a_note_keeps_the_status_severity_and_evidence() {
     walk.code(KeyCode::Enter);
     walk.keys("k");
     walk.keys("n");
-    walk.keys("now with a note");
+    walk.keys(", now with more");
     walk.code(KeyCode::Enter);
     let entry = walk.last_result();
     assert_eq!(entry.seq, 3);
@@ -152,7 +170,7 @@ fn editing_a_note_keeps_the_status_severity_and_evidence() {
         (entry.status, entry.severity),
         (Status::Fail, Some(Severity::MAJOR))
     );
-    assert_eq!(entry.note.as_deref(), Some("now with a note"));
+    assert_eq!(entry.note.as_deref(), Some("logo overlaps, now with more"));
     assert_eq!(entry.evidence.len(), 1, "the evidence stays attached");
 }
 

@@ -324,6 +324,18 @@ impl Checker {
             if let Some(require) = raw_policy.require_complete {
                 policy.require_complete = require;
             }
+            if let Some(allow) = raw_policy.allow_skip {
+                policy.allow_skip = allow;
+            }
+            if let Some(approvals) = raw_policy.approvals {
+                match u32::try_from(approvals) {
+                    Ok(n) if (1..=100).contains(&n) => policy.approvals = n,
+                    _ => self.problem(
+                        "policy.approvals",
+                        format!("approvals {approvals} is not a number of testers (1 to 100)"),
+                    ),
+                }
+            }
         }
         policy
     }

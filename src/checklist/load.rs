@@ -204,7 +204,7 @@ fn serde_message(err: &serde_yaml::Error) -> String {
         ),
         (
             "struct RawPolicy",
-            "a policy (a mapping with `block_on_severity` and `require_complete`)",
+            "a policy (a mapping with `block_on_severity`, `require_complete`, `allow_skip` and `approvals`)",
         ),
         (
             "struct RawSection",

@@ -43,13 +43,17 @@ pub struct Environment {
     pub viewport: usize,
 }
 
-/// When a run may be approved.
+/// When a run may be approved (DESIGN.md §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Policy {
     /// A failure of this severity or worse blocks approval.
     pub block_on_severity: Severity,
-    /// An untested required cell blocks approval.
+    /// A required cell that is untested, blocked or skipped blocks approval.
     pub require_complete: bool,
+    /// A skipped required cell (with its note) does not block.
+    pub allow_skip: bool,
+    /// Distinct trusted testers whose approvals the gate needs.
+    pub approvals: u32,
 }
 
 impl Default for Policy {
@@ -57,6 +61,8 @@ impl Default for Policy {
         Policy {
             block_on_severity: Severity::BLOCKER,
             require_complete: true,
+            allow_skip: false,
+            approvals: 1,
         }
     }
 }

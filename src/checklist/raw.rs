@@ -87,6 +87,10 @@ pub struct RawPolicy {
     pub block_on_severity: Option<i64>,
     #[serde(default)]
     pub require_complete: Option<bool>,
+    #[serde(default)]
+    pub allow_skip: Option<bool>,
+    #[serde(default)]
+    pub approvals: Option<i64>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -6,8 +6,8 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::cli::RunsArgs;
-use crate::results::VerdictKind;
 use crate::run::Run;
+use crate::verdict::VerdictKind;
 
 use super::{Outcome, Workspace, warn_to_stderr};
 

@@ -8,10 +8,11 @@ use serde::Serialize;
 use crate::cli::StatusArgs;
 use crate::export::EnvironmentDocument;
 use crate::git::short_commit;
-use crate::results::{Counts, Reason, VerdictKind};
+use crate::results::Counts;
 use crate::run::Run;
 use crate::status::{STATES, word};
 use crate::store::{ChecklistRef, RunMeta};
+use crate::verdict::{Reason, VerdictKind};
 
 use super::{Outcome, Workspace, warn_to_stderr};
 

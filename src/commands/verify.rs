@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use crate::results::VerdictKind;
+use crate::verdict::VerdictKind;
 
 use crate::cli::{GateArgs, VerifyArgs};
 use crate::signoff::allowed_signers::AllowedSigners;

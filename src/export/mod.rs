@@ -10,10 +10,11 @@ use serde::Serialize;
 
 use crate::checklist::Checklist;
 use crate::journal::Entry;
-use crate::results::{Counts, Verdict};
+use crate::results::Counts;
 use crate::run::Run;
 use crate::status::{Status, UNTESTED, word};
 use crate::store::RunMeta;
+use crate::verdict::Verdict;
 
 /// The columns of the long layout, in order.
 pub const LONG_COLUMNS: [&str; 17] = [

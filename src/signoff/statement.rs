@@ -6,9 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::checklist::{Cell, Severity};
 use crate::journal::Evidence;
-use crate::results::{Counts, VerdictKind};
+use crate::results::Counts;
 use crate::run::Run;
 use crate::status::Status;
+use crate::verdict::VerdictKind;
 
 /// `_type` of every in-toto Statement v1.
 pub const STATEMENT_TYPE: &str = "https://in-toto.io/Statement/v1";

@@ -153,7 +153,7 @@ const RECORD: [Binding; 7] = [
     bind(
         &[ch('f')],
         "f",
-        "fail: severity (1/2/3) and a note; Enter saves",
+        "fail: severity (1/2/3) and what went wrong; Enter saves",
         Action::Fail,
         Some("fail"),
     ),

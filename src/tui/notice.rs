@@ -2,13 +2,15 @@
 //! `strings` words it when the screen is drawn.
 
 use crate::checklist::Severity;
-use crate::results::Verdict;
 use crate::status::Status;
+use crate::verdict::Verdict;
 use crate::walk_order::Order;
 
 /// Why a field cannot be saved as it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Missing {
+    /// A failure needs a note saying what went wrong.
+    NoteForFailure,
     /// A blocked or skipped cell needs a note saying why.
     NoteForStatus,
     /// A note being edited on a blocked or skipped cell cannot be emptied.

@@ -67,9 +67,12 @@ pub fn notice(notice: &Notice, checklist: &Checklist) -> String {
         Notice::NoCellHere => {
             "no cell here: the filter hides every item of this environment".into()
         }
+        Notice::Needs(Missing::NoteForFailure) => {
+            "a failure needs a note saying what went wrong, so it can be fixed (Esc cancels)".into()
+        }
         Notice::Needs(Missing::NoteForStatus) => "a note is required: say why (Esc cancels)".into(),
         Notice::Needs(Missing::NoteOnEdit) => {
-            "a blocked or skipped cell needs a note (Esc cancels)".into()
+            "a failed, blocked or skipped cell needs a note (Esc cancels)".into()
         }
         Notice::Needs(Missing::RejectionReason) => {
             "a rejection needs a comment saying why (Esc cancels)".into()

@@ -169,9 +169,14 @@ impl FailDialog {
                 edit(&mut self.note, action);
             }
             Action::Confirm => {
+                let note = text_of(&self.note);
+                if note.is_empty() {
+                    self.note_focused = true;
+                    return Step::Refuse(Missing::NoteForFailure);
+                }
                 return Step::Submit(Submission::Fail {
                     severity: self.severity,
-                    note: text_of(&self.note),
+                    note,
                 });
             }
             _ => {}

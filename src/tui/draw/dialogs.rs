@@ -59,7 +59,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) {
             }
             frame.render_widget(Paragraph::new(Line::from(spans)), choice);
             frame.render_widget(
-                Paragraph::new(Line::styled("Note (optional)", theme.heading())),
+                Paragraph::new(Line::styled("What went wrong (required)", theme.heading())),
                 label,
             );
             frame.render_widget(note, field);

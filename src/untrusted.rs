@@ -1,0 +1,85 @@
+//! One rule for showing text that came from outside — a checklist, a journal, a sheet, a
+//! statement, a comment — wherever it is shown (DESIGN.md §6): control characters, carriage
+//! returns, line and paragraph separators and bidi overrides are written as escapes
+//! (`\x1b`, `\r`, `\u{202e}`), so such text can never move a terminal's cursor, set its
+//! title or clipboard, start a CI workflow command on a line of its own, or reorder what a
+//! reader sees.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// Characters that reorder text or hide direction: shown escaped.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Whether `c` must be escaped; `keep_newlines` lets `\n` through for multi-line text.
+fn needs_escape(c: char, keep_newlines: bool) -> bool {
+    match c {
+        '\n' => !keep_newlines,
+        c if c.is_control() => true,
+        '\u{2028}' | '\u{2029}' => true,
+        c => is_bidi_control(c),
+    }
+}
+
+fn escaped(text: &str, keep_newlines: bool) -> Cow<'_, str> {
+    if !text.chars().any(|c| needs_escape(c, keep_newlines)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if !needs_escape(c, keep_newlines) {
+            out.push(c);
+            continue;
+        }
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x80 => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `text` for one line of output: every control character, line break included, escaped.
+pub fn one_line(text: &str) -> Cow<'_, str> {
+    escaped(text, false)
+}
+
+/// `text` for output that may span lines (a note): line feeds kept, the rest escaped.
+pub fn multi_line(text: &str) -> Cow<'_, str> {
+    escaped(text, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_what_could_move_a_cursor_start_a_line_or_reorder_text() {
+        assert_eq!(one_line("plain text, ünïcode ✓"), "plain text, ünïcode ✓");
+        assert!(matches!(one_line("plain"), Cow::Borrowed(_)));
+        assert_eq!(
+            one_line("a\nb\r\n::error::x"),
+            "a\\nb\\r\\n::error::x",
+            "nothing from outside starts a line"
+        );
+        assert_eq!(
+            one_line("\x1b]0;title\x07\x1b[2J"),
+            "\\x1b]0;title\\x07\\x1b[2J"
+        );
+        assert_eq!(one_line("tab\there"), "tab\\there");
+        assert_eq!(one_line("\u{202e}evil"), "\\u{202e}evil");
+        assert_eq!(one_line("\u{2066}x\u{2069}"), "\\u{2066}x\\u{2069}");
+        assert_eq!(one_line("\u{85}next\u{2028}"), "\\u{85}next\\u{2028}");
+        assert_eq!(one_line("\x7f"), "\\x7f");
+        assert_eq!(multi_line("two\nlines\x1b"), "two\nlines\\x1b");
+    }
+}
