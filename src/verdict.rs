@@ -208,11 +208,7 @@ pub fn judge(
             Some(Outcome {
                 status: Status::Fail,
                 severity,
-            }) => {
-                if severity.unwrap_or(item.severity).at_least(threshold) {
-                    blocking += 1;
-                }
-            }
+            }) if severity.unwrap_or(item.severity).at_least(threshold) => blocking += 1,
             Some(Outcome {
                 status: Status::Blocked,
                 ..
