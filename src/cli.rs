@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::checklist::Severity;
+use crate::checklist::{Severity, Share};
 use crate::status::Status;
 
 /// Walk a release's UX checklist across browsers and screen sizes, keep every result, sign off.
@@ -96,12 +96,48 @@ pub struct RunIdentity {
     pub tester: Option<String>,
 }
 
+/// Which share of the matrix a run covers: a tester with Safari on a Mac takes `safari`,
+/// another Edge on Windows takes `edge`, and the gate adds their signed shares up.
+#[derive(Debug, Args, Default)]
+pub struct ShareArgs {
+    /// Only these browsers, by id, comma-separated [default: every one].
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub browsers: Option<Vec<String>>,
+    /// Only these viewports, by id, comma-separated [default: every one].
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub viewports: Option<Vec<String>>,
+    /// Only these sections, by id, comma-separated [default: every one].
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub sections: Option<Vec<String>>,
+}
+
+impl ShareArgs {
+    /// The share these flags ask for.
+    pub fn share(&self) -> Share {
+        let ids = |list: &Option<Vec<String>>| {
+            list.as_ref().map(|ids| {
+                ids.iter()
+                    .map(|id| id.trim().to_string())
+                    .filter(|id| !id.is_empty())
+                    .collect()
+            })
+        };
+        Share {
+            browsers: ids(&self.browsers),
+            viewports: ids(&self.viewports),
+            sections: ids(&self.sections),
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Checklist file [default: the only .yaml in ./checklists, or a choice among several].
     pub file: Option<PathBuf>,
     #[command(flatten)]
     pub identity: RunIdentity,
+    #[command(flatten)]
+    pub share: ShareArgs,
 }
 
 #[derive(Debug, Args)]
@@ -116,6 +152,8 @@ pub struct StartArgs {
     pub file: PathBuf,
     #[command(flatten)]
     pub identity: RunIdentity,
+    #[command(flatten)]
+    pub share: ShareArgs,
     /// Print the new run as JSON.
     #[arg(long)]
     pub json: bool,
@@ -260,16 +298,35 @@ pub struct VerifyArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Read the checklist and the allowed-signers file from the protected \
+    default branch, never from the pull request being gated:\n  \
+    git show origin/main:checklists/web-ux.yaml > pinned.yaml\n  \
+    git show origin/main:.github/allowed_signers > allowed_signers\n  \
+    greenlight gate signoffs/*.md --commit \"$GITHUB_SHA\" --checklist pinned.yaml \\\n    \
+    --allowed-signers allowed_signers --summary \"$GITHUB_STEP_SUMMARY\""
+)]
 pub struct GateArgs {
-    /// Sign-off folders, statements or comments.
+    /// Sign-off folders, statements or comments (every approval and rejection posted).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// The commit being released.
     #[arg(long, value_name = "SHA")]
     pub commit: String,
-    /// git's allowed-signers format [default: git's gpg.ssh.allowedSignersFile].
+    /// A checklist as pinned on the protected branch; repeat it when the release needs
+    /// several (the gate opens only when every one passes).
+    #[arg(long, required = true, value_name = "FILE")]
+    pub checklist: Vec<PathBuf>,
+    /// git's allowed-signers format, from the protected branch [default: git's
+    /// gpg.ssh.allowedSignersFile].
     #[arg(long, value_name = "FILE")]
     pub allowed_signers: Option<PathBuf>,
+    /// Print everything as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Append a Markdown summary to FILE (such as $GITHUB_STEP_SUMMARY).
+    #[arg(long, value_name = "FILE")]
+    pub summary: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

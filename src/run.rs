@@ -79,10 +79,12 @@ impl NewResult {
 /// Why a result cannot be recorded.
 #[derive(Debug, thiserror::Error)]
 pub enum RecordError {
-    #[error("no {what} `{given}` in the checklist{}", hint(.nearest, .known))]
+    #[error("no {what} `{given}` in {scope}{}", hint(.nearest, .known))]
     Unknown {
         /// `item`, `browser` or `viewport`.
         what: &'static str,
+        /// `the checklist`, or `this run's share` when the run covers a share.
+        scope: &'static str,
         given: String,
         /// The id the user most likely meant.
         nearest: Option<String>,
@@ -163,6 +165,12 @@ impl Run {
             );
         }
         let checklist = Checklist::from_bytes(&bytes, &checklist_path.display().to_string())?;
+        let checklist = match &meta.share {
+            Some(share) => checklist
+                .restrict(share)
+                .with_context(|| format!("run {id}'s share no longer fits its checklist"))?,
+            None => checklist,
+        };
         Ok((meta, checklist))
     }
 
@@ -249,16 +257,25 @@ impl Run {
         seq: u64,
     ) -> Result<ResultEntry, RecordError> {
         let checklist = &self.checklist;
-        let item = find("item", &new.item, checklist.items.iter().map(|i| &i.id))?;
+        let scope = match checklist.share {
+            Some(_) => "this run's share",
+            None => "the checklist",
+        };
+        let find = |what, given: &str, known: Vec<&String>| find(what, scope, given, known);
+        let item = find(
+            "item",
+            &new.item,
+            checklist.items.iter().map(|i| &i.id).collect(),
+        )?;
         let browser = find(
             "browser",
             &new.browser,
-            checklist.browsers.iter().map(|b| &b.id),
+            checklist.browsers.iter().map(|b| &b.id).collect(),
         )?;
         let viewport = find(
             "viewport",
             &new.viewport,
-            checklist.viewports.iter().map(|v| &v.id),
+            checklist.viewports.iter().map(|v| &v.id).collect(),
         )?;
         let Some(environment) = checklist.environment_of(browser, viewport) else {
             return Err(RecordError::Excluded {
@@ -344,12 +361,13 @@ fn hint(nearest: &Option<String>, known: &Option<Vec<String>>) -> String {
 
 /// The index of `given` among the `known` ids of a kind of thing (`item`, `browser`, …), or
 /// an error that names the nearest id, or all of them when there are few.
-fn find<'a>(
+fn find(
     what: &'static str,
+    scope: &'static str,
     given: &str,
-    known: impl Iterator<Item = &'a String>,
+    known: Vec<&String>,
 ) -> Result<usize, RecordError> {
-    let known: Vec<&str> = known.map(String::as_str).collect();
+    let known: Vec<&str> = known.into_iter().map(String::as_str).collect();
     if let Some(index) = known.iter().position(|k| *k == given) {
         return Ok(index);
     }
@@ -360,6 +378,7 @@ fn find<'a>(
         .filter(|(distance, _)| *distance <= 3);
     Err(RecordError::Unknown {
         what,
+        scope,
         given: given.to_string(),
         nearest: closest.map(|(_, nearest)| nearest.to_string()),
         known: (closest.is_none() && known.len() <= 12)

@@ -10,6 +10,7 @@ use anyhow::{Context, Result, bail};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::checklist::Share;
 use crate::fsutil::flush_folder_to_disk;
 use crate::fsutil::write_atomically;
 
@@ -26,6 +27,9 @@ pub struct RunMeta {
     /// `Name <email>`.
     pub tester: String,
     pub checklist: ChecklistRef,
+    /// The share of the matrix this run covers; absent for all of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<Share>,
     /// UTC, RFC 3339.
     pub started_at: String,
     /// `greenlight X.Y.Z`, the tool that started the run.

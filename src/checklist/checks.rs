@@ -175,6 +175,7 @@ impl Checker {
             items,
             item_index,
             environment_index,
+            share: None,
         }
     }
 

@@ -10,12 +10,14 @@ mod load;
 mod positions;
 mod raw;
 mod severity;
+mod share;
 
 use std::collections::HashMap;
 
 pub use load::{ChecklistError, LoadError, Problem};
 pub use positions::{Position, PositionIndex};
 pub use severity::{Severity, UnknownSeverity};
+pub use share::{Share, ShareError};
 
 /// A browser of the matrix.
 #[derive(Debug, Clone)]
@@ -116,6 +118,8 @@ pub struct Checklist {
     item_index: HashMap<String, usize>,
     /// `browser * viewports.len() + viewport` → environment index, when not excluded.
     environment_index: Vec<Option<usize>>,
+    /// The share this checklist was restricted to, if it was.
+    pub share: Option<Share>,
 }
 
 impl Checklist {

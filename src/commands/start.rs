@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use crate::checklist::{Checklist, LoadError};
+use crate::checklist::{Checklist, LoadError, Share};
 use crate::cli::{RunIdentity, StartArgs};
 use crate::config::{Config, Tester};
 use crate::fsutil::sha256_hex;
@@ -22,6 +22,7 @@ pub fn create_run(
     workspace: &Workspace,
     file: &Path,
     identity: &RunIdentity,
+    share: &Share,
 ) -> Result<Checked<RunMeta>> {
     let (checklist, bytes) = match Checklist::load_with_bytes(file) {
         Ok(loaded) => loaded,
@@ -33,6 +34,10 @@ pub fn create_run(
         }
         Err(err) => return Err(err.into()),
     };
+    // A share that names what the checklist lacks, or holds no cell, is a bad flag.
+    checklist
+        .restrict(share)
+        .context("in --browsers, --viewports or --sections")?;
     let release = identity.release.trim();
     if release.is_empty() || release.contains(['\n', '\r']) {
         bail!("--release needs a one-line label, such as a version");
@@ -62,6 +67,7 @@ pub fn create_run(
             path: place.path,
             sha256: sha256_hex(&bytes),
         },
+        share: (!share.is_whole()).then(|| share.clone()),
         started_at: now_rfc3339(),
         tool: format!("greenlight {}", env!("CARGO_PKG_VERSION")),
     };
@@ -78,7 +84,7 @@ struct Place {
     /// The top folder of the repository under test, when there is one.
     root: Option<PathBuf>,
     /// The file's path from `root` with `/` between folders (what `verify` looks up,
-    /// wherever in the repository it runs), or as given when there is no repository.
+    /// wherever in the repository it runs); with no repository, from the current folder.
     path: String,
 }
 
@@ -106,11 +112,15 @@ fn locate(file: &Path) -> Result<Place> {
                 here.display()
             );
         }
-        // No repository anywhere: nothing will look the checklist up later.
-        return Ok(Place {
-            root: None,
-            path: file.display().to_string(),
-        });
+        // No repository anywhere: the path from the current folder when the file is below
+        // it (where `verify` looks, run in the same place), else the file's name.
+        let here = std::env::current_dir().and_then(std::fs::canonicalize).ok();
+        let below = here.and_then(|here| folder.strip_prefix(here).ok().map(Path::to_path_buf));
+        let path = match below {
+            Some(relative) => slash_path(&relative, name),
+            None => name.to_string_lossy().into_owned(),
+        };
+        return Ok(Place { root: None, path });
     };
     let canonical_root = std::fs::canonicalize(&root)
         .with_context(|| format!("cannot read the repository {}", root.display()))?;
@@ -121,21 +131,25 @@ fn locate(file: &Path) -> Result<Place> {
             root.display()
         )
     })?;
-    let path = relative
+    Ok(Place {
+        root: Some(root),
+        path: slash_path(relative, name),
+    })
+}
+
+/// `folder/name` with `/` between the parts, whatever the platform.
+fn slash_path(folder: &Path, name: &std::ffi::OsStr) -> String {
+    folder
         .components()
         .map(|part| part.as_os_str().to_string_lossy().into_owned())
         .chain([name.to_string_lossy().into_owned()])
         .collect::<Vec<_>>()
-        .join("/");
-    Ok(Place {
-        root: Some(root),
-        path,
-    })
+        .join("/")
 }
 
 /// Starts a run and prints its id (or the whole description with `--json`).
 pub fn run(workspace: &Workspace, args: &StartArgs) -> Result<Outcome> {
-    let meta = match create_run(workspace, &args.file, &args.identity)? {
+    let meta = match create_run(workspace, &args.file, &args.identity, &args.share.share())? {
         Ok(meta) => meta,
         Err(refusal) => return Ok(refusal.into()),
     };
@@ -152,5 +166,11 @@ pub fn run(workspace: &Workspace, args: &StartArgs) -> Result<Outcome> {
         meta.tester,
         meta.commit.as_deref().unwrap_or("unknown")
     );
+    if meta.share.is_some() {
+        let run = crate::run::Run::open(&workspace.store, &meta.id, &mut super::warn_to_stderr)?;
+        if let Some(label) = run.checklist().share_label() {
+            anstream::eprintln!("share: {label}");
+        }
+    }
     Ok(Outcome::Done)
 }

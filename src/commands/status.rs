@@ -5,6 +5,7 @@ use std::io::Write;
 use anyhow::Result;
 use serde::Serialize;
 
+use crate::checklist::Share;
 use crate::cli::StatusArgs;
 use crate::export::EnvironmentDocument;
 use crate::git::short_commit;
@@ -25,6 +26,9 @@ pub struct StatusReport<'a> {
     pub checklist: &'a ChecklistRef,
     pub tester: &'a str,
     pub started_at: &'a str,
+    /// The share the run covers; absent for the whole matrix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub share: Option<&'a Share>,
     pub counts: Counts,
     pub total: usize,
     pub done: usize,
@@ -55,6 +59,7 @@ impl<'a> StatusReport<'a> {
             checklist: &meta.checklist,
             tester: &meta.tester,
             started_at: &meta.started_at,
+            share: meta.share.as_ref(),
             counts,
             total: counts.total(),
             done: counts.done(),
@@ -93,6 +98,9 @@ pub fn run(workspace: &Workspace, args: &StatusArgs) -> Result<Outcome> {
         report.commit.map_or("unknown", short_commit),
         report.tester
     )?;
+    if let Some(label) = run.checklist().share_label() {
+        writeln!(out, "share {label}")?;
+    }
     writeln!(
         out,
         "progress {}/{} cells ({}%)",

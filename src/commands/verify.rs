@@ -1,26 +1,32 @@
-//! `greenlight verify PATH` and `greenlight gate PATH… --commit SHA`.
+//! `greenlight verify PATH` and `greenlight gate PATH… --commit SHA --checklist FILE`.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
-use crate::verdict::VerdictKind;
-
+use crate::checklist::{Checklist, LoadError};
 use crate::cli::{GateArgs, VerifyArgs};
+use crate::fsutil::sha256_hex;
 use crate::signoff::allowed_signers::AllowedSigners;
-use crate::signoff::statement::Decision;
-use crate::signoff::verify::{
-    CheckOutcome, FindError, Trust, Verification, allowed_signers_path, find, verify,
-};
+use crate::signoff::gate::{GateReport, Pinned, Standing, StatementReport, judge_gate};
+use crate::signoff::verify::{CheckOutcome, FindError, Trust, allowed_signers_path, find, verify};
 
 use super::Outcome;
 
-fn trust(flag: Option<&Path>) -> Result<Trust> {
+/// The allowed signers (with a warning for each line ssh-keygen would skip too) and the
+/// time; `repository` is where `verify` finds the checklist a statement names.
+fn trust(flag: Option<&Path>, repository: Option<PathBuf>) -> Result<Trust> {
     let path = allowed_signers_path(flag)?;
-    let repository = crate::git::toplevel(None).unwrap_or_else(|| std::path::PathBuf::from("."));
+    let allowed_signers = AllowedSigners::load(&path)?;
+    for (line, why) in allowed_signers.unreadable() {
+        crate::output::warn(format!(
+            "{} line {line} is skipped, as ssh-keygen skips it: {why}",
+            path.display()
+        ));
+    }
     Ok(Trust {
-        allowed_signers: AllowedSigners::load(&path)?,
+        allowed_signers,
         repository,
         now: chrono::Utc::now(),
     })
@@ -28,10 +34,13 @@ fn trust(flag: Option<&Path>) -> Result<Trust> {
 
 /// Verifies one sign-off and prints every check by name; not good unless all pass.
 pub fn run(args: &VerifyArgs) -> Result<Outcome> {
-    let trust = trust(args.allowed_signers.as_deref())?;
+    let repository = crate::git::toplevel(None).unwrap_or_else(|| PathBuf::from("."));
+    let trust = trust(args.allowed_signers.as_deref(), Some(repository))?;
     let verification = match find(&args.path) {
         Ok(found) => verify(found, &trust),
-        Err(FindError::NotASignoff(why)) => return Ok(Outcome::NotGood(why)),
+        Err(FindError::NotASignoff(why) | FindError::Malformed { why, .. }) => {
+            return Ok(Outcome::NotGood(why));
+        }
         Err(FindError::Unreadable(err)) => return Err(err),
     };
     if args.json {
@@ -60,71 +69,202 @@ pub fn run(args: &VerifyArgs) -> Result<Outcome> {
     )))
 }
 
-/// What one sign-off means for the gate, counted into `approvals` or `rejections`.
-fn judge(v: &Verification, commit: &str, approvals: &mut usize, rejections: &mut usize) -> String {
-    let failed: Vec<String> = v
-        .failures()
-        .map(|(name, detail)| format!("{}: {detail}", name.as_str()))
-        .collect();
-    let Some(s) = v.statement.as_ref().filter(|_| v.trusted()) else {
-        return format!("does not count: not verified ({})", failed.join("; "));
-    };
-    let p = &s.predicate;
-    let who = format!("{} <{}>", p.tester.name, p.tester.email);
-    if s.commit() != Some(commit) {
-        return format!(
-            "does not count: {} by {who} for commit {}, not {commit}",
-            p.decision,
-            s.commit().unwrap_or("unknown")
-        );
-    }
-    // A trusted rejection of this commit vetoes, even if something around it was edited.
-    if p.decision == Decision::Rejected {
-        *rejections += 1;
-        return format!("REJECTS this commit: rejected by {who}");
-    }
-    if !v.verified() {
-        return format!("does not count: not verified ({})", failed.join("; "));
-    }
-    if p.decision != Decision::Approved || p.verdict.verdict != VerdictKind::Passes {
-        return format!(
-            "does not count: the policy did not pass ({})",
-            p.verdict.reasons.join("; ")
-        );
-    }
-    *approvals += 1;
-    format!("counts: approved by {who}, release {}", p.release)
+/// Reads a pinned checklist: an unreadable or invalid one is an error of the CI set-up.
+fn pinned(path: &Path) -> Result<Pinned> {
+    let (checklist, bytes) = Checklist::load_with_bytes(path).map_err(|err| match err {
+        LoadError::Invalid(invalid) => {
+            anyhow::anyhow!(
+                "the pinned checklist {} is not valid:\n{invalid}",
+                path.display()
+            )
+        }
+        other => other.into(),
+    })?;
+    Ok(Pinned {
+        name: path.display().to_string(),
+        checklist,
+        sha256: sha256_hex(&bytes),
+    })
 }
 
-/// Succeeds only if some sign-off verifies, approves, passes its policy and names exactly
-/// this commit, and no verified sign-off of this commit rejects it.
+/// Opens only when the trusted approvals of the commit, merged, pass every pinned
+/// checklist's policy and no trusted rejection of it exists (DESIGN.md §5.1).
 pub fn gate(args: &GateArgs) -> Result<Outcome> {
-    let trust = trust(args.allowed_signers.as_deref())?;
-    let mut approvals = 0;
-    let mut rejections = 0;
-    for path in &args.paths {
-        let line = match find(path) {
-            Err(err) => format!("does not count: {err:#}"),
-            Ok(found) => judge(
-                &verify(found, &trust),
-                &args.commit,
-                &mut approvals,
-                &mut rejections,
-            ),
-        };
-        println!("{}: {line}", path.display());
+    let pinned: Vec<Pinned> = args
+        .checklist
+        .iter()
+        .map(|path| pinned(path))
+        .collect::<Result<_>>()?;
+    // No repository: the gate never opens a checklist a statement names.
+    let trust = trust(args.allowed_signers.as_deref(), None)?;
+    let inputs = args
+        .paths
+        .iter()
+        .map(|path| (path.display().to_string(), find(path)))
+        .collect();
+    let report = judge_gate(inputs, &args.commit, &pinned, &trust);
+    if args.json {
+        super::print_json(&report)?;
+    } else {
+        print_report(&report)?;
     }
-    if approvals > 0 && rejections == 0 {
-        println!("gate: open — {approvals} approval(s) of {}", args.commit);
+    if let Some(path) = &args.summary {
+        append_summary(path, &report)?;
+    }
+    if report.open {
         return Ok(Outcome::Done);
     }
-    let why = if rejections > 0 {
-        format!("{rejections} verified rejection(s) of {}", args.commit)
+    Ok(Outcome::NotGood(format!(
+        "gate closed for {}",
+        report.commit
+    )))
+}
+
+/// What one statement line says after its path.
+fn standing_text(statement: &StatementReport) -> String {
+    let tester = statement.tester.as_deref().unwrap_or("?");
+    match &statement.standing {
+        Standing::Counts => format!(
+            "counts: approved by {tester}, release {}, {}",
+            statement.release.as_deref().unwrap_or("?"),
+            statement.share.as_deref().unwrap_or("?")
+        ),
+        Standing::Rejects => format!(
+            "REJECTS this commit: rejected by {tester}{}",
+            statement
+                .comment
+                .as_deref()
+                .map(|c| format!(": {c}"))
+                .unwrap_or_default()
+        ),
+        Standing::Unreadable(why) => format!("does not count: cannot be read ({why})"),
+        Standing::Malformed(why) => format!("does not count: {why}"),
+        Standing::NotTrusted(why) => format!("does not count: {why}"),
+        Standing::OtherCommit(commit) => {
+            format!("does not count: signed by {tester} for commit {commit}, not this one")
+        }
+        Standing::NotVerified(why) => {
+            format!("does not count: signed by {tester}, but it does not verify ({why})")
+        }
+        Standing::OtherChecklist(sha) => format!(
+            "does not count: signed by {tester} for a checklist that is not pinned (sha256 {})",
+            short(sha)
+        ),
+        Standing::BadCells(why) => format!("does not count: signed by {tester}, but {why}"),
+    }
+}
+
+fn short(sha256: &str) -> &str {
+    sha256.get(..12).unwrap_or(sha256)
+}
+
+/// The report for people: one line per statement, then each checklist's merge.
+fn print_report(report: &GateReport) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    for statement in &report.statements {
+        writeln!(
+            out,
+            "{}: {}",
+            crate::untrusted::one_line(&statement.path),
+            standing_text(statement)
+        )?;
+    }
+    for checklist in &report.checklists {
+        writeln!(
+            out,
+            "checklist {} ({}, sha256 {}): {} of {} cells have a result from {} approval(s)",
+            checklist.name,
+            checklist.id,
+            short(&checklist.sha256),
+            checklist.covered,
+            checklist.cells,
+            checklist.coverage.len()
+        )?;
+        for coverage in &checklist.coverage {
+            writeln!(
+                out,
+                "  covered by {}: {} ({} cells)",
+                coverage.tester,
+                coverage.environments.join(", "),
+                coverage.cells
+            )?;
+        }
+        if !checklist.missing.is_empty() {
+            let missing: Vec<String> = checklist
+                .missing
+                .iter()
+                .map(|m| format!("{} ({})", m.environment, m.cells))
+                .collect();
+            let total: usize = checklist.missing.iter().map(|m| m.cells).sum();
+            writeln!(out, "  missing: {total} cells — {}", missing.join(", "))?;
+        }
+        for disagreement in &checklist.disagreements {
+            let results: Vec<String> = disagreement
+                .results
+                .iter()
+                .map(|(tester, status)| format!("{status} by {tester}"))
+                .collect();
+            writeln!(
+                out,
+                "  disagreement: {} in {}: {}",
+                disagreement.item,
+                disagreement.environment,
+                results.join(", ")
+            )?;
+        }
+        writeln!(out, "  verdict: {}", checklist.verdict)?;
+    }
+    let decision = if report.open {
+        "open: the trusted approvals of this commit pass every pinned checklist".to_string()
+    } else if report.rejected {
+        "closed: a trusted tester rejected this commit".to_string()
     } else {
-        format!(
-            "no verified, approved, policy-passing sign-off of {}",
-            args.commit
-        )
+        "closed: the trusted approvals of this commit do not pass every pinned checklist"
+            .to_string()
     };
-    Ok(Outcome::NotGood(format!("gate closed: {why}")))
+    writeln!(out, "gate {decision} ({})", report.commit)?;
+    Ok(())
+}
+
+/// Appends the report as Markdown, for a CI job summary.
+fn append_summary(path: &Path, report: &GateReport) -> Result<()> {
+    let cell = |text: &str| {
+        text.replace('|', "\\|")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let mut md = format!(
+        "## greenlight gate: {} for `{}`\n\n| sign-off | standing |\n| --- | --- |\n",
+        if report.open {
+            "✅ open"
+        } else {
+            "❌ closed"
+        },
+        cell(&report.commit)
+    );
+    for statement in &report.statements {
+        md.push_str(&format!(
+            "| {} | {} |\n",
+            cell(&crate::untrusted::one_line(&statement.path)),
+            cell(&standing_text(statement))
+        ));
+    }
+    for checklist in &report.checklists {
+        md.push_str(&format!(
+            "\n**{}** (`{}`): {} of {} cells have a result; verdict: {}\n",
+            cell(&checklist.name),
+            cell(&checklist.id),
+            checklist.covered,
+            checklist.cells,
+            cell(&checklist.verdict.to_string())
+        ));
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .with_context(|| format!("cannot open the summary file {}", path.display()))?;
+    file.write_all(md.as_bytes())
+        .with_context(|| format!("cannot write the summary file {}", path.display()))?;
+    Ok(())
 }

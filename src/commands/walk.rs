@@ -18,7 +18,7 @@ pub fn start(workspace: &Workspace, args: &RunArgs) -> Result<Outcome> {
         Some(file) => file.clone(),
         None => choose_checklist(Path::new("checklists"))?,
     };
-    match super::start::create_run(workspace, &file, &args.identity)? {
+    match super::start::create_run(workspace, &file, &args.identity, &args.share.share())? {
         Ok(meta) => walk_run(workspace, &meta.id),
         Err(refusal) => Ok(refusal.into()),
     }

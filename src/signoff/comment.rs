@@ -2,7 +2,7 @@
 //! statement, and its folded part carries the statement and signature verbatim, so the
 //! comment alone can be verified — including that nobody edited what people read.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
 use super::statement::{CellFacts, Decision, NAMESPACE, Statement};
 use crate::checklist::Severity;
@@ -158,44 +158,85 @@ pub fn render(statement: &Statement, statement_bytes: &[u8], signature: &str) ->
     Ok(out)
 }
 
-/// Splits a comment into its parts. CRLF line ends (as a web form may give) are read as LF,
-/// which is how greenlight writes the statement.
-pub fn parse(markdown: &str) -> Result<CommentParts> {
+/// Why a comment holds no sign-off to verify.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CommentError {
+    #[error("this is not a greenlight sign-off comment: it has no signed statement block")]
+    NotASignoff,
+    /// Not exactly one statement and one signature: refused, since stacked blocks could hide
+    /// one statement behind another. `pairs` are the blocks found, each statement with the
+    /// signature after it, so that a rejection among them can still be honoured.
+    #[error("the comment is malformed: {why}")]
+    Malformed {
+        why: String,
+        pairs: Vec<(Vec<u8>, String)>,
+    },
+}
+
+/// The fenced blocks of a comment, in order: (`json` or `text`, body).
+fn blocks(text: &str) -> Vec<(&'static str, String)> {
+    let mut found = Vec::new();
+    let mut open: Option<(&'static str, String)> = None;
+    for line in text.split_inclusive('\n') {
+        if let Some((kind, mut body)) = open.take() {
+            if line == FENCE_END {
+                found.push((kind, body));
+            } else {
+                body.push_str(line);
+                open = Some((kind, body));
+            }
+        } else if line == JSON_FENCE {
+            open = Some(("json", String::new()));
+        } else if line == SIGNATURE_FENCE {
+            open = Some(("text", String::new()));
+        }
+    }
+    found
+}
+
+/// Splits a comment into its parts: exactly one folded statement block and one signature
+/// after it. CRLF line ends (as a web form may give) are read as LF, which is how greenlight
+/// writes the statement.
+pub fn parse(markdown: &str) -> Result<CommentParts, CommentError> {
     let text = markdown.replace("\r\n", "\n");
     let Some(details) = text.find(DETAILS_OPEN) else {
-        bail!("this is not a greenlight sign-off comment: it has no signed statement block");
+        return Err(CommentError::NotASignoff);
     };
     let visible = text[..details]
         .strip_suffix('\n')
         .unwrap_or(&text[..details])
         .to_string();
-    let rest = &text[details..];
-    let statement =
-        between(rest, JSON_FENCE, FENCE_END).context("no ```json block with the statement")?;
-    let after_json =
-        &rest[rest.find(JSON_FENCE).unwrap_or(0) + JSON_FENCE.len() + statement.len()..];
-    let signature =
-        between(after_json, SIGNATURE_FENCE, FENCE_END).context("no block with the signature")?;
+    let found = blocks(&text);
+    let mut pairs = Vec::new();
+    let mut pending: Option<&String> = None;
+    for (kind, body) in &found {
+        match (*kind, pending) {
+            ("json", _) => pending = Some(body),
+            ("text", Some(statement)) => {
+                pairs.push((statement.as_bytes().to_vec(), body.clone()));
+                pending = None;
+            }
+            _ => {}
+        }
+    }
+    let statements = found.iter().filter(|(kind, _)| *kind == "json").count();
+    let signatures = found.len() - statements;
+    let details_blocks = text.matches(DETAILS_OPEN).count();
+    if statements != 1 || signatures != 1 || pairs.len() != 1 || details_blocks != 1 {
+        return Err(CommentError::Malformed {
+            why: format!(
+                "it holds {statements} statement blocks and {signatures} signature blocks in \
+                 {details_blocks} folded parts, where a sign-off has exactly one of each"
+            ),
+            pairs,
+        });
+    }
+    let (statement, signature) = pairs.remove(0);
     Ok(CommentParts {
         visible,
-        statement: statement.as_bytes().to_vec(),
-        signature: signature.to_string(),
+        statement,
+        signature,
     })
-}
-
-/// The text after `open` up to (and including the newline before) the next line that is
-/// exactly `close`.
-fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {
-    let start = text.find(open)? + open.len();
-    let body = &text[start..];
-    let mut offset = 0;
-    for line in body.split_inclusive('\n') {
-        if line == close {
-            return Some(&body[..offset]);
-        }
-        offset += line.len();
-    }
-    None
 }
 
 #[cfg(test)]
@@ -212,11 +253,39 @@ mod tests {
 
     #[test]
     fn blocks_are_found_between_their_fences() {
-        let text = "x\n```json\n{\n  \"a\": \"```\"\n}\n```\nrest";
+        let text = "x\n```json\n{\n  \"a\": \"```\"\n}\n```\nrest\n```text\nsig\n```\n";
         assert_eq!(
-            between(text, JSON_FENCE, FENCE_END),
-            Some("{\n  \"a\": \"```\"\n}\n")
+            blocks(text),
+            [
+                ("json", "{\n  \"a\": \"```\"\n}\n".to_string()),
+                ("text", "sig\n".to_string())
+            ]
         );
-        assert_eq!(between("```json\nno end", JSON_FENCE, FENCE_END), None);
+        assert!(blocks("```json\nno end").is_empty());
+    }
+
+    #[test]
+    fn a_comment_with_stacked_blocks_is_malformed_and_keeps_every_pair() {
+        let block = |json: &str, sig: &str| {
+            format!("{JSON_FENCE}{json}\n{FENCE_END}\n{SIGNATURE_FENCE}{sig}\n{FENCE_END}")
+        };
+        let one = format!("visible\n{DETAILS_OPEN}{}\n</details>\n", block("{}", "s1"));
+        let parts = parse(&one).unwrap();
+        assert_eq!(
+            (parts.statement.as_slice(), parts.signature.as_str()),
+            (b"{}\n".as_slice(), "s1\n")
+        );
+        let stacked = format!(
+            "visible\n{DETAILS_OPEN}{}\n{}\n</details>\n",
+            block("{\"a\":1}", "s1"),
+            block("{\"b\":2}", "s2")
+        );
+        match parse(&stacked) {
+            Err(CommentError::Malformed { pairs, .. }) => assert_eq!(pairs.len(), 2),
+            other => panic!("stacked blocks must be refused: {other:?}"),
+        }
+        let twice = format!("{DETAILS_OPEN}{DETAILS_OPEN}{}\n", block("{}", "s"));
+        assert!(matches!(parse(&twice), Err(CommentError::Malformed { .. })));
+        assert_eq!(parse("just text").unwrap_err(), CommentError::NotASignoff);
     }
 }

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::checklist::{Cell, Severity};
+use crate::checklist::{Cell, Severity, Share};
 use crate::journal::Evidence;
 use crate::results::Counts;
 use crate::run::Run;
@@ -54,6 +54,10 @@ pub struct Signoff {
     pub run: String,
     pub checklist: ChecklistFacts,
     pub release: String,
+    /// The share of the matrix the run covered; absent for all of it. Its cells are the
+    /// statement's cells.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<Share>,
     pub tester: Signer,
     pub started: String,
     pub signed: String,
@@ -210,6 +214,7 @@ impl Statement {
                     sha256: meta.checklist.sha256.clone(),
                 },
                 release: meta.release.clone(),
+                share: meta.share.clone(),
                 tester: Signer {
                     name: inputs.tester_name,
                     email: inputs.tester_email,

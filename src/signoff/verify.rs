@@ -10,9 +10,10 @@ use serde::Serialize;
 use ssh_key::{HashAlg, PublicKey, SshSig};
 
 use super::allowed_signers::AllowedSigners;
-use super::comment;
+use super::comment::{self, CommentError};
 use super::statement::{NAMESPACE, Statement};
-use crate::fsutil::sha256_hex;
+use crate::fsutil::{read_regular_file, sha256_hex};
+use crate::untrusted::one_line;
 
 /// The `results.csv` that goes with a statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,23 +48,35 @@ pub enum FindError {
     /// It was read and is not a sign-off: what `verify` reports as not good.
     #[error("{0}")]
     NotASignoff(String),
+    /// A comment that holds more or fewer than one statement and one signature: refused,
+    /// with the blocks found, so that a trusted rejection among them still vetoes.
+    #[error("{why}")]
+    Malformed { why: String, blocks: Vec<Found> },
 }
 
-/// Reads a sign-off folder, a `signoff.json` with its `.sig` beside it, or a comment.
+/// The largest file of a sign-off read: a statement of 120,000 cells is about 40 MB.
+const MAX_SIGNOFF_FILE_BYTES: u64 = 256 << 20;
+
+/// Reads a sign-off folder, a `signoff.json` with its `.sig` beside it, or a comment. Only
+/// regular files of a bounded size are read: a FIFO or a device named as a sign-off is
+/// refused, never waited on or streamed.
 pub fn find(path: &Path) -> Result<Found, FindError> {
-    let read = |p: &Path| std::fs::read(p).with_context(|| format!("cannot read {}", p.display()));
+    let read = |p: &Path| {
+        read_regular_file(p, MAX_SIGNOFF_FILE_BYTES)
+            .with_context(|| format!("cannot read {}", p.display()))
+    };
     let csv_beside = |folder: Option<&Path>| {
         let Some(csv) = folder.map(|dir| dir.join("results.csv")) else {
             return ResultsCsv::Missing("the statement has no folder".into());
         };
-        match std::fs::read(&csv) {
+        match read_regular_file(&csv, MAX_SIGNOFF_FILE_BYTES) {
             Ok(bytes) => ResultsCsv::Present(bytes),
             Err(err) => ResultsCsv::Missing(format!("cannot read {}: {err}", csv.display())),
         }
     };
     if path.is_dir() {
         let json = path.join("signoff.json");
-        let comment = std::fs::read(path.join("signoff.md"))
+        let comment = read_regular_file(&path.join("signoff.md"), MAX_SIGNOFF_FILE_BYTES)
             .ok()
             .map(|bytes| String::from_utf8_lossy(&bytes).replace("\r\n", "\n"));
         return Ok(Found {
@@ -90,8 +103,22 @@ pub fn find(path: &Path) -> Result<Found, FindError> {
     }
     let text =
         String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8", path.display()))?;
-    let parts = comment::parse(&text)
-        .map_err(|err| FindError::NotASignoff(format!("{}: {err:#}", path.display())))?;
+    let parts = comment::parse(&text).map_err(|err| match err {
+        CommentError::Malformed { why, pairs } => FindError::Malformed {
+            why: format!("{}: the comment is malformed: {why}", path.display()),
+            blocks: pairs
+                .into_iter()
+                .map(|(statement, signature)| Found {
+                    origin: path.to_path_buf(),
+                    statement,
+                    signature,
+                    results_csv: ResultsCsv::NotCarried,
+                    comment: None,
+                })
+                .collect(),
+        },
+        CommentError::NotASignoff => FindError::NotASignoff(format!("{}: {err}", path.display())),
+    })?;
     Ok(Found {
         origin: path.to_path_buf(),
         statement: parts.statement,
@@ -211,9 +238,40 @@ impl Verification {
 /// Whom to trust and where to look: the allowed signers, the repository, the time.
 pub struct Trust {
     pub allowed_signers: AllowedSigners,
-    /// The repository's top folder (or the current folder).
-    pub repository: PathBuf,
+    /// The repository whose checklist a trusted statement is checked against; `None` when
+    /// the caller pins the checklist itself (the gate), so no path from a statement is
+    /// ever opened.
+    pub repository: Option<PathBuf>,
     pub now: DateTime<Utc>,
+}
+
+/// The largest checklist `verify` reads from the repository.
+const MAX_CHECKLIST_BYTES: u64 = 64 << 20;
+
+/// The checklist a trusted statement names, read from `repository` — only when its path
+/// is relative and stays inside (no `..`, no root), and only a regular file of sane size.
+fn repository_checklist(repository: &Path, path: &str) -> Result<Vec<u8>, String> {
+    let relative = Path::new(path);
+    let inside = !path.is_empty()
+        && relative
+            .components()
+            .all(|part| matches!(part, std::path::Component::Normal(_)));
+    if !inside {
+        return Err(format!(
+            "`{}` is not a path inside a repository, so it is not opened",
+            one_line(path)
+        ));
+    }
+    crate::fsutil::read_regular_file(&repository.join(relative), MAX_CHECKLIST_BYTES).map_err(
+        |err| {
+            format!(
+                "{} cannot be read in the repository at {} ({err}); run verify inside the \
+                 repository the run was started in",
+                one_line(path),
+                repository.display()
+            )
+        },
+    )
 }
 
 /// Verifies what [`find`] read.
@@ -253,31 +311,31 @@ pub fn verify(found: Found, context: &Trust) -> Verification {
         }
     };
     let tester = &statement.predicate.tester;
+    let who = one_line(&format!("{} <{}>", tester.name, tester.email)).into_owned();
     let fingerprint = key.fingerprint(HashAlg::Sha256).to_string();
-    v.add(
-        CheckName::Signer,
-        if tester.key != fingerprint {
-            CheckOutcome::Fail(format!(
-                "the statement names key {} but was signed with {fingerprint}",
-                tester.key
-            ))
-        } else {
-            match context.allowed_signers.check(
-                &tester.email,
-                key.key_data(),
-                NAMESPACE,
-                context.now,
-            ) {
-                Ok(line) => CheckOutcome::Pass(format!(
-                    "{} <{}>, allowed by line {line} of the allowed-signers file",
-                    tester.name, tester.email
-                )),
-                Err(refusal) => {
-                    CheckOutcome::Fail(format!("{} <{}>: {refusal}", tester.name, tester.email))
-                }
-            }
-        },
-    );
+    let signer = if tester.key != fingerprint {
+        CheckOutcome::Fail(format!(
+            "the statement names key {} but was signed with {fingerprint}",
+            one_line(&tester.key)
+        ))
+    } else {
+        match context
+            .allowed_signers
+            .check(&tester.email, key.key_data(), NAMESPACE, context.now)
+        {
+            Ok(line) => CheckOutcome::Pass(format!(
+                "{who}, allowed by line {line} of the allowed-signers file"
+            )),
+            Err(refusal) => CheckOutcome::Fail(format!("{who}: {refusal}")),
+        }
+    };
+    let trusted = matches!(signer, CheckOutcome::Pass(_));
+    v.add(CheckName::Signer, signer);
+    if !trusted {
+        // Nothing else about an untrusted statement is read, and no file it names opened.
+        v.statement = Some(statement);
+        return v.conclude();
+    }
     match &found.results_csv {
         ResultsCsv::NotCarried => {}
         ResultsCsv::Missing(why) => v.add(
@@ -293,28 +351,22 @@ pub fn verify(found: Found, context: &Trust) -> Verification {
             },
         ),
     }
-    let checklist_path = context.repository.join(&statement.predicate.checklist.path);
-    v.add(
-        CheckName::Checklist,
-        match std::fs::read(&checklist_path) {
-            Err(err) => CheckOutcome::Fail(format!(
-                "{} cannot be read in the repository at {} ({err}); run verify inside the \
-                 repository the run was started in",
-                statement.predicate.checklist.path,
-                context.repository.display()
-            )),
-            Ok(bytes) if sha256_hex(&bytes) == statement.predicate.checklist.sha256 => {
-                CheckOutcome::Pass(format!(
-                    "{} matches its sha256",
-                    statement.predicate.checklist.path
-                ))
-            }
-            Ok(_) => CheckOutcome::Fail(format!(
-                "{} differs from the checklist the run followed (its sha256 differs)",
-                statement.predicate.checklist.path
-            )),
-        },
-    );
+    if let Some(repository) = &context.repository {
+        let path = &statement.predicate.checklist.path;
+        v.add(
+            CheckName::Checklist,
+            match repository_checklist(repository, path) {
+                Err(why) => CheckOutcome::Fail(why),
+                Ok(bytes) if sha256_hex(&bytes) == statement.predicate.checklist.sha256 => {
+                    CheckOutcome::Pass(format!("{} matches its sha256", one_line(path)))
+                }
+                Ok(_) => CheckOutcome::Fail(format!(
+                    "{} differs from the checklist the run followed (its sha256 differs)",
+                    one_line(path)
+                )),
+            },
+        );
+    }
     if let Some(visible) = &found.comment {
         // The whole comment is rendered again from what was verified: an edit anywhere,
         // folded part included, or text added around it, is caught.

@@ -197,6 +197,7 @@ impl Walk {
                 path: fixture.into(),
                 sha256: greenlight::fsutil::sha256_hex(&bytes),
             },
+            share: None,
             started_at: "2026-11-25T12:00:00Z".into(),
             tool: "greenlight test".into(),
         };

@@ -153,8 +153,12 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme
     } else {
         format!(" · filter “{}”", app.filter())
     };
+    let share = checklist
+        .share_label()
+        .map(|label| format!(" · share {label}"))
+        .unwrap_or_default();
     let banner = format!(
-        " {}  ({}/{}) · order {order}{filter}",
+        " {}  ({}/{}) · order {order}{filter}{share}",
         checklist.environment_label(env),
         env + 1,
         checklist.environments.len()

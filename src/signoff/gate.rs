@@ -1,0 +1,426 @@
+//! The CI gate (DESIGN.md §5.1): which sign-offs count for a commit, judged against the
+//! checklists pinned on the protected branch — never against anything a pull request can
+//! change. Each statement's signature is verified over its bytes, then its signer against
+//! the allowed signers; an untrusted statement is listed as not counting and nothing else
+//! about it is read. The trusted approvals of exactly that commit and that checklist are
+//! merged cell by cell, the worst result winning, and the verdict is recomputed from the
+//! merged cells with the pinned policy: what a statement says of its own verdict and counts
+//! is never believed.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::Serialize;
+
+use super::statement::{Decision, Statement};
+use super::verify::{CheckName, FindError, Found, Trust, verify};
+use crate::checklist::{Cell, Checklist};
+use crate::status::Status;
+use crate::untrusted::one_line;
+use crate::verdict::{Outcome, Reason, Verdict, judge};
+
+/// A checklist read from the protected branch, with the sha256 of its exact bytes.
+#[derive(Debug)]
+pub struct Pinned {
+    /// The file as the user named it.
+    pub name: String,
+    pub checklist: Checklist,
+    pub sha256: String,
+}
+
+/// What one statement amounts to at the gate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "standing", content = "why", rename_all = "kebab-case")]
+pub enum Standing {
+    /// A trusted approval of this commit and a pinned checklist, whose cells are merged.
+    Counts,
+    /// A trusted rejection of this commit: the gate closes.
+    Rejects,
+    /// The file could not be read.
+    Unreadable(String),
+    /// Not a sign-off, or a comment with other than one statement and one signature.
+    Malformed(String),
+    /// The signature does not verify, or the signer is not trusted.
+    NotTrusted(String),
+    /// Trusted, but for another commit.
+    OtherCommit(String),
+    /// Trusted, for this commit, but something it carries does not verify.
+    NotVerified(String),
+    /// Trusted, but it followed a checklist that is not pinned (the sha256 differs).
+    OtherChecklist(String),
+    /// Trusted, but its cells are not cells of its share of the pinned checklist.
+    BadCells(String),
+}
+
+/// One line of the gate's report: a statement and what it amounts to. Text from the
+/// statement is escaped (DESIGN.md §6), and given only for trusted statements.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatementReport {
+    pub path: String,
+    #[serde(flatten)]
+    pub standing: Standing,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tester: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub release: Option<String>,
+    /// The share in words (`safari × phone — 84 cells`), or the whole matrix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub share: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// Which environments one approval covered, and how many cells it gave a result.
+#[derive(Debug, Clone, Serialize)]
+pub struct Coverage {
+    pub tester: String,
+    pub environments: Vec<String>,
+    pub cells: usize,
+}
+
+/// Cells with no result in one environment.
+#[derive(Debug, Clone, Serialize)]
+pub struct Missing {
+    pub environment: String,
+    pub cells: usize,
+}
+
+/// A cell two trusted approvals disagree on: each tester and what they gave it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Disagreement {
+    pub item: String,
+    pub environment: String,
+    pub results: Vec<(String, Status)>,
+}
+
+/// The merge of the approvals of one pinned checklist, and its verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChecklistReport {
+    pub name: String,
+    pub id: String,
+    pub sha256: String,
+    pub cells: usize,
+    pub covered: usize,
+    pub approvers: Vec<String>,
+    pub coverage: Vec<Coverage>,
+    pub missing: Vec<Missing>,
+    pub disagreements: Vec<Disagreement>,
+    pub verdict: Verdict,
+}
+
+/// Everything the gate found, and whether it opens.
+#[derive(Debug, Clone, Serialize)]
+pub struct GateReport {
+    pub commit: String,
+    pub statements: Vec<StatementReport>,
+    pub checklists: Vec<ChecklistReport>,
+    pub rejected: bool,
+    pub open: bool,
+}
+
+/// One trusted approval's results, by cell of the pinned checklist.
+struct Approval {
+    tester: String,
+    email: String,
+    results: Vec<(Cell, Outcome)>,
+}
+
+/// Judges every statement and merges the approvals. `inputs` are what each path the gate
+/// was given holds (or why it holds nothing), in order.
+pub fn judge_gate(
+    inputs: Vec<(String, Result<Found, FindError>)>,
+    commit: &str,
+    pinned: &[Pinned],
+    trust: &Trust,
+) -> GateReport {
+    let mut approvals: Vec<Vec<Approval>> = pinned.iter().map(|_| Vec::new()).collect();
+    let mut statements = Vec::new();
+    for (path, input) in inputs {
+        let report = match input {
+            Ok(found) => judge_one(path, found, commit, pinned, trust, &mut approvals),
+            Err(FindError::Unreadable(err)) => bare(
+                path,
+                Standing::Unreadable(one_line(&format!("{err:#}")).into_owned()),
+            ),
+            Err(FindError::NotASignoff(why)) => {
+                bare(path, Standing::Malformed(one_line(&why).into_owned()))
+            }
+            Err(FindError::Malformed { why, blocks }) => {
+                // Stacked blocks never count, but a trusted rejection among them still vetoes.
+                let mut ignored: Vec<Vec<Approval>> = pinned.iter().map(|_| Vec::new()).collect();
+                let vetoes = blocks.into_iter().find_map(|found| {
+                    let report =
+                        judge_one(path.clone(), found, commit, pinned, trust, &mut ignored);
+                    (report.standing == Standing::Rejects).then_some(report)
+                });
+                vetoes
+                    .unwrap_or_else(|| bare(path, Standing::Malformed(one_line(&why).into_owned())))
+            }
+        };
+        statements.push(report);
+    }
+    let checklists: Vec<ChecklistReport> = pinned
+        .iter()
+        .zip(approvals)
+        .map(|(pinned, approvals)| merge(pinned, &approvals))
+        .collect();
+    let rejected = statements.iter().any(|s| s.standing == Standing::Rejects);
+    let open = !rejected && checklists.iter().all(|c| c.verdict.passes());
+    GateReport {
+        commit: commit.to_string(),
+        statements,
+        checklists,
+        rejected,
+        open,
+    }
+}
+
+fn bare(path: String, standing: Standing) -> StatementReport {
+    StatementReport {
+        path,
+        standing,
+        tester: None,
+        release: None,
+        share: None,
+        comment: None,
+    }
+}
+
+/// What one sign-off amounts to; a counting approval's results go into `approvals`.
+fn judge_one(
+    path: String,
+    found: Found,
+    commit: &str,
+    pinned: &[Pinned],
+    trust: &Trust,
+    approvals: &mut [Vec<Approval>],
+) -> StatementReport {
+    let verification = verify(found, trust);
+    let failure = |name: CheckName| {
+        verification
+            .failures()
+            .find(|(failed, _)| *failed == name)
+            .map(|(_, why)| why.to_string())
+    };
+    if let Some(why) = failure(CheckName::Signature) {
+        return bare(
+            path,
+            Standing::NotTrusted(format!("the signature does not verify: {why}")),
+        );
+    }
+    let Some(statement) = verification.statement.as_ref() else {
+        let why = failure(CheckName::Statement).unwrap_or_default();
+        return bare(path, Standing::Malformed(why));
+    };
+    if let Some(why) = failure(CheckName::Signer) {
+        return bare(
+            path,
+            Standing::NotTrusted(format!("the signer is not trusted: {why}")),
+        );
+    }
+    // Trusted from here on: what the statement says may be read (and is shown escaped).
+    let p = &statement.predicate;
+    let mut report = StatementReport {
+        path,
+        standing: Standing::Counts,
+        tester: Some(one_line(&format!("{} <{}>", p.tester.name, p.tester.email)).into_owned()),
+        release: Some(one_line(&p.release).into_owned()),
+        share: None,
+        comment: p.comment.as_deref().map(|c| one_line(c).into_owned()),
+    };
+    let statement_commit = statement.commit().unwrap_or("");
+    report.standing = if statement_commit != commit {
+        Standing::OtherCommit(one_line(statement_commit).into_owned())
+    } else if p.decision == Decision::Rejected {
+        Standing::Rejects
+    } else if !verification.verified() {
+        let failures: Vec<String> = verification
+            .failures()
+            .map(|(name, why)| format!("{}: {why}", name.as_str()))
+            .collect();
+        Standing::NotVerified(failures.join("; "))
+    } else {
+        match pinned
+            .iter()
+            .position(|pin| pin.sha256 == p.checklist.sha256)
+        {
+            None => Standing::OtherChecklist(one_line(&p.checklist.sha256).into_owned()),
+            Some(index) => match results_of(statement, &pinned[index].checklist) {
+                Err(why) => Standing::BadCells(why),
+                Ok((results, label)) => {
+                    report.share = Some(label);
+                    approvals[index].push(Approval {
+                        tester: report.tester.clone().unwrap_or_default(),
+                        email: p.tester.email.clone(),
+                        results,
+                    });
+                    Standing::Counts
+                }
+            },
+        }
+    };
+    report
+}
+
+/// The results a statement gives, as cells of the pinned checklist, checked to be exactly
+/// cells of its share of it: none unknown, none twice, none outside the share. Also the
+/// share in words.
+fn results_of(
+    statement: &Statement,
+    pinned: &Checklist,
+) -> Result<(Vec<(Cell, Outcome)>, String), String> {
+    let share = statement.predicate.share.clone().unwrap_or_default();
+    let restricted = pinned.restrict(&share).map_err(|err| {
+        format!(
+            "its share does not fit the pinned checklist: {}",
+            one_line(&err.to_string())
+        )
+    })?;
+    let label = restricted
+        .share_label()
+        .unwrap_or_else(|| format!("the whole matrix — {} cells", restricted.cell_count()));
+    let mut seen = HashSet::new();
+    let mut results = Vec::new();
+    for cell in &statement.predicate.cells {
+        let name = || {
+            one_line(&format!(
+                "{} in {}/{}",
+                cell.item, cell.browser, cell.viewport
+            ))
+            .into_owned()
+        };
+        let in_share = restricted.item_by_id(&cell.item).and_then(|item| {
+            let browser = restricted.browser_by_id(&cell.browser)?;
+            let viewport = restricted.viewport_by_id(&cell.viewport)?;
+            let environment = restricted.environment_of(browser, viewport)?;
+            restricted.applies(item, environment).then_some(())
+        });
+        if in_share.is_none() {
+            return Err(format!(
+                "{} is not a cell of its share of the pinned checklist",
+                name()
+            ));
+        }
+        // In the share, so in the pinned checklist too: the same cell, by its full indices.
+        let full = pinned.item_by_id(&cell.item).and_then(|item| {
+            let browser = pinned.browser_by_id(&cell.browser)?;
+            let viewport = pinned.viewport_by_id(&cell.viewport)?;
+            let environment = pinned.environment_of(browser, viewport)?;
+            Some(Cell { item, environment })
+        });
+        let Some(full) = full else {
+            return Err(format!("{} is not a cell of the pinned checklist", name()));
+        };
+        if !seen.insert(full) {
+            return Err(format!("{} is listed twice", name()));
+        }
+        if let Some(status) = cell.status {
+            results.push((full, Outcome::new(status, cell.severity)));
+        }
+    }
+    Ok((results, label))
+}
+
+/// How bad a status is, for "the worst result wins".
+fn rank(status: Status) -> u8 {
+    match status {
+        Status::Pass => 0,
+        Status::Skip => 1,
+        Status::Blocked => 2,
+        Status::Fail => 3,
+    }
+}
+
+/// The worse of two outcomes; between two failures, the more severe.
+fn worse(a: Outcome, b: Outcome, checklist: &Checklist, cell: Cell) -> Outcome {
+    if rank(a.status) != rank(b.status) {
+        return if rank(a.status) > rank(b.status) {
+            a
+        } else {
+            b
+        };
+    }
+    let default = checklist.items[cell.item].severity;
+    if b.severity.unwrap_or(default) < a.severity.unwrap_or(default) {
+        b
+    } else {
+        a
+    }
+}
+
+/// The approvals of one pinned checklist merged: worst result per cell, disagreements,
+/// coverage, what is missing, and the verdict recomputed with the pinned policy.
+fn merge(pinned: &Pinned, approvals: &[Approval]) -> ChecklistReport {
+    let checklist = &pinned.checklist;
+    let mut merged: HashMap<Cell, (Outcome, Vec<(String, Status)>)> = HashMap::new();
+    let mut coverage = Vec::new();
+    for approval in approvals {
+        let mut environments = std::collections::BTreeSet::new();
+        for &(cell, outcome) in &approval.results {
+            environments.insert(cell.environment);
+            let entry = merged.entry(cell).or_insert_with(|| (outcome, Vec::new()));
+            entry.0 = worse(entry.0, outcome, checklist, cell);
+            entry.1.push((approval.tester.clone(), outcome.status));
+        }
+        coverage.push(Coverage {
+            tester: approval.tester.clone(),
+            environments: environments
+                .into_iter()
+                .map(|e| checklist.environment_key(e))
+                .collect(),
+            cells: approval.results.len(),
+        });
+    }
+    let mut missing: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut disagreements = Vec::new();
+    for cell in checklist.cells() {
+        match merged.get(&cell) {
+            None => *missing.entry(cell.environment).or_default() += 1,
+            Some((_, by)) if by.iter().any(|(_, s)| *s != by[0].1) => {
+                disagreements.push(Disagreement {
+                    item: checklist.items[cell.item].id.clone(),
+                    environment: checklist.environment_key(cell.environment),
+                    results: by.clone(),
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    let mut verdict = judge(
+        checklist,
+        checklist
+            .cells()
+            .map(|cell| (cell, merged.get(&cell).map(|(outcome, _)| *outcome))),
+    );
+    let mut approvers: Vec<String> = Vec::new();
+    let mut emails = HashSet::new();
+    for approval in approvals {
+        if emails.insert(approval.email.as_str()) {
+            approvers.push(approval.tester.clone());
+        }
+    }
+    let needed = checklist.policy.approvals;
+    if approvers.len() < needed as usize {
+        verdict.add(Reason::TooFewApprovers {
+            needed,
+            have: approvers.len(),
+        });
+    }
+    ChecklistReport {
+        name: pinned.name.clone(),
+        id: checklist.id.clone(),
+        sha256: pinned.sha256.clone(),
+        cells: checklist.cell_count(),
+        covered: merged.len(),
+        approvers,
+        coverage,
+        missing: missing
+            .into_iter()
+            .map(|(environment, cells)| Missing {
+                environment: checklist.environment_key(environment),
+                cells,
+            })
+            .collect(),
+        disagreements,
+        verdict,
+    }
+}

@@ -1,0 +1,634 @@
+//! The CI gate as an attacker tries it (issue #9): the pull request it guards cannot change
+//! the policy, a trusted key cannot make the arithmetic up, negations hold, untrusted
+//! statements open no file, untrusted text never starts a log line, a veto cannot be hidden,
+//! blocked and skipped cells block — and a team's shares add up.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use common::{Sandbox, ssh_keygen_available};
+use predicates::prelude::*;
+
+const COMMIT: &str = "0123456789abcdef0123";
+
+/// The small fixture's cells by share: Ada has Chrome on a phone, Bob Chrome on a laptop,
+/// Cyd Safari (which only has a phone).
+const SHARES: [(&str, &[&str], &[&str]); 3] = [
+    ("ada", &["chrome"], &["phone"]),
+    ("bob", &["chrome"], &["laptop"]),
+    ("cyd", &["safari"], &["phone"]),
+];
+
+/// A team: three testers with their own keys, all in the allowed-signers file, and the
+/// fixture pinned as the protected branch has it.
+struct Team {
+    sandbox: Sandbox,
+    keys: Vec<PathBuf>,
+    allowed: PathBuf,
+    pinned: PathBuf,
+}
+
+fn email(name: &str) -> String {
+    format!("{name}@example.com")
+}
+
+fn public_key(key: &Path) -> String {
+    let text = std::fs::read_to_string(key.with_extension("pub")).unwrap();
+    text.split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl Team {
+    fn new() -> Option<Team> {
+        if !ssh_keygen_available() {
+            return None;
+        }
+        let sandbox = Sandbox::new();
+        let pinned = sandbox.fixture("small.yaml");
+        let mut keys = Vec::new();
+        let mut allowed = String::new();
+        for (name, ..) in SHARES {
+            let key = common::keygen(&sandbox, "ed25519", "");
+            let named = sandbox.path().join(format!("id_{name}"));
+            std::fs::rename(&key, &named).unwrap();
+            std::fs::rename(key.with_extension("pub"), named.with_extension("pub")).unwrap();
+            allowed.push_str(&format!("{} {}\n", email(name), public_key(&named)));
+            keys.push(named);
+        }
+        let allowed = sandbox.write("allowed_signers", &allowed);
+        Some(Team {
+            sandbox,
+            keys,
+            allowed,
+            pinned,
+        })
+    }
+
+    /// Tester `n` starts a run of `checklist` on their share, records `status` (with a note
+    /// where one is needed) in every cell of it, and signs `decision`; returns the folder.
+    fn sign(&self, n: usize, checklist: &Path, status: &str, decision: &[&str]) -> PathBuf {
+        let (name, browsers, viewports) = SHARES[n];
+        let tester = format!("{} <{}>", name.to_uppercase(), email(name));
+        let output = self
+            .sandbox
+            .cmd()
+            .arg("start")
+            .arg(checklist)
+            .args(["--release", "2.0", "--commit", COMMIT, "--tester", &tester])
+            .args([
+                "--browsers",
+                &browsers.join(","),
+                "--viewports",
+                &viewports.join(","),
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let run = String::from_utf8(output.stdout).unwrap().trim().to_string();
+        let export = self
+            .sandbox
+            .cmd()
+            .args(["export", &run, "--format", "json"])
+            .output()
+            .unwrap();
+        let document: serde_json::Value = serde_json::from_slice(&export.stdout).unwrap();
+        for cell in document["cells"].as_array().unwrap() {
+            let mut args = vec![
+                cell["item"].as_str().unwrap(),
+                cell["browser"].as_str().unwrap(),
+                cell["viewport"].as_str().unwrap(),
+                status,
+            ];
+            if status != "pass" {
+                args.extend(["--note", "seen on staging"]);
+            }
+            self.sandbox.record(&run, &args).success();
+        }
+        let out = self.sandbox.path().join(format!("signoff-{name}-{run}"));
+        self.sandbox
+            .cmd()
+            .args(["signoff", &run, "--key"])
+            .arg(&self.keys[n])
+            .arg("-o")
+            .arg(&out)
+            .args(decision)
+            .assert()
+            .success();
+        out
+    }
+
+    fn approve(&self, n: usize) -> PathBuf {
+        self.sign(n, &self.pinned, "pass", &["--approve"])
+    }
+
+    /// `greenlight gate PATHS` for the commit, against the pinned checklist.
+    fn gate(&self, paths: &[&Path]) -> assert_cmd::assert::Assert {
+        self.gate_with(paths, &self.allowed)
+    }
+
+    fn gate_with(&self, paths: &[&Path], allowed: &Path) -> assert_cmd::assert::Assert {
+        self.sandbox
+            .cmd()
+            .arg("gate")
+            .args(paths)
+            .args(["--commit", COMMIT, "--checklist"])
+            .arg(&self.pinned)
+            .arg("--allowed-signers")
+            .arg(allowed)
+            .timeout(std::time::Duration::from_secs(60))
+            .assert()
+    }
+
+    /// Rewrites `folder`'s statement with `change` and signs it again with tester `n`'s
+    /// (trusted) key, as a tester with a text editor and `ssh-keygen -Y sign` could.
+    fn forge(
+        &self,
+        folder: &Path,
+        n: usize,
+        change: impl FnOnce(&mut serde_json::Value),
+    ) -> PathBuf {
+        let json = folder.join("signoff.json");
+        let mut statement: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+        change(&mut statement);
+        std::fs::write(&json, serde_json::to_vec_pretty(&statement).unwrap()).unwrap();
+        std::fs::remove_file(folder.join("signoff.json.sig")).unwrap();
+        let signed = Command::new("ssh-keygen")
+            .args(["-Y", "sign", "-n", "greenlight-signoff", "-f"])
+            .arg(&self.keys[n])
+            .arg(&json)
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(signed.success());
+        std::fs::remove_file(folder.join("signoff.md")).unwrap();
+        json
+    }
+}
+
+#[test]
+fn three_shares_signed_by_three_trusted_testers_open_the_gate_together() {
+    let Some(team) = Team::new() else { return };
+    let shares: Vec<PathBuf> = (0..3).map(|n| team.approve(n)).collect();
+    let all: Vec<&Path> = shares.iter().map(PathBuf::as_path).collect();
+    team.gate(&all)
+        .success()
+        .stdout(predicate::str::contains(
+            "7 of 7 cells have a result from 3 approval(s)",
+        ))
+        .stdout(predicate::str::contains(
+            "covered by ADA <ada@example.com>: chrome/phone (2 cells)",
+        ))
+        .stdout(predicate::str::contains(
+            "counts: approved by CYD <cyd@example.com>, release 2.0, safari × phone — 2 cells",
+        ))
+        .stdout(predicate::str::contains("verdict: passes"))
+        .stdout(predicate::str::contains("gate open"));
+    // Any one share missing: its cells are untested, and the line says where.
+    team.gate(&all[..2])
+        .code(1)
+        .stdout(predicate::str::contains(
+            "missing: 2 cells — safari/phone (2)",
+        ))
+        .stdout(predicate::str::contains("2 required cells untested"));
+}
+
+#[test]
+fn one_untrusted_other_commit_edited_checklist_or_rejecting_share_keeps_it_closed() {
+    let Some(team) = Team::new() else { return };
+    let shares: Vec<PathBuf> = (0..3).map(|n| team.approve(n)).collect();
+    let good = |n: usize| shares[n].as_path();
+    // Untrusted: Cyd is not in this allowed-signers file.
+    let without_cyd: String = std::fs::read_to_string(&team.allowed)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with("cyd@"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let allowed = team.sandbox.write("allowed_two", &without_cyd);
+    team.gate_with(&[good(0), good(1), good(2)], &allowed)
+        .code(1)
+        .stdout(predicate::str::contains(
+            "does not count: the signer is not trusted",
+        ));
+    // Another commit.
+    let other = team.forge(&team.approve(2), 2, |s| {
+        s["subject"][0]["digest"]["gitCommit"] = "ffff".into();
+    });
+    team.gate(&[good(0), good(1), &other])
+        .code(1)
+        .stdout(predicate::str::contains("for commit ffff, not this one"));
+    // A checklist the pull request edited: same id and title, policy relaxed.
+    let edited = team.sandbox.write(
+        "edited.yaml",
+        &std::fs::read_to_string(&team.pinned)
+            .unwrap()
+            .replace("require_complete: true", "require_complete: false"),
+    );
+    let drifted = team.sign(2, &edited, "pass", &["--approve"]);
+    team.gate(&[good(0), good(1), &drifted])
+        .code(1)
+        .stdout(predicate::str::contains(
+            "for a checklist that is not pinned",
+        ));
+    // A trusted rejection.
+    let rejection = team.sign(
+        2,
+        &team.pinned,
+        "pass",
+        &["--reject", "--comment", "not on my Mac"],
+    );
+    team.gate(&[good(0), good(1), good(2), &rejection])
+        .code(1)
+        .stdout(predicate::str::contains(
+            "REJECTS this commit: rejected by CYD <cyd@example.com>: not on my Mac",
+        ))
+        .stdout(predicate::str::contains(
+            "gate closed: a trusted tester rejected this commit",
+        ));
+}
+
+#[test]
+fn a_pull_request_cannot_relax_the_policy_or_drop_an_item_and_approve() {
+    let Some(team) = Team::new() else { return };
+    // The PR's checklist: no severity-1 item, and nothing required to be complete.
+    let weakened = team.sandbox.write(
+        "weakened.yaml",
+        &std::fs::read_to_string(&team.pinned)
+            .unwrap()
+            .replace("require_complete: true", "require_complete: false")
+            .replace("severity: 1", "severity: 3"),
+    );
+    let approval = team.sign(0, &weakened, "pass", &["--approve"]);
+    team.gate(&[&approval])
+        .code(1)
+        .stdout(predicate::str::contains(
+            "for a checklist that is not pinned",
+        ))
+        .stdout(predicate::str::contains("0 of 7 cells have a result"));
+}
+
+#[test]
+fn the_gate_recomputes_from_signed_cells_and_never_believes_the_statement() {
+    let Some(team) = Team::new() else { return };
+    // A rejection with a blocker failure, edited to "approved / passes" and signed again.
+    let rejected = team.sign(
+        0,
+        &team.pinned,
+        "fail",
+        &["--reject", "--comment", "broken"],
+    );
+    let forged = team.forge(&rejected, 0, |s| {
+        s["predicate"]["decision"] = "approved".into();
+        s["predicate"]["verdict"] = serde_json::json!({"verdict": "passes", "reasons": []});
+    });
+    let others: Vec<PathBuf> = (1..3).map(|n| team.approve(n)).collect();
+    team.gate(&[&forged, &others[0], &others[1]])
+        .code(1)
+        .stdout(predicate::str::contains("counts: approved by ADA"))
+        .stdout(predicate::str::contains(
+            "verdict: blocked: 1 blocker failure",
+        ));
+    // An approval with no cells at all adds nothing.
+    let empty = team.forge(&team.approve(0), 0, |s| {
+        s["predicate"]["cells"] = serde_json::json!([]);
+    });
+    team.gate(&[&empty, &others[0], &others[1]])
+        .code(1)
+        .stdout(predicate::str::contains("2 required cells untested"));
+    // Cells that are not its share's, or twice, make the statement not count.
+    let outside = team.forge(&team.approve(0), 0, |s| {
+        let cells = s["predicate"]["cells"].as_array_mut().unwrap();
+        let mut stray = cells[0].clone();
+        stray["browser"] = "safari".into();
+        cells.push(stray);
+    });
+    team.gate(&[&outside])
+        .code(1)
+        .stdout(predicate::str::contains(
+            "no-shift in safari/phone is not a cell of its share",
+        ));
+    let twice = team.forge(&team.approve(0), 0, |s| {
+        let cells = s["predicate"]["cells"].as_array_mut().unwrap();
+        let copy = cells[0].clone();
+        cells.push(copy);
+    });
+    team.gate(&[&twice])
+        .code(1)
+        .stdout(predicate::str::contains("is listed twice"));
+}
+
+#[test]
+fn negations_in_the_allowed_signers_file_hold_as_they_do_for_ssh_keygen() {
+    let Some(team) = Team::new() else { return };
+    let approvals: Vec<PathBuf> = (0..3).map(|n| team.approve(n)).collect();
+    let all: Vec<&Path> = approvals.iter().map(PathBuf::as_path).collect();
+    let lines = std::fs::read_to_string(&team.allowed).unwrap();
+    for (what, changed) in [
+        (
+            "a negated principal",
+            lines.replacen("ada@example.com ", "*@example.com,!ada@example.com ", 1),
+        ),
+        (
+            "a negated namespace",
+            lines.replacen(
+                "ada@example.com ",
+                "ada@example.com namespaces=\"*,!greenlight-signoff\" ",
+                1,
+            ),
+        ),
+    ] {
+        let allowed = team.sandbox.write("allowed_negated", &changed);
+        team.gate_with(&all, &allowed)
+            .code(1)
+            .stdout(predicate::str::contains("the signer is not trusted"));
+        let refused = Command::new("ssh-keygen")
+            .args(["-Y", "verify", "-f"])
+            .arg(&allowed)
+            .args(["-I", "ada@example.com", "-n", "greenlight-signoff", "-s"])
+            .arg(approvals[0].join("signoff.json.sig"))
+            .stdin(std::fs::File::open(approvals[0].join("signoff.json")).unwrap())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(!refused.success(), "ssh-keygen refuses {what} too");
+    }
+}
+
+#[test]
+fn an_untrusted_statement_opens_no_file_it_names_and_never_hangs_or_leaks() {
+    let Some(team) = Team::new() else { return };
+    let stranger = common::keygen(&team.sandbox, "ecdsa", "");
+    let fifo = team.sandbox.path().join("fifo.yaml");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let mut outputs = Vec::new();
+    for path in [
+        "fifo.yaml",
+        "/dev/zero",
+        "/dev/stdin",
+        "/etc/passwd",
+        "/nonexistent",
+    ] {
+        let folder = team.approve(0);
+        let json = folder.join("signoff.json");
+        let mut statement: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+        statement["predicate"]["checklist"]["path"] = path.into();
+        std::fs::write(&json, serde_json::to_vec_pretty(&statement).unwrap()).unwrap();
+        std::fs::remove_file(folder.join("signoff.json.sig")).unwrap();
+        let signed = Command::new("ssh-keygen")
+            .args(["-Y", "sign", "-n", "greenlight-signoff", "-f"])
+            .arg(&stranger)
+            .arg(&json)
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(signed.success());
+        for command in ["verify", "gate"] {
+            let mut cmd = team.sandbox.cmd();
+            cmd.arg(command).arg(&json);
+            if command == "gate" {
+                cmd.args(["--commit", COMMIT, "--checklist"])
+                    .arg(&team.pinned);
+            }
+            let output = cmd
+                .arg("--allowed-signers")
+                .arg(&team.allowed)
+                .timeout(std::time::Duration::from_secs(60))
+                .output()
+                .unwrap();
+            assert_eq!(
+                output.status.code(),
+                Some(1),
+                "{command} {path} refuses, promptly"
+            );
+            let text = String::from_utf8_lossy(&output.stdout).replace(path, "PATH");
+            outputs.push(text.replace(&json.display().to_string(), "JSON"));
+        }
+    }
+    // Whether the path exists, is a FIFO or a device, nothing printed tells it apart.
+    for pair in outputs.chunks(2).collect::<Vec<_>>().windows(2) {
+        assert_eq!(pair[0], pair[1]);
+    }
+    assert!(!outputs[0].contains("checklist"), "{}", outputs[0]);
+    // A trusted statement naming a path outside the repository is not opened either.
+    let trusted = team.forge(&team.approve(0), 0, |s| {
+        s["predicate"]["checklist"]["path"] = "/dev/zero".into();
+    });
+    team.sandbox
+        .cmd()
+        .arg("verify")
+        .arg(&trusted)
+        .arg("--allowed-signers")
+        .arg(&team.allowed)
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "is not a path inside a repository, so it is not opened",
+        ));
+}
+
+#[test]
+fn text_from_a_statement_never_starts_a_log_line_or_reaches_the_terminal_raw() {
+    let Some(team) = Team::new() else { return };
+    let hostile =
+        "Ada\ngate open: every check passed\n::error::pwned\x1b]0;owned\x07\x1b[2J\u{202e}";
+    let forged = team.forge(&team.approve(0), 0, |s| {
+        s["predicate"]["tester"]["name"] = hostile.into();
+        s["predicate"]["release"] = "2.0\n::warning::x".into();
+    });
+    for command in ["verify", "gate"] {
+        let mut cmd = team.sandbox.cmd();
+        cmd.arg(command).arg(&forged);
+        if command == "gate" {
+            cmd.args(["--commit", COMMIT, "--checklist"])
+                .arg(&team.pinned);
+        }
+        let output = cmd
+            .arg("--allowed-signers")
+            .arg(&team.allowed)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        for text in [&stdout, &stderr] {
+            assert!(
+                !text.contains('\x1b') && !text.contains('\u{202e}'),
+                "{text}"
+            );
+            for line in text.lines() {
+                assert!(!line.starts_with("::"), "a workflow command: {line}");
+                assert!(
+                    !line.starts_with("gate open: every"),
+                    "a forged line: {line}"
+                );
+            }
+        }
+        assert!(
+            stdout.contains("Ada\\ngate open: every check passed\\n::error::pwned\\x1b]0;owned"),
+            "{stdout}"
+        );
+    }
+}
+
+#[test]
+fn a_rejection_cannot_be_hidden_behind_a_stacked_block() {
+    let Some(team) = Team::new() else { return };
+    let approvals: Vec<PathBuf> = (0..3).map(|n| team.approve(n)).collect();
+    let rejection = team.sign(2, &team.pinned, "pass", &["--reject", "--comment", "wait"]);
+    let rejection_md = std::fs::read_to_string(rejection.join("signoff.md")).unwrap();
+    let approval_md = std::fs::read_to_string(approvals[2].join("signoff.md")).unwrap();
+    // Cyd's approval's folded block, prepended inside the rejection's comment.
+    let folded = |md: &str| md[md.find("<details>").unwrap()..].to_string();
+    let stacked = rejection_md.replacen(
+        &folded(&rejection_md),
+        &format!("{}\n{}", folded(&approval_md), folded(&rejection_md)),
+        1,
+    );
+    let comment = team.sandbox.write("stacked.md", &stacked);
+    team.gate(&[&approvals[0], &approvals[1], &comment])
+        .code(1)
+        .stdout(predicate::str::contains(
+            "REJECTS this commit: rejected by CYD",
+        ));
+    team.sandbox
+        .cmd()
+        .arg("verify")
+        .arg(&comment)
+        .arg("--allowed-signers")
+        .arg(&team.allowed)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("the comment is malformed"));
+}
+
+#[test]
+fn blocked_and_skipped_required_cells_block_approval_and_the_gate() {
+    let Some(team) = Team::new() else { return };
+    for status in ["skip", "blocked"] {
+        let sandbox = &team.sandbox;
+        let run = sandbox.start(&team.pinned);
+        for cell in [
+            "no-shift chrome phone",
+            "no-shift chrome laptop",
+            "no-shift safari phone",
+            "text-size chrome phone",
+            "text-size chrome laptop",
+            "text-size safari phone",
+        ] {
+            let args: Vec<&str> = cell
+                .split(' ')
+                .chain([status, "--note", "no device"])
+                .collect();
+            sandbox.record(&run, &args).success();
+        }
+        sandbox
+            .cmd()
+            .args(["signoff", &run, "--approve", "--key"])
+            .arg(&team.keys[0])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(format!(
+                "6 required cells {}",
+                if status == "skip" {
+                    "skipped"
+                } else {
+                    "blocked"
+                }
+            )));
+    }
+    // An approval forged over all-skipped cells, re-signed with a trusted key: closed.
+    let skipped = team.sign(0, &team.pinned, "skip", &["--reject", "--comment", "x"]);
+    let forged = team.forge(&skipped, 0, |s| {
+        s["predicate"]["decision"] = "approved".into()
+    });
+    let others: Vec<PathBuf> = (1..3).map(|n| team.approve(n)).collect();
+    team.gate(&[&forged, &others[0], &others[1]])
+        .code(1)
+        .stdout(predicate::str::contains("2 required cells skipped"));
+}
+
+#[test]
+fn the_policy_can_ask_for_several_distinct_approvers_and_disagreements_are_listed() {
+    let Some(team) = Team::new() else { return };
+    let pinned = team.sandbox.write(
+        "two.yaml",
+        &std::fs::read_to_string(&team.pinned).unwrap().replace(
+            "require_complete: true",
+            "require_complete: true\n  approvals: 2",
+        ),
+    );
+    // Ada covers everything alone; the policy wants two people.
+    let (name, ..) = SHARES[0];
+    let tester = format!("{} <{}>", name.to_uppercase(), email(name));
+    let run = {
+        let output = team
+            .sandbox
+            .cmd()
+            .arg("start")
+            .arg(&pinned)
+            .args(["--release", "2.0", "--commit", COMMIT, "--tester", &tester])
+            .output()
+            .unwrap();
+        String::from_utf8(output.stdout).unwrap().trim().to_string()
+    };
+    for cell in [
+        "no-shift chrome phone",
+        "no-shift chrome laptop",
+        "no-shift safari phone",
+        "text-size chrome phone",
+        "text-size chrome laptop",
+        "text-size safari phone",
+    ] {
+        let args: Vec<&str> = cell.split(' ').chain(["pass"]).collect();
+        team.sandbox.record(&run, &args).success();
+    }
+    let alone = team.sandbox.path().join("alone");
+    team.sandbox
+        .cmd()
+        .args(["signoff", &run, "--approve", "--key"])
+        .arg(&team.keys[0])
+        .arg("-o")
+        .arg(&alone)
+        .assert()
+        .success();
+    let gate = |paths: &[&Path]| {
+        team.sandbox
+            .cmd()
+            .arg("gate")
+            .args(paths)
+            .args(["--commit", COMMIT, "--checklist"])
+            .arg(&pinned)
+            .arg("--allowed-signers")
+            .arg(&team.allowed)
+            .assert()
+    };
+    gate(&[&alone]).code(1).stdout(predicate::str::contains(
+        "the policy needs 2 distinct trusted approvers and has 1",
+    ));
+    // Cyd fails what Ada passed: the worst result counts, and both are named.
+    let cyd = team.sign(2, &pinned, "fail", &["--reject", "--comment", "x"]);
+    let cyd = team.forge(&cyd, 2, |s| s["predicate"]["decision"] = "approved".into());
+    gate(&[&alone, &cyd])
+        .code(1)
+        .stdout(predicate::str::contains(
+            "disagreement: no-shift in safari/phone: pass by ADA <ada@example.com>, fail by CYD <cyd@example.com>",
+        ))
+        .stdout(predicate::str::contains("verdict: blocked: 1 blocker failure"));
+}
