@@ -40,6 +40,22 @@ impl Share {
     pub fn is_whole(&self) -> bool {
         self.browsers.is_none() && self.viewports.is_none() && self.sections.is_none()
     }
+
+    /// `safari × phone, tablet · sections checkout`: the share in words, by its ids.
+    pub fn describe(&self) -> String {
+        let names = |list: Option<&Vec<String>>, all: &str| {
+            list.map_or(all.to_string(), |ids| ids.join(", "))
+        };
+        let mut words = format!(
+            "{} × {}",
+            names(self.browsers.as_ref(), "every browser"),
+            names(self.viewports.as_ref(), "every viewport")
+        );
+        if let Some(sections) = &self.sections {
+            words.push_str(&format!(" · sections {}", sections.join(", ")));
+        }
+        words
+    }
 }
 
 /// Which of `ids` the share's `wanted` list keeps (all when there is no list), refusing a
@@ -176,19 +192,11 @@ impl Checklist {
     /// for the whole matrix.
     pub fn share_label(&self) -> Option<String> {
         let share = self.share.as_ref()?;
-        let names = |list: Option<&Vec<String>>, all: &str| {
-            list.map_or(all.to_string(), |ids| ids.join(", "))
-        };
-        let mut label = format!(
-            "{} × {}",
-            names(share.browsers.as_ref(), "every browser"),
-            names(share.viewports.as_ref(), "every viewport")
-        );
-        if let Some(sections) = &share.sections {
-            label.push_str(&format!(" · sections {}", sections.join(", ")));
-        }
-        label.push_str(&format!(" — {} cells", self.cell_count()));
-        Some(label)
+        Some(format!(
+            "{} — {} cells",
+            share.describe(),
+            self.cell_count()
+        ))
     }
 }
 

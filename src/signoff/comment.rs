@@ -21,9 +21,11 @@ pub struct CommentParts {
     pub signature: String,
 }
 
-/// Markdown text with nothing that could open HTML, break a table or fake the folded part.
+/// Markdown text with nothing that could open HTML, break a table or fake the folded part,
+/// and no control character (DESIGN.md §6).
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
+    crate::untrusted::multi_line(text)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('|', "\\|")
@@ -63,6 +65,13 @@ pub fn render_visible(statement: &Statement) -> String {
             format!("blocked: {}", escape(&p.verdict.reasons.join("; ")))
         }
     ));
+    if let Some(share) = &p.share {
+        out.push_str(&format!(
+            "Share of the matrix: {} ({} cells)\n\n",
+            escape(&share.describe()),
+            p.cells.len()
+        ));
+    }
     let heading: Vec<String> = STATES
         .iter()
         .map(|&state| {

@@ -1,0 +1,201 @@
+//! The gate's budget (issue #9): `greenlight gate` on 50 approvals of the shipped checklist
+//! (608 cells each, every one passed) finishes in under 1 s.
+//!
+//! ```text
+//! cargo run --release --example gate_scale                   # 11 repetitions, median
+//! cargo run --release --example gate_scale -- 25             # 25 repetitions
+//! cargo run --release --example gate_scale -- generate DIR   # only write the fixture to DIR,
+//!                                                            # and print the gate command line
+//! ```
+//!
+//! It makes a run of `checklists/web-ux.yaml` with every cell passed, then 50 sign-off
+//! folders of it signed by 50 testers (one Ed25519 key, allowed for `*@example.com`), and
+//! times what `gate` does after reading its arguments: read each folder, verify every
+//! signature, signer and results.csv, check every cell against the pinned checklist, merge,
+//! and judge. It exits 1 if the median misses the budget.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, ensure};
+
+use greenlight::checklist::Checklist;
+use greenlight::export::{Safety, write_long_csv};
+use greenlight::fsutil::sha256_hex;
+use greenlight::run::{NewResult, RunSession};
+use greenlight::signoff::allowed_signers::AllowedSigners;
+use greenlight::signoff::comment;
+use greenlight::signoff::gate::{Pinned, judge_gate};
+use greenlight::signoff::signing::load_key;
+use greenlight::signoff::statement::{Decision, Statement, StatementInputs};
+use greenlight::signoff::verify::{Trust, find};
+use greenlight::status::Status;
+use greenlight::store::{ChecklistRef, RunMeta, RunStore};
+
+const STATEMENTS: usize = 50;
+const COMMIT: &str = "0123456789abcdef0123456789abcdef01234567";
+const BUDGET: Duration = Duration::from_secs(1);
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(err) => {
+            eprintln!("gate_scale: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run() -> Result<bool> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [generate, dir] = args.as_slice()
+        && generate == "generate"
+    {
+        let dir = Path::new(dir);
+        std::fs::create_dir_all(dir)?;
+        let (folders, _, allowed) = make_fixture(dir)?;
+        let pinned = dir.join("web-ux.yaml");
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("checklists/web-ux.yaml"),
+            &pinned,
+        )?;
+        let paths: Vec<String> = folders.iter().map(|f| f.display().to_string()).collect();
+        println!(
+            "greenlight gate {} --commit {COMMIT} --checklist {} --allowed-signers {}",
+            paths.join(" "),
+            pinned.display(),
+            allowed.display()
+        );
+        return Ok(true);
+    }
+    let repetitions: usize = match args.first() {
+        Some(n) => n
+            .parse()
+            .context("the argument is a number of repetitions")?,
+        None => 11,
+    };
+    let dir = tempfile::tempdir()?;
+    let (folders, pinned, allowed) = make_fixture(dir.path())?;
+    let trust = Trust {
+        allowed_signers: AllowedSigners::load(&allowed)?,
+        repository: None,
+        now: chrono::Utc::now(),
+    };
+    let mut times = Vec::with_capacity(repetitions);
+    for _ in 0..repetitions {
+        let started = Instant::now();
+        let inputs = folders
+            .iter()
+            .map(|folder| (folder.display().to_string(), find(folder)))
+            .collect();
+        let report = judge_gate(inputs, COMMIT, std::slice::from_ref(&pinned), &trust);
+        times.push(started.elapsed());
+        ensure!(report.open, "the gate should open on 50 passing approvals");
+        ensure!(
+            report.checklists[0].approvers.len() == STATEMENTS,
+            "50 approvers"
+        );
+    }
+    times.sort();
+    let median = times[times.len() / 2];
+    println!(
+        "gate: {STATEMENTS} approvals × {} cells: median {:.0} ms over {repetitions} runs \
+         (min {:.0} ms, max {:.0} ms); budget {} ms",
+        pinned.checklist.cell_count(),
+        median.as_secs_f64() * 1000.0,
+        times[0].as_secs_f64() * 1000.0,
+        times[times.len() - 1].as_secs_f64() * 1000.0,
+        BUDGET.as_millis()
+    );
+    Ok(median <= BUDGET)
+}
+
+/// 50 sign-off folders of one fully passed run, the pinned checklist, the allowed signers.
+fn make_fixture(dir: &Path) -> Result<(Vec<PathBuf>, Pinned, PathBuf)> {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("checklists/web-ux.yaml");
+    let (checklist, bytes) = Checklist::load_with_bytes(&source)?;
+    let key = dir.join("id_ed25519");
+    let made = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(&key)
+        .status()
+        .context("ssh-keygen makes the key")?;
+    ensure!(made.success(), "ssh-keygen failed");
+    let public = std::fs::read_to_string(key.with_extension("pub"))?;
+    let allowed = dir.join("allowed_signers");
+    std::fs::write(&allowed, format!("*@example.com {public}"))?;
+
+    let store = RunStore::new(&dir.join("home"));
+    let meta = store.create(
+        RunMeta {
+            id: String::new(),
+            release: "2.3.0".into(),
+            commit: Some(COMMIT.into()),
+            repository: None,
+            tester: "Tester <tester@example.com>".into(),
+            checklist: ChecklistRef {
+                id: checklist.id.clone(),
+                title: checklist.title.clone(),
+                version: checklist.version.clone(),
+                path: "checklists/web-ux.yaml".into(),
+                sha256: sha256_hex(&bytes),
+            },
+            share: None,
+            started_at: "2026-11-29T09:00:00Z".into(),
+            tool: "greenlight gate_scale".into(),
+        },
+        &bytes,
+        chrono::Utc::now(),
+    )?;
+    let mut session = RunSession::open(&store, &meta.id, &mut |_| {})?;
+    for cell in checklist.cells() {
+        let env = checklist.environments[cell.environment];
+        session.record(
+            &NewResult::new(
+                &checklist.items[cell.item].id,
+                &checklist.browsers[env.browser].id,
+                &checklist.viewports[env.viewport].id,
+                Status::Pass,
+            ),
+            "Tester <tester@example.com>",
+        )?;
+    }
+    let run = session.run();
+    let mut csv = Vec::new();
+    write_long_csv(run, Safety::Spreadsheet, &mut csv)?;
+    let signing = load_key(&key)?;
+    let mut folders = Vec::new();
+    for n in 0..STATEMENTS {
+        let statement = Statement::new(StatementInputs {
+            run,
+            commit: COMMIT,
+            decision: Decision::Approved,
+            comment: None,
+            tester_name: format!("Tester {n}"),
+            tester_email: format!("tester{n}@example.com"),
+            key_fingerprint: signing.fingerprint(),
+            signed_at: "2026-11-29T10:00:00Z".into(),
+            results_csv_sha256: sha256_hex(&csv),
+        });
+        let statement_bytes = statement.to_bytes()?;
+        let signature = signing.sign(&statement_bytes)?;
+        let folder = dir.join(format!("signoff-{n:02}"));
+        std::fs::create_dir_all(&folder)?;
+        std::fs::write(folder.join("signoff.json"), &statement_bytes)?;
+        std::fs::write(folder.join("signoff.json.sig"), &signature)?;
+        std::fs::write(folder.join("results.csv"), &csv)?;
+        std::fs::write(
+            folder.join("signoff.md"),
+            comment::render(&statement, &statement_bytes, &signature)?,
+        )?;
+        folders.push(folder);
+    }
+    let pinned = Pinned {
+        name: "checklists/web-ux.yaml".into(),
+        checklist,
+        sha256: sha256_hex(&bytes),
+    };
+    Ok((folders, pinned, allowed))
+}
