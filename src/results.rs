@@ -355,6 +355,29 @@ mod tests {
     }
 
     #[test]
+    fn an_undo_of_itself_or_of_a_later_entry_is_ignored_with_a_warning() {
+        let checklist = Checklist::parse(CHECKLIST, "t.yaml").unwrap();
+        for entries in [
+            vec![result(1, "x", "a", Status::Pass), undo(2, 2)],
+            vec![result(1, "x", "a", Status::Pass), undo(2, 3)],
+            vec![undo(1, 0)],
+        ] {
+            let mut warnings = Vec::new();
+            let results = Results::replay(&checklist, &entries, &mut |w| warnings.push(w));
+            assert_eq!(warnings.len(), 1, "{warnings:?}");
+            assert!(
+                warnings[0].contains("which is not an earlier result"),
+                "{warnings:?}"
+            );
+            let passes = entries
+                .iter()
+                .filter(|e| matches!(e, Entry::Result(_)))
+                .count();
+            assert_eq!(results.totals().pass, passes, "nothing undone");
+        }
+    }
+
+    #[test]
     fn counts_follow_results_replacements_and_undos() {
         let checklist = Checklist::parse(CHECKLIST, "t.yaml").unwrap();
         let entries = vec![
@@ -376,6 +399,23 @@ mod tests {
                 per.as_slice(),
                 "after {n} entries"
             );
+            for (e, counts) in per.iter().enumerate() {
+                assert_eq!(results.untested_in_environment(e), counts.untested);
+                for state in crate::status::STATES {
+                    assert_eq!(per[e].of(state), *per[e].clone().slot(state));
+                }
+            }
+            for item in 0..checklist.items.len() {
+                let untested = checklist
+                    .cells()
+                    .filter(|c| c.item == item && results.status(&entries[..n], *c).is_none())
+                    .count();
+                assert_eq!(
+                    results.untested_in_item(item),
+                    untested,
+                    "item {item} after {n}"
+                );
+            }
         }
         let results = Results::replay(&checklist, &entries, &mut |_| {});
         assert_eq!(

@@ -342,6 +342,15 @@ mod tests {
     }
 
     #[test]
+    fn the_verdict_word_is_the_one_files_carry() {
+        for kind in [VerdictKind::Passes, VerdictKind::Blocked] {
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.as_str()));
+        }
+        assert_eq!(VerdictKind::Blocked.as_str(), "blocked");
+    }
+
+    #[test]
     fn a_reason_names_a_few_cells_and_counts_the_rest() {
         let reason = Reason::BlockedRequired {
             count: 5,
