@@ -632,3 +632,69 @@ fn the_policy_can_ask_for_several_distinct_approvers_and_disagreements_are_liste
         ))
         .stdout(predicate::str::contains("verdict: blocked: 1 blocker failure"));
 }
+
+#[test]
+fn with_several_pinned_checklists_the_gate_opens_only_when_every_one_passes() {
+    let Some(team) = Team::new() else { return };
+    let deploy = team.sandbox.fixture("wide.yaml");
+    let shares: Vec<PathBuf> = (0..3).map(|n| team.approve(n)).collect();
+    let gate = |paths: &[&Path]| {
+        team.sandbox
+            .cmd()
+            .arg("gate")
+            .args(paths)
+            .args(["--commit", COMMIT, "--checklist"])
+            .arg(&team.pinned)
+            .arg("--checklist")
+            .arg(&deploy)
+            .arg("--allowed-signers")
+            .arg(&team.allowed)
+            .assert()
+    };
+    let mut paths: Vec<&Path> = shares.iter().map(PathBuf::as_path).collect();
+    gate(&paths)
+        .code(1)
+        .stdout(predicate::str::contains("small.yaml (small, sha256"))
+        .stdout(predicate::str::contains("wide.yaml (wide, sha256"))
+        .stdout(predicate::str::contains(
+            "0 of 12 cells have a result from 0 approval(s)",
+        ));
+    // Ada walks the whole second checklist too.
+    let tester = "ADA <ada@example.com>";
+    let output = team
+        .sandbox
+        .cmd()
+        .arg("start")
+        .arg(&deploy)
+        .args(["--release", "2.0", "--commit", COMMIT, "--tester", tester])
+        .output()
+        .unwrap();
+    let run = String::from_utf8(output.stdout).unwrap().trim().to_string();
+    let export = team
+        .sandbox
+        .cmd()
+        .args(["export", &run, "--format", "json"])
+        .output()
+        .unwrap();
+    let document: serde_json::Value = serde_json::from_slice(&export.stdout).unwrap();
+    for cell in document["cells"].as_array().unwrap() {
+        let args =
+            [&cell["item"], &cell["browser"], &cell["viewport"]].map(|v| v.as_str().unwrap());
+        team.sandbox
+            .record(&run, &[args[0], args[1], args[2], "pass"])
+            .success();
+    }
+    let wide = team.sandbox.path().join("wide-signoff");
+    team.sandbox
+        .cmd()
+        .args(["signoff", &run, "--approve", "--key"])
+        .arg(&team.keys[0])
+        .arg("-o")
+        .arg(&wide)
+        .assert()
+        .success();
+    paths.push(&wide);
+    gate(&paths)
+        .success()
+        .stdout(predicate::str::contains("12 of 12 cells"));
+}

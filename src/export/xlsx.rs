@@ -195,7 +195,7 @@ fn write_summary(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
     sheet.set_column_width(0, 22)?;
     sheet.set_column_width(1, 70)?;
     let verdict = run.verdict();
-    let facts: [(&str, String); 10] = [
+    let facts: [(&str, String); 11] = [
         ("run", meta.id.clone()),
         ("release", meta.release.clone()),
         (
@@ -210,6 +210,12 @@ fn write_summary(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
         ),
         ("checklist path", meta.checklist.path.clone()),
         ("checklist sha256", meta.checklist.sha256.clone()),
+        (
+            "share",
+            checklist
+                .share_label()
+                .unwrap_or_else(|| "the whole matrix".into()),
+        ),
         ("started", meta.started_at.clone()),
         ("verdict", verdict.to_string()),
     ];

@@ -108,15 +108,17 @@ pub fn render_visible(statement: &Statement) -> String {
             out.push_str(&cell_line(cell));
         }
     }
-    let blocked: Vec<_> = p
-        .cells
-        .iter()
-        .filter(|c| c.status == Some(Status::Blocked))
-        .collect();
-    if !blocked.is_empty() {
-        out.push_str(&format!("\n### Blocked ({})\n\n", blocked.len()));
-        for cell in blocked {
-            out.push_str(&cell_line(cell));
+    for (status, label) in [(Status::Blocked, "Blocked"), (Status::Skip, "Skipped")] {
+        let cells: Vec<_> = p
+            .cells
+            .iter()
+            .filter(|c| c.status == Some(status))
+            .collect();
+        if !cells.is_empty() {
+            out.push_str(&format!("\n### {label} ({})\n\n", cells.len()));
+            for cell in cells {
+                out.push_str(&cell_line(cell));
+            }
         }
     }
     if let Some(comment) = &p.comment {
