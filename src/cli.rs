@@ -116,10 +116,13 @@ impl ShareArgs {
     pub fn share(&self) -> Share {
         let ids = |list: &Option<Vec<String>>| {
             list.as_ref().map(|ids| {
-                ids.iter()
-                    .map(|id| id.trim().to_string())
-                    .filter(|id| !id.is_empty())
-                    .collect()
+                let mut kept: Vec<String> = Vec::new();
+                for id in ids.iter().map(|id| id.trim()).filter(|id| !id.is_empty()) {
+                    if !kept.iter().any(|k| k == id) {
+                        kept.push(id.to_string());
+                    }
+                }
+                kept
             })
         };
         Share {

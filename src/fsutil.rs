@@ -110,16 +110,16 @@ pub fn sha256_file(path: &Path) -> std::io::Result<String> {
 /// which could hang or flood the reader) of at most `limit` bytes.
 pub fn read_regular_file(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
     use std::io::{Error, ErrorKind, Read};
-    let not_regular = || Error::new(ErrorKind::InvalidInput, "not a regular file");
-    // Looked at before opening: opening a FIFO waits for a writer, and a device can stream
-    // forever. Looked at again after, on what was opened.
-    if !std::fs::metadata(path)?.is_file() {
-        return Err(not_regular());
-    }
-    let file = File::open(path)?;
+    use std::os::unix::fs::OpenOptionsExt;
+    // Opened without waiting (a FIFO would wait for a writer), then looked at: only a
+    // regular file is read, never a FIFO or a device that could stream forever.
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
     let metadata = file.metadata()?;
     if !metadata.is_file() {
-        return Err(not_regular());
+        return Err(Error::new(ErrorKind::InvalidInput, "not a regular file"));
     }
     if metadata.len() > limit {
         return Err(Error::new(

@@ -46,6 +46,32 @@ pub fn remote_url(root: &Path) -> Option<String> {
         .map(|url| without_credentials(&url))
 }
 
+/// Whether `text` reads as a commit's object name: 7 to 64 hex digits.
+pub fn is_object_name(text: &str) -> bool {
+    (7..=64).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The commit `given` names: resolved to its full object name in the repository at `root`
+/// when git knows it there, else taken as written when it is 7 to 64 hex digits.
+pub fn commit_id(given: &str, root: Option<&Path>) -> Option<String> {
+    let given = given.trim();
+    if let Some(root) = root
+        && !given.starts_with('-')
+        && let Some(full) = git_in(
+            Some(root),
+            &[
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                &format!("{given}^{{commit}}"),
+            ],
+        )
+    {
+        return Some(full);
+    }
+    is_object_name(given).then(|| given.to_ascii_lowercase())
+}
+
 /// The first 12 characters of a commit id, as people quote them.
 pub fn short_commit(commit: &str) -> &str {
     commit.get(..12).unwrap_or(commit)

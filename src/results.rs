@@ -285,18 +285,14 @@ impl Results {
 
 /// The cell a journal entry names, or why it names none.
 pub fn cell_of(checklist: &Checklist, result: &ResultEntry) -> Result<Cell, Ignored> {
-    let item = checklist
-        .item_by_id(&result.item)
-        .ok_or_else(|| Ignored::UnknownItem {
+    if checklist.item_by_id(&result.item).is_none() {
+        return Err(Ignored::UnknownItem {
             seq: result.seq,
             item: result.item.clone(),
-        })?;
+        });
+    }
     checklist
-        .browser_by_id(&result.browser)
-        .zip(checklist.viewport_by_id(&result.viewport))
-        .and_then(|(b, v)| checklist.environment_of(b, v))
-        .filter(|&env| checklist.applies(item, env))
-        .map(|environment| Cell { item, environment })
+        .cell_by_ids(&result.item, &result.browser, &result.viewport)
         .ok_or_else(|| Ignored::NotACell {
             seq: result.seq,
             item: result.item.clone(),

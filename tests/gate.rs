@@ -698,3 +698,182 @@ fn with_several_pinned_checklists_the_gate_opens_only_when_every_one_passes() {
         .success()
         .stdout(predicate::str::contains("12 of 12 cells"));
 }
+
+#[test]
+fn one_key_is_one_approver_whatever_principals_it_signs_as() {
+    let Some(team) = Team::new() else { return };
+    let pinned = team.sandbox.write(
+        "two.yaml",
+        &std::fs::read_to_string(&team.pinned).unwrap().replace(
+            "require_complete: true",
+            "require_complete: true\n  approvals: 2",
+        ),
+    );
+    // Ada's key may sign for any @example.com address: she signs twice, as two people.
+    let ada_key = public_key(&team.keys[0]);
+    let allowed = team
+        .sandbox
+        .write("wild", &format!("*@example.com {ada_key}\n"));
+    let mut folders = Vec::new();
+    for (n, tester) in ["Ada <ada@example.com>", "Ada Again <ada.work@example.com>"]
+        .iter()
+        .enumerate()
+    {
+        let output = team
+            .sandbox
+            .cmd()
+            .arg("start")
+            .arg(&pinned)
+            .args(["--release", "2.0", "--commit", COMMIT, "--tester", tester])
+            .output()
+            .unwrap();
+        let run = String::from_utf8(output.stdout).unwrap().trim().to_string();
+        for cell in [
+            "no-shift chrome phone",
+            "no-shift chrome laptop",
+            "no-shift safari phone",
+            "text-size chrome phone",
+            "text-size chrome laptop",
+            "text-size safari phone",
+        ] {
+            let args: Vec<&str> = cell.split(' ').chain(["pass"]).collect();
+            team.sandbox.record(&run, &args).success();
+        }
+        let out = team.sandbox.path().join(format!("as-{n}"));
+        team.sandbox
+            .cmd()
+            .args(["signoff", &run, "--approve", "--key"])
+            .arg(&team.keys[0])
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .success();
+        folders.push(out);
+    }
+    team.sandbox
+        .cmd()
+        .arg("gate")
+        .args(&folders)
+        .args(["--commit", COMMIT, "--checklist"])
+        .arg(&pinned)
+        .arg("--allowed-signers")
+        .arg(&allowed)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "the policy needs 2 distinct trusted approvers and has 1",
+        ));
+}
+
+#[test]
+fn a_rejection_signed_for_a_short_spelling_of_the_commit_still_vetoes() {
+    let Some(team) = Team::new() else { return };
+    let approvals: Vec<PathBuf> = (0..3).map(|n| team.approve(n)).collect();
+    let rejection = team.sign(1, &team.pinned, "pass", &["--reject", "--comment", "no"]);
+    let short = team.forge(&rejection, 1, |s| {
+        s["subject"][0]["digest"]["gitCommit"] = COMMIT[..7].into();
+    });
+    let paths: Vec<&Path> = approvals
+        .iter()
+        .map(PathBuf::as_path)
+        .chain([short.as_path()])
+        .collect();
+    team.gate(&paths)
+        .code(1)
+        .stdout(predicate::str::contains("REJECTS this commit"));
+    // An approval for the short spelling does not count for the full one.
+    let approval = team.forge(&team.approve(1), 1, |s| {
+        s["subject"][0]["digest"]["gitCommit"] = COMMIT[..7].into();
+    });
+    team.gate(&[&approvals[0], &approval, &approvals[2]])
+        .code(1)
+        .stdout(predicate::str::contains("for commit 0123456, not this one"));
+    team.sandbox
+        .cmd()
+        .arg("gate")
+        .arg(&approvals[0])
+        .args(["--commit", "", "--checklist"])
+        .arg(&team.pinned)
+        .arg("--allowed-signers")
+        .arg(&team.allowed)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "is not a commit's hex object name",
+        ));
+}
+
+#[test]
+fn an_outsiders_namespace_or_broken_statement_cannot_write_lines_to_the_log_either() {
+    let Some(team) = Team::new() else { return };
+    let outsider = common::keygen(&team.sandbox, "ecdsa", "");
+    let folder = team.approve(0);
+    let json = folder.join("signoff.json");
+    std::fs::remove_file(folder.join("signoff.json.sig")).unwrap();
+    std::fs::remove_file(folder.join("signoff.md")).unwrap();
+    let namespace = "x\n::error::forged\ngate open: yes\n\x1b]0;owned\x07";
+    let signed = Command::new("ssh-keygen")
+        .args(["-Y", "sign", "-n", namespace, "-f"])
+        .arg(&outsider)
+        .arg(&json)
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(signed.success());
+    let broken = team.sandbox.path().join("broken");
+    std::fs::create_dir_all(&broken).unwrap();
+    std::fs::write(
+        broken.join("signoff.json"),
+        "{\"predicate\": {\"decision\": \"x\\n::warning::injected\\n\\u001b[2J\"}}\n",
+    )
+    .unwrap();
+    let sign_broken = Command::new("ssh-keygen")
+        .args(["-Y", "sign", "-n", "greenlight-signoff", "-f"])
+        .arg(&outsider)
+        .arg(broken.join("signoff.json"))
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(sign_broken.success());
+    let summary = team.sandbox.path().join("summary.md");
+    for target in [&folder, &broken] {
+        for command in ["verify", "gate"] {
+            let mut cmd = team.sandbox.cmd();
+            cmd.arg(command).arg(target);
+            if command == "gate" {
+                cmd.args(["--commit", COMMIT, "--checklist"])
+                    .arg(&team.pinned)
+                    .arg("--summary")
+                    .arg(&summary);
+            }
+            let output = cmd
+                .arg("--allowed-signers")
+                .arg(&team.allowed)
+                .output()
+                .unwrap();
+            assert_eq!(output.status.code(), Some(1));
+            for text in [output.stdout, output.stderr] {
+                let text = String::from_utf8(text).unwrap();
+                assert!(!text.contains('\x1b'), "{text}");
+                for line in text.lines() {
+                    assert!(
+                        !line.starts_with("::") && !line.starts_with("gate open"),
+                        "{line}"
+                    );
+                }
+            }
+        }
+    }
+    let summary = std::fs::read_to_string(summary).unwrap();
+    assert!(!summary.contains('\x1b'), "{summary}");
+    for line in summary.lines() {
+        assert!(!line.starts_with("::"), "{line}");
+        assert!(
+            line.is_empty()
+                || line.starts_with('|')
+                || line.starts_with('#')
+                || line.starts_with("**"),
+            "{line}"
+        );
+    }
+}

@@ -531,13 +531,33 @@ fn the_commit_comes_from_the_flag_else_git_else_it_is_unknown() {
 
     let meta: serde_json::Value = serde_json::from_slice(
         &start()
-            .args(["--commit", "abc123"])
+            .args(["--commit", "ABC1234"])
             .output()
             .unwrap()
             .stdout,
     )
     .unwrap();
-    assert_eq!(meta["commit"], "abc123");
+    assert_eq!(
+        meta["commit"], "abc1234",
+        "a hex name git does not know is kept"
+    );
+    // One git knows is resolved to its full name; a branch name is a commit too.
+    let meta: serde_json::Value = serde_json::from_slice(
+        &start()
+            .args(["--commit", &head[..7]])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(meta["commit"], head.as_str());
+    for bad in ["abc12", "main\n::error::x", "not a sha", ""] {
+        start()
+            .args(["--commit", bad])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("is not a commit"));
+    }
 }
 
 #[test]

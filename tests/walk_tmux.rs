@@ -121,7 +121,7 @@ fn a_tester_walks_fails_with_a_note_quits_resumes_and_finds_every_result() {
     tmux.run(
         "walk",
         &sandbox.shell(&format!(
-            "run '{}' --release e2e --commit abc123 --tester '{TESTER}'",
+            "run '{}' --release e2e --commit abc1234 --tester '{TESTER}'",
             checklist.display()
         )),
     );
@@ -150,7 +150,7 @@ fn a_tester_walks_fails_with_a_note_quits_resumes_and_finds_every_result() {
     let status = sandbox.status("");
     assert_eq!(status["counts"]["pass"], 1);
     assert_eq!(status["counts"]["fail"], 1);
-    assert_eq!(status["commit"], "abc123");
+    assert_eq!(status["commit"], "abc1234");
     let output = sandbox
         .cmd()
         .args(["export", "--format", "csv"])
@@ -262,7 +262,7 @@ fn a_tester_signs_off_from_the_summary_and_the_sign_off_verifies() {
     tmux.run(
         "sign",
         &sandbox.shell(&format!(
-            "run small.yaml --release 9.9 --commit abc123 --tester '{TESTER}'"
+            "run small.yaml --release 9.9 --commit abc1234 --tester '{TESTER}'"
         )),
     );
     tmux.wait_for("sign", "0/7");
@@ -278,7 +278,7 @@ fn a_tester_signs_off_from_the_summary_and_the_sign_off_verifies() {
     tmux.keys("sign", &["Enter"]);
     let screen = tmux.wait_for("sign", "EXIT=0");
     assert!(
-        screen.contains("approved release 9.9 at commit abc123"),
+        screen.contains("approved release 9.9 at commit abc1234"),
         "{screen}"
     );
     let folder = std::fs::read_dir(sandbox.path())

@@ -181,6 +181,16 @@ impl Checklist {
             .flatten()
     }
 
+    /// The cell named by ids, when the checklist has it: the item, an environment of the
+    /// browser and viewport that the matrix has, and the item applying there.
+    pub fn cell_by_ids(&self, item: &str, browser: &str, viewport: &str) -> Option<Cell> {
+        let item = self.item_by_id(item)?;
+        let environment =
+            self.environment_of(self.browser_by_id(browser)?, self.viewport_by_id(viewport)?)?;
+        self.applies(item, environment)
+            .then_some(Cell { item, environment })
+    }
+
     /// Whether `item` applies to `environment`.
     pub fn applies(&self, item: usize, environment: usize) -> bool {
         self.items[item]

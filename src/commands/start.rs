@@ -50,8 +50,14 @@ pub fn create_run(
     )?;
     let place = locate(file)?;
     let commit = match &identity.commit {
-        Some(commit) if commit.trim().is_empty() => bail!("--commit is empty"),
-        Some(commit) => Some(commit.trim().to_string()),
+        Some(given) => Some(
+            crate::git::commit_id(given, place.root.as_deref()).with_context(|| {
+                format!(
+                    "--commit `{}` is not a commit: give its hex object name (7 to 64 digits)",
+                    crate::untrusted::one_line(given)
+                )
+            })?,
+        ),
         None => place.root.as_deref().and_then(crate::git::head_commit),
     };
     let meta = RunMeta {

@@ -9,8 +9,10 @@ use crate::checklist::{Checklist, LoadError};
 use crate::cli::{GateArgs, VerifyArgs};
 use crate::fsutil::sha256_hex;
 use crate::signoff::allowed_signers::AllowedSigners;
+use crate::signoff::comment::escape;
 use crate::signoff::gate::{GateReport, Pinned, Standing, StatementReport, judge_gate};
 use crate::signoff::verify::{CheckOutcome, FindError, Trust, allowed_signers_path, find, verify};
+use crate::untrusted::one_line;
 
 use super::Outcome;
 
@@ -52,7 +54,8 @@ pub fn run(args: &VerifyArgs) -> Result<Outcome> {
                 CheckOutcome::Pass(d) => ("ok", d),
                 CheckOutcome::Fail(d) => ("FAILED", d),
             };
-            writeln!(out, "{word:<7} {:<12} {detail}", check.name.as_str())?;
+            let line = format!("{word:<7} {:<12} {detail}", check.name.as_str());
+            writeln!(out, "{}", one_line(&line))?;
         }
     }
     if verification.verified() {
@@ -90,6 +93,12 @@ fn pinned(path: &Path) -> Result<Pinned> {
 /// Opens only when the trusted approvals of the commit, merged, pass every pinned
 /// checklist's policy and no trusted rejection of it exists (DESIGN.md §5.1).
 pub fn gate(args: &GateArgs) -> Result<Outcome> {
+    anyhow::ensure!(
+        crate::git::is_object_name(&args.commit),
+        "--commit `{}` is not a commit's hex object name (7 to 64 digits); give the full SHA \
+         being released, such as the pull request's head",
+        one_line(&args.commit)
+    );
     let pinned: Vec<Pinned> = args
         .checklist
         .iter()
@@ -158,20 +167,16 @@ fn short(sha256: &str) -> &str {
     sha256.get(..12).unwrap_or(sha256)
 }
 
-/// The report for people: one line per statement, then each checklist's merge.
+/// The report for people: one line per statement, then each checklist's merge. Every
+/// line goes out through the escaping rule, whatever it holds: text from a statement can
+/// never start a line of its own in a CI log.
 fn print_report(report: &GateReport) -> Result<()> {
-    let mut out = std::io::stdout().lock();
+    let mut out = LineWriter(std::io::stdout().lock());
     for statement in &report.statements {
-        writeln!(
-            out,
-            "{}: {}",
-            crate::untrusted::one_line(&statement.path),
-            standing_text(statement)
-        )?;
+        out.line(format!("{}: {}", statement.path, standing_text(statement)))?;
     }
     for checklist in &report.checklists {
-        writeln!(
-            out,
+        out.line(format!(
             "checklist {} ({}, sha256 {}): {} of {} cells have a result from {} approval(s)",
             checklist.name,
             checklist.id,
@@ -179,15 +184,14 @@ fn print_report(report: &GateReport) -> Result<()> {
             checklist.covered,
             checklist.cells,
             checklist.coverage.len()
-        )?;
+        ))?;
         for coverage in &checklist.coverage {
-            writeln!(
-                out,
+            out.line(format!(
                 "  covered by {}: {} ({} cells)",
                 coverage.tester,
                 coverage.environments.join(", "),
                 coverage.cells
-            )?;
+            ))?;
         }
         if !checklist.missing.is_empty() {
             let missing: Vec<String> = checklist
@@ -196,7 +200,7 @@ fn print_report(report: &GateReport) -> Result<()> {
                 .map(|m| format!("{} ({})", m.environment, m.cells))
                 .collect();
             let total: usize = checklist.missing.iter().map(|m| m.cells).sum();
-            writeln!(out, "  missing: {total} cells — {}", missing.join(", "))?;
+            out.line(format!("  missing: {total} cells — {}", missing.join(", ")))?;
         }
         for disagreement in &checklist.disagreements {
             let results: Vec<String> = disagreement
@@ -204,15 +208,14 @@ fn print_report(report: &GateReport) -> Result<()> {
                 .iter()
                 .map(|(tester, status)| format!("{status} by {tester}"))
                 .collect();
-            writeln!(
-                out,
+            out.line(format!(
                 "  disagreement: {} in {}: {}",
                 disagreement.item,
                 disagreement.environment,
                 results.join(", ")
-            )?;
+            ))?;
         }
-        writeln!(out, "  verdict: {}", checklist.verdict)?;
+        out.line(format!("  verdict: {}", checklist.verdict))?;
     }
     let decision = if report.open {
         "open: the trusted approvals of this commit pass every pinned checklist".to_string()
@@ -222,17 +225,22 @@ fn print_report(report: &GateReport) -> Result<()> {
         "closed: the trusted approvals of this commit do not pass every pinned checklist"
             .to_string()
     };
-    writeln!(out, "gate {decision} ({})", report.commit)?;
-    Ok(())
+    out.line(format!("gate {decision} ({})", report.commit))
+}
+
+/// Standard output a line at a time, each line escaped (DESIGN.md §6).
+struct LineWriter<W: Write>(W);
+
+impl<W: Write> LineWriter<W> {
+    fn line(&mut self, text: String) -> Result<()> {
+        writeln!(self.0, "{}", one_line(&text))?;
+        Ok(())
+    }
 }
 
 /// Appends the report as Markdown, for a CI job summary.
 fn append_summary(path: &Path, report: &GateReport) -> Result<()> {
-    let cell = |text: &str| {
-        text.replace('|', "\\|")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    };
+    let cell = |text: &str| escape(text);
     let mut md = format!(
         "## greenlight gate: {} for `{}`\n\n| sign-off | standing |\n| --- | --- |\n",
         if report.open {
@@ -245,7 +253,7 @@ fn append_summary(path: &Path, report: &GateReport) -> Result<()> {
     for statement in &report.statements {
         md.push_str(&format!(
             "| {} | {} |\n",
-            cell(&crate::untrusted::one_line(&statement.path)),
+            cell(&statement.path),
             cell(&standing_text(statement))
         ));
     }

@@ -5,7 +5,7 @@
 use anyhow::{Result, bail};
 
 use super::table::Sheet;
-use crate::checklist::{Cell, Checklist, Severity, UnknownSeverity};
+use crate::checklist::{Checklist, Severity, UnknownSeverity};
 use crate::export::unguarded;
 use crate::run::{NewResult, Run};
 use crate::status::{Status, UNTESTED, UnknownStatus};
@@ -265,10 +265,8 @@ pub fn changes(run: &Run, rows: SheetRows) -> Result<Vec<SheetResult>, RowsRefus
 
 /// The result that counts now for the cell `wanted` names, if it names one.
 fn current_result<'a>(run: &'a Run, wanted: &NewResult) -> Option<&'a crate::journal::ResultEntry> {
-    let checklist = run.checklist();
-    let item = checklist.item_by_id(&wanted.item)?;
-    let browser = checklist.browser_by_id(&wanted.browser)?;
-    let viewport = checklist.viewport_by_id(&wanted.viewport)?;
-    let environment = checklist.environment_of(browser, viewport)?;
-    run.latest(Cell { item, environment })
+    let cell = run
+        .checklist()
+        .cell_by_ids(&wanted.item, &wanted.browser, &wanted.viewport)?;
+    run.latest(cell)
 }

@@ -111,7 +111,9 @@ impl AllowedSigners {
             .split('\n')
             .enumerate()
             .filter_map(|(n, raw)| {
-                let line = raw.trim_start_matches([' ', '\t', '\r']);
+                // C reads a line up to its first NUL; only spaces and tabs lead (ssh-keygen 9).
+                let raw = raw.split('\0').next().unwrap_or_default();
+                let line = raw.trim_start_matches([' ', '\t']);
                 if line.is_empty() || line.starts_with('#') {
                     return None;
                 }
@@ -265,21 +267,20 @@ fn read_key(text: &str) -> Option<PublicKey> {
     PublicKey::from_openssh(&format!("{algorithm} {blob}")).ok()
 }
 
-/// The options token: up to the first space or tab outside quotes (`\"` stays inside).
+/// The options token: up to the first space or tab outside quotes, where `\"` (quoted or
+/// not) is skipped whole, as `sshkey_advance_past_options` does.
 fn options_token(text: &str) -> Result<(&str, &str), String> {
+    let bytes = text.as_bytes();
     let mut quoted = false;
-    let mut escaped = false;
-    for (i, c) in text.char_indices() {
-        match c {
-            '\\' if quoted && !escaped => {
-                escaped = true;
-                continue;
-            }
-            '"' if !escaped => quoted = !quoted,
-            ' ' | '\t' if !quoted => return Ok((&text[..i], &text[i..])),
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if bytes.get(i + 1) == Some(&b'"') => i += 1,
+            b'"' => quoted = !quoted,
+            b' ' | b'\t' if !quoted => return Ok((&text[..i], &text[i..])),
             _ => {}
         }
-        escaped = false;
+        i += 1;
     }
     if quoted {
         return Err("invalid options: a quote is not closed".into());
@@ -349,20 +350,24 @@ fn next_option(text: &str) -> Result<(&str, Option<String>, &str), String> {
     let Some(quoted) = after_equals.strip_prefix('"') else {
         return Err("bad options: missing start quote".into());
     };
-    let mut value = String::new();
-    let mut chars = quoted.char_indices();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '\\' => match chars.next() {
-                Some((_, '"')) => value.push('"'),
-                Some((_, other)) => {
-                    value.push('\\');
-                    value.push(other);
-                }
-                None => break,
-            },
-            '"' => return Ok((name, Some(value), &quoted[i + 1..])),
-            c => value.push(c),
+    // As `opt_dequote`: `\"` is a quote inside the value, any other `\` stays as it is.
+    let bytes = quoted.as_bytes();
+    let mut value = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if bytes.get(i + 1) == Some(&b'"') => {
+                value.push(b'"');
+                i += 2;
+            }
+            b'"' => {
+                let value = String::from_utf8_lossy(&value).into_owned();
+                return Ok((name, Some(value), &quoted[i + 1..]));
+            }
+            byte => {
+                value.push(byte);
+                i += 1;
+            }
         }
     }
     Err("bad options: missing end quote".into())
@@ -403,7 +408,7 @@ fn parse_time(text: &str) -> Option<DateTime<Utc>> {
             .earliest()?
             .with_timezone(&Utc)
     };
-    (time.timestamp() != 0).then_some(time)
+    (time.timestamp() > 0).then_some(time)
 }
 
 /// OpenSSH's `match_pattern_list`: refused if any `!pattern` matches, otherwise accepted
@@ -424,20 +429,20 @@ fn list_matches(patterns: &[String], text: &str) -> bool {
     positive
 }
 
-/// ssh's pattern matching: `*` any run of characters, `?` one character, the rest literal.
+/// ssh's pattern matching, byte by byte as OpenSSH's C does: `*` any run of bytes, `?` one
+/// byte, the rest literal.
 fn pattern_matches(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
     // Iterative matching with one back-tracking point: linear in practice, never exponential.
     let (mut pi, mut ti) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
         match p.get(pi) {
-            Some('*') => {
+            Some(b'*') => {
                 star = Some((pi, ti));
                 pi += 1;
             }
-            Some(&c) if c == '?' || c == t[ti] => {
+            Some(&c) if c == b'?' || c == t[ti] => {
                 pi += 1;
                 ti += 1;
             }
@@ -451,7 +456,7 @@ fn pattern_matches(pattern: &str, text: &str) -> bool {
             },
         }
     }
-    p[pi..].iter().all(|&c| c == '*')
+    p[pi..].iter().all(|&c| c == b'*')
 }
 
 #[cfg(test)]
@@ -605,6 +610,7 @@ mod tests {
         for bad in [
             "2024-01-01",
             "19700101Z",
+            "19000101Z",
             "2024010",
             "20241301Z",
             "20240101x",

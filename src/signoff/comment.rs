@@ -23,13 +23,16 @@ pub struct CommentParts {
 
 /// Markdown text with nothing that could open HTML, break a table or fake the folded part,
 /// and no control character (DESIGN.md §6).
-fn escape(text: &str) -> String {
+/// Links and images are defused too: a note cannot make a reader's browser fetch anything.
+pub fn escape(text: &str) -> String {
     crate::untrusted::multi_line(text)
         .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('|', "\\|")
         .replace('`', "&#96;")
+        .replace('[', "&#91;")
+        .replace(']', "&#93;")
         .replace("\r\n", "\n")
         .replace('\n', "<br>")
 }

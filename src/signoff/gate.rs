@@ -121,7 +121,24 @@ pub struct GateReport {
 struct Approval {
     tester: String,
     email: String,
+    /// The signing key's fingerprint: one key is one approver, whatever names it signs as.
+    key: String,
     results: Vec<(Cell, Outcome)>,
+}
+
+/// Whether a statement for `signed` is about the commit `gated`: the same object name, or
+/// — for a rejection, which must never be dodged by spelling the commit differently — one
+/// of at least 7 hex digits that is a prefix of the other.
+fn same_commit(signed: &str, gated: &str, for_a_veto: bool) -> bool {
+    let (signed, gated) = (signed.to_ascii_lowercase(), gated.to_ascii_lowercase());
+    if signed == gated {
+        return !signed.is_empty();
+    }
+    let hex = |s: &str| s.len() >= 7 && s.bytes().all(|b| b.is_ascii_hexdigit());
+    for_a_veto
+        && hex(&signed)
+        && hex(&gated)
+        && (signed.starts_with(&gated) || gated.starts_with(&signed))
 }
 
 /// Judges every statement and merges the approvals. `inputs` are what each path the gate
@@ -228,9 +245,10 @@ fn judge_one(
         comment: p.comment.as_deref().map(|c| one_line(c).into_owned()),
     };
     let statement_commit = statement.commit().unwrap_or("");
-    report.standing = if statement_commit != commit {
+    let rejects = p.decision == Decision::Rejected;
+    report.standing = if !same_commit(statement_commit, commit, rejects) {
         Standing::OtherCommit(one_line(statement_commit).into_owned())
-    } else if p.decision == Decision::Rejected {
+    } else if rejects {
         Standing::Rejects
     } else if !verification.verified() {
         let failures: Vec<String> = verification
@@ -251,6 +269,7 @@ fn judge_one(
                     approvals[index].push(Approval {
                         tester: report.tester.clone().unwrap_or_default(),
                         email: p.tester.email.clone(),
+                        key: p.tester.key.clone(),
                         results,
                     });
                     Standing::Counts
@@ -288,32 +307,23 @@ fn results_of(
             ))
             .into_owned()
         };
-        let in_share = restricted.item_by_id(&cell.item).and_then(|item| {
-            let browser = restricted.browser_by_id(&cell.browser)?;
-            let viewport = restricted.viewport_by_id(&cell.viewport)?;
-            let environment = restricted.environment_of(browser, viewport)?;
-            restricted.applies(item, environment).then_some(())
-        });
-        if in_share.is_none() {
+        // A cell of the share is a cell of the pinned checklist too, by its full indices.
+        let in_share = restricted.cell_by_ids(&cell.item, &cell.browser, &cell.viewport);
+        let full = pinned.cell_by_ids(&cell.item, &cell.browser, &cell.viewport);
+        let (Some(_), Some(full)) = (in_share, full) else {
             return Err(format!(
                 "{} is not a cell of its share of the pinned checklist",
                 name()
             ));
-        }
-        // In the share, so in the pinned checklist too: the same cell, by its full indices.
-        let full = pinned.item_by_id(&cell.item).and_then(|item| {
-            let browser = pinned.browser_by_id(&cell.browser)?;
-            let viewport = pinned.viewport_by_id(&cell.viewport)?;
-            let environment = pinned.environment_of(browser, viewport)?;
-            Some(Cell { item, environment })
-        });
-        let Some(full) = full else {
-            return Err(format!("{} is not a cell of the pinned checklist", name()));
         };
         if !seen.insert(full) {
             return Err(format!("{} is listed twice", name()));
         }
         if let Some(status) = cell.status {
+            let described = cell.note.as_deref().is_some_and(|n| !n.trim().is_empty());
+            if status.needs_note() && !described {
+                return Err(format!("{} is {status} without a note saying why", name()));
+            }
             results.push((full, Outcome::new(status, cell.severity)));
         }
     }
@@ -391,10 +401,14 @@ fn merge(pinned: &Pinned, approvals: &[Approval]) -> ChecklistReport {
             .cells()
             .map(|cell| (cell, merged.get(&cell).map(|(outcome, _)| *outcome))),
     );
+    // Distinct approvers: neither the same key nor the same principal twice, and only
+    // approvals that give a result.
     let mut approvers: Vec<String> = Vec::new();
-    let mut emails = HashSet::new();
-    for approval in approvals {
-        if emails.insert(approval.email.as_str()) {
+    let (mut keys, mut emails) = (HashSet::new(), HashSet::new());
+    for approval in approvals.iter().filter(|a| !a.results.is_empty()) {
+        let new_key = keys.insert(approval.key.as_str());
+        let new_email = emails.insert(approval.email.as_str());
+        if new_key && new_email {
             approvers.push(approval.tester.clone());
         }
     }

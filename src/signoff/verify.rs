@@ -187,7 +187,7 @@ pub struct Check {
 pub struct Verification {
     pub path: PathBuf,
     /// Every check passed, the signature and signer checks among them.
-    pub verified: bool,
+    verified: bool,
     pub checks: Vec<Check>,
     /// The statement, once its signature verified.
     #[serde(skip)]
@@ -304,7 +304,8 @@ pub fn verify(found: Found, context: &Trust) -> Verification {
             v.add(
                 CheckName::Statement,
                 CheckOutcome::Fail(format!(
-                    "the signed bytes are not a greenlight sign-off: {err}"
+                    "the signed bytes are not a greenlight sign-off: {}",
+                    one_line(&err.to_string())
                 )),
             );
             return v.conclude();
@@ -326,7 +327,11 @@ pub fn verify(found: Found, context: &Trust) -> Verification {
             Ok(line) => CheckOutcome::Pass(format!(
                 "{who}, allowed by line {line} of the allowed-signers file"
             )),
-            Err(refusal) => CheckOutcome::Fail(format!("{who}: {refusal}")),
+            // Of an untrusted statement only the principal it claims is shown.
+            Err(refusal) => CheckOutcome::Fail(format!(
+                "key {fingerprint} for {}: {refusal}",
+                one_line(&tester.email)
+            )),
         }
     };
     let trusted = matches!(signer, CheckOutcome::Pass(_));
@@ -396,7 +401,7 @@ fn check_signature(found: &Found) -> Result<PublicKey> {
     if signature.namespace() != NAMESPACE {
         bail!(
             "the signature is for namespace `{}`, not `{NAMESPACE}`",
-            signature.namespace()
+            one_line(signature.namespace())
         );
     }
     let key = PublicKey::from(signature.public_key().clone());
