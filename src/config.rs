@@ -47,6 +47,19 @@ pub struct Config {
     /// The SSH key that signs sign-offs, used when `--key` is not given.
     #[serde(default)]
     pub signing_key: Option<PathBuf>,
+    /// The largest evidence file attached, in MB [default: 50].
+    #[serde(default)]
+    pub evidence_max_mb: Option<u64>,
+}
+
+impl Config {
+    /// The largest evidence file attached, in bytes.
+    pub fn evidence_limit(&self) -> u64 {
+        self.evidence_max_mb
+            .map_or(crate::evidence::DEFAULT_LIMIT, |mb| {
+                mb.saturating_mul(1_000_000)
+            })
+    }
 }
 
 impl Config {
@@ -69,7 +82,7 @@ impl Config {
         }
         serde_yaml::from_str(&text).with_context(|| {
             format!(
-                "{} is not a valid greenlight config (keys: tester, signing_key)",
+                "{} is not a valid greenlight config (keys: tester, signing_key, evidence_max_mb)",
                 path.display()
             )
         })

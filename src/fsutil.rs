@@ -35,8 +35,11 @@ pub fn replace_file_with(path: &Path, fill: impl FnOnce(&mut File) -> Result<()>
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
+    // Files people share (exports, sign-offs, checklists) get the usual mode, 0666 less the
+    // umask (0644 by default), not the 0600 a temporary file is made with.
     let mut file = tempfile::Builder::new()
         .prefix(".greenlight-")
+        .permissions(shared_mode())
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a file in {}", dir.display()))?;
     fill(file.as_file_mut()).with_context(|| format!("cannot write {}", path.display()))?;
@@ -83,6 +86,12 @@ pub fn flush_folder_to_disk(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     flush_to_disk(&File::open(dir)?)?;
     Ok(())
+}
+
+/// 0666: the kernel takes the umask off when the file is made.
+fn shared_mode() -> std::fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::Permissions::from_mode(0o666)
 }
 
 /// `~` and `~/x` as the shell reads them, from `$HOME`; any other path unchanged.
@@ -139,7 +148,8 @@ pub fn read_regular_file(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Bytes as lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
     bytes
         .iter()
@@ -168,6 +178,21 @@ mod tests {
 
         write_atomically(&target, b"new").unwrap();
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
+    }
+
+    #[test]
+    fn a_replaced_file_gets_the_mode_the_umask_gives_not_a_temporary_files() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shared.csv");
+        write_atomically(&path, b"x").unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        // What a plain new file gets here, under the same umask.
+        let plain = dir.path().join("plain");
+        std::fs::write(&plain, b"x").unwrap();
+        let expected = std::fs::metadata(&plain).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, expected, "{mode:o} vs {expected:o}");
+        assert_ne!(mode, 0o600, "readable by others unless the umask says no");
     }
 
     #[test]

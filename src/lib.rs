@@ -12,6 +12,7 @@ pub mod checklist;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod evidence;
 pub mod exit;
 pub mod export;
 pub mod fsutil;

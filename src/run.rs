@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use crate::checklist::{Cell, Checklist, Severity};
-use crate::fsutil::{sha256_file, sha256_hex};
+use crate::evidence::EvidenceError;
+use crate::fsutil::sha256_hex;
 use crate::journal::{
     Entry, Evidence, JOURNAL_FILE, JournalError, JournalWriter, ResultEntry, UndoEntry,
     read_journal,
@@ -103,14 +104,8 @@ pub enum RecordError {
     SeverityWithout(Status),
     #[error("`{status}` needs a note saying {} (--note \"…\")", what_to_say(*status))]
     NoteNeeded { status: Status },
-    #[error("evidence {} cannot be read", path.display())]
-    EvidenceUnreadable {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("evidence {} is not a file", path.display())]
-    EvidenceNotAFile { path: PathBuf },
+    #[error(transparent)]
+    Evidence(#[from] EvidenceError),
     #[error(transparent)]
     Journal(#[from] JournalError),
 }
@@ -305,10 +300,8 @@ impl Run {
         if status.needs_note() && note.is_none() {
             return Err(RecordError::NoteNeeded { status });
         }
-        let mut evidence = new.kept_evidence.clone();
-        for path in &new.evidence {
-            evidence.push(evidence_of(path)?);
-        }
+        // New files are taken in by `RunSession::record`, which copies them into the run.
+        let evidence = new.kept_evidence.clone();
         Ok(ResultEntry {
             seq,
             at,
@@ -386,31 +379,14 @@ fn find(
     })
 }
 
-fn evidence_of(path: &Path) -> Result<Evidence, RecordError> {
-    let unreadable = |source| RecordError::EvidenceUnreadable {
-        path: path.to_path_buf(),
-        source,
-    };
-    let metadata = std::fs::metadata(path).map_err(unreadable)?;
-    if !metadata.is_file() {
-        return Err(RecordError::EvidenceNotAFile {
-            path: path.to_path_buf(),
-        });
-    }
-    let sha256 = sha256_file(path).map_err(unreadable)?;
-    let absolute = std::fs::canonicalize(path).map_err(unreadable)?;
-    Ok(Evidence {
-        path: absolute.display().to_string(),
-        sha256,
-    })
-}
-
 /// A run opened for writing. Holding it holds the run's lock; every entry it appends is on
 /// stable storage before the call returns.
 #[derive(Debug)]
 pub struct RunSession {
     run: Run,
     writer: JournalWriter,
+    /// The largest evidence file taken in.
+    evidence_limit: u64,
 }
 
 impl RunSession {
@@ -424,7 +400,16 @@ impl RunSession {
         let (writer, entries) = JournalWriter::open(&dir, warn)
             .with_context(|| format!("cannot open run {id} for recording"))?;
         let run = Run::assemble(dir, meta, checklist, entries, warn);
-        Ok(RunSession { run, writer })
+        Ok(RunSession {
+            run,
+            writer,
+            evidence_limit: crate::evidence::DEFAULT_LIMIT,
+        })
+    }
+
+    /// Sets the largest evidence file taken in (the config's `evidence_max_mb`).
+    pub fn set_evidence_limit(&mut self, bytes: u64) {
+        self.evidence_limit = bytes;
     }
 
     /// The run as it stands, every recorded entry included.
@@ -434,9 +419,16 @@ impl RunSession {
 
     /// Checks and records one result; returns it as recorded, once it is on disk.
     pub fn record(&mut self, new: &NewResult, tester: &str) -> Result<ResultEntry, RecordError> {
-        let entry = self
+        let mut entry = self
             .run
             .prepare(new, tester, now_rfc3339(), self.writer.next_seq())?;
+        // Copied into the run (and on disk) before the journal names them.
+        for path in &new.evidence {
+            let kept = crate::evidence::keep(&self.run.dir, path, self.evidence_limit)?;
+            if !entry.evidence.contains(&kept) {
+                entry.evidence.push(kept);
+            }
+        }
         let line = Entry::Result(entry.clone());
         self.writer.append(&line)?;
         self.run.push(line);

@@ -26,6 +26,7 @@ fn records(csv_text: &str) -> Vec<csv::StringRecord> {
 fn recorded_run(sandbox: &Sandbox) -> String {
     let run = sandbox.start(&sandbox.fixture("small.yaml"));
     let shot = sandbox.write("shot.png", "png");
+    let clip = sandbox.write("clip.mp4", "mp4");
     sandbox
         .record(&run, &["no-shift", "chrome", "phone", "pass"])
         .success();
@@ -47,6 +48,8 @@ fn recorded_run(sandbox: &Sandbox) -> String {
         ])
         .arg("--evidence")
         .arg(&shot)
+        .arg("--evidence")
+        .arg(&clip)
         .arg("--evidence")
         .arg(&shot)
         .assert()
@@ -119,7 +122,10 @@ fn the_long_layout_has_one_row_per_cell_in_checklist_order_with_the_latest_resul
     );
     let evidence: Vec<&str> = fail[14].split(';').collect();
     assert_eq!(evidence.len(), 2);
-    assert!(evidence[0].ends_with("shot.png"));
+    assert!(
+        evidence[0].starts_with("evidence/") && evidence[0].ends_with(".png"),
+        "{evidence:?}"
+    );
     assert_eq!(&rows[4][13], "'-not today");
 
     let untested = &rows[1];

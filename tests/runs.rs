@@ -327,17 +327,41 @@ fn evidence_is_recorded_with_its_hash_and_the_note_with_its_lines() {
     let recorded: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(recorded["severity"], 3, "the item's default severity");
     assert_eq!(recorded["note"], "line one\nline two, \"quoted\"");
+    let sha = sha256_of(b"not really a png");
+    assert_eq!(recorded["evidence"][0]["sha256"], sha.as_str());
+    // Copied into the run under its hash, with its name kept: the original can go.
     assert_eq!(
-        recorded["evidence"][0]["sha256"],
-        sha256_of(b"not really a png").as_str()
+        recorded["evidence"][0]["path"],
+        format!("evidence/{sha}.png")
     );
-    assert!(
-        recorded["evidence"][0]["path"]
-            .as_str()
-            .unwrap()
-            .ends_with("shot.png")
-    );
+    assert_eq!(recorded["evidence"][0]["name"], "shot.png");
+    std::fs::remove_file(&shot).unwrap();
+    let kept = sandbox.run_dir(&run).join(format!("evidence/{sha}.png"));
+    assert_eq!(std::fs::read(&kept).unwrap(), b"not really a png");
     assert_eq!(recorded["tester"], TESTER);
+    // Over the configured limit, nothing is recorded and the message says how to raise it.
+    std::fs::write(sandbox.home().join("config.yaml"), "evidence_max_mb: 1\n").unwrap();
+    let big = sandbox.write("big.mov", &"x".repeat(1_500_000));
+    sandbox
+        .record(&run, &["no-shift", "chrome", "phone", "pass", "--evidence"])
+        .code(2);
+    sandbox
+        .cmd()
+        .args([
+            "record",
+            &run,
+            "no-shift",
+            "chrome",
+            "phone",
+            "pass",
+            "--evidence",
+        ])
+        .arg(&big)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("over the 1 MB limit"))
+        .stderr(predicate::str::contains("evidence_max_mb"));
+    assert_eq!(sandbox.status(&run)["counts"]["pass"], 0);
 }
 
 fn sha256_of(bytes: &[u8]) -> String {

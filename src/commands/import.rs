@@ -11,9 +11,8 @@ use crate::fsutil::write_atomically;
 use crate::import::checklist::{ImportOptions, import_checklist};
 use crate::import::results::{changes, results_of};
 use crate::import::table::read_sheets;
-use crate::run::RunSession;
 
-use super::{Outcome, Workspace, warn_to_stderr};
+use super::{Outcome, Workspace};
 
 /// Makes a checklist from a spreadsheet or Markdown file, checks it, and writes it.
 pub fn checklist(args: &ImportArgs) -> Result<Outcome> {
@@ -85,7 +84,7 @@ pub fn results(workspace: &Workspace, args: &ImportResultsArgs) -> Result<Outcom
         .find(|s| s.name.eq_ignore_ascii_case("results"))
         .or_else(|| sheets.first())
         .with_context(|| format!("{} has no sheet", args.file.display()))?;
-    let mut session = RunSession::open(&workspace.store, &id, &mut warn_to_stderr)?;
+    let mut session = super::open_for_recording(workspace, &id)?;
     let rows = results_of(sheet, session.run().checklist())
         .with_context(|| format!("in {}", args.file.display()))?;
     let changes = match changes(session.run(), rows) {

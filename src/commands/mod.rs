@@ -61,6 +61,14 @@ impl From<Refusal> for Outcome {
     }
 }
 
+/// Opens run `id` for recording, locked, with the config's evidence limit.
+pub fn open_for_recording(workspace: &Workspace, id: &str) -> Result<crate::run::RunSession> {
+    let config = crate::config::Config::load(&workspace.paths.config_file)?;
+    let mut session = crate::run::RunSession::open(&workspace.store, id, &mut warn_to_stderr)?;
+    session.set_evidence_limit(config.evidence_limit());
+    Ok(session)
+}
+
 /// Prints `value` as pretty JSON on standard output.
 pub fn print_json(value: &impl serde::Serialize) -> Result<()> {
     let mut out = std::io::stdout().lock();

@@ -13,11 +13,11 @@ use crate::journal::ResultEntry;
 use crate::run::{NewResult, RunSession};
 use crate::status::Status;
 
-use super::{Outcome, Workspace, warn_to_stderr};
+use super::{Outcome, Workspace};
 
 fn open(workspace: &Workspace, run: Option<&str>) -> Result<RunSession> {
     let id = workspace.store.resolve(run)?;
-    RunSession::open(&workspace.store, &id, &mut warn_to_stderr)
+    super::open_for_recording(workspace, &id)
 }
 
 fn tester_for(session: &RunSession, flag: Option<&str>) -> Result<String> {

@@ -6,10 +6,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use crate::cli::{ResumeArgs, RunArgs};
-use crate::run::RunSession;
 use crate::tui::event_loop::{Flow, walk};
 
-use super::{Outcome, Workspace, warn_to_stderr};
+use super::{Outcome, Workspace};
 
 /// Starts a run of the chosen checklist and walks it.
 pub fn start(workspace: &Workspace, args: &RunArgs) -> Result<Outcome> {
@@ -32,7 +31,7 @@ pub fn resume(workspace: &Workspace, args: &ResumeArgs) -> Result<Outcome> {
 }
 
 fn walk_run(workspace: &Workspace, id: &str) -> Result<Outcome> {
-    let mut session = RunSession::open(&workspace.store, id, &mut warn_to_stderr)?;
+    let mut session = super::open_for_recording(workspace, id)?;
     let tester = session.run().meta().tester.clone();
     let flow = walk(&mut session, &tester)?;
     let counts = session.run().counts();

@@ -9,8 +9,13 @@ use crate::status::Status;
 /// An attached screenshot or recording, fixed by its hash when attached.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evidence {
+    /// Where the file is kept: `evidence/SHA256.EXT` inside the run folder (a run made
+    /// before evidence was copied holds the original absolute path).
     pub path: String,
     pub sha256: String,
+    /// The file's name when it was attached, for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// One result entered for one cell.

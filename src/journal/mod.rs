@@ -411,6 +411,7 @@ mod tests {
             r.evidence = vec![Evidence {
                 path: "/a.png".into(),
                 sha256: "00".into(),
+                name: Some("a.png".into()),
             }];
         }
         let contents = parse_journal(

@@ -12,7 +12,6 @@ pub mod dialogs;
 use ratatui::layout::Rect;
 
 use crate::checklist::{Cell, Checklist};
-use crate::fsutil::expand_home;
 use crate::journal::ResultEntry;
 use crate::run::{NewResult, Run};
 use crate::signoff::statement::Decision;
@@ -290,7 +289,7 @@ impl App {
             Submission::Evidence { path } => {
                 let latest = run.latest(cell)?;
                 Some(Effect::Record(NewResult {
-                    evidence: vec![expand_home(std::path::Path::new(&path))],
+                    evidence: vec![crate::evidence::dropped_path(&path)],
                     ..NewResult::repeating(latest)
                 }))
             }
