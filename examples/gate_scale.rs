@@ -29,7 +29,7 @@ use greenlight::signoff::comment;
 use greenlight::signoff::gate::{Pinned, judge_gate};
 use greenlight::signoff::signing::load_key;
 use greenlight::signoff::statement::{Decision, Statement, StatementInputs};
-use greenlight::signoff::verify::{Trust, find};
+use greenlight::signoff::verify::{Library, Trust, find};
 use greenlight::status::Status;
 use greenlight::store::{ChecklistRef, RunMeta, RunStore};
 
@@ -88,7 +88,12 @@ fn run() -> Result<bool> {
         let started = Instant::now();
         let inputs = folders
             .iter()
-            .map(|folder| (folder.display().to_string(), find(folder)))
+            .map(|folder| {
+                (
+                    folder.display().to_string(),
+                    find(folder, &Library::default()),
+                )
+            })
             .collect();
         let report = judge_gate(inputs, COMMIT, std::slice::from_ref(&pinned), &trust);
         times.push(started.elapsed());
@@ -188,7 +193,7 @@ fn make_fixture(dir: &Path) -> Result<(Vec<PathBuf>, Pinned, PathBuf)> {
         std::fs::write(folder.join("results.csv"), &csv)?;
         std::fs::write(
             folder.join("signoff.md"),
-            comment::render(&statement, &statement_bytes, &signature)?,
+            comment::render(&statement, &statement_bytes, &signature)?.0,
         )?;
         folders.push(folder);
     }

@@ -232,6 +232,8 @@ pub enum ExportFormat {
     Json,
     /// A workbook: Results, Matrix, Summary and Failures sheets (needs -o).
     Xlsx,
+    /// One self-contained page a reviewer opens in any browser.
+    Html,
 }
 
 /// The CSV layouts of DESIGN.md §4.
@@ -247,9 +249,9 @@ pub enum Layout {
 pub struct ExportArgs {
     /// Run id or unique prefix [default: the newest run].
     pub run: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
-    pub format: ExportFormat,
+    /// Output format [default: from -o's extension (.csv, .json, .xlsx, .html), else csv].
+    #[arg(long, value_enum)]
+    pub format: Option<ExportFormat>,
     /// CSV layout.
     #[arg(long, value_enum, default_value_t = Layout::Long)]
     pub layout: Layout,
@@ -295,6 +297,10 @@ pub struct VerifyArgs {
     /// git's allowed-signers format [default: git's gpg.ssh.allowedSignersFile].
     #[arg(long, value_name = "FILE")]
     pub allowed_signers: Option<PathBuf>,
+    /// Where committed sign-off folders are, for a comment too large to carry its
+    /// statement [default: .greenlight/signoffs of this repository]; repeatable.
+    #[arg(long, value_name = "DIR")]
+    pub signoffs: Vec<PathBuf>,
     /// Print every check as JSON.
     #[arg(long)]
     pub json: bool,
@@ -324,6 +330,10 @@ pub struct GateArgs {
     /// gpg.ssh.allowedSignersFile].
     #[arg(long, value_name = "FILE")]
     pub allowed_signers: Option<PathBuf>,
+    /// Where committed sign-off folders are, for a comment too large to carry its
+    /// statement [default: .greenlight/signoffs of this repository]; repeatable.
+    #[arg(long, value_name = "DIR")]
+    pub signoffs: Vec<PathBuf>,
     /// Print everything as JSON.
     #[arg(long)]
     pub json: bool,

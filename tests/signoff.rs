@@ -208,7 +208,7 @@ fn the_statement_is_an_in_toto_statement_with_what_design_lists() {
     );
     let markdown = std::fs::read_to_string(dir.join("signoff.md")).unwrap();
     assert!(
-        markdown.starts_with("## ✅ Approved: release 1.4.0 at `0123456789ab` by Ada Lovelace"),
+        markdown.starts_with("## ✅ Approved — the policy passes\n\n**Release** 1.4.0 · **commit** `0123456789ab` · **tester** Ada Lovelace"),
         "{markdown}"
     );
     assert!(
@@ -305,7 +305,11 @@ fn tampering_with_any_part_is_caught() {
 
     let dir = copy("md");
     let markdown = std::fs::read_to_string(dir.join("signoff.md")).unwrap();
-    let edited = markdown.replacen("| safari/phone | 1 | 1 |", "| safari/phone | 2 | 0 |", 1);
+    let edited = markdown.replacen(
+        "| Safari · Phone 390×844 | 1 | 1 |",
+        "| Safari · Phone 390×844 | 2 | 0 |",
+        1,
+    );
     assert_ne!(edited, markdown, "the table row to edit is there");
     std::fs::write(dir.join("signoff.md"), &edited).unwrap();
     verify(&sandbox, &dir.join("signoff.md"), &allowed)

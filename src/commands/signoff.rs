@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use crate::cli::SignoffArgs;
 use crate::config::{Config, Tester};
 use crate::export::{Safety, write_long_csv};
-use crate::fsutil::{sha256_hex, write_atomically};
+use crate::fsutil::{sha256_hex, write_atomically, write_atomically_with};
 use crate::run::{Run, now_rfc3339};
 use crate::signoff::comment;
 use crate::signoff::signing::{find_key_path, load_key};
@@ -93,16 +93,20 @@ pub fn sign(workspace: &Workspace, request: Request) -> Result<Outcome> {
     });
     let statement_bytes = statement.to_bytes()?;
     let signature = key.sign(&statement_bytes)?;
-    let markdown = comment::render(&statement, &statement_bytes, &signature)?;
+    let (markdown, carried) = comment::render(&statement, &statement_bytes, &signature)?;
 
     let dir = request
         .output
         .unwrap_or_else(|| PathBuf::from(format!("signoff-{id}")));
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let evidence = copy_evidence(&run, &statement, &dir)?;
     write_atomically(&dir.join("results.csv"), &results_csv)?;
     write_atomically(&dir.join("signoff.json"), &statement_bytes)?;
     write_atomically(&dir.join("signoff.json.sig"), signature.as_bytes())?;
     write_atomically(&dir.join("signoff.md"), markdown.as_bytes())?;
+    write_atomically_with(&dir.join("report.html"), |out| {
+        crate::export::html::write_report(&run, Some(&statement), &dir, out)
+    })?;
     println!(
         "{} release {} at commit {} by {}, signed with {}",
         decision.as_str(),
@@ -112,12 +116,70 @@ pub fn sign(workspace: &Workspace, request: Request) -> Result<Outcome> {
         key.fingerprint()
     );
     println!(
-        "wrote {}/{{signoff.json, signoff.json.sig, results.csv, signoff.md}}",
-        dir.display()
+        "wrote {}/{{signoff.json, signoff.json.sig, results.csv, signoff.md, report.html}}{}",
+        dir.display(),
+        match evidence {
+            0 => String::new(),
+            n => format!(" and {n} evidence files"),
+        }
     );
     println!(
         "post it on the pull request: gh pr comment NUMBER --body-file {}/signoff.md",
         dir.display()
     );
+    if matches!(carried, comment::Carried::ByHash(_)) {
+        println!(
+            "the statement is too large for a comment, which carries its sha256: commit this \
+             folder as {}/{id}/ in the pull request, where verify and gate find it",
+            comment::SIGNOFFS_FOLDER
+        );
+    }
     Ok(Outcome::Done)
+}
+
+/// Copies into `dir/evidence/` exactly the files the statement names, from the run folder
+/// (or, for a run made before evidence was copied, from where they were attached, when
+/// they still have their hash); returns how many.
+fn copy_evidence(run: &Run, statement: &Statement, dir: &std::path::Path) -> Result<usize> {
+    let mut copied = std::collections::HashSet::new();
+    for evidence in statement
+        .predicate
+        .cells
+        .iter()
+        .flat_map(|c| c.evidence.iter())
+    {
+        let Some(target) = crate::evidence::kept_file(dir, evidence) else {
+            bail!(
+                "the evidence {} has no sha256 to file it under",
+                evidence.path
+            );
+        };
+        if !copied.insert(target.clone()) {
+            continue;
+        }
+        let kept = crate::evidence::kept_file(run.dir(), evidence);
+        let source = match kept.filter(|p| p.is_file()) {
+            Some(kept) => kept,
+            None => std::path::PathBuf::from(&evidence.path),
+        };
+        let bytes = std::fs::read(&source).with_context(|| {
+            format!(
+                "the evidence {} of run {} is missing; attach it again or sign without it",
+                evidence.name.as_deref().unwrap_or(&evidence.path),
+                run.meta().id
+            )
+        })?;
+        if sha256_hex(&bytes) != evidence.sha256 {
+            bail!(
+                "{} no longer has the sha256 it was attached with",
+                source.display()
+            );
+        }
+        if let Some(folder) = target.parent() {
+            std::fs::create_dir_all(folder)
+                .with_context(|| format!("cannot create {}", folder.display()))?;
+        }
+        write_atomically(&target, &bytes)?;
+    }
+    Ok(copied.len())
 }

@@ -11,7 +11,9 @@ use crate::fsutil::sha256_hex;
 use crate::signoff::allowed_signers::AllowedSigners;
 use crate::signoff::comment::escape;
 use crate::signoff::gate::{GateReport, Pinned, Standing, StatementReport, judge_gate};
-use crate::signoff::verify::{CheckOutcome, FindError, Trust, allowed_signers_path, find, verify};
+use crate::signoff::verify::{
+    CheckOutcome, FindError, Library, Trust, allowed_signers_path, find, verify,
+};
 use crate::untrusted::one_line;
 
 use super::Outcome;
@@ -34,11 +36,23 @@ fn trust(flag: Option<&Path>, repository: Option<PathBuf>) -> Result<Trust> {
     })
 }
 
+/// The folders to look up a statement by its hash in: those given, else this repository's
+/// `.greenlight/signoffs`.
+fn library(given: &[PathBuf]) -> Library {
+    let folders = if given.is_empty() {
+        let root = crate::git::toplevel(None).unwrap_or_else(|| PathBuf::from("."));
+        vec![root.join(crate::signoff::comment::SIGNOFFS_FOLDER)]
+    } else {
+        given.to_vec()
+    };
+    Library { folders }
+}
+
 /// Verifies one sign-off and prints every check by name; not good unless all pass.
 pub fn run(args: &VerifyArgs) -> Result<Outcome> {
     let repository = crate::git::toplevel(None).unwrap_or_else(|| PathBuf::from("."));
     let trust = trust(args.allowed_signers.as_deref(), Some(repository))?;
-    let verification = match find(&args.path) {
+    let verification = match find(&args.path, &library(&args.signoffs)) {
         Ok(found) => verify(found, &trust),
         Err(FindError::NotASignoff(why) | FindError::Malformed { why, .. }) => {
             return Ok(Outcome::NotGood(why));
@@ -106,10 +120,11 @@ pub fn gate(args: &GateArgs) -> Result<Outcome> {
         .collect::<Result<_>>()?;
     // No repository: the gate never opens a checklist a statement names.
     let trust = trust(args.allowed_signers.as_deref(), None)?;
+    let library = library(&args.signoffs);
     let inputs = args
         .paths
         .iter()
-        .map(|path| (path.display().to_string(), find(path)))
+        .map(|path| (path.display().to_string(), find(path, &library)))
         .collect();
     let report = judge_gate(inputs, &args.commit, &pinned, &trust);
     if args.json {

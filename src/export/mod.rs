@@ -1,6 +1,7 @@
 //! Writing a run's results: CSV in the long and grid layouts of DESIGN.md §4, and JSON with
 //! the whole run, history included.
 
+pub mod html;
 pub mod xlsx;
 
 use std::io::Write;

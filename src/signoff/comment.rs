@@ -1,29 +1,65 @@
-//! `signoff.md`: the pull-request comment. Its visible part is a pure function of the signed
-//! statement, and its folded part carries the statement and signature verbatim, so the
-//! comment alone can be verified — including that nobody edited what people read.
+//! `signoff.md`: the pull-request comment (DESIGN.md §5). Its visible part is a pure function
+//! of the signed statement, and its folded part carries the statement and its signature, so
+//! the comment alone can be verified — including that nobody edited what people read.
+//!
+//! A comment is never longer than GitHub takes ([`COMMENT_LIMIT`] characters). The statement
+//! goes in as it is when it fits, else gzip + base64 (the signature stays over the plain
+//! JSON, so `base64 -d | gunzip` gives back the signed bytes), else only by its sha256, with
+//! the sign-off folder committed under `.greenlight/signoffs/` where `verify` and `gate` find
+//! it. The visible part keeps within a budget of its own, cutting long lists with a count.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
 
 use anyhow::{Context, Result};
+use base64::Engine;
 
 use super::statement::{CellFacts, Decision, NAMESPACE, Statement};
 use crate::checklist::Severity;
+use crate::fsutil::sha256_hex;
 use crate::status::{STATES, Status, look};
+
+/// The most characters GitHub takes in an issue or pull-request comment.
+pub const COMMENT_LIMIT: usize = 65_536;
+/// The most characters of the visible part: what is left is for the statement.
+const VISIBLE_BUDGET: usize = 36_000;
+/// The most characters of one note shown.
+const NOTE_LIMIT: usize = 400;
+/// The largest statement a compressed block may inflate to.
+const MAX_INFLATED: u64 = 256 << 20;
+/// Where a statement too large for any comment is committed.
+pub const SIGNOFFS_FOLDER: &str = ".greenlight/signoffs";
 
 const DETAILS_OPEN: &str = "<details>\n<summary>Signed statement and how to verify it</summary>\n";
 const JSON_FENCE: &str = "```json\n";
+const GZIP_FENCE: &str = "```base64\n";
 const SIGNATURE_FENCE: &str = "```text\n";
 const FENCE_END: &str = "```\n";
+const HASH_PREFIX: &str = "The signed statement is too large for a comment. Its sha256 is `";
 
-/// The parts of a comment: what people read, and what was signed.
+/// How a comment carries its statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Carried {
+    /// The JSON itself.
+    Plain,
+    /// gzip then base64, as written in the comment (line breaks included).
+    Gzip(String),
+    /// Only its sha256: the folder is committed under [`SIGNOFFS_FOLDER`].
+    ByHash(String),
+}
+
+/// The parts of a comment: what people read, what was signed (or its hash), the signature.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommentParts {
     pub visible: String,
+    pub carried: Carried,
+    /// The statement's bytes; empty when it is carried by its hash only.
     pub statement: Vec<u8>,
     pub signature: String,
 }
 
-/// Markdown text with nothing that could open HTML, break a table or fake the folded part,
-/// and no control character (DESIGN.md §6).
-/// Links and images are defused too: a note cannot make a reader's browser fetch anything.
+/// Markdown text with nothing that could open HTML, break a table, fake the folded part or
+/// start a link or image, and no control character (DESIGN.md §6).
 pub fn escape(text: &str) -> String {
     crate::untrusted::multi_line(text)
         .replace('&', "&amp;")
@@ -37,7 +73,72 @@ pub fn escape(text: &str) -> String {
         .replace('\n', "<br>")
 }
 
-/// The visible part: verdict, counts per environment, failures by severity, the comment.
+/// `text` cut to `limit` characters, ending in `…` when cut.
+fn cut(text: &str, limit: usize) -> String {
+    if text.chars().count() <= limit {
+        return text.to_string();
+    }
+    let kept: String = text.chars().take(limit).collect();
+    format!("{kept}…")
+}
+
+/// The visible part, written within a budget: once it is spent, each list says how many of
+/// its lines are left out.
+struct Visible {
+    out: String,
+    /// Environment key → label, for cells.
+    labels: HashMap<String, String>,
+}
+
+impl Visible {
+    fn room(&self) -> bool {
+        self.out.chars().count() < VISIBLE_BUDGET
+    }
+
+    /// A heading and its lines, as many as the budget allows.
+    fn list(&mut self, heading: &str, lines: Vec<String>) {
+        if lines.is_empty() {
+            return;
+        }
+        self.out
+            .push_str(&format!("\n{heading} ({})\n\n", lines.len()));
+        let total = lines.len();
+        for (n, line) in lines.into_iter().enumerate() {
+            if !self.room() {
+                self.out.push_str(&format!(
+                    "- … and {} more: see `report.html` or `results.csv` in the sign-off folder\n",
+                    total - n
+                ));
+                return;
+            }
+            self.out.push_str(&line);
+        }
+    }
+
+    /// `Google Chrome · Phone 390×844` for a cell, or its `browser/viewport` key.
+    fn place(&self, cell: &CellFacts) -> String {
+        let key = format!("{}/{}", cell.browser, cell.viewport);
+        escape(self.labels.get(&key).map_or(&key, |label| label))
+    }
+
+    /// `- **title** — environment: note`.
+    fn cell_line(&self, cell: &CellFacts) -> String {
+        let note = cell
+            .note
+            .as_deref()
+            .map(|n| format!(": {}", escape(&cut(n, NOTE_LIMIT))))
+            .unwrap_or_default();
+        format!(
+            "- **{}** — {}{note}\n",
+            escape(&cell.title),
+            self.place(cell)
+        )
+    }
+}
+
+/// The visible part: the verdict first; release, commit, share and tester; a table per
+/// environment; failures by severity, blocked and skipped cells with their reasons,
+/// re-tests, evidence and the comment — long lists cut with a count.
 pub fn render_visible(statement: &Statement) -> String {
     let p = &statement.predicate;
     let commit = statement.commit().unwrap_or("unknown");
@@ -46,13 +147,34 @@ pub fn render_visible(statement: &Statement) -> String {
         Decision::Approved => ("✅", "Approved"),
         Decision::Rejected => ("❌", "Rejected"),
     };
-    let mut out = format!(
-        "## {mark} {decision}: release {} at `{short}` by {}\n\n",
+    let policy = if p.verdict.reasons.is_empty() {
+        "the policy passes".to_string()
+    } else {
+        format!(
+            "the policy blocks: {}",
+            escape(&p.verdict.reasons.join("; "))
+        )
+    };
+    let mut visible = Visible {
+        out: format!("## {mark} {decision} — {policy}\n\n"),
+        labels: p
+            .environments
+            .iter()
+            .filter(|e| !e.label.is_empty())
+            .map(|e| (e.environment.clone(), e.label.clone()))
+            .collect(),
+    };
+    let share = match &p.share {
+        Some(share) => format!("{} ({} cells)", escape(&share.describe()), p.cells.len()),
+        None => format!("the whole matrix ({} cells)", p.cells.len()),
+    };
+    visible.out.push_str(&format!(
+        "**Release** {} · **commit** `{short}` · **tester** {} · **share** {share}\n\n",
         escape(&p.release),
         escape(&format!("{} <{}>", p.tester.name, p.tester.email)),
-    );
-    out.push_str(&format!(
-        "Checklist **{}** (`{}`{}) · run `{}` · signed {} · policy: {}\n\n",
+    ));
+    visible.out.push_str(&format!(
+        "Checklist **{}** (`{}`{}) · run `{}` · signed {}\n\n",
         escape(&p.checklist.title),
         escape(&p.checklist.id),
         p.checklist
@@ -62,19 +184,7 @@ pub fn render_visible(statement: &Statement) -> String {
             .unwrap_or_default(),
         escape(&p.run),
         escape(&p.signed),
-        if p.verdict.reasons.is_empty() {
-            "passes".to_string()
-        } else {
-            format!("blocked: {}", escape(&p.verdict.reasons.join("; ")))
-        }
     ));
-    if let Some(share) = &p.share {
-        out.push_str(&format!(
-            "Share of the matrix: {} ({} cells)\n\n",
-            escape(&share.describe()),
-            p.cells.len()
-        ));
-    }
     let heading: Vec<String> = STATES
         .iter()
         .map(|&state| {
@@ -82,81 +192,155 @@ pub fn render_visible(statement: &Statement) -> String {
             format!("{} {}", look.glyph, look.word)
         })
         .collect();
-    out.push_str(&format!("| environment | {} |\n", heading.join(" | ")));
-    out.push_str("| --- | ---: | ---: | ---: | ---: | ---: |\n");
+    visible
+        .out
+        .push_str(&format!("| environment | {} |\n", heading.join(" | ")));
+    visible
+        .out
+        .push_str(&format!("| --- |{}\n", " ---: |".repeat(STATES.len())));
     let rows = p
         .environments
         .iter()
-        .map(|e| (escape(&e.environment), e.counts))
+        .map(|e| {
+            let name = if e.label.is_empty() {
+                &e.environment
+            } else {
+                &e.label
+            };
+            (escape(name), e.counts)
+        })
         .chain([("**all**".to_string(), p.counts)]);
     for (name, counts) in rows {
         let cells: Vec<String> = STATES.iter().map(|&s| counts.of(s).to_string()).collect();
-        out.push_str(&format!("| {name} | {} |\n", cells.join(" | ")));
+        visible
+            .out
+            .push_str(&format!("| {name} | {} |\n", cells.join(" | ")));
     }
+    let lines = |visible: &Visible, keep: &dyn Fn(&CellFacts) -> bool| -> Vec<String> {
+        p.cells
+            .iter()
+            .filter(|c| keep(c))
+            .map(|c| visible.cell_line(c))
+            .collect()
+    };
     for (level, label) in
         Severity::ALL
             .into_iter()
-            .zip(["Blockers", "Major failures", "Minor failures"])
+            .zip(["### Blockers", "### Major failures", "### Minor failures"])
     {
-        let failures: Vec<_> = p
-            .cells
-            .iter()
-            .filter(|c| c.status == Some(Status::Fail) && c.severity == Some(level))
-            .collect();
-        if failures.is_empty() {
-            continue;
-        }
-        out.push_str(&format!("\n### {label} ({})\n\n", failures.len()));
-        for cell in failures {
-            out.push_str(&cell_line(cell));
-        }
+        let failed = lines(&visible, &|c| {
+            c.status == Some(Status::Fail) && c.severity == Some(level)
+        });
+        visible.list(label, failed);
     }
-    for (status, label) in [(Status::Blocked, "Blocked"), (Status::Skip, "Skipped")] {
-        let cells: Vec<_> = p
-            .cells
-            .iter()
-            .filter(|c| c.status == Some(status))
-            .collect();
-        if !cells.is_empty() {
-            out.push_str(&format!("\n### {label} ({})\n\n", cells.len()));
-            for cell in cells {
-                out.push_str(&cell_line(cell));
-            }
-        }
+    for (status, label) in [
+        (Status::Blocked, "### Blocked"),
+        (Status::Skip, "### Skipped"),
+    ] {
+        let cells = lines(&visible, &|c| c.status == Some(status));
+        visible.list(label, cells);
     }
+    let retested: Vec<String> = p
+        .cells
+        .iter()
+        .filter(|c| c.failed_before)
+        .map(|c| format!("- **{}** — {}\n", escape(&c.title), visible.place(c)))
+        .collect();
+    visible.list(
+        "### Re-tested: failed earlier in this run, pass now",
+        retested,
+    );
+    let evidence: Vec<String> = p
+        .cells
+        .iter()
+        .flat_map(|cell| cell.evidence.iter().map(move |e| (cell, e)))
+        .map(|(cell, e)| {
+            let name = e.name.as_deref().unwrap_or(&e.path);
+            format!(
+                "- `{}` sha256 `{}` — {}, {}\n",
+                escape(&cut(name, 80)).replace("&#96;", "'"),
+                escape(e.sha256.get(..16).unwrap_or(&e.sha256)),
+                escape(&cell.title),
+                visible.place(cell)
+            )
+        })
+        .collect();
+    visible.list("### Evidence (in the sign-off folder)", evidence);
     if let Some(comment) = &p.comment {
-        out.push_str(&format!("\n### Comment\n\n{}\n", escape(comment)));
+        visible.out.push_str(&format!(
+            "\n### Comment\n\n{}\n",
+            escape(&cut(comment, 4 * NOTE_LIMIT))
+        ));
     }
-    out
+    visible.out
 }
 
-/// `- **title** — browser/viewport: note`, one line of a list of cells.
-fn cell_line(cell: &CellFacts) -> String {
-    let note = cell
-        .note
-        .as_deref()
-        .map(|n| format!(": {}", escape(n)))
-        .unwrap_or_default();
-    format!(
-        "- **{}** — {}/{}{note}\n",
-        escape(&cell.title),
-        escape(&cell.browser),
-        escape(&cell.viewport),
-    )
+/// The whole comment for a statement: the statement as it is when the comment fits, else
+/// compressed, else by its hash.
+pub fn render(
+    statement: &Statement,
+    statement_bytes: &[u8],
+    signature: &str,
+) -> Result<(String, Carried)> {
+    let plain = render_with(statement, statement_bytes, signature, &Carried::Plain)?;
+    if plain.chars().count() <= COMMENT_LIMIT {
+        return Ok((plain, Carried::Plain));
+    }
+    let compressed = Carried::Gzip(gzip_base64(statement_bytes)?);
+    let gzipped = render_with(statement, statement_bytes, signature, &compressed)?;
+    if gzipped.chars().count() <= COMMENT_LIMIT {
+        return Ok((gzipped, compressed));
+    }
+    let by_hash = Carried::ByHash(sha256_hex(statement_bytes));
+    let text = render_with(statement, statement_bytes, signature, &by_hash)?;
+    Ok((text, by_hash))
 }
 
-/// The whole comment: the visible part, then the statement and signature folded away with
-/// the two commands that verify them.
-pub fn render(statement: &Statement, statement_bytes: &[u8], signature: &str) -> Result<String> {
-    let json = std::str::from_utf8(statement_bytes).context("the statement is not UTF-8")?;
+/// The whole comment with the statement carried as `carried` says: the visible part, then
+/// the statement and signature folded away with the commands that verify them.
+pub fn render_with(
+    statement: &Statement,
+    statement_bytes: &[u8],
+    signature: &str,
+    carried: &Carried,
+) -> Result<String> {
     let email = &statement.predicate.tester.email;
     let mut out = render_visible(statement);
     out.push('\n');
     out.push_str(DETAILS_OPEN);
-    out.push_str("\n`signoff.json`:\n\n");
-    out.push_str(JSON_FENCE);
-    out.push_str(json);
-    out.push_str(FENCE_END);
+    let commands = match carried {
+        Carried::Plain => {
+            let json =
+                std::str::from_utf8(statement_bytes).context("the statement is not UTF-8")?;
+            out.push_str("\n`signoff.json`:\n\n");
+            out.push_str(JSON_FENCE);
+            out.push_str(json);
+            out.push_str(FENCE_END);
+            "or, with the two blocks above saved as `signoff.json` and `signoff.json.sig`:"
+                .to_string()
+        }
+        Carried::Gzip(base64) => {
+            out.push_str("\n`signoff.json`, compressed with gzip and encoded with base64:\n\n");
+            out.push_str(GZIP_FENCE);
+            out.push_str(base64);
+            out.push_str(FENCE_END);
+            "or, with the blocks above saved as `signoff.json.gz.b64` and `signoff.json.sig`, \
+             `base64 -d signoff.json.gz.b64 | gunzip > signoff.json` and then:"
+                .to_string()
+        }
+        Carried::ByHash(sha256) => {
+            out.push_str(&format!(
+                "\n{HASH_PREFIX}{sha256}`; the sign-off folder is committed as \
+                 `{SIGNOFFS_FOLDER}/{}/`, where `greenlight verify` and `greenlight gate` \
+                 find it by that hash.\n",
+                escape(&statement.predicate.run)
+            ));
+            format!(
+                "or, in that folder (`{SIGNOFFS_FOLDER}/{}/`):",
+                escape(&statement.predicate.run)
+            )
+        }
+    };
     out.push_str("\n`signoff.json.sig`:\n\n");
     out.push_str(SIGNATURE_FENCE);
     out.push_str(signature.trim_end());
@@ -165,11 +349,50 @@ pub fn render(statement: &Statement, statement_bytes: &[u8], signature: &str) ->
     out.push_str(&format!(
         "\nVerify this comment, saved as `signoff.md`, against the team's allowed-signers file:\n\n\
          ```sh\ngreenlight verify signoff.md --allowed-signers allowed_signers\n```\n\n\
-         or, with the two blocks above saved as `signoff.json` and `signoff.json.sig`:\n\n\
-         ```sh\nssh-keygen -Y verify -f allowed_signers -I {email} -n {NAMESPACE} -s signoff.json.sig < signoff.json\n```\n\n\
-         </details>\n"
+         {commands}\n\n\
+         ```sh\nssh-keygen -Y verify -f allowed_signers -I {} -n {NAMESPACE} -s signoff.json.sig < signoff.json\n```\n\n\
+         </details>\n",
+        escape(email)
     ));
     Ok(out)
+}
+
+/// gzip (at a fixed level, no name, no time) then base64, in lines of 76.
+fn gzip_base64(bytes: &[u8]) -> Result<String> {
+    let mut encoder = flate2::GzBuilder::new()
+        .mtime(0)
+        .write(Vec::new(), flate2::Compression::best());
+    encoder
+        .write_all(bytes)
+        .context("cannot compress the statement")?;
+    let compressed = encoder.finish().context("cannot compress the statement")?;
+    let text = base64::engine::general_purpose::STANDARD.encode(compressed);
+    let mut lines = String::with_capacity(text.len() + text.len() / 76 + 1);
+    for chunk in text.as_bytes().chunks(76) {
+        lines.push_str(&String::from_utf8_lossy(chunk));
+        lines.push('\n');
+    }
+    Ok(lines)
+}
+
+/// The statement a compressed block holds, inflated no further than [`MAX_INFLATED`].
+fn gunzip_base64(text: &str) -> Result<Vec<u8>, String> {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let compressed = base64::engine::general_purpose::STANDARD
+        .decode(compact)
+        .map_err(|err| format!("the compressed statement is not base64: {err}"))?;
+    let mut inflated = Vec::new();
+    flate2::read::GzDecoder::new(compressed.as_slice())
+        .take(MAX_INFLATED + 1)
+        .read_to_end(&mut inflated)
+        .map_err(|err| format!("the compressed statement is not gzip: {err}"))?;
+    if inflated.len() as u64 > MAX_INFLATED {
+        return Err(format!(
+            "the compressed statement inflates past {} MB",
+            MAX_INFLATED >> 20
+        ));
+    }
+    Ok(inflated)
 }
 
 /// Why a comment holds no sign-off to verify.
@@ -187,7 +410,7 @@ pub enum CommentError {
     },
 }
 
-/// The fenced blocks of a comment, in order: (`json` or `text`, body).
+/// The fenced blocks of a comment, in order: (`json`, `base64` or `text`, body).
 fn blocks(text: &str) -> Vec<(&'static str, String)> {
     let mut found = Vec::new();
     let mut open: Option<(&'static str, String)> = None;
@@ -201,6 +424,8 @@ fn blocks(text: &str) -> Vec<(&'static str, String)> {
             }
         } else if line == JSON_FENCE {
             open = Some(("json", String::new()));
+        } else if line == GZIP_FENCE {
+            open = Some(("base64", String::new()));
         } else if line == SIGNATURE_FENCE {
             open = Some(("text", String::new()));
         }
@@ -208,9 +433,17 @@ fn blocks(text: &str) -> Vec<(&'static str, String)> {
     found
 }
 
-/// Splits a comment into its parts: exactly one folded statement block and one signature
-/// after it. CRLF line ends (as a web form may give) are read as LF, which is how greenlight
-/// writes the statement.
+/// The sha256 a hash-only comment names, when it names one.
+fn named_hash(text: &str) -> Option<String> {
+    let start = text.find(HASH_PREFIX)? + HASH_PREFIX.len();
+    let rest = &text[start..];
+    let hash = &rest[..rest.find('`')?];
+    (hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit())).then(|| hash.to_string())
+}
+
+/// Splits a comment into its parts: exactly one folded statement (plain, compressed or by
+/// hash) and one signature after it. CRLF line ends (as a web form may give) are read as
+/// LF, which is how greenlight writes the statement.
 pub fn parse(markdown: &str) -> Result<CommentParts, CommentError> {
     let text = markdown.replace("\r\n", "\n");
     let Some(details) = text.find(DETAILS_OPEN) else {
@@ -221,33 +454,60 @@ pub fn parse(markdown: &str) -> Result<CommentParts, CommentError> {
         .unwrap_or(&text[..details])
         .to_string();
     let found = blocks(&text);
+    let statement_of = |kind: &str, body: &str| -> Option<Vec<u8>> {
+        match kind {
+            "json" => Some(body.as_bytes().to_vec()),
+            _ => gunzip_base64(body).ok(),
+        }
+    };
     let mut pairs = Vec::new();
-    let mut pending: Option<&String> = None;
+    let mut pending: Option<(&str, &String)> = None;
     for (kind, body) in &found {
         match (*kind, pending) {
-            ("json", _) => pending = Some(body),
-            ("text", Some(statement)) => {
-                pairs.push((statement.as_bytes().to_vec(), body.clone()));
+            ("json" | "base64", _) => pending = Some((kind, body)),
+            ("text", Some((statement_kind, statement))) => {
+                if let Some(bytes) = statement_of(statement_kind, statement) {
+                    pairs.push((bytes, body.clone()));
+                }
                 pending = None;
             }
             _ => {}
         }
     }
-    let statements = found.iter().filter(|(kind, _)| *kind == "json").count();
+    let statements = found.iter().filter(|(kind, _)| *kind != "text").count();
     let signatures = found.len() - statements;
+    let hashes = text.matches(HASH_PREFIX).count();
     let details_blocks = text.matches(DETAILS_OPEN).count();
-    if statements != 1 || signatures != 1 || pairs.len() != 1 || details_blocks != 1 {
-        return Err(CommentError::Malformed {
-            why: format!(
-                "it holds {statements} statement blocks and {signatures} signature blocks in \
-                 {details_blocks} folded parts, where a sign-off has exactly one of each"
+    let malformed = |why: String, pairs| Err(CommentError::Malformed { why, pairs });
+    if details_blocks != 1 || signatures != 1 || statements + hashes != 1 {
+        return malformed(
+            format!(
+                "it holds {} statements and {signatures} signature blocks in \
+                 {details_blocks} folded parts, where a sign-off has exactly one of each",
+                statements + hashes
             ),
             pairs,
-        });
+        );
     }
-    let (statement, signature) = pairs.remove(0);
+    let signature = found
+        .iter()
+        .find(|(kind, _)| *kind == "text")
+        .map(|(_, body)| body.clone())
+        .unwrap_or_default();
+    let (carried, statement) = match found.iter().find(|(kind, _)| *kind != "text") {
+        Some(("json", body)) => (Carried::Plain, body.as_bytes().to_vec()),
+        Some((_, body)) => match gunzip_base64(body) {
+            Ok(bytes) => (Carried::Gzip(body.clone()), bytes),
+            Err(why) => return malformed(why, pairs),
+        },
+        None => match named_hash(&text) {
+            Some(hash) => (Carried::ByHash(hash), Vec::new()),
+            None => return malformed("the statement's sha256 cannot be read".into(), pairs),
+        },
+    };
     Ok(CommentParts {
         visible,
+        carried,
         statement,
         signature,
     })
@@ -258,11 +518,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escaping_keeps_notes_from_opening_html_or_breaking_tables() {
+    fn escaping_keeps_notes_from_opening_html_links_or_breaking_tables() {
         assert_eq!(
-            escape("a | b <details>\n`x` & y"),
-            "a \\| b &lt;details&gt;<br>&#96;x&#96; &amp; y"
+            escape("a | b <details>\n`x` & y ![i](http://t/x.png)"),
+            "a \\| b &lt;details&gt;<br>&#96;x&#96; &amp; y !&#91;i&#93;(http://t/x.png)"
         );
+        assert_eq!(escape("\x1b]0;x\x07"), "\\x1b&#93;0;x\\x07");
     }
 
     #[test]
@@ -279,6 +540,28 @@ mod tests {
     }
 
     #[test]
+    fn compressed_statements_round_trip_and_inflate_within_bounds() {
+        let statement = "{\"a\": \"".to_string() + &"x".repeat(100_000) + "\"}\n";
+        let packed = gzip_base64(statement.as_bytes()).unwrap();
+        assert!(packed.len() < 2_000, "{}", packed.len());
+        assert!(packed.lines().all(|l| l.len() <= 76));
+        assert_eq!(gunzip_base64(&packed).unwrap(), statement.as_bytes());
+        assert!(gunzip_base64("not base64!").is_err());
+        // A small block that would inflate past the bound is refused, not inflated.
+        let bomb = {
+            let mut encoder =
+                flate2::GzBuilder::new().write(Vec::new(), flate2::Compression::best());
+            let zeros = vec![0u8; 1 << 20];
+            for _ in 0..(MAX_INFLATED >> 20) + 1 {
+                encoder.write_all(&zeros).unwrap();
+            }
+            base64::engine::general_purpose::STANDARD.encode(encoder.finish().unwrap())
+        };
+        assert!(bomb.len() < 1 << 20, "a small comment: {}", bomb.len());
+        assert!(gunzip_base64(&bomb).unwrap_err().contains("inflates past"));
+    }
+
+    #[test]
     fn a_comment_with_stacked_blocks_is_malformed_and_keeps_every_pair() {
         let block = |json: &str, sig: &str| {
             format!("{JSON_FENCE}{json}\n{FENCE_END}\n{SIGNATURE_FENCE}{sig}\n{FENCE_END}")
@@ -286,8 +569,12 @@ mod tests {
         let one = format!("visible\n{DETAILS_OPEN}{}\n</details>\n", block("{}", "s1"));
         let parts = parse(&one).unwrap();
         assert_eq!(
-            (parts.statement.as_slice(), parts.signature.as_str()),
-            (b"{}\n".as_slice(), "s1\n")
+            (
+                parts.statement.as_slice(),
+                parts.signature.as_str(),
+                &parts.carried
+            ),
+            (b"{}\n".as_slice(), "s1\n", &Carried::Plain)
         );
         let stacked = format!(
             "visible\n{DETAILS_OPEN}{}\n{}\n</details>\n",
@@ -300,6 +587,15 @@ mod tests {
         }
         let twice = format!("{DETAILS_OPEN}{DETAILS_OPEN}{}\n", block("{}", "s"));
         assert!(matches!(parse(&twice), Err(CommentError::Malformed { .. })));
+        let hash_and_json = format!(
+            "{DETAILS_OPEN}{HASH_PREFIX}{}`\n{}\n",
+            "a".repeat(64),
+            block("{}", "s")
+        );
+        assert!(matches!(
+            parse(&hash_and_json),
+            Err(CommentError::Malformed { .. })
+        ));
         assert_eq!(parse("just text").unwrap_err(), CommentError::NotASignoff);
     }
 }

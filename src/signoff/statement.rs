@@ -112,6 +112,9 @@ pub struct VerdictFacts {
 #[serde(deny_unknown_fields)]
 pub struct EnvironmentCounts {
     pub environment: String,
+    /// `Google Chrome · Phone 390×844`, the environment for people.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub label: String,
     pub counts: Counts,
 }
 
@@ -131,6 +134,9 @@ pub struct CellFacts {
     pub tester: Option<String>,
     pub recorded_at: Option<String>,
     pub evidence: Vec<Evidence>,
+    /// It passes now and failed earlier in the run: a re-test after a fix.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub failed_before: bool,
 }
 
 /// A file named by its hash.
@@ -235,6 +241,7 @@ impl Statement {
                     .enumerate()
                     .map(|(e, counts)| EnvironmentCounts {
                         environment: checklist.environment_key(e),
+                        label: checklist.environment_label(e),
                         counts: *counts,
                     })
                     .collect(),
@@ -276,5 +283,11 @@ fn cell_facts(run: &Run, cell: Cell) -> CellFacts {
         tester: latest.map(|r| r.tester.clone()),
         recorded_at: latest.map(|r| r.at.clone()),
         evidence: latest.map(|r| r.evidence.clone()).unwrap_or_default(),
+        // A re-test: it passes now, and failed earlier in this run (a result not undone).
+        failed_before: latest.is_some_and(|r| r.status == Status::Pass)
+            && run
+                .history(cell)
+                .iter()
+                .any(|(r, undone)| !undone && r.status == Status::Fail),
     }
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use ssh_key::{HashAlg, PublicKey, SshSig};
 
 use super::allowed_signers::AllowedSigners;
-use super::comment::{self, CommentError};
+use super::comment::{self, Carried, CommentError};
 use super::statement::{NAMESPACE, Statement};
 use crate::fsutil::{read_regular_file, sha256_hex};
 use crate::untrusted::one_line;
@@ -35,8 +35,11 @@ pub struct Found {
     pub statement: Vec<u8>,
     pub signature: String,
     pub results_csv: ResultsCsv,
-    /// The whole comment (line ends made LF), when the sign-off came as (or with) one.
-    pub comment: Option<String>,
+    /// The whole comment (line ends made LF) and how it carries the statement, when the
+    /// sign-off came as (or with) one.
+    pub comment: Option<(String, Carried)>,
+    /// The sign-off folder, whose `evidence/` holds the files the statement names.
+    pub folder: Option<PathBuf>,
 }
 
 /// Why a path holds no sign-off to check.
@@ -56,14 +59,43 @@ pub enum FindError {
 
 /// The largest file of a sign-off read: a statement of 120,000 cells is about 40 MB.
 const MAX_SIGNOFF_FILE_BYTES: u64 = 256 << 20;
+/// The largest comment read: GitHub's 65,536 characters are at most 256 KiB.
+const MAX_COMMENT_BYTES: u64 = 1 << 20;
 
-/// Reads a sign-off folder, a `signoff.json` with its `.sig` beside it, or a comment. Only
-/// regular files of a bounded size are read: a FIFO or a device named as a sign-off is
-/// refused, never waited on or streamed.
-pub fn find(path: &Path) -> Result<Found, FindError> {
-    let read = |p: &Path| {
-        read_regular_file(p, MAX_SIGNOFF_FILE_BYTES)
-            .with_context(|| format!("cannot read {}", p.display()))
+/// Folders of committed sign-offs (`.greenlight/signoffs/`), where a statement too large
+/// for its comment is found by its sha256.
+#[derive(Debug, Clone, Default)]
+pub struct Library {
+    pub folders: Vec<PathBuf>,
+}
+
+impl Library {
+    /// The sign-off folder under one of the library's folders whose `signoff.json` has
+    /// `sha256`, with that statement's bytes.
+    fn find(&self, sha256: &str) -> Option<(PathBuf, Vec<u8>)> {
+        self.folders.iter().find_map(|folder| {
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(folder)
+                .ok()?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .collect();
+            entries.sort();
+            entries.into_iter().find_map(|signoff| {
+                let bytes =
+                    read_regular_file(&signoff.join("signoff.json"), MAX_SIGNOFF_FILE_BYTES)
+                        .ok()?;
+                (sha256_hex(&bytes) == sha256).then_some((signoff, bytes))
+            })
+        })
+    }
+}
+
+/// Reads a sign-off folder, a `signoff.json` with its `.sig` beside it, or a comment (whose
+/// statement, when it is carried by its hash, is looked up in `library`). Only regular
+/// files of a bounded size are read: a FIFO or a device named as a sign-off is refused,
+/// never waited on or streamed.
+pub fn find(path: &Path, library: &Library) -> Result<Found, FindError> {
+    let read = |p: &Path, limit: u64| {
+        read_regular_file(p, limit).with_context(|| format!("cannot read {}", p.display()))
     };
     let csv_beside = |folder: Option<&Path>| {
         let Some(csv) = folder.map(|dir| dir.join("results.csv")) else {
@@ -76,31 +108,39 @@ pub fn find(path: &Path) -> Result<Found, FindError> {
     };
     if path.is_dir() {
         let json = path.join("signoff.json");
-        let comment = read_regular_file(&path.join("signoff.md"), MAX_SIGNOFF_FILE_BYTES)
+        // The folder's comment is checked too, when it is a whole one.
+        let comment = read_regular_file(&path.join("signoff.md"), MAX_COMMENT_BYTES)
             .ok()
-            .map(|bytes| String::from_utf8_lossy(&bytes).replace("\r\n", "\n"));
+            .map(|bytes| String::from_utf8_lossy(&bytes).replace("\r\n", "\n"))
+            .and_then(|text| {
+                let carried = comment::parse(&text).ok()?.carried;
+                Some((text, carried))
+            });
         return Ok(Found {
             origin: path.to_path_buf(),
-            statement: read(&json)?,
-            signature: String::from_utf8(read(&path.join("signoff.json.sig"))?)
+            statement: read(&json, MAX_SIGNOFF_FILE_BYTES)?,
+            signature: String::from_utf8(read(&path.join("signoff.json.sig"), 1 << 20)?)
                 .context("signoff.json.sig is not text")?,
             results_csv: csv_beside(Some(path)),
             comment,
+            folder: Some(path.to_path_buf()),
         });
     }
-    let bytes = read(path)?;
     if path.extension().is_some_and(|ext| ext == "json") {
         let mut sig = path.as_os_str().to_owned();
         sig.push(".sig");
         let sig = PathBuf::from(sig);
         return Ok(Found {
             origin: path.to_path_buf(),
-            statement: bytes,
-            signature: String::from_utf8(read(&sig)?).context("the .sig file is not text")?,
+            statement: read(path, MAX_SIGNOFF_FILE_BYTES)?,
+            signature: String::from_utf8(read(&sig, 1 << 20)?)
+                .context("the .sig file is not text")?,
             results_csv: csv_beside(path.parent()),
             comment: None,
+            folder: path.parent().map(Path::to_path_buf),
         });
     }
+    let bytes = read(path, MAX_COMMENT_BYTES)?;
     let text =
         String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8", path.display()))?;
     let parts = comment::parse(&text).map_err(|err| match err {
@@ -114,17 +154,40 @@ pub fn find(path: &Path) -> Result<Found, FindError> {
                     signature,
                     results_csv: ResultsCsv::NotCarried,
                     comment: None,
+                    folder: None,
                 })
                 .collect(),
         },
         CommentError::NotASignoff => FindError::NotASignoff(format!("{}: {err}", path.display())),
     })?;
+    let (statement, folder) = match &parts.carried {
+        Carried::ByHash(sha256) => match library.find(sha256) {
+            Some((folder, bytes)) => (bytes, Some(folder)),
+            None => {
+                return Err(FindError::NotASignoff(format!(
+                    "{}: the comment carries its statement by its sha256 {sha256}, and no \
+                     sign-off folder in {} holds it; commit the folder under {}/ (or pass \
+                     --signoffs DIR)",
+                    path.display(),
+                    library
+                        .folders
+                        .iter()
+                        .map(|f| f.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    comment::SIGNOFFS_FOLDER
+                )));
+            }
+        },
+        _ => (parts.statement, None),
+    };
     Ok(Found {
         origin: path.to_path_buf(),
-        statement: parts.statement,
+        statement,
         signature: parts.signature,
         results_csv: ResultsCsv::NotCarried,
-        comment: Some(text.replace("\r\n", "\n")),
+        comment: Some((text.replace("\r\n", "\n"), parts.carried)),
+        folder,
     })
 }
 
@@ -143,6 +206,8 @@ pub enum CheckName {
     Checklist,
     /// The comment is exactly what the statement renders.
     Comment,
+    /// The evidence files the statement names are in the folder, with their hashes.
+    Evidence,
 }
 
 impl Serialize for CheckName {
@@ -161,6 +226,7 @@ impl CheckName {
             CheckName::ResultsCsv => "results.csv",
             CheckName::Checklist => "checklist",
             CheckName::Comment => "comment",
+            CheckName::Evidence => "evidence",
         }
     }
 }
@@ -372,11 +438,41 @@ pub fn verify(found: Found, context: &Trust) -> Verification {
             },
         );
     }
-    if let Some(visible) = &found.comment {
+    if let Some(folder) = &found.folder {
+        let named: Vec<&crate::journal::Evidence> = statement
+            .predicate
+            .cells
+            .iter()
+            .flat_map(|cell| cell.evidence.iter())
+            .collect();
+        if !named.is_empty() {
+            let problems: Vec<String> = named
+                .iter()
+                .filter_map(|e| crate::evidence::check(folder, e).err())
+                .collect();
+            v.add(
+                CheckName::Evidence,
+                match problems.first() {
+                    None => CheckOutcome::Pass(format!(
+                        "{} files in evidence/ match their sha256",
+                        named.len()
+                    )),
+                    Some(first) => CheckOutcome::Fail(format!(
+                        "{} of {} files do not match: {first}",
+                        problems.len(),
+                        named.len()
+                    )),
+                },
+            );
+        }
+    }
+    if let Some((visible, carried)) = &found.comment {
         // The whole comment is rendered again from what was verified: an edit anywhere,
-        // folded part included, or text added around it, is caught.
+        // folded part included, or text added around it, is caught. A compressed block is
+        // taken as found, once it has inflated to exactly the signed bytes.
         let expected =
-            comment::render(&statement, &found.statement, &found.signature).unwrap_or_default();
+            comment::render_with(&statement, &found.statement, &found.signature, carried)
+                .unwrap_or_default();
         v.add(
             CheckName::Comment,
             if expected.trim_end() == visible.trim_end() {
