@@ -4,13 +4,14 @@
 //! named by their hash, so a file attached twice is kept once, and what a statement names
 //! can be found — and checked — by its hash alone, never by a path it gives.
 
-use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::fsutil::{flush_folder_to_disk, flush_to_disk, hex};
+use crate::fsutil::{
+    flush_folder_to_disk, flush_to_disk, hex, open_regular_file, sha256_of_regular_file,
+};
 use crate::journal::Evidence;
 
 /// The folder, inside a run folder or a sign-off folder, that holds the evidence files.
@@ -88,7 +89,6 @@ pub fn file_name_of(evidence: &Evidence) -> Option<String> {
 /// it on the way, and returns what the journal records. The copy is on disk before this
 /// returns, so a journal line never names a file that is not there.
 pub fn keep(run: &Path, source: &Path, limit: u64) -> Result<Evidence, EvidenceError> {
-    use std::os::unix::fs::OpenOptionsExt;
     let unreadable = |err| EvidenceError::Unreadable {
         path: source.to_path_buf(),
         source: err,
@@ -98,17 +98,16 @@ pub fn keep(run: &Path, source: &Path, limit: u64) -> Result<Evidence, EvidenceE
         run: run.to_path_buf(),
         source: err,
     };
-    let mut file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(source)
-        .map_err(unreadable)?;
+    let mut file = open_regular_file(source).map_err(|err| {
+        if err.kind() == std::io::ErrorKind::InvalidInput {
+            EvidenceError::NotAFile {
+                path: source.to_path_buf(),
+            }
+        } else {
+            unreadable(err)
+        }
+    })?;
     let metadata = file.metadata().map_err(unreadable)?;
-    if !metadata.is_file() {
-        return Err(EvidenceError::NotAFile {
-            path: source.to_path_buf(),
-        });
-    }
     let too_big = |size| EvidenceError::TooBig {
         path: source.to_path_buf(),
         size,
@@ -158,18 +157,19 @@ pub fn kept_file(folder: &Path, evidence: &Evidence) -> Option<PathBuf> {
     Some(folder.join(FOLDER).join(file_name_of(evidence)?))
 }
 
-/// Whether the file kept for `evidence` under `folder` is there and has its hash.
-pub fn check(folder: &Path, evidence: &Evidence) -> Result<(), String> {
+/// Whether the file kept for `evidence` under `folder` is there, is a regular file of at
+/// most `limit` bytes (a sign-off folder comes from a pull request: a link to `/dev/zero`
+/// must not hold the gate forever) and has its hash.
+pub fn check(folder: &Path, evidence: &Evidence, limit: u64) -> Result<(), String> {
     let Some(path) = kept_file(folder, evidence) else {
         return Err(format!(
             "evidence `{}` is not named by a sha256",
             crate::untrusted::one_line(&evidence.path)
         ));
     };
-    let mut file = File::open(&path).map_err(|err| format!("{}: {err}", path.display()))?;
-    let mut hasher = Sha256::new();
-    std::io::copy(&mut file, &mut hasher).map_err(|err| format!("{}: {err}", path.display()))?;
-    if hex(&hasher.finalize()) == evidence.sha256 {
+    let sha256 =
+        sha256_of_regular_file(&path, limit).map_err(|err| format!("{}: {err}", path.display()))?;
+    if sha256 == evidence.sha256 {
         Ok(())
     } else {
         Err(format!("{} does not match its sha256", path.display()))
@@ -250,12 +250,12 @@ mod tests {
         std::fs::remove_file(&shot).unwrap();
         let stored = kept_file(&run, &kept).unwrap();
         assert_eq!(std::fs::read(&stored).unwrap(), b"png bytes");
-        assert_eq!(check(&run, &kept), Ok(()));
+        assert_eq!(check(&run, &kept, DEFAULT_LIMIT), Ok(()));
         std::fs::write(&shot, b"png bytes").unwrap();
         assert_eq!(keep(&run, &shot, DEFAULT_LIMIT).unwrap(), kept, "kept once");
         assert_eq!(std::fs::read_dir(run.join(FOLDER)).unwrap().count(), 1);
         std::fs::write(&stored, b"changed").unwrap();
-        assert!(check(&run, &kept).is_err());
+        assert!(check(&run, &kept, DEFAULT_LIMIT).is_err());
     }
 
     #[test]

@@ -115,37 +115,63 @@ pub fn sha256_file(path: &Path) -> std::io::Result<String> {
     Ok(hex(&hasher.finalize()))
 }
 
-/// The bytes of `path`, which must be a regular file (not a FIFO, a device or a folder,
-/// which could hang or flood the reader) of at most `limit` bytes.
-pub fn read_regular_file(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
-    use std::io::{Error, ErrorKind, Read};
+/// `path` opened for reading when it is a regular file: opened without waiting (a FIFO
+/// would wait for a writer), then looked at, so a FIFO, a device that streams forever or a
+/// folder is refused, never read. A symbolic link is followed to what it names, which must
+/// be a regular file too.
+pub fn open_regular_file(path: &Path) -> std::io::Result<std::fs::File> {
     use std::os::unix::fs::OpenOptionsExt;
-    // Opened without waiting (a FIFO would wait for a writer), then looked at: only a
-    // regular file is read, never a FIFO or a device that could stream forever.
     let file = std::fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NONBLOCK)
         .open(path)?;
-    let metadata = file.metadata()?;
-    if !metadata.is_file() {
-        return Err(Error::new(ErrorKind::InvalidInput, "not a regular file"));
-    }
-    if metadata.len() > limit {
-        return Err(Error::new(
-            ErrorKind::InvalidData,
-            format!("larger than {limit} bytes"),
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
         ));
     }
-    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    Ok(file)
+}
+
+/// The error for a file over `limit` bytes.
+fn larger_than(limit: u64) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        format!("larger than {limit} bytes"),
+    )
+}
+
+/// The bytes of `path`, which must be a regular file (see [`open_regular_file`]) of at most
+/// `limit` bytes.
+pub fn read_regular_file(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = open_regular_file(path)?;
+    let size = file.metadata()?.len();
+    if size > limit {
+        return Err(larger_than(limit));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
     // The file may grow while it is read: never take more than the limit.
     file.take(limit + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
-        return Err(Error::new(
-            ErrorKind::InvalidData,
-            format!("larger than {limit} bytes"),
-        ));
+        return Err(larger_than(limit));
     }
     Ok(bytes)
+}
+
+/// The sha256 (lowercase hex) of `path`, a regular file of at most `limit` bytes, read in
+/// pieces so a large file is never held in memory.
+pub fn sha256_of_regular_file(path: &Path, limit: u64) -> std::io::Result<String> {
+    use sha2::Digest;
+    use std::io::Read;
+    let file = open_regular_file(path)?;
+    let mut hasher = sha2::Sha256::new();
+    let copied = std::io::copy(&mut file.take(limit + 1), &mut hasher)?;
+    if copied > limit {
+        return Err(larger_than(limit));
+    }
+    Ok(hex(&hasher.finalize()))
 }
 
 /// Bytes as lowercase hex.

@@ -1,13 +1,16 @@
 //! `greenlight signoff [RUN] --approve|--reject [--comment TEXT] [--key PATH] [-o DIR]`
 
-use std::path::PathBuf;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
 use crate::cli::SignoffArgs;
 use crate::config::{Config, Tester};
 use crate::export::{Safety, write_long_csv};
-use crate::fsutil::{sha256_hex, write_atomically, write_atomically_with};
+use crate::fsutil::{
+    open_regular_file, sha256_hex, sha256_of_regular_file, write_atomically, write_atomically_with,
+};
 use crate::run::{Run, now_rfc3339};
 use crate::signoff::comment;
 use crate::signoff::signing::{find_key_path, load_key};
@@ -98,8 +101,9 @@ pub fn sign(workspace: &Workspace, request: Request) -> Result<Outcome> {
     let dir = request
         .output
         .unwrap_or_else(|| PathBuf::from(format!("signoff-{id}")));
+    let evidence = evidence_to_copy(&run, &statement, &dir)?;
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let evidence = copy_evidence(&run, &statement, &dir)?;
+    copy_evidence(&evidence)?;
     write_atomically(&dir.join("results.csv"), &results_csv)?;
     write_atomically(&dir.join("signoff.json"), &statement_bytes)?;
     write_atomically(&dir.join("signoff.json.sig"), signature.as_bytes())?;
@@ -118,7 +122,7 @@ pub fn sign(workspace: &Workspace, request: Request) -> Result<Outcome> {
     println!(
         "wrote {}/{{signoff.json, signoff.json.sig, results.csv, signoff.md, report.html}}{}",
         dir.display(),
-        match evidence {
+        match evidence.len() {
             0 => String::new(),
             n => format!(" and {n} evidence files"),
         }
@@ -137,11 +141,19 @@ pub fn sign(workspace: &Workspace, request: Request) -> Result<Outcome> {
     Ok(Outcome::Done)
 }
 
-/// Copies into `dir/evidence/` exactly the files the statement names, from the run folder
-/// (or, for a run made before evidence was copied, from where they were attached, when
-/// they still have their hash); returns how many.
-fn copy_evidence(run: &Run, statement: &Statement, dir: &std::path::Path) -> Result<usize> {
-    let mut copied = std::collections::HashSet::new();
+/// The largest evidence file copied into a sign-off folder (what `verify` hashes, too).
+const MAX_EVIDENCE_FILE_BYTES: u64 = 1 << 30;
+
+/// Where each file the statement names is copied from — the run folder, or, for a run made
+/// before evidence was copied, where it was attached — and to under `dir/evidence/`, each
+/// checked against its hash before anything is written.
+fn evidence_to_copy(
+    run: &Run,
+    statement: &Statement,
+    dir: &Path,
+) -> Result<Vec<(PathBuf, PathBuf)>> {
+    let mut copies = Vec::new();
+    let mut seen = HashSet::new();
     for evidence in statement
         .predicate
         .cells
@@ -154,32 +166,50 @@ fn copy_evidence(run: &Run, statement: &Statement, dir: &std::path::Path) -> Res
                 evidence.path
             );
         };
-        if !copied.insert(target.clone()) {
+        if !seen.insert(target.clone()) {
             continue;
         }
-        let kept = crate::evidence::kept_file(run.dir(), evidence);
-        let source = match kept.filter(|p| p.is_file()) {
-            Some(kept) => kept,
-            None => std::path::PathBuf::from(&evidence.path),
-        };
-        let bytes = std::fs::read(&source).with_context(|| {
-            format!(
-                "the evidence {} of run {} is missing; attach it again or sign without it",
-                evidence.name.as_deref().unwrap_or(&evidence.path),
-                run.meta().id
-            )
-        })?;
-        if sha256_hex(&bytes) != evidence.sha256 {
+        // A run made before evidence was copied names the file where it was attached.
+        let attached = Some(PathBuf::from(&evidence.path)).filter(|p| p.is_absolute());
+        let source = crate::evidence::kept_file(run.dir(), evidence)
+            .filter(|kept| kept.is_file() || attached.is_none())
+            .or(attached)
+            .unwrap_or_else(|| run.dir().join(&evidence.path));
+        let sha256 =
+            sha256_of_regular_file(&source, MAX_EVIDENCE_FILE_BYTES).with_context(|| {
+                format!(
+                    "the evidence {} of run {} is missing from {}; record that cell again with \
+                 the file (`e` in the walk, or record --evidence FILE), or without it",
+                    evidence.name.as_deref().unwrap_or(&evidence.path),
+                    run.meta().id,
+                    source.display()
+                )
+            })?;
+        if sha256 != evidence.sha256 {
             bail!(
-                "{} no longer has the sha256 it was attached with",
+                "{} no longer has the sha256 it was attached with; record that cell again \
+                 with the file as it should be",
                 source.display()
             );
         }
+        copies.push((source, target));
+    }
+    Ok(copies)
+}
+
+/// Copies the evidence files found by [`evidence_to_copy`] into place.
+fn copy_evidence(copies: &[(PathBuf, PathBuf)]) -> Result<()> {
+    for (source, target) in copies {
         if let Some(folder) = target.parent() {
             std::fs::create_dir_all(folder)
                 .with_context(|| format!("cannot create {}", folder.display()))?;
         }
-        write_atomically(&target, &bytes)?;
+        write_atomically_with(target, |out| {
+            let mut file = open_regular_file(source)?;
+            std::io::copy(&mut file, out)?;
+            Ok(())
+        })
+        .with_context(|| format!("cannot copy {}", source.display()))?;
     }
-    Ok(copied.len())
+    Ok(())
 }

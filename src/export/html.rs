@@ -4,7 +4,7 @@
 //! HTML-escaped. `export --format html` writes it for a run; every sign-off folder holds one
 //! as `report.html`.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::Path;
 
@@ -16,6 +16,10 @@ use crate::journal::{Evidence, ResultEntry};
 use crate::run::Run;
 use crate::signoff::statement::{Decision, Statement};
 use crate::status::{STATES, Status, Tone, look};
+
+/// What the report may load: its own inline style and embedded images, nothing else — no
+/// script, no request to any server — whatever a note manages to smuggle in.
+const CONTENT_POLICY: &str = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
 
 /// The most bytes of images embedded in one report; past it, files are linked.
 const EMBED_BUDGET: u64 = 20 << 20;
@@ -63,6 +67,8 @@ th, td { border: 1px solid #ccc; padding: .2rem .4rem; text-align: left; vertica
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 table.matrix td.c { text-align: center; min-width: 2.2rem; font-weight: 600; }
 table.matrix th.item { max-width: 28rem; font-weight: normal; }
+table.matrix th.env { font-size: .85em; text-align: center; }
+table.matrix tr.section th { background: #f0f0f0; }
 .good { background: #c6efce; color: #006100; } .bad { background: #ffc7ce; color: #9c0006; }
 .warn { background: #ffeb9c; color: #9c5700; } .muted { background: #d9d9d9; color: #404040; }
 .faint { background: #fff; color: #808080; } .na { background: #f4f4f4; }
@@ -108,12 +114,13 @@ impl Attachments<'_> {
         if let (Some(mime), Some(file)) = (mime, &file) {
             let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(u64::MAX);
             if size <= EMBED_ONE && self.spent + size <= EMBED_BUDGET {
-                let bytes = std::fs::read(file).ok();
+                // Only a regular file, read no further than the limit, with its hash.
+                let bytes = crate::fsutil::read_regular_file(file, EMBED_ONE).ok();
                 let matches = bytes
                     .as_deref()
                     .is_some_and(|b| crate::fsutil::sha256_hex(b) == evidence.sha256);
                 if let (Some(bytes), true) = (bytes, matches) {
-                    self.spent += size;
+                    self.spent += bytes.len() as u64;
                     let data = base64::engine::general_purpose::STANDARD.encode(bytes);
                     return format!(
                         "<figure><img alt=\"{name}\" src=\"data:{mime};base64,{data}\"><figcaption>{name} · sha256 <code>{short}…</code></figcaption></figure>"
@@ -147,6 +154,7 @@ pub fn write_report(
     html.push_str(&format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"{CONTENT_POLICY}\">\
          <title>{}</title><style>{STYLE}</style></head><body>\n",
         escape(&title)
     ));
@@ -250,15 +258,27 @@ pub fn write_report(
     }
     html.push_str("<span class=\"na\">blank: does not apply</span></p>\n");
     html.push_str("<table class=\"matrix\"><thead><tr><th>item</th>");
-    for e in 0..checklist.environments.len() {
+    for (e, environment) in checklist.environments.iter().enumerate() {
+        let viewport = &checklist.viewports[environment.viewport];
         html.push_str(&format!(
-            "<th title=\"{}\">{}</th>",
-            escape(&checklist.environment_label(e)),
-            escape(&checklist.environment_key(e))
+            "<th class=\"env\" title=\"{}\">{}<br><small>{} {}×{}</small></th>",
+            escape(&checklist.environment_key(e)),
+            escape(&checklist.browsers[environment.browser].name),
+            escape(&viewport.name),
+            viewport.width,
+            viewport.height
         ));
     }
     html.push_str("</tr></thead><tbody>\n");
     for (index, item) in checklist.items.iter().enumerate() {
+        let section = &checklist.sections[item.section];
+        if section.items.start == index {
+            html.push_str(&format!(
+                "<tr class=\"section\"><th colspan=\"{}\">{}</th></tr>\n",
+                checklist.environments.len() + 1,
+                escape(&section.title)
+            ));
+        }
         html.push_str(&format!(
             "<tr id=\"item-{}\"><th class=\"item\">{}</th>",
             escape(&item.id),
@@ -353,10 +373,10 @@ pub fn write_report(
         .flat_map(|(cell, r)| r.evidence.iter().map(move |e| (cell, e)))
         .collect();
     if !passing.is_empty() {
-        let mut seen = HashMap::new();
+        let mut seen = HashSet::new();
         html.push_str("<h2>Evidence of passing cells</h2>\n<ul>\n");
         for (cell, evidence) in passing {
-            if seen.insert(evidence.sha256.clone(), ()).is_some() {
+            if !seen.insert(evidence.sha256.as_str()) {
                 continue;
             }
             html.push_str(&format!(

@@ -14,9 +14,10 @@ use std::io::{Read, Write};
 use anyhow::{Context, Result};
 use base64::Engine;
 
-use super::statement::{CellFacts, Decision, NAMESPACE, Statement};
+use super::statement::{CellFacts, Decision, EnvironmentCounts, NAMESPACE, Statement};
 use crate::checklist::Severity;
 use crate::fsutil::sha256_hex;
+use crate::results::Counts;
 use crate::status::{STATES, Status, look};
 
 /// The most characters GitHub takes in an issue or pull-request comment.
@@ -25,6 +26,8 @@ pub const COMMENT_LIMIT: usize = 65_536;
 const VISIBLE_BUDGET: usize = 36_000;
 /// The most characters of one note shown.
 const NOTE_LIMIT: usize = 400;
+/// The most characters of a name shown: a title, a label, a release, a tester.
+const NAME_LIMIT: usize = 200;
 /// The largest statement a compressed block may inflate to.
 const MAX_INFLATED: u64 = 256 << 20;
 /// Where a statement too large for any comment is committed.
@@ -73,6 +76,11 @@ pub fn escape(text: &str) -> String {
         .replace('\n', "<br>")
 }
 
+/// A name from the statement, cut and escaped for the visible part.
+fn name(text: &str) -> String {
+    escape(&cut(text, NAME_LIMIT))
+}
+
 /// `text` cut to `limit` characters, ending in `…` when cut.
 fn cut(text: &str, limit: usize) -> String {
     if text.chars().count() <= limit {
@@ -83,42 +91,51 @@ fn cut(text: &str, limit: usize) -> String {
 }
 
 /// The visible part, written within a budget: once it is spent, each list says how many of
-/// its lines are left out.
+/// its lines are left out. Lines are made only while there is room, so a statement of
+/// 100,000 cells costs no more than one of 100.
 struct Visible {
     out: String,
+    /// Characters in `out`.
+    chars: usize,
     /// Environment key → label, for cells.
     labels: HashMap<String, String>,
 }
 
 impl Visible {
-    fn room(&self) -> bool {
-        self.out.chars().count() < VISIBLE_BUDGET
+    fn push(&mut self, text: &str) {
+        self.chars += text.chars().count();
+        self.out.push_str(text);
     }
 
-    /// A heading and its lines, as many as the budget allows.
-    fn list(&mut self, heading: &str, lines: Vec<String>) {
-        if lines.is_empty() {
+    fn room(&self) -> bool {
+        self.chars < VISIBLE_BUDGET
+    }
+
+    /// A heading and a line for each of `items`, as many as the budget allows, then how
+    /// many are left out.
+    fn list<T>(&mut self, heading: &str, items: Vec<T>, line: impl Fn(&Self, T) -> String) {
+        if items.is_empty() {
             return;
         }
-        self.out
-            .push_str(&format!("\n{heading} ({})\n\n", lines.len()));
-        let total = lines.len();
-        for (n, line) in lines.into_iter().enumerate() {
+        let total = items.len();
+        self.push(&format!("\n{heading} ({total})\n\n"));
+        for (shown, item) in items.into_iter().enumerate() {
             if !self.room() {
-                self.out.push_str(&format!(
+                self.push(&format!(
                     "- … and {} more: see `report.html` or `results.csv` in the sign-off folder\n",
-                    total - n
+                    total - shown
                 ));
                 return;
             }
-            self.out.push_str(&line);
+            let text = line(self, item);
+            self.push(&text);
         }
     }
 
     /// `Google Chrome · Phone 390×844` for a cell, or its `browser/viewport` key.
     fn place(&self, cell: &CellFacts) -> String {
         let key = format!("{}/{}", cell.browser, cell.viewport);
-        escape(self.labels.get(&key).map_or(&key, |label| label))
+        name(self.labels.get(&key).map_or(&key, |label| label))
     }
 
     /// `- **title** — environment: note`.
@@ -128,11 +145,7 @@ impl Visible {
             .as_deref()
             .map(|n| format!(": {}", escape(&cut(n, NOTE_LIMIT))))
             .unwrap_or_default();
-        format!(
-            "- **{}** — {}{note}\n",
-            escape(&cell.title),
-            self.place(cell)
-        )
+        format!("- **{}** — {}{note}\n", name(&cell.title), self.place(cell))
     }
 }
 
@@ -152,11 +165,12 @@ pub fn render_visible(statement: &Statement) -> String {
     } else {
         format!(
             "the policy blocks: {}",
-            escape(&p.verdict.reasons.join("; "))
+            escape(&cut(&p.verdict.reasons.join("; "), NOTE_LIMIT))
         )
     };
     let mut visible = Visible {
-        out: format!("## {mark} {decision} — {policy}\n\n"),
+        out: String::new(),
+        chars: 0,
         labels: p
             .environments
             .iter()
@@ -164,27 +178,85 @@ pub fn render_visible(statement: &Statement) -> String {
             .map(|e| (e.environment.clone(), e.label.clone()))
             .collect(),
     };
+    visible.push(&format!("## {mark} {decision} — {policy}\n\n"));
     let share = match &p.share {
-        Some(share) => format!("{} ({} cells)", escape(&share.describe()), p.cells.len()),
+        Some(share) => format!("{} ({} cells)", name(&share.describe()), p.cells.len()),
         None => format!("the whole matrix ({} cells)", p.cells.len()),
     };
-    visible.out.push_str(&format!(
+    visible.push(&format!(
         "**Release** {} · **commit** `{short}` · **tester** {} · **share** {share}\n\n",
-        escape(&p.release),
-        escape(&format!("{} <{}>", p.tester.name, p.tester.email)),
+        name(&p.release),
+        name(&format!("{} <{}>", p.tester.name, p.tester.email)),
     ));
-    visible.out.push_str(&format!(
+    visible.push(&format!(
         "Checklist **{}** (`{}`{}) · run `{}` · signed {}\n\n",
-        escape(&p.checklist.title),
-        escape(&p.checklist.id),
+        name(&p.checklist.title),
+        name(&p.checklist.id),
         p.checklist
             .version
             .as_deref()
-            .map(|v| format!(" v{}", escape(v)))
+            .map(|v| format!(" v{}", name(v)))
             .unwrap_or_default(),
-        escape(&p.run),
-        escape(&p.signed),
+        name(&p.run),
+        name(&p.signed),
     ));
+    environment_table(&mut visible, &p.environments, &p.counts);
+    let cells_where = |keep: &dyn Fn(&CellFacts) -> bool| -> Vec<&CellFacts> {
+        p.cells.iter().filter(|c| keep(c)).collect()
+    };
+    for (level, label) in
+        Severity::ALL
+            .into_iter()
+            .zip(["### Blockers", "### Major failures", "### Minor failures"])
+    {
+        let failed = cells_where(&|c| c.status == Some(Status::Fail) && c.severity == Some(level));
+        visible.list(label, failed, Visible::cell_line);
+    }
+    for (status, label) in [
+        (Status::Blocked, "### Blocked"),
+        (Status::Skip, "### Skipped"),
+    ] {
+        visible.list(
+            label,
+            cells_where(&|c| c.status == Some(status)),
+            Visible::cell_line,
+        );
+    }
+    visible.list(
+        "### Re-tested: failed earlier in this run, pass now",
+        cells_where(&|c| c.failed_before),
+        |visible, c| format!("- **{}** — {}\n", name(&c.title), visible.place(c)),
+    );
+    let evidence: Vec<_> = p
+        .cells
+        .iter()
+        .flat_map(|cell| cell.evidence.iter().map(move |e| (cell, e)))
+        .collect();
+    visible.list(
+        "### Evidence (in the sign-off folder)",
+        evidence,
+        |visible, (cell, e)| {
+            format!(
+                "- **{}** sha256 `{}` — {}, {}\n",
+                escape(&cut(e.name.as_deref().unwrap_or(&e.path), 80)),
+                escape(e.sha256.get(..16).unwrap_or(&e.sha256)),
+                name(&cell.title),
+                visible.place(cell)
+            )
+        },
+    );
+    if let Some(comment) = &p.comment {
+        visible.push(&format!(
+            "\n### Comment\n\n{}\n",
+            escape(&cut(comment, 4 * NOTE_LIMIT))
+        ));
+    }
+    visible.out
+}
+
+/// The table of counts: a row per environment (by its label), as many as the budget
+/// allows, and one for all of them.
+fn environment_table(visible: &mut Visible, environments: &[EnvironmentCounts], all: &Counts) {
     let heading: Vec<String> = STATES
         .iter()
         .map(|&state| {
@@ -192,87 +264,29 @@ pub fn render_visible(statement: &Statement) -> String {
             format!("{} {}", look.glyph, look.word)
         })
         .collect();
-    visible
-        .out
-        .push_str(&format!("| environment | {} |\n", heading.join(" | ")));
-    visible
-        .out
-        .push_str(&format!("| --- |{}\n", " ---: |".repeat(STATES.len())));
-    let rows = p
-        .environments
-        .iter()
-        .map(|e| {
-            let name = if e.label.is_empty() {
-                &e.environment
-            } else {
-                &e.label
-            };
-            (escape(name), e.counts)
-        })
-        .chain([("**all**".to_string(), p.counts)]);
-    for (name, counts) in rows {
+    visible.push(&format!("| environment | {} |\n", heading.join(" | ")));
+    visible.push(&format!("| --- |{}\n", " ---: |".repeat(STATES.len())));
+    let row = |title: &str, counts: &Counts| {
         let cells: Vec<String> = STATES.iter().map(|&s| counts.of(s).to_string()).collect();
-        visible
-            .out
-            .push_str(&format!("| {name} | {} |\n", cells.join(" | ")));
-    }
-    let lines = |visible: &Visible, keep: &dyn Fn(&CellFacts) -> bool| -> Vec<String> {
-        p.cells
-            .iter()
-            .filter(|c| keep(c))
-            .map(|c| visible.cell_line(c))
-            .collect()
+        format!("| {title} | {} |\n", cells.join(" | "))
     };
-    for (level, label) in
-        Severity::ALL
-            .into_iter()
-            .zip(["### Blockers", "### Major failures", "### Minor failures"])
-    {
-        let failed = lines(&visible, &|c| {
-            c.status == Some(Status::Fail) && c.severity == Some(level)
-        });
-        visible.list(label, failed);
+    for (shown, environment) in environments.iter().enumerate() {
+        if !visible.room() {
+            visible.push(&format!(
+                "| … and {} more environments: see `report.html` |{}\n",
+                environments.len() - shown,
+                " |".repeat(STATES.len())
+            ));
+            break;
+        }
+        let label = if environment.label.is_empty() {
+            &environment.environment
+        } else {
+            &environment.label
+        };
+        visible.push(&row(&name(label), &environment.counts));
     }
-    for (status, label) in [
-        (Status::Blocked, "### Blocked"),
-        (Status::Skip, "### Skipped"),
-    ] {
-        let cells = lines(&visible, &|c| c.status == Some(status));
-        visible.list(label, cells);
-    }
-    let retested: Vec<String> = p
-        .cells
-        .iter()
-        .filter(|c| c.failed_before)
-        .map(|c| format!("- **{}** — {}\n", escape(&c.title), visible.place(c)))
-        .collect();
-    visible.list(
-        "### Re-tested: failed earlier in this run, pass now",
-        retested,
-    );
-    let evidence: Vec<String> = p
-        .cells
-        .iter()
-        .flat_map(|cell| cell.evidence.iter().map(move |e| (cell, e)))
-        .map(|(cell, e)| {
-            let name = e.name.as_deref().unwrap_or(&e.path);
-            format!(
-                "- `{}` sha256 `{}` — {}, {}\n",
-                escape(&cut(name, 80)).replace("&#96;", "'"),
-                escape(e.sha256.get(..16).unwrap_or(&e.sha256)),
-                escape(&cell.title),
-                visible.place(cell)
-            )
-        })
-        .collect();
-    visible.list("### Evidence (in the sign-off folder)", evidence);
-    if let Some(comment) = &p.comment {
-        visible.out.push_str(&format!(
-            "\n### Comment\n\n{}\n",
-            escape(&cut(comment, 4 * NOTE_LIMIT))
-        ));
-    }
-    visible.out
+    visible.push(&row("**all**", all));
 }
 
 /// The whole comment for a statement: the statement as it is when the comment fits, else
@@ -282,17 +296,24 @@ pub fn render(
     statement_bytes: &[u8],
     signature: &str,
 ) -> Result<(String, Carried)> {
-    let plain = render_with(statement, statement_bytes, signature, &Carried::Plain)?;
+    let visible = render_visible(statement);
+    let whole =
+        |carried: &Carried| assemble(&visible, statement, statement_bytes, signature, carried);
+    let plain = whole(&Carried::Plain)?;
     if plain.chars().count() <= COMMENT_LIMIT {
         return Ok((plain, Carried::Plain));
     }
-    let compressed = Carried::Gzip(gzip_base64(statement_bytes)?);
-    let gzipped = render_with(statement, statement_bytes, signature, &compressed)?;
-    if gzipped.chars().count() <= COMMENT_LIMIT {
-        return Ok((gzipped, compressed));
+    let frame = whole(&Carried::Gzip(String::new()))?;
+    let room = COMMENT_LIMIT.saturating_sub(frame.chars().count());
+    if let Some(base64) = gzip_base64_within(statement_bytes, room)? {
+        let compressed = Carried::Gzip(base64);
+        let gzipped = whole(&compressed)?;
+        if gzipped.chars().count() <= COMMENT_LIMIT {
+            return Ok((gzipped, compressed));
+        }
     }
     let by_hash = Carried::ByHash(sha256_hex(statement_bytes));
-    let text = render_with(statement, statement_bytes, signature, &by_hash)?;
+    let text = whole(&by_hash)?;
     Ok((text, by_hash))
 }
 
@@ -304,8 +325,20 @@ pub fn render_with(
     signature: &str,
     carried: &Carried,
 ) -> Result<String> {
+    let visible = render_visible(statement);
+    assemble(&visible, statement, statement_bytes, signature, carried)
+}
+
+/// The comment from its visible part and how it carries the statement.
+fn assemble(
+    visible: &str,
+    statement: &Statement,
+    statement_bytes: &[u8],
+    signature: &str,
+    carried: &Carried,
+) -> Result<String> {
     let email = &statement.predicate.tester.email;
-    let mut out = render_visible(statement);
+    let mut out = visible.to_string();
     out.push('\n');
     out.push_str(DETAILS_OPEN);
     let commands = match carried {
@@ -333,11 +366,11 @@ pub fn render_with(
                 "\n{HASH_PREFIX}{sha256}`; the sign-off folder is committed as \
                  `{SIGNOFFS_FOLDER}/{}/`, where `greenlight verify` and `greenlight gate` \
                  find it by that hash.\n",
-                escape(&statement.predicate.run)
+                name(&statement.predicate.run)
             ));
             format!(
                 "or, in that folder (`{SIGNOFFS_FOLDER}/{}/`):",
-                escape(&statement.predicate.run)
+                name(&statement.predicate.run)
             )
         }
     };
@@ -352,27 +385,39 @@ pub fn render_with(
          {commands}\n\n\
          ```sh\nssh-keygen -Y verify -f allowed_signers -I {} -n {NAMESPACE} -s signoff.json.sig < signoff.json\n```\n\n\
          </details>\n",
-        escape(email)
+        name(email)
     ));
     Ok(out)
 }
 
-/// gzip (at a fixed level, no name, no time) then base64, in lines of 76.
-fn gzip_base64(bytes: &[u8]) -> Result<String> {
+/// gzip (at a fixed level, no name, no time) then base64 in lines of 76, or `None` as soon
+/// as it is clear the text would pass `room` characters: a statement of 100,000 cells is
+/// not compressed in full only to find it does not fit.
+fn gzip_base64_within(bytes: &[u8], room: usize) -> Result<Option<String>> {
+    // 4 base64 characters per 3 bytes, plus a line break per 76.
+    let fits = |compressed: usize| compressed.div_ceil(3) * 4 * 77 / 76 <= room;
     let mut encoder = flate2::GzBuilder::new()
         .mtime(0)
         .write(Vec::new(), flate2::Compression::best());
-    encoder
-        .write_all(bytes)
-        .context("cannot compress the statement")?;
+    for chunk in bytes.chunks(64 << 10) {
+        encoder
+            .write_all(chunk)
+            .context("cannot compress the statement")?;
+        if !fits(encoder.get_ref().len()) {
+            return Ok(None);
+        }
+    }
     let compressed = encoder.finish().context("cannot compress the statement")?;
+    if !fits(compressed.len()) {
+        return Ok(None);
+    }
     let text = base64::engine::general_purpose::STANDARD.encode(compressed);
     let mut lines = String::with_capacity(text.len() + text.len() / 76 + 1);
     for chunk in text.as_bytes().chunks(76) {
         lines.push_str(&String::from_utf8_lossy(chunk));
         lines.push('\n');
     }
-    Ok(lines)
+    Ok(Some(lines))
 }
 
 /// The statement a compressed block holds, inflated no further than [`MAX_INFLATED`].
@@ -542,8 +587,15 @@ mod tests {
     #[test]
     fn compressed_statements_round_trip_and_inflate_within_bounds() {
         let statement = "{\"a\": \"".to_string() + &"x".repeat(100_000) + "\"}\n";
-        let packed = gzip_base64(statement.as_bytes()).unwrap();
+        let packed = gzip_base64_within(statement.as_bytes(), 2_000)
+            .unwrap()
+            .expect("100,000 x compress to less than 2,000 characters");
         assert!(packed.len() < 2_000, "{}", packed.len());
+        assert_eq!(
+            gzip_base64_within(statement.as_bytes(), 100).unwrap(),
+            None,
+            "nor to 100"
+        );
         assert!(packed.lines().all(|l| l.len() <= 76));
         assert_eq!(gunzip_base64(&packed).unwrap(), statement.as_bytes());
         assert!(gunzip_base64("not base64!").is_err());
@@ -559,6 +611,103 @@ mod tests {
         };
         assert!(bomb.len() < 1 << 20, "a small comment: {}", bomb.len());
         assert!(gunzip_base64(&bomb).unwrap_err().contains("inflates past"));
+    }
+
+    /// A statement as a hostile or enormous checklist would make it: thousands of
+    /// environments with long labels, long titles, notes of characters that escaping
+    /// lengthens, evidence on every failure.
+    fn enormous_statement(environments: usize, cells: usize, long: usize) -> Statement {
+        // Names in the thousands of cells and environments are long enough to be cut; the
+        // statement's own fields are longer still.
+        let short = long.min(2_000);
+        const STATUSES: [&str; 4] = ["fail", "blocked", "skip", "pass"];
+        let text = |c: char| c.to_string().repeat(long);
+        let cell_text = |c: char| c.to_string().repeat(short);
+        let counts =
+            serde_json::json!({"pass": 0, "fail": 1, "blocked": 0, "skip": 0, "untested": 0});
+        let statement = serde_json::json!({
+            "_type": "https://in-toto.io/Statement/v1",
+            "subject": [{"name": text('s'), "digest": {"gitCommit": "0123456789abcdef0123"}}],
+            "predicateType": "https://greenlight.dev/signoff/v1",
+            "predicate": {
+                "tool": {"name": "greenlight", "version": "0"},
+                "run": text('r'),
+                "checklist": {"id": text('i'), "title": text('<'), "version": text('v'),
+                              "path": "x.yaml", "sha256": "0".repeat(64)},
+                "release": text('&'),
+                "share": {"browsers": [text('b')], "viewports": [text('v')]},
+                "tester": {"name": text('|'), "email": text('e'), "key": "SHA256:x"},
+                "started": "2026-01-01T00:00:00Z",
+                "signed": text('t'),
+                "decision": "rejected",
+                "comment": text('<'),
+                "verdict": {"verdict": "blocked", "reasons": vec![text('>'); 50]},
+                "counts": counts,
+                "environments": (0..environments).map(|n| serde_json::json!({
+                    "environment": format!("b{n}/v"), "label": cell_text('['), "counts": counts
+                })).collect::<Vec<_>>(),
+                "cells": (0..cells).map(|n| serde_json::json!({
+                    "section": "s", "item": format!("i{n}"), "title": cell_text('`'),
+                    "browser": format!("b{}", n % environments.max(1)), "viewport": "v",
+                    "status": STATUSES[n % 4],
+                    "severity": if n % 4 == 0 { Some(1 + n % 3) } else { None },
+                    "note": cell_text('&'), "tester": "t", "recorded_at": "t",
+                    "evidence": [{"path": format!("evidence/{}.png", "a".repeat(64)),
+                                  "sha256": "a".repeat(64), "name": cell_text('<')}],
+                    "failed_before": n % 4 == 3
+                })).collect::<Vec<_>>(),
+                "results_csv": {"sha256": "0".repeat(64)}
+            }
+        });
+        serde_json::from_value(statement).expect("a statement")
+    }
+
+    #[test]
+    fn every_comment_fits_whatever_the_statement_holds() {
+        // An RSA-4096 signature is about 1,100 characters: take more.
+        let signature = format!(
+            "-----BEGIN SSH SIGNATURE-----\n{}\n-----END SSH SIGNATURE-----\n",
+            "A".repeat(2_000)
+        );
+        // (environments, cells, length of names, how the statement is carried)
+        let cases = [
+            (2, 10, 10, "plain"),
+            (12, 400, 30, "gzip"),
+            (12, 20_000, 30, "hash"),
+            (5_000, 2_000, 30_000, "hash"),
+        ];
+        for (environments, cells, long, form) in cases {
+            let statement = enormous_statement(environments, cells, long);
+            let bytes = statement.to_bytes().unwrap();
+            let (text, carried) = render(&statement, &bytes, &signature).unwrap();
+            let carried_as = match &carried {
+                Carried::Plain => "plain",
+                Carried::Gzip(_) => "gzip",
+                Carried::ByHash(_) => "hash",
+            };
+            assert_eq!(
+                carried_as, form,
+                "{environments} environments, {cells} cells"
+            );
+            assert!(
+                text.chars().count() <= COMMENT_LIMIT,
+                "{environments} environments, {cells} cells, names of {long}: {} characters",
+                text.chars().count()
+            );
+            let parts = parse(&text).unwrap();
+            assert_eq!(parts.carried, carried);
+            assert_eq!(parts.visible, render_visible(&statement));
+            if cells > 10 {
+                assert!(
+                    parts.visible.contains("more: see `report.html`"),
+                    "long lists are cut with a count"
+                );
+            }
+            match carried {
+                Carried::ByHash(hash) => assert_eq!(hash, sha256_hex(&bytes)),
+                _ => assert_eq!(parts.statement, bytes),
+            }
+        }
     }
 
     #[test]

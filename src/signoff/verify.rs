@@ -62,6 +62,11 @@ const MAX_SIGNOFF_FILE_BYTES: u64 = 256 << 20;
 /// The largest comment read: GitHub's 65,536 characters are at most 256 KiB.
 const MAX_COMMENT_BYTES: u64 = 1 << 20;
 
+/// The largest evidence file hashed: larger than any a tester attaches (GitHub itself takes
+/// no file over 100 MB), and a bound on what a folder from a pull request can make the gate
+/// read.
+const MAX_EVIDENCE_FILE_BYTES: u64 = 1 << 30;
+
 /// Folders of committed sign-offs (`.greenlight/signoffs/`), where a statement too large
 /// for its comment is found by its sha256.
 #[derive(Debug, Clone, Default)]
@@ -439,16 +444,19 @@ pub fn verify(found: Found, context: &Trust) -> Verification {
         );
     }
     if let Some(folder) = &found.folder {
+        // Each file once, however many cells name it.
+        let mut seen = std::collections::HashSet::new();
         let named: Vec<&crate::journal::Evidence> = statement
             .predicate
             .cells
             .iter()
             .flat_map(|cell| cell.evidence.iter())
+            .filter(|e| seen.insert((e.sha256.as_str(), crate::evidence::file_name_of(e))))
             .collect();
         if !named.is_empty() {
             let problems: Vec<String> = named
                 .iter()
-                .filter_map(|e| crate::evidence::check(folder, e).err())
+                .filter_map(|e| crate::evidence::check(folder, e, MAX_EVIDENCE_FILE_BYTES).err())
                 .collect();
             v.add(
                 CheckName::Evidence,
