@@ -387,6 +387,20 @@ fn ten_thousand_items_on_twelve_environments_are_carried_by_hash_and_verify() {
         "commit the folder under .greenlight/signoffs/",
     ));
 
+    // The gate finds the statement by its hash too: this trusted rejection closes it.
+    sandbox
+        .cmd()
+        .arg("gate")
+        .arg(&saved)
+        .args(["--commit", "9fceb02d0ae598e95dc970b74767f19372d61af8"])
+        .args(["--checklist", "checklists/web-ux.yaml", "--allowed-signers"])
+        .arg(&allowed)
+        .arg("--signoffs")
+        .arg(&library)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("REJECTS this commit"));
+
     // ssh-keygen: the signature from the comment, the statement from the committed folder.
     let lines = format!(
         "awk '/^```text$/{{f=1;next}} /^```$/{{f=0}} f' {comment} > sig\n\

@@ -83,7 +83,7 @@ fn the_sign_off_folder_holds_the_evidence_and_verify_checks_it() {
         .arg(&out)
         .assert()
         .success()
-        .stdout(predicate::str::contains("and 1 evidence files"));
+        .stdout(predicate::str::contains("and 1 evidence file\n"));
 
     let kept = out.join("evidence").join(format!("{sha}.png"));
     assert_eq!(

@@ -124,6 +124,7 @@ pub fn sign(workspace: &Workspace, request: Request) -> Result<Outcome> {
         dir.display(),
         match evidence.len() {
             0 => String::new(),
+            1 => " and 1 evidence file".to_string(),
             n => format!(" and {n} evidence files"),
         }
     );

@@ -66,7 +66,8 @@ table { border-collapse: collapse; margin: .5rem 0; }
 th, td { border: 1px solid #ccc; padding: .2rem .4rem; text-align: left; vertical-align: top; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 table.matrix td.c { text-align: center; min-width: 2.2rem; font-weight: 600; }
-table.matrix th.item { max-width: 28rem; font-weight: normal; }
+table.matrix th.item { min-width: 14rem; max-width: 28rem; font-weight: normal; }
+.scroll { overflow-x: auto; }
 table.matrix th.env { font-size: .85em; text-align: center; }
 table.matrix tr.section th { background: #f0f0f0; }
 .good { background: #c6efce; color: #006100; } .bad { background: #ffc7ce; color: #9c0006; }
@@ -80,7 +81,8 @@ figure { margin: .4rem 0; } figure img { max-width: 100%; max-height: 24rem; bor
   @page { size: A4; margin: 15mm; }
   body { margin: 0; max-width: none; font-size: 10pt; }
   h2 { break-after: avoid; } li, figure, tr { break-inside: avoid; }
-  table.matrix { font-size: 8pt; }
+  table.matrix { font-size: 8pt; } .scroll { overflow: visible; }
+  table.matrix th.item { min-width: 10rem; }
   .good, .bad, .warn, .muted { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 ";
@@ -257,7 +259,7 @@ pub fn write_report(
         ));
     }
     html.push_str("<span class=\"na\">blank: does not apply</span></p>\n");
-    html.push_str("<table class=\"matrix\"><thead><tr><th>item</th>");
+    html.push_str("<div class=\"scroll\"><table class=\"matrix\"><thead><tr><th>item</th>");
     for (e, environment) in checklist.environments.iter().enumerate() {
         let viewport = &checklist.viewports[environment.viewport];
         html.push_str(&format!(
@@ -312,7 +314,7 @@ pub fn write_report(
         }
         html.push_str("</tr>\n");
     }
-    html.push_str("</tbody></table>\n");
+    html.push_str("</tbody></table></div>\n");
 
     // Failures by severity, then blocked and skipped cells, with notes and evidence.
     let mut attachments = Attachments { folder, spent: 0 };

@@ -161,12 +161,9 @@ pub fn render_visible(statement: &Statement) -> String {
         Decision::Rejected => ("❌", "Rejected"),
     };
     let policy = if p.verdict.reasons.is_empty() {
-        "the policy passes".to_string()
+        "the policy passes"
     } else {
-        format!(
-            "the policy blocks: {}",
-            escape(&cut(&p.verdict.reasons.join("; "), NOTE_LIMIT))
-        )
+        "the policy blocks approval"
     };
     let mut visible = Visible {
         out: String::new(),
@@ -179,6 +176,12 @@ pub fn render_visible(statement: &Statement) -> String {
             .collect(),
     };
     visible.push(&format!("## {mark} {decision} — {policy}\n\n"));
+    if !p.verdict.reasons.is_empty() {
+        visible.push(&format!(
+            "**Why it blocks:** {}\n\n",
+            escape(&cut(&p.verdict.reasons.join("; "), NOTE_LIMIT))
+        ));
+    }
     let share = match &p.share {
         Some(share) => format!("{} ({} cells)", name(&share.describe()), p.cells.len()),
         None => format!("the whole matrix ({} cells)", p.cells.len()),
@@ -200,6 +203,9 @@ pub fn render_visible(statement: &Statement) -> String {
         name(&p.run),
         name(&p.signed),
     ));
+    if let Some(comment) = &p.comment {
+        visible.push(&format!("> {}\n\n", escape(&cut(comment, 4 * NOTE_LIMIT))));
+    }
     environment_table(&mut visible, &p.environments, &p.counts);
     let cells_where = |keep: &dyn Fn(&CellFacts) -> bool| -> Vec<&CellFacts> {
         p.cells.iter().filter(|c| keep(c)).collect()
@@ -233,7 +239,7 @@ pub fn render_visible(statement: &Statement) -> String {
         .flat_map(|cell| cell.evidence.iter().map(move |e| (cell, e)))
         .collect();
     visible.list(
-        "### Evidence (in the sign-off folder)",
+        "### Evidence, in the sign-off folder",
         evidence,
         |visible, (cell, e)| {
             format!(
@@ -245,12 +251,6 @@ pub fn render_visible(statement: &Statement) -> String {
             )
         },
     );
-    if let Some(comment) = &p.comment {
-        visible.push(&format!(
-            "\n### Comment\n\n{}\n",
-            escape(&cut(comment, 4 * NOTE_LIMIT))
-        ));
-    }
     visible.out
 }
 
