@@ -22,6 +22,7 @@ use predicates::prelude::*;
 
 const EMAIL: &str = "ada@example.com";
 const LIMIT: usize = 65_536;
+const REJECTION: [&str; 3] = ["--reject", "--comment", "Too many layout shifts"];
 
 /// The README's shell lines that take the statement and signature out of a compressed
 /// comment and hand them to ssh-keygen: the fenced `sh` block holding `base64 -d`.
@@ -85,36 +86,16 @@ fn shipped_checklist_in(dir: &Path) -> PathBuf {
     copy
 }
 
-/// `greenlight signoff RUN --reject` into `out`, with the sandbox's key.
-fn sign(sandbox: &Sandbox, run: &str, key: &Path, out: &Path) {
-    sandbox
-        .cmd()
-        .args([
-            "signoff",
-            run,
-            "--reject",
-            "--comment",
-            "Too many layout shifts",
-        ])
-        .arg("--key")
-        .arg(key)
-        .arg("-o")
-        .arg(out)
-        .assert()
-        .success();
-}
-
-/// An allowed-signers file trusting `key` for [`EMAIL`].
-fn allowed_signers(sandbox: &Sandbox, key: &Path) -> PathBuf {
-    let public = std::fs::read_to_string(key.with_extension("pub")).expect("the public key");
-    let line: Vec<&str> = public.split_whitespace().take(2).collect();
-    sandbox.write(
-        "allowed_signers",
-        &format!(
-            "{EMAIL} namespaces=\"greenlight-signoff\" {}\n",
-            line.join(" ")
-        ),
-    )
+/// Records every cell of a run of `checklist`, signs a rejection with a new key, and
+/// returns the sign-off folder, its comment and the allowed-signers file trusting the key.
+fn recorded_and_signed(sandbox: &Sandbox, checklist: &Path) -> (PathBuf, String, PathBuf) {
+    let run = sandbox.start(checklist);
+    record_every_cell(sandbox, &run);
+    let key = keygen(sandbox, "ed25519", "");
+    let out = sandbox.path().join("signoff");
+    sandbox.signoff(&run, &key, &out, &REJECTION).success();
+    let comment = std::fs::read_to_string(out.join("signoff.md")).expect("signoff.md");
+    (out, comment, sandbox.allowed_signers(EMAIL, &key))
 }
 
 /// `greenlight verify COMMENT --allowed-signers FILE [--signoffs LIBRARY]`.
@@ -222,20 +203,13 @@ fn the_shipped_checklist_fully_recorded_gives_a_comment_that_fits_and_verifies()
     let sandbox = Sandbox::new();
     // Where verify finds it: at the path the run records, from where verify runs.
     let checklist = shipped_checklist_in(sandbox.path());
-    let run = sandbox.start(&checklist);
-    record_every_cell(&sandbox, &run);
-    let key = keygen(&sandbox, "ed25519", "");
-    let out = sandbox.path().join("signoff");
-    sign(&sandbox, &run, &key, &out);
-
-    let comment = std::fs::read_to_string(out.join("signoff.md")).expect("signoff.md");
+    let (out, comment, allowed) = recorded_and_signed(&sandbox, &checklist);
     let characters = comment.chars().count();
     assert!(characters <= LIMIT, "{characters} characters");
     assert!(
         comment.contains("\n```base64\n"),
         "608 cells are carried compressed"
     );
-    let allowed = allowed_signers(&sandbox, &key);
     verify(&sandbox, &out.join("signoff.md"), &allowed, None)
         .success()
         .stdout(predicate::str::is_match(r"ok +comment").unwrap());
@@ -300,19 +274,12 @@ fn a_ten_item_checklist_on_a_wide_matrix_fits_and_verifies() {
         ));
     }
     let checklist = sandbox.write("ten.yaml", &yaml);
-    let run = sandbox.start(&checklist);
-    record_every_cell(&sandbox, &run);
-    let key = keygen(&sandbox, "ed25519", "");
-    let out = sandbox.path().join("signoff");
-    sign(&sandbox, &run, &key, &out);
-
-    let comment = std::fs::read_to_string(out.join("signoff.md")).expect("signoff.md");
+    let (out, comment, allowed) = recorded_and_signed(&sandbox, &checklist);
     assert!(
         comment.chars().count() <= LIMIT,
         "{}",
         comment.chars().count()
     );
-    let allowed = allowed_signers(&sandbox, &key);
     verify(&sandbox, &out.join("signoff.md"), &allowed, None).success();
     std::fs::copy(&allowed, out.join("allowed_signers")).unwrap();
     let fence = if comment.contains("\n```base64\n") {
@@ -347,7 +314,9 @@ fn ten_thousand_items_on_twelve_environments_are_carried_by_hash_and_verify() {
     // Committed where the gate looks: .greenlight/signoffs/RUN/.
     let library = sandbox.path().join("signoffs");
     let out = library.join(&made.run_id);
-    sign(&sandbox, &made.run_id, &key, &out);
+    sandbox
+        .signoff(&made.run_id, &key, &out, &REJECTION)
+        .success();
 
     let comment = std::fs::read_to_string(out.join("signoff.md")).expect("signoff.md");
     assert!(
@@ -362,13 +331,8 @@ fn ten_thousand_items_on_twelve_environments_are_carried_by_hash_and_verify() {
         "120,000 cells are carried by the statement's hash"
     );
     // The fixture's tester is another address: trust the key for it.
-    let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
-    let public: Vec<&str> = public.split_whitespace().take(2).collect();
     let email = "ada.lovelace@example.com";
-    let allowed = sandbox.write(
-        "allowed_signers",
-        &format!("{email} {}\n", public.join(" ")),
-    );
+    let allowed = sandbox.allowed_signers(email, &key);
     let saved = sandbox.path().join("comment.md");
     std::fs::copy(out.join("signoff.md"), &saved).unwrap();
     verify(&sandbox, &saved, &allowed, Some(&library))

@@ -75,13 +75,12 @@ fn the_sign_off_folder_holds_the_evidence_and_verify_checks_it() {
     let key = keygen(&sandbox, "ed25519", "");
     let out = sandbox.path().join("signoff");
     sandbox
-        .cmd()
-        .args(["signoff", &run, "--reject", "--comment", "Text too small"])
-        .arg("--key")
-        .arg(&key)
-        .arg("-o")
-        .arg(&out)
-        .assert()
+        .signoff(
+            &run,
+            &key,
+            &out,
+            &["--reject", "--comment", "Text too small"],
+        )
         .success()
         .stdout(predicate::str::contains("and 1 evidence file\n"));
 
@@ -105,12 +104,7 @@ fn the_sign_off_folder_holds_the_evidence_and_verify_checks_it() {
         "the comment lists the file by name and hash"
     );
 
-    let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
-    let public: Vec<&str> = public.split_whitespace().take(2).collect();
-    let allowed = sandbox.write(
-        "allowed_signers",
-        &format!("ada@example.com {}\n", public.join(" ")),
-    );
+    let allowed = sandbox.allowed_signers("ada@example.com", &key);
     let verify = || {
         sandbox
             .cmd()
@@ -157,13 +151,7 @@ fn signing_without_an_attached_file_writes_nothing_and_says_how_to_fix_it() {
     let key = keygen(&sandbox, "ed25519", "");
     let out = sandbox.path().join("signoff");
     sandbox
-        .cmd()
-        .args(["signoff", &run, "--reject", "--comment", "x"])
-        .arg("--key")
-        .arg(&key)
-        .arg("-o")
-        .arg(&out)
-        .assert()
+        .signoff(&run, &key, &out, &["--reject", "--comment", "x"])
         .code(2)
         .stderr(predicate::str::contains("record that cell again"));
     assert!(!out.exists(), "no half-written sign-off folder");

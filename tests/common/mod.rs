@@ -117,6 +117,34 @@ impl Sandbox {
         self.cmd().arg("record").arg(run).args(args).assert()
     }
 
+    /// `greenlight signoff RUN --key KEY -o OUT EXTRA…`, asserted on by the caller.
+    pub fn signoff(
+        &self,
+        run: &str,
+        key: &Path,
+        out: &Path,
+        extra: &[&str],
+    ) -> assert_cmd::assert::Assert {
+        self.cmd()
+            .args(["signoff", run, "--key"])
+            .arg(key)
+            .arg("-o")
+            .arg(out)
+            .args(extra)
+            .assert()
+    }
+
+    /// An allowed-signers file in the sandbox trusting `key` (its `.pub` beside it) for
+    /// `email`.
+    pub fn allowed_signers(&self, email: &str, key: &Path) -> PathBuf {
+        let public = std::fs::read_to_string(key.with_extension("pub")).expect("the public key");
+        let public: Vec<&str> = public.split_whitespace().take(2).collect();
+        self.write(
+            "allowed_signers",
+            &format!("{email} {}\n", public.join(" ")),
+        )
+    }
+
     /// Starts a run of `checklist` and returns its id.
     pub fn start(&self, checklist: &Path) -> String {
         let output = self
