@@ -502,3 +502,30 @@ fn help_scrolls_with_j_and_k() {
     walk.keys("q");
     assert!(walk.app.overlay.is_none());
 }
+
+#[test]
+fn a_paste_is_text_for_the_open_field_and_nothing_anywhere_else() {
+    let mut walk = Walk::new("small.yaml");
+    let before = walk.cursor();
+    walk.paste("s\nq\np");
+    assert!(walk.entries().is_empty(), "a paste is never keys");
+    assert_eq!(walk.cursor(), before);
+    let (text, is_error) = walk.notice().unwrap();
+    assert!(is_error && text.contains("paste was ignored"), "{text}");
+
+    // In the fail dialog, before any key: the paste goes to the note, all of it, and a
+    // copied escape sequence is dropped.
+    walk.keys("f");
+    walk.paste("TypeError: x\r\n    at layout (app.js:88)\u{1b}[31m\r\n    at render");
+    assert!(matches!(&walk.app.overlay, Some(Overlay::Fail(d)) if d.note_focused()));
+    walk.code(KeyCode::Enter);
+    assert_eq!(
+        walk.last_result().note.as_deref(),
+        Some("TypeError: x\n    at layout (app.js:88)[31m\n    at render")
+    );
+
+    // A one-line field takes the lines joined.
+    walk.keys("/");
+    walk.paste("text\nsize\n");
+    assert_eq!(walk.app.filter(), "text size");
+}

@@ -71,6 +71,30 @@ impl Tmux {
         ]);
     }
 
+    /// Runs `command` in a new window of `width`×`height`.
+    fn run_sized(&self, name: &str, command: &str, width: u16, height: u16) {
+        let script = format!("{command}; echo EXIT=$?");
+        let (width, height) = (width.to_string(), height.to_string());
+        self.tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            name,
+            "-x",
+            &width,
+            "-y",
+            &height,
+            &script,
+        ]);
+    }
+
+    /// Pastes `text` into the window as a terminal does, bracketed when the program asked
+    /// for it (`paste-buffer -p`).
+    fn paste(&self, name: &str, text: &str) {
+        self.tmux(&["set-buffer", "-b", "clip", text]);
+        self.tmux(&["paste-buffer", "-p", "-b", "clip", "-t", name]);
+    }
+
     fn screen(&self, name: &str) -> String {
         // From the start of the history: once the command ends, tmux adds a line about the
         // dead pane and scrolls the first line of output out of the visible screen.
@@ -372,4 +396,46 @@ fn without_a_file_the_walk_takes_the_only_checklist_or_offers_a_choice() {
     tmux.wait_for("only", "Small checklist");
     tmux.keys("only", &["q"]);
     tmux.wait_for("only", "EXIT=0");
+}
+
+#[test]
+fn a_pasted_stack_trace_is_one_note_and_a_stray_paste_records_nothing() {
+    let Some(tmux) = Tmux::start() else { return };
+    let sandbox = Sandbox::new();
+    let checklist = sandbox.fixture("small.yaml");
+    tmux.run_sized(
+        "paste",
+        &sandbox.shell(&format!(
+            "run '{}' --release e2e --commit abc1234 --tester '{TESTER}'",
+            checklist.display()
+        )),
+        80,
+        24,
+    );
+    tmux.wait_for("paste", "0/7 (0%)");
+
+    // Outside a field a paste is nothing — not `s` (skip), not `q` (quit).
+    tmux.paste("paste", "skip this\nq");
+    tmux.wait_for("paste", "the paste was ignored");
+
+    let trace = "TypeError: cannot read 'width' of undefined\n    at layout (app.js:88:14)\n    at render (app.js:120)";
+    tmux.keys("paste", &["f"]);
+    tmux.wait_for("paste", "Severity");
+    tmux.paste("paste", trace);
+    tmux.keys("paste", &["Enter"]);
+    tmux.wait_for("paste", "1/7");
+    tmux.keys("paste", &["q"]);
+    tmux.wait_for("paste", "EXIT=0");
+
+    let journal = std::fs::read_to_string(
+        sandbox.journal(&sandbox.status("")["run"].as_str().unwrap().to_string()),
+    )
+    .unwrap();
+    let entries: Vec<serde_json::Value> = journal
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(entries.len(), 1, "exactly one new entry: {journal}");
+    assert_eq!(entries[0]["status"], "fail");
+    assert_eq!(entries[0]["note"], trace, "the whole paste, lines and all");
 }

@@ -61,13 +61,21 @@ pub fn walk(session: &mut RunSession, tester: &str) -> Result<Flow> {
             return Ok(Flow::Quit);
         }
         let Some(event) = event else { continue };
-        let action = match event {
-            Event::Key(key) if key.kind == KeyEventKind::Press => action_for(app.mode(), key),
-            Event::Mouse(mouse) => mouse_action(mouse),
-            _ => None,
+        let effect = match event {
+            Event::Paste(text) => app.paste(session.run(), &text),
+            event => {
+                let action = match event {
+                    Event::Key(key) if key.kind == KeyEventKind::Press => {
+                        action_for(app.mode(), key)
+                    }
+                    Event::Mouse(mouse) => mouse_action(mouse),
+                    _ => None,
+                };
+                let Some(action) = action else { continue };
+                app.handle(session.run(), action)
+            }
         };
-        let Some(action) = action else { continue };
-        if let Some(effect) = app.handle(session.run(), action) {
+        if let Some(effect) = effect {
             let flow = carry_out(effect, session, &mut app, tester);
             if flow != Flow::Continue {
                 return Ok(flow);

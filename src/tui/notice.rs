@@ -64,6 +64,8 @@ pub enum Notice {
     NoUrl,
     /// The browser's `launch` command cannot be split into words.
     UnbalancedQuotes { browser: String },
+    /// Text was pasted where there is no field to take it.
+    PasteIgnored,
 }
 
 impl Notice {

@@ -85,5 +85,8 @@ pub fn notice(notice: &Notice, checklist: &Checklist) -> String {
         Notice::UnbalancedQuotes { browser } => {
             format!("{browser}'s `launch` command has unbalanced quotes")
         }
+        Notice::PasteIgnored => {
+            "the paste was ignored: open a note first (f fail, b blocked, s skip, n note)".into()
+        }
     }
 }

@@ -1,4 +1,5 @@
-//! The real terminal: raw mode, the alternate screen and mouse capture on the way in, and all
+//! The real terminal: raw mode, the alternate screen, mouse capture and bracketed paste (so a
+//! paste arrives as text, never as keys) on the way in, and all
 //! of it undone on the way out — on quit, on error (the guard's `Drop`), on panic (a hook) and
 //! on SIGTERM or SIGHUP (a flag the event loop checks).
 
@@ -8,7 +9,9 @@ use std::sync::atomic::AtomicBool;
 
 use anyhow::{Context, Result};
 use ratatui::DefaultTerminal;
-use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use ratatui::crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use ratatui::crossterm::execute;
 
 /// Owns the terminal while the walk runs; dropping it restores the terminal.
@@ -23,19 +26,20 @@ impl TerminalGuard {
         // hook found before it: this one, which also turns mouse capture off.
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            let _ = execute!(stdout(), DisableMouseCapture);
+            let _ = execute!(stdout(), DisableMouseCapture, DisableBracketedPaste);
             previous(info);
         }));
         let terminal = ratatui::try_init().context("cannot set up the terminal")?;
         let guard = TerminalGuard { terminal };
-        execute!(stdout(), EnableMouseCapture).context("cannot enable the mouse")?;
+        execute!(stdout(), EnableMouseCapture, EnableBracketedPaste)
+            .context("cannot enable the mouse and bracketed paste")?;
         Ok(guard)
     }
 }
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        let _ = execute!(stdout(), DisableMouseCapture);
+        let _ = execute!(stdout(), DisableMouseCapture, DisableBracketedPaste);
         ratatui::restore();
     }
 }

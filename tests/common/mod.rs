@@ -268,6 +268,19 @@ impl Walk {
         Some(effect)
     }
 
+    /// Pastes `text` as a terminal with bracketed paste delivers it, and carries out what
+    /// follows.
+    pub fn paste(&mut self, text: &str) {
+        if let Some(effect) = self.app.paste(self.session.run(), text) {
+            greenlight::tui::event_loop::carry_out(
+                effect,
+                &mut self.session,
+                &mut self.app,
+                TESTER,
+            );
+        }
+    }
+
     /// Presses each character of `keys` in turn.
     pub fn keys(&mut self, keys: &str) {
         for c in keys.chars() {

@@ -345,7 +345,53 @@ impl SignoffDialog {
     }
 }
 
+/// Pasted text as a field takes it: line ends made `\n`, tabs kept, every other control
+/// character (an escape sequence in a copied terminal log) dropped.
+fn pasted(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .chars()
+        .filter(|&c| c == '\n' || c == '\t' || !c.is_control())
+        .collect()
+}
+
+/// Pasted text for a one-line field: its lines joined by spaces, ends trimmed.
+fn pasted_line(text: &str) -> String {
+    pasted(text)
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 impl Overlay {
+    /// Pasted text, all of it, for the field that has the focus — never read as keys. `None`
+    /// when this overlay has no text field.
+    pub fn paste(&mut self, text: &str) -> Option<Step> {
+        match self {
+            Overlay::Help(_) => return None,
+            Overlay::Fail(dialog) => {
+                dialog.note_focused = true;
+                dialog.note.insert_str(pasted(text));
+            }
+            Overlay::Note(dialog) => {
+                dialog.note.insert_str(pasted(text));
+            }
+            Overlay::Signoff(dialog) => {
+                dialog.comment.insert_str(pasted(text));
+            }
+            Overlay::Evidence(dialog) => {
+                dialog.path.insert_str(pasted_line(text));
+            }
+            Overlay::Filter(field) => {
+                field.text.insert_str(pasted_line(text));
+                return Some(Step::FilterTyped(text_of(&field.text)));
+            }
+        }
+        Some(Step::Stay)
+    }
+
     /// What `action` does to this dialog. `Cancel` is the app's to handle, since what it
     /// undoes (a filter) lies outside the dialog.
     pub fn handle(&mut self, action: Action) -> Step {

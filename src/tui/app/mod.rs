@@ -230,7 +230,34 @@ impl App {
             self.overlay = None;
             return None;
         }
-        match overlay.handle(action) {
+        let step = overlay.handle(action);
+        self.apply(run, step)
+    }
+
+    /// Text pasted into the terminal (bracketed paste): all of it goes to the field that has
+    /// the focus; with no field open it does nothing, and the status line says so — a paste
+    /// is never read as keys.
+    pub fn paste(&mut self, run: &Run, text: &str) -> Option<Effect> {
+        if self.screen_too_small {
+            return None;
+        }
+        match self
+            .overlay
+            .as_mut()
+            .and_then(|overlay| overlay.paste(text))
+        {
+            Some(step) => self.apply(run, step),
+            None => {
+                self.notice = Some(Notice::PasteIgnored);
+                None
+            }
+        }
+    }
+
+    /// What a dialog's step means for the walk.
+    fn apply(&mut self, run: &Run, step: Step) -> Option<Effect> {
+        let checklist = run.checklist();
+        match step {
             Step::Stay => None,
             Step::Close => {
                 self.overlay = None;
