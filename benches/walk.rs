@@ -21,7 +21,8 @@ use ratatui::backend::TestBackend;
 use greenlight::run::RunSession;
 use greenlight::tui::app::{Action, App};
 use greenlight::tui::draw::draw;
-use greenlight::tui::event_loop::carry_out;
+use greenlight::tui::event_loop::{WalkOptions, carry_out};
+use greenlight::tui::keymap::Mode;
 use greenlight::tui::theme::Theme;
 
 mod fixture;
@@ -78,10 +79,17 @@ fn walk(c: &mut Criterion) {
         })
     });
     let tester = fixture::TESTER.to_string();
+    let options = WalkOptions::default();
     group.bench_function("key_to_frame/pass", |b| {
         b.iter(|| {
-            if let Some(effect) = app.handle(session.run(), Action::Pass) {
-                carry_out(effect, &mut session, &mut app, &tester);
+            // Past an environment's last cell the walk waits on the crossing card.
+            let action = if app.mode() == Mode::Crossing {
+                Action::Confirm
+            } else {
+                Action::Pass
+            };
+            if let Some(effect) = app.handle(session.run(), action) {
+                carry_out(effect, &mut session, &mut app, &tester, &options);
             }
             frame(&mut terminal, &mut app, &session);
         })

@@ -147,6 +147,12 @@ pub struct RunArgs {
 pub struct ResumeArgs {
     /// Run id or unique prefix [default: the newest run].
     pub run: Option<String>,
+    /// Start in this browser (its id), on its first untested cell.
+    #[arg(long)]
+    pub browser: Option<String>,
+    /// Start at this viewport (its id), on its first untested cell.
+    #[arg(long)]
+    pub viewport: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -50,6 +50,10 @@ pub struct Config {
     /// The largest evidence file attached, in MB [default: 50].
     #[serde(default)]
     pub evidence_max_mb: Option<u64>,
+    /// A shell command that takes a screenshot and writes it to `{file}`, run by the walk's
+    /// `c` key (README: Screenshots).
+    #[serde(default)]
+    pub capture: Option<String>,
 }
 
 impl Config {
@@ -82,7 +86,7 @@ impl Config {
         }
         serde_yaml::from_str(&text).with_context(|| {
             format!(
-                "{} is not a valid greenlight config (keys: tester, signing_key, evidence_max_mb)",
+                "{} is not a valid greenlight config (keys: tester, signing_key, evidence_max_mb, capture)",
                 path.display()
             )
         })

@@ -32,6 +32,12 @@ impl Status {
     pub fn needs_note(self) -> bool {
         self != Status::Pass
     }
+
+    /// Whether the cell is one to come back to — failed, blocked or skipped — as the
+    /// summary lists them and `]` finds them.
+    pub fn wants_another_look(self) -> bool {
+        self != Status::Pass
+    }
 }
 
 impl fmt::Display for Status {

@@ -31,6 +31,12 @@ fn recorded() -> Walk {
     walk.keys("f");
     walk.keys("3Text too small");
     walk.code(common::crossterm_key::KeyCode::Enter);
+    // The phone is done: the walk waits until the laptop's window is set.
+    assert!(matches!(
+        walk.app.overlay,
+        Some(greenlight::tui::app::Overlay::Crossing(_))
+    ));
+    walk.code(common::crossterm_key::KeyCode::Enter);
     walk.keys("b");
     walk.keys("no laptop here");
     walk.code(common::crossterm_key::KeyCode::Enter);

@@ -72,7 +72,10 @@ fn a_failure_needs_a_note_and_keeps_the_items_severity_unless_changed() {
     walk.keys("1"); // the note has the focus now: a digit is text, not a severity
     walk.keys(" line of text cut off");
     walk.code(KeyCode::Enter);
-    assert!(walk.app.overlay.is_none());
+    assert!(
+        matches!(walk.app.overlay, Some(Overlay::Crossing(_))),
+        "saved; the walk goes on in the laptop size and waits for it"
+    );
     let entry = walk.last_result();
     assert_eq!(
         (entry.status, entry.severity, entry.note.as_deref()),
@@ -372,7 +375,8 @@ fn next_untested_wraps_round_and_skips_what_is_done() {
         "no-shift@chrome/phone",
         "wrapped round to the start"
     );
-    walk.keys("ppppp");
+    assert_eq!(walk.pass_cells(5), 2, "Chrome's phone and laptop sizes");
+    walk.code(KeyCode::Enter);
     assert_eq!(walk.cursor(), "no-shift@safari/phone", "the one cell left");
     walk.keys("p");
     assert_eq!(
@@ -422,7 +426,7 @@ fn the_summary_approves_only_when_the_policy_passes_and_rejects_with_a_reason() 
     );
     walk.code(KeyCode::Esc);
     walk.code(KeyCode::Esc);
-    walk.keys("ppppppp");
+    walk.pass_cells(7);
     assert_eq!(walk.session.run().counts().untested, 0);
     walk.keys("S");
     walk.keys("a");

@@ -161,6 +161,15 @@ fn a_tester_walks_fails_with_a_note_quits_resumes_and_finds_every_result() {
     tmux.type_text("walk", "at 390px");
     tmux.keys("walk", &["Enter"]);
     tmux.wait_for("walk", "2/7");
+    // The phone size is done: the walk stops on a card until the laptop's window is set.
+    let card = tmux.wait_for("walk", "Now: Google Chrome · Laptop 1366×768");
+    assert!(
+        card.contains("Set the Google Chrome window to 1366×768"),
+        "{card}"
+    );
+    tmux.keys("walk", &["p"]);
+    tmux.wait_for("walk", "`p` does nothing yet");
+    tmux.keys("walk", &["Enter"]);
     tmux.keys("walk", &["m"]);
     let matrix = tmux.wait_for("walk", "item \\ environment");
     assert!(matrix.contains("✓") && matrix.contains("✗1"), "{matrix}");
@@ -290,10 +299,16 @@ fn a_tester_signs_off_from_the_summary_and_the_sign_off_verifies() {
         )),
     );
     tmux.wait_for("sign", "0/7");
+    let mut cards = 0;
     for n in 1..=7 {
         tmux.keys("sign", &["p"]);
-        tmux.wait_for("sign", &format!("{n}/7"));
+        let screen = tmux.wait_for("sign", &format!("{n}/7"));
+        if screen.contains("Another environment") {
+            cards += 1;
+            tmux.keys("sign", &["Enter"]);
+        }
     }
+    assert_eq!(cards, 2, "Chrome at the laptop size, then Safari");
     tmux.keys("sign", &["S"]);
     tmux.wait_for("sign", "Verdict: passes");
     tmux.keys("sign", &["a"]);

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use crate::cli::{ResumeArgs, RunArgs};
-use crate::tui::event_loop::{Flow, walk};
+use crate::tui::event_loop::{Flow, WalkOptions, walk};
 
 use super::{Outcome, Workspace};
 
@@ -18,7 +18,7 @@ pub fn start(workspace: &Workspace, args: &RunArgs) -> Result<Outcome> {
         None => choose_checklist(Path::new("checklists"))?,
     };
     match super::start::create_run(workspace, &file, &args.identity, &args.share.share())? {
-        Ok(meta) => walk_run(workspace, &meta.id),
+        Ok(meta) => walk_run(workspace, &meta.id, None),
         Err(refusal) => Ok(refusal.into()),
     }
 }
@@ -27,14 +27,28 @@ pub fn start(workspace: &Workspace, args: &RunArgs) -> Result<Outcome> {
 pub fn resume(workspace: &Workspace, args: &ResumeArgs) -> Result<Outcome> {
     require_terminal()?;
     let id = workspace.store.resolve(args.run.as_deref())?;
-    walk_run(workspace, &id)
+    walk_run(workspace, &id, Some(args))
 }
 
-fn walk_run(workspace: &Workspace, id: &str) -> Result<Outcome> {
+fn walk_run(workspace: &Workspace, id: &str, resume: Option<&ResumeArgs>) -> Result<Outcome> {
     let mut session = super::open_for_recording(workspace, id)?;
+    let config = crate::config::Config::load(&workspace.paths.config_file)?;
+    let start = match resume {
+        Some(args) => starting_cell(session.run(), args)?,
+        None => None,
+    };
+    let options = WalkOptions {
+        capture: config.capture,
+        config_file: workspace.paths.config_file.clone(),
+        start,
+    };
     let tester = session.run().meta().tester.clone();
-    let flow = walk(&mut session, &tester)?;
+    let ending = walk(&mut session, &tester, &options)?;
+    let flow = ending.flow;
     let counts = session.run().counts();
+    for draft in &ending.unsaved_drafts {
+        eprintln!("not saved (a draft you did not finish): {draft}");
+    }
     // The sign-off reads the run afresh; the walk's lock is no longer needed.
     drop(session);
     if let Flow::Signoff { decision, comment } = flow {
@@ -50,13 +64,78 @@ fn walk_run(workspace: &Workspace, id: &str) -> Result<Outcome> {
             },
         );
     }
+    let saved = if ending.unsaved_drafts.is_empty() {
+        "every result is saved"
+    } else {
+        "every result is saved (the draft notes above are not)"
+    };
     println!(
-        "run {id}: {}/{} cells done, everything is saved. Resume with `greenlight resume {id}`; \
+        "run {id}: {}/{} cells done, {saved}. Resume with `greenlight resume {id}`; \
          see results with `greenlight status {id}`.",
         counts.done(),
         counts.total()
     );
     Ok(Outcome::Done)
+}
+
+/// Where `resume --browser/--viewport` starts: the first untested cell of that environment
+/// (or of the first environment with that browser, or that viewport).
+fn starting_cell(
+    run: &crate::run::Run,
+    args: &ResumeArgs,
+) -> Result<Option<crate::checklist::Cell>> {
+    if args.browser.is_none() && args.viewport.is_none() {
+        return Ok(None);
+    }
+    let checklist = run.checklist();
+    let known = |what: &str, given: &Option<String>, ids: Vec<&str>| -> Result<()> {
+        match given {
+            Some(id) if !ids.contains(&id.as_str()) => bail!(
+                "this run has no {what} `{id}`; its {what}s are: {}",
+                ids.join(", ")
+            ),
+            _ => Ok(()),
+        }
+    };
+    known(
+        "browser",
+        &args.browser,
+        checklist.browsers.iter().map(|b| b.id.as_str()).collect(),
+    )?;
+    known(
+        "viewport",
+        &args.viewport,
+        checklist.viewports.iter().map(|v| v.id.as_str()).collect(),
+    )?;
+    let matches = |e: usize| {
+        let env = checklist.environments[e];
+        args.browser
+            .as_ref()
+            .is_none_or(|b| *b == checklist.browsers[env.browser].id)
+            && args
+                .viewport
+                .as_ref()
+                .is_none_or(|v| *v == checklist.viewports[env.viewport].id)
+    };
+    let Some(environment) = (0..checklist.environments.len()).find(|&e| matches(e)) else {
+        bail!(
+            "this run does not test {} at {} (excluded from the matrix or outside its share); \
+             `greenlight status` lists its environments",
+            args.browser.as_deref().unwrap_or("any browser"),
+            args.viewport.as_deref().unwrap_or("any size")
+        );
+    };
+    let everything = |_| true;
+    let from = crate::checklist::Cell {
+        item: 0,
+        environment,
+    };
+    Ok(crate::tui::app::jump::landing_in_environment(
+        run,
+        from,
+        environment,
+        &everything,
+    ))
 }
 
 fn require_terminal() -> Result<()> {

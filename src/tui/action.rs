@@ -26,7 +26,18 @@ pub enum Action {
     Evidence,
     Undo,
     Launch,
+    /// Take a screenshot with the configured `capture` command and attach it.
+    Capture,
     Filter,
+    /// Open the picker of environments, or of sections.
+    PickEnvironment,
+    PickSection,
+    /// Go to the next (or previous) failed, blocked or skipped cell.
+    NextProblem,
+    PreviousProblem,
+    /// Scroll the details pane.
+    DetailsDown,
+    DetailsUp,
     ToggleOrder,
     Matrix,
     Summary,
@@ -57,6 +68,8 @@ pub enum Effect {
     Undo,
     /// Start a browser: the program and its arguments, placeholders already filled.
     Launch(Vec<String>),
+    /// Run the configured `capture` command and attach the file it writes to `cell`.
+    Capture(crate::checklist::Cell),
     /// Leave the walk and sign the run off.
     Signoff {
         decision: Decision,

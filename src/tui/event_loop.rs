@@ -18,6 +18,7 @@ use super::keymap::action_for;
 use super::notice::Notice;
 use super::terminal::{TerminalGuard, stop_signals};
 use super::theme::Theme;
+use crate::checklist::Cell;
 use crate::output::one_line;
 use crate::run::RunSession;
 use crate::signoff::statement::Decision;
@@ -34,20 +35,66 @@ pub enum Flow {
     },
 }
 
+/// What the walk needs besides the run.
+#[derive(Debug, Clone, Default)]
+pub struct WalkOptions {
+    /// The config's `capture` command; `{file}` stands for the file it writes.
+    pub capture: Option<String>,
+    /// Where that command would be set, for the hint when it is not.
+    pub config_file: std::path::PathBuf,
+    /// Where to start instead of the first untested cell.
+    pub start: Option<Cell>,
+}
+
+/// How the walk ended, and what typed text it could not save.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ending {
+    pub flow: Flow,
+    /// `item in environment: text` for each note typed and never saved.
+    pub unsaved_drafts: Vec<String>,
+}
+
 /// Runs the walk over `session` until the user quits (`Flow::Quit`), a signal arrives, or
 /// the user asks to sign off (`Flow::Signoff`).
-pub fn walk(session: &mut RunSession, tester: &str) -> Result<Flow> {
+pub fn walk(session: &mut RunSession, tester: &str, options: &WalkOptions) -> Result<Ending> {
+    let mut app = match options.start {
+        Some(cell) => App::starting_at(session.run(), cell),
+        None => App::new(session.run()),
+    };
+    let flow = walk_app(session, &mut app, tester, options)?;
+    let checklist = session.run().checklist();
+    let unsaved_drafts = app
+        .drafts()
+        .map(|(cell, text)| {
+            format!(
+                "{} in {}: {text}",
+                checklist.items[cell.item].id,
+                checklist.environment_label(cell.environment)
+            )
+        })
+        .collect();
+    Ok(Ending {
+        flow,
+        unsaved_drafts,
+    })
+}
+
+fn walk_app(
+    session: &mut RunSession,
+    app: &mut App,
+    tester: &str,
+    options: &WalkOptions,
+) -> Result<Flow> {
     let theme = Theme::from_env();
     let stop = stop_signals()?;
     let mut guard = TerminalGuard::enter()?;
-    let mut app = App::new(session.run());
     let events = spawn_event_reader();
     loop {
         let mut hits = Hits::default();
         let mut fitted = true;
         guard.terminal.draw(|frame| {
             fitted = fits(frame.area());
-            hits = draw(frame, &app, session.run(), theme);
+            hits = draw(frame, app, session.run(), theme);
         })?;
         app.hits = hits;
         app.screen_too_small = !fitted;
@@ -66,6 +113,7 @@ pub fn walk(session: &mut RunSession, tester: &str) -> Result<Flow> {
             event => {
                 let action = match event {
                     Event::Key(key) if key.kind == KeyEventKind::Press => {
+                        app.key_pressed(key);
                         action_for(app.mode(), key)
                     }
                     Event::Mouse(mouse) => mouse_action(mouse),
@@ -76,7 +124,7 @@ pub fn walk(session: &mut RunSession, tester: &str) -> Result<Flow> {
             }
         };
         if let Some(effect) = effect {
-            let flow = carry_out(effect, session, &mut app, tester);
+            let flow = carry_out(effect, session, app, tester, options);
             if flow != Flow::Continue {
                 return Ok(flow);
             }
@@ -119,7 +167,13 @@ fn mouse_action(mouse: MouseEvent) -> Option<Action> {
 
 /// Carries out an effect and tells the app how it went. The journal is written (and flushed)
 /// before the app hears of it, so the screen never shows a result that is not on disk.
-pub fn carry_out(effect: Effect, session: &mut RunSession, app: &mut App, tester: &str) -> Flow {
+pub fn carry_out(
+    effect: Effect,
+    session: &mut RunSession,
+    app: &mut App,
+    tester: &str,
+    options: &WalkOptions,
+) -> Flow {
     match effect {
         Effect::Quit => return Flow::Quit,
         Effect::Signoff { decision, comment } => return Flow::Signoff { decision, comment },
@@ -139,6 +193,29 @@ pub fn carry_out(effect: Effect, session: &mut RunSession, app: &mut App, tester
                     error: one_line(&err),
                 },
             });
+        }
+        Effect::Capture(cell) => {
+            let Some(template) = &options.capture else {
+                app.notice = Some(Notice::NoCaptureCommand {
+                    config_file: options.config_file.display().to_string(),
+                });
+                return Flow::Continue;
+            };
+            let run = session.run();
+            let checklist = run.checklist();
+            let stem = format!(
+                "{}-{}",
+                checklist.items[cell.item].id,
+                checklist.environment_key(cell.environment)
+            );
+            match crate::capture::capture(template, &run.dir().join("captures"), &stem) {
+                Ok(path) => {
+                    if let Some(effect) = app.captured(run, cell, path) {
+                        return carry_out(effect, session, app, tester, options);
+                    }
+                }
+                Err(err) => app.notice = Some(Notice::CaptureFailed(one_line(&err))),
+            }
         }
     }
     Flow::Continue

@@ -18,18 +18,29 @@ pub enum Mode {
     Editing,
     /// The fail dialog while its severity has the focus.
     FailSeverity,
+    /// The walk has just crossed into another environment and waits for the tester.
+    Crossing,
+    /// A list to pick from, filtered by what is typed.
+    Picker,
 }
 
 impl Mode {
     /// Every mode, for checks over the whole table.
-    pub const ALL: [Mode; 6] = [
+    pub const ALL: [Mode; 8] = [
         Mode::Walk,
         Mode::Matrix,
         Mode::Summary,
         Mode::Help,
         Mode::Editing,
         Mode::FailSeverity,
+        Mode::Crossing,
+        Mode::Picker,
     ];
+
+    /// Whether keys that are not bound go to a text field.
+    pub fn types_text(self) -> bool {
+        matches!(self, Mode::Editing | Mode::FailSeverity | Mode::Picker)
+    }
 }
 
 /// A key with its modifiers, as the table compares them.
@@ -104,6 +115,10 @@ const fn ch(c: char) -> Chord {
 
 use KeyCode::{BackTab, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Tab, Up};
 
+const fn ctrl(c: char) -> Chord {
+    Chord::with(KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+
 const MOVE: [Binding; 6] = [
     bind(
         &[ch('j'), key(Down)],
@@ -148,7 +163,49 @@ const PAGE: [Binding; 2] = [
     bind(&[key(PageUp)], "", "", Action::PageUp, None),
 ];
 
-const RECORD: [Binding; 7] = [
+const GO: [Binding; 4] = [
+    bind(
+        &[ch('v')],
+        "v",
+        "go to an environment: type to filter, Enter to go",
+        Action::PickEnvironment,
+        None,
+    ),
+    bind(
+        &[ch('t')],
+        "t",
+        "go to a section: type to filter, Enter to go",
+        Action::PickSection,
+        None,
+    ),
+    bind(
+        &[ch(']')],
+        "]/[",
+        "next / previous failed, blocked or skipped cell",
+        Action::NextProblem,
+        None,
+    ),
+    bind(&[ch('[')], "", "", Action::PreviousProblem, None),
+];
+
+const DETAILS: [Binding; 2] = [
+    bind(
+        &[ch('J'), Chord::with(Down, KeyModifiers::SHIFT)],
+        "J/K",
+        "scroll the details (steps, note, history) down / up",
+        Action::DetailsDown,
+        None,
+    ),
+    bind(
+        &[ch('K'), Chord::with(Up, KeyModifiers::SHIFT)],
+        "",
+        "",
+        Action::DetailsUp,
+        None,
+    ),
+];
+
+const RECORD: [Binding; 8] = [
     bind(&[ch('p')], "p", "pass", Action::Pass, Some("pass")),
     bind(
         &[ch('f')],
@@ -183,6 +240,13 @@ const RECORD: [Binding; 7] = [
         "e",
         "attach an evidence file (its sha256 is taken)",
         Action::Evidence,
+        None,
+    ),
+    bind(
+        &[ch('c')],
+        "c",
+        "screenshot with the config's `capture` command, attached",
+        Action::Capture,
         None,
     ),
     bind(
@@ -316,6 +380,74 @@ const SEVERITY: [Binding; 7] = [
     bind(&[ALT_ENTER], "", "", Action::Newline, None),
     bind(&[key(Esc)], "Esc", "cancel", Action::Cancel, Some("cancel")),
 ];
+const SUMMARY_LIST: [Binding; 4] = [
+    bind(
+        &[ch('j'), key(Down)],
+        "j/k",
+        "select the next / previous failed, blocked or skipped cell",
+        Action::Down,
+        Some("select"),
+    ),
+    bind(&[ch('k'), key(Up)], "", "", Action::Up, None),
+    bind(
+        &[key(Enter)],
+        "Enter",
+        "walk the selected cell",
+        Action::Confirm,
+        Some("go there"),
+    ),
+    bind(
+        &[key(PageDown)],
+        "PgDn/PgUp",
+        "a page down / up",
+        Action::PageDown,
+        None,
+    ),
+];
+const SUMMARY_PAGE_UP: [Binding; 1] = [bind(&[key(PageUp)], "", "", Action::PageUp, None)];
+const CROSSING: [Binding; 4] = [
+    bind(
+        &[key(Enter), key(Esc)],
+        "Enter",
+        "the window is set: start testing in this environment",
+        Action::Confirm,
+        Some("start"),
+    ),
+    bind(
+        &[ch('x')],
+        "x",
+        "open this item in this browser at this size",
+        Action::Launch,
+        Some("open it"),
+    ),
+    bind(
+        &[ch('u')],
+        "u",
+        "undo the last entry (and go back to it)",
+        Action::Undo,
+        Some("undo"),
+    ),
+    bind(&[ch('q')], "q", "quit", Action::Quit, Some("quit")),
+];
+const PICKER: [Binding; 4] = [
+    bind(
+        &[key(Enter)],
+        "Enter",
+        "go to the selected entry",
+        Action::Confirm,
+        Some("go"),
+    ),
+    bind(
+        &[key(Down), ctrl('n')],
+        "↓/↑",
+        "select the next / previous entry (also Ctrl-N/Ctrl-P)",
+        Action::Down,
+        Some("select"),
+    ),
+    bind(&[key(Up), ctrl('p')], "", "", Action::Up, None),
+    bind(&[key(Esc)], "Esc", "cancel", Action::Cancel, Some("cancel")),
+];
+
 /// Keys that work in every mode.
 const GLOBAL: [Binding; 1] = [bind(
     &[Chord::with(KeyCode::Char('c'), KeyModifiers::CONTROL)],
@@ -340,12 +472,30 @@ const CLOSE: [Binding; 4] = [
 /// The bindings of a mode, in the order help lists them.
 pub fn bindings(mode: Mode) -> Vec<&'static Binding> {
     let groups: &[&'static [Binding]] = match mode {
-        Mode::Walk => &[&MOVE, &PAGE, &RECORD, &VIEWS, &BACK, &GLOBAL],
-        Mode::Matrix => &[&MOVE, &PAGE, &ENTER_CELL, &RECORD, &VIEWS, &BACK, &GLOBAL],
-        Mode::Summary => &[&DECIDE, &VIEWS, &BACK, &GLOBAL],
+        Mode::Walk => &[&MOVE, &PAGE, &RECORD, &GO, &DETAILS, &VIEWS, &BACK, &GLOBAL],
+        Mode::Matrix => &[
+            &MOVE,
+            &PAGE,
+            &ENTER_CELL,
+            &RECORD,
+            &GO,
+            &VIEWS,
+            &BACK,
+            &GLOBAL,
+        ],
+        Mode::Summary => &[
+            &DECIDE,
+            &SUMMARY_LIST,
+            &SUMMARY_PAGE_UP,
+            &VIEWS,
+            &BACK,
+            &GLOBAL,
+        ],
         Mode::Help => &[&CLOSE, &GLOBAL],
         Mode::Editing => &[&EDITING, &GLOBAL],
         Mode::FailSeverity => &[&SEVERITY, &GLOBAL],
+        Mode::Crossing => &[&CROSSING, &GLOBAL],
+        Mode::Picker => &[&PICKER, &GLOBAL],
     };
     groups.iter().flat_map(|g| g.iter()).collect()
 }
@@ -362,9 +512,23 @@ pub fn help_sections() -> Vec<(&'static str, Vec<&'static Binding>)> {
     vec![
         (
             "Walk and matrix",
-            labelled(&[&MOVE, &PAGE, &ENTER_CELL, &RECORD, &VIEWS, &BACK]),
+            labelled(&[
+                &MOVE,
+                &PAGE,
+                &ENTER_CELL,
+                &RECORD,
+                &GO,
+                &DETAILS,
+                &VIEWS,
+                &BACK,
+            ]),
         ),
-        ("Summary", labelled(&[&DECIDE])),
+        ("Summary", labelled(&[&DECIDE, &SUMMARY_LIST])),
+        (
+            "On reaching another environment (by-environment order)",
+            labelled(&[&CROSSING]),
+        ),
+        ("Pickers (v, t)", labelled(&[&PICKER])),
         ("Fail dialog", labelled(&[&SEVERITY])),
         ("Note fields", labelled(&[&EDITING])),
         ("Everywhere", labelled(&[&GLOBAL])),
@@ -379,10 +543,56 @@ pub fn action_for(mode: Mode, key: KeyEvent) -> Option<Action> {
         .into_iter()
         .find(|b| b.keys.contains(&chord))
         .map(|b| b.action);
-    match (mode, found) {
-        (Mode::Editing | Mode::FailSeverity, None) => Some(Action::Type(key)),
-        (_, found) => found,
+    match found {
+        None if mode.types_text() => Some(Action::Type(key)),
+        found => found,
     }
+}
+
+/// How the tester would name `key`, which does nothing in `mode` (`Z`, `Ctrl-K`, `F5`);
+/// `None` where nothing needs saying: in a text field every key is text, and a modifier
+/// pressed alone is no key.
+pub fn describe_unbound(mode: Mode, key: KeyEvent) -> Option<String> {
+    if mode.types_text() || action_for(mode, key).is_some() {
+        return None;
+    }
+    let name = match key.code {
+        KeyCode::Char(' ') => "Space".to_string(),
+        KeyCode::Char(c) if c.is_control() => return None,
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::Modifier(_) | KeyCode::CapsLock | KeyCode::NumLock | KeyCode::Null => {
+            return None;
+        }
+        code => code.to_string(),
+    };
+    let mut prefix = String::new();
+    for (modifier, word) in [
+        (KeyModifiers::CONTROL, "Ctrl-"),
+        (KeyModifiers::ALT, "Alt-"),
+        (KeyModifiers::SUPER, "Super-"),
+    ] {
+        if key.modifiers.contains(modifier) {
+            prefix.push_str(word);
+        }
+    }
+    Some(prefix + &name)
+}
+
+/// Whether `key` looks typed with Caps Lock on: an upper-case letter that does nothing in
+/// `mode` while its lower case does something.
+pub fn looks_like_caps_lock(mode: Mode, key: KeyEvent) -> bool {
+    let KeyCode::Char(c) = key.code else {
+        return false;
+    };
+    let plain = !key
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SUPER);
+    let lower = KeyEvent::new(KeyCode::Char(c.to_ascii_lowercase()), KeyModifiers::NONE);
+    plain
+        && c.is_ascii_uppercase()
+        && !mode.types_text()
+        && action_for(mode, key).is_none()
+        && action_for(mode, lower).is_some()
 }
 
 /// `key label` pairs for the footer of `mode`.
@@ -501,6 +711,47 @@ mod tests {
             action_for(Mode::FailSeverity, alt_enter),
             Some(Action::Newline)
         );
+    }
+
+    #[test]
+    fn unbound_keys_are_named_as_a_tester_would_and_caps_lock_is_suspected_only_for_letters() {
+        let shift = |c| chord(c, KeyModifiers::SHIFT);
+        assert_eq!(describe_unbound(Mode::Walk, shift('Z')), Some("Z".into()));
+        assert_eq!(
+            describe_unbound(Mode::Walk, chord('k', KeyModifiers::CONTROL)),
+            Some("Ctrl-k".into())
+        );
+        assert_eq!(
+            describe_unbound(Mode::Walk, key(KeyCode::F(5))),
+            Some("F5".into())
+        );
+        assert_eq!(
+            describe_unbound(Mode::Walk, key(KeyCode::Char('p'))),
+            None,
+            "bound"
+        );
+        assert_eq!(describe_unbound(Mode::Editing, shift('Z')), None, "text");
+        assert_eq!(
+            describe_unbound(
+                Mode::Walk,
+                key(KeyCode::Modifier(
+                    ratatui::crossterm::event::ModifierKeyCode::LeftShift
+                ))
+            ),
+            None
+        );
+
+        assert!(looks_like_caps_lock(Mode::Walk, shift('P')), "p passes");
+        assert!(
+            !looks_like_caps_lock(Mode::Walk, shift('S')),
+            "S is the summary"
+        );
+        assert!(
+            !looks_like_caps_lock(Mode::Walk, shift('Z')),
+            "z means nothing either"
+        );
+        assert!(!looks_like_caps_lock(Mode::Walk, key(KeyCode::Char('p'))));
+        assert!(!looks_like_caps_lock(Mode::Editing, shift('P')));
     }
 
     #[test]

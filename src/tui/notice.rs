@@ -66,6 +66,24 @@ pub enum Notice {
     UnbalancedQuotes { browser: String },
     /// Text was pasted where there is no field to take it.
     PasteIgnored,
+    /// A dialog was closed with text in it: the text is kept for that cell (or for the
+    /// sign-off); `quitting` when Ctrl-C closed it, so the next one quits.
+    DraftKept { quitting: bool },
+    /// A key that does nothing here, as the tester would name it; `caps_lock` when its
+    /// lower case does something; `crossing` when the walk waits on a new environment.
+    Unbound {
+        key: String,
+        caps_lock: bool,
+        crossing: Option<usize>,
+    },
+    /// `]`/`[` or the summary's Enter found no failed, blocked or skipped cell.
+    NoProblems,
+    /// The config has no `capture` command.
+    NoCaptureCommand { config_file: String },
+    /// The `capture` command failed or wrote nothing.
+    CaptureFailed(String),
+    /// A screenshot was taken for a cell with no result: it goes with the next one.
+    CaptureHeld,
 }
 
 impl Notice {
@@ -79,6 +97,8 @@ impl Notice {
                 | Notice::Undone { .. }
                 | Notice::OrderChanged(_)
                 | Notice::Launched(_)
+                | Notice::DraftKept { .. }
+                | Notice::CaptureHeld
         )
     }
 }

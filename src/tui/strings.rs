@@ -88,5 +88,37 @@ pub fn notice(notice: &Notice, checklist: &Checklist) -> String {
         Notice::PasteIgnored => {
             "the paste was ignored: open a note first (f fail, b blocked, s skip, n note)".into()
         }
+        Notice::DraftKept { quitting: false } => {
+            "not saved; the text is kept as a draft: the same key on this cell brings it back"
+                .into()
+        }
+        Notice::DraftKept { quitting: true } => {
+            "the note is kept as a draft (not saved); Ctrl-C again quits".into()
+        }
+        Notice::Unbound {
+            key,
+            crossing: Some(environment),
+            ..
+        } => format!(
+            "`{key}` does nothing yet: set up {}, then Enter to start (x opens it)",
+            checklist.environment_label(*environment)
+        ),
+        Notice::Unbound {
+            key,
+            caps_lock: true,
+            ..
+        } => format!(
+            "`{key}` does nothing here — is Caps Lock on? (`{}` would) · ? for help",
+            key.to_lowercase()
+        ),
+        Notice::Unbound { key, .. } => format!("`{key}` does nothing here — ? for help"),
+        Notice::NoProblems => "no failed, blocked or skipped cell to go to".into(),
+        Notice::NoCaptureCommand { config_file } => format!(
+            "no screenshot command: add e.g. `capture: \"gnome-screenshot -a -f {{file}}\"` to {config_file} (README: Screenshots)"
+        ),
+        Notice::CaptureFailed(error) => format!("no screenshot attached: {error}"),
+        Notice::CaptureHeld => {
+            "screenshot taken: it is attached with the result you enter for this cell".into()
+        }
     }
 }

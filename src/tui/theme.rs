@@ -62,15 +62,35 @@ impl Theme {
         self.fg(Color::Red).add_modifier(Modifier::BOLD)
     }
 
-    /// The current environment banner.
-    pub fn environment(self) -> Style {
+    /// The colour of the `browser`-th browser, so that each keeps its own in the banner,
+    /// the crossing card and the matrix. Red, green and yellow are left to the states.
+    fn browser_color(browser: usize) -> Color {
+        const COLORS: [Color; 6] = [
+            Color::Cyan,
+            Color::Magenta,
+            Color::Blue,
+            Color::LightCyan,
+            Color::LightMagenta,
+            Color::LightBlue,
+        ];
+        COLORS[browser % COLORS.len()]
+    }
+
+    /// The banner naming the current environment, in its browser's colour.
+    pub fn environment(self, browser: usize) -> Style {
         if self.color {
             Style::new()
                 .fg(Color::Black)
-                .bg(Color::Cyan)
+                .bg(Theme::browser_color(browser))
                 .add_modifier(Modifier::BOLD)
         } else {
             Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
         }
+    }
+
+    /// A browser's name or columns, in its colour.
+    pub fn browser(self, browser: usize) -> Style {
+        self.fg(Theme::browser_color(browser))
+            .add_modifier(Modifier::BOLD)
     }
 }

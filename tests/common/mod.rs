@@ -201,6 +201,8 @@ pub struct Walk {
     pub home: TempDir,
     pub session: greenlight::run::RunSession,
     pub app: greenlight::tui::app::App,
+    /// What the event loop is given: no `capture` command unless a test sets one.
+    pub options: greenlight::tui::event_loop::WalkOptions,
 }
 
 impl Walk {
@@ -236,12 +238,18 @@ impl Walk {
         let session = greenlight::run::RunSession::open(&store, &meta.id, &mut |w| panic!("{w}"))
             .expect("run opened");
         let app = greenlight::tui::app::App::new(session.run());
-        Walk { home, session, app }
+        Walk {
+            home,
+            session,
+            app,
+            options: Default::default(),
+        }
     }
 
     /// Presses keys as a person would: through the keymap, the app and the journal.
     pub fn press(&mut self, key: crossterm_key::KeyEvent) {
         use greenlight::tui::keymap::action_for;
+        self.app.key_pressed(key);
         if let Some(action) = action_for(self.app.mode(), key) {
             self.act(action);
         }
@@ -264,6 +272,7 @@ impl Walk {
             &mut self.session,
             &mut self.app,
             TESTER,
+            &self.options,
         );
         Some(effect)
     }
@@ -277,8 +286,23 @@ impl Walk {
                 &mut self.session,
                 &mut self.app,
                 TESTER,
+                &self.options,
             );
         }
+    }
+
+    /// Passes `cells` cells with `p`, starting each new environment with Enter as a tester
+    /// does at the crossing card; returns how many cards were met.
+    pub fn pass_cells(&mut self, cells: usize) -> usize {
+        let mut cards = 0;
+        for _ in 0..cells {
+            if self.app.mode() == greenlight::tui::keymap::Mode::Crossing {
+                self.code(crossterm_key::KeyCode::Enter);
+                cards += 1;
+            }
+            self.keys("p");
+        }
+        cards
     }
 
     /// Presses each character of `keys` in turn.

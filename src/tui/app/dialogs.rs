@@ -10,6 +10,8 @@ use crate::signoff::statement::Decision;
 use crate::tui::action::Action;
 use crate::tui::notice::Missing;
 
+use super::picker::{Picker, PickerKind};
+
 /// A dialog or panel over the view; `Esc` closes it.
 #[derive(Debug, Clone)]
 pub enum Overlay {
@@ -19,6 +21,18 @@ pub enum Overlay {
     Evidence(EvidenceDialog),
     Filter(FilterField),
     Signoff(SignoffDialog),
+    Crossing(Crossing),
+    Picker(Picker),
+}
+
+/// The walk has just finished one environment and goes on in another: it waits until the
+/// tester has the right browser at the right size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Crossing {
+    /// The environment just left.
+    pub from: usize,
+    /// The environment the walk goes on in.
+    pub to: usize,
 }
 
 /// What an action did to a dialog.
@@ -32,6 +46,8 @@ pub enum Step {
     Refuse(Missing),
     /// The filter's text changed as it was typed.
     FilterTyped(String),
+    /// An entry of a picker was chosen: an environment's or a section's index.
+    Pick(PickerKind, usize),
     /// The dialog finished with what the tester entered.
     Submit(Submission),
 }
@@ -65,7 +81,7 @@ pub enum NotePurpose {
     Edit,
 }
 
-fn text_area(initial: &str) -> TextArea<'static> {
+pub(super) fn text_area(initial: &str) -> TextArea<'static> {
     let lines: Vec<String> = if initial.is_empty() {
         vec![String::new()]
     } else {
@@ -77,12 +93,12 @@ fn text_area(initial: &str) -> TextArea<'static> {
     area
 }
 
-fn text_of(area: &TextArea<'_>) -> String {
+pub(super) fn text_of(area: &TextArea<'_>) -> String {
     area.lines().join("\n").trim().to_string()
 }
 
 /// Enter, or Ctrl-J: a new line, which a one-line field refuses.
-fn is_newline(key: KeyEvent) -> bool {
+pub(super) fn is_newline(key: KeyEvent) -> bool {
     key.code == KeyCode::Enter
         || (key.code == KeyCode::Char('j') && key.modifiers == KeyModifiers::CONTROL)
 }
@@ -134,12 +150,12 @@ pub struct FailDialog {
 }
 
 impl FailDialog {
-    /// A dialog with `severity` chosen.
-    pub fn new(severity: Severity) -> FailDialog {
+    /// A dialog with `severity` chosen and `draft` in the note (focused when not empty).
+    pub fn new(severity: Severity, draft: &str) -> FailDialog {
         FailDialog {
             severity,
-            note_focused: false,
-            note: text_area(""),
+            note_focused: !draft.is_empty(),
+            note: text_area(draft),
         }
     }
 
@@ -190,14 +206,30 @@ impl FailDialog {
 pub struct NoteDialog {
     purpose: NotePurpose,
     note: TextArea<'static>,
+    /// The note as saved, when editing one: closing loses nothing while the text is this.
+    saved: String,
 }
 
 impl NoteDialog {
-    /// A note field for `purpose`, holding `initial`.
+    /// A note field for `purpose`, holding `initial` (when editing, the note as saved).
     pub fn new(purpose: NotePurpose, initial: &str) -> NoteDialog {
+        let saved = if purpose == NotePurpose::Edit {
+            initial.trim().to_string()
+        } else {
+            String::new()
+        };
         NoteDialog {
             purpose,
             note: text_area(initial),
+            saved,
+        }
+    }
+
+    /// Editing the note `saved`, with `draft` (typed earlier and not saved) in the field.
+    pub fn editing(saved: &str, draft: &str) -> NoteDialog {
+        NoteDialog {
+            note: text_area(draft),
+            ..NoteDialog::new(NotePurpose::Edit, saved)
         }
     }
 
@@ -312,11 +344,11 @@ pub struct SignoffDialog {
 }
 
 impl SignoffDialog {
-    /// An empty comment for `decision`.
-    pub fn new(decision: Decision) -> SignoffDialog {
+    /// A comment for `decision`, holding `draft` (typed earlier and not used).
+    pub fn new(decision: Decision, draft: &str) -> SignoffDialog {
         SignoffDialog {
             decision,
-            comment: text_area(""),
+            comment: text_area(draft),
         }
     }
 
@@ -356,7 +388,7 @@ fn pasted(text: &str) -> String {
 }
 
 /// Pasted text for a one-line field: its lines joined by spaces, ends trimmed.
-fn pasted_line(text: &str) -> String {
+pub(super) fn pasted_line(text: &str) -> String {
     pasted(text)
         .lines()
         .map(str::trim)
@@ -370,7 +402,8 @@ impl Overlay {
     /// when this overlay has no text field.
     pub fn paste(&mut self, text: &str) -> Option<Step> {
         match self {
-            Overlay::Help(_) => return None,
+            Overlay::Help(_) | Overlay::Crossing(_) => return None,
+            Overlay::Picker(picker) => picker.paste(text),
             Overlay::Fail(dialog) => {
                 dialog.note_focused = true;
                 dialog.note.insert_str(pasted(text));
@@ -402,6 +435,21 @@ impl Overlay {
             Overlay::Evidence(dialog) => dialog.handle(action),
             Overlay::Filter(field) => field.handle(action),
             Overlay::Signoff(dialog) => dialog.handle(action),
+            Overlay::Picker(picker) => picker.handle(action),
+            Overlay::Crossing(_) => Step::Stay,
         }
+    }
+
+    /// Text typed into a note or comment that has not been saved: what closing the dialog
+    /// now would throw away.
+    pub fn unsaved_text(&self) -> Option<String> {
+        let text = match self {
+            Overlay::Fail(dialog) => text_of(&dialog.note),
+            Overlay::Note(dialog) if text_of(&dialog.note) == dialog.saved => String::new(),
+            Overlay::Note(dialog) => text_of(&dialog.note),
+            Overlay::Signoff(dialog) => text_of(&dialog.comment),
+            _ => return None,
+        };
+        (!text.is_empty()).then_some(text)
     }
 }

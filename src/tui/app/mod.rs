@@ -8,6 +8,10 @@
 
 pub mod cursor;
 pub mod dialogs;
+pub mod jump;
+pub mod picker;
+
+use std::collections::HashMap;
 
 use ratatui::layout::Rect;
 
@@ -23,9 +27,10 @@ use super::keymap::Mode;
 use super::notice::{Missing, Notice};
 use cursor::{Cursor, Move};
 pub use dialogs::{
-    EvidenceDialog, FailDialog, FilterField, HelpPanel, NoteDialog, NotePurpose, Overlay,
+    Crossing, EvidenceDialog, FailDialog, FilterField, HelpPanel, NoteDialog, NotePurpose, Overlay,
     SignoffDialog, Step, Submission,
 };
+pub use picker::{Picker, PickerEntry, PickerKind};
 
 /// The screen shown under any overlay.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +59,20 @@ pub struct App {
     /// Set from the last frame: while the terminal is too small to show anything, keys other
     /// than quit are ignored, so nothing is recorded blind.
     pub screen_too_small: bool,
+    /// How far the details pane is scrolled; back to the top on another cell.
+    pub details_scroll: u16,
+    /// The selected line of the summary's list of failed, blocked and skipped cells.
+    pub summary_selected: usize,
+    /// Whether keys suggest Caps Lock is on: an upper-case letter bound only in lower case.
+    pub caps_lock_suspected: bool,
+    /// Notes typed and not saved, per cell, offered again when a dialog opens there.
+    drafts: HashMap<Cell, String>,
+    /// A sign-off comment typed and not used, with the decision it was for.
+    comment_draft: Option<(Decision, String)>,
+    /// Screenshots taken before the cell had a result: attached with its next one.
+    pending_evidence: Vec<(Cell, std::path::PathBuf)>,
+    /// A screenshot is being attached to a result the cell has: the cursor stays.
+    attaching_capture: bool,
 }
 
 impl App {
@@ -69,7 +88,28 @@ impl App {
             notice: None,
             hits: Hits::default(),
             screen_too_small: false,
+            details_scroll: 0,
+            summary_selected: 0,
+            caps_lock_suspected: false,
+            drafts: HashMap::new(),
+            comment_draft: None,
+            pending_evidence: Vec::new(),
+            attaching_capture: false,
         }
+    }
+
+    /// A walk over `run` that starts on `start` rather than where it would resume.
+    pub fn starting_at(run: &Run, start: Cell) -> App {
+        let mut app = App::new(run);
+        app.cursor.go_to(start);
+        app
+    }
+
+    /// Notes typed and never saved, for the tester to hear about on leaving.
+    pub fn drafts(&self) -> impl Iterator<Item = (Cell, &str)> {
+        self.drafts
+            .iter()
+            .map(|(cell, text)| (*cell, text.as_str()))
     }
 
     /// The cell the cursor is on.
@@ -91,6 +131,8 @@ impl App {
     pub fn mode(&self) -> Mode {
         match &self.overlay {
             Some(Overlay::Help(_)) => Mode::Help,
+            Some(Overlay::Crossing(_)) => Mode::Crossing,
+            Some(Overlay::Picker(_)) => Mode::Picker,
             Some(Overlay::Fail(dialog)) if !dialog.note_focused() => Mode::FailSeverity,
             Some(_) => Mode::Editing,
             None => match self.view {
@@ -110,6 +152,12 @@ impl App {
     /// Applies one action; returns what the event loop must do, if anything.
     pub fn handle(&mut self, run: &Run, action: Action) -> Option<Effect> {
         if action == Action::Quit {
+            // Ctrl-C in a note with text: the first one keeps the text as a draft and
+            // closes the dialog; only the next one quits.
+            if self.keep_draft() {
+                self.notice = Some(Notice::DraftKept { quitting: true });
+                return None;
+            }
             return Some(Effect::Quit);
         }
         if self.screen_too_small {
@@ -119,7 +167,63 @@ impl App {
             return self.handle_overlay(run, action);
         }
         self.notice = None;
+        let before = self.cursor();
+        let effect = self.handle_view(run, action);
+        if self.cursor() != before {
+            self.details_scroll = 0;
+        }
+        effect
+    }
+
+    /// Every key press, before its action: keeps the Caps Lock guess current (a lower-case
+    /// letter clears it) and says so when the key does nothing here.
+    pub fn key_pressed(&mut self, key: ratatui::crossterm::event::KeyEvent) {
+        use ratatui::crossterm::event::KeyCode;
+        let mode = self.mode();
+        if let KeyCode::Char(c) = key.code
+            && c.is_ascii_lowercase()
+            && !mode.types_text()
+        {
+            self.caps_lock_suspected = false;
+        }
+        let Some(text) = super::keymap::describe_unbound(mode, key) else {
+            return;
+        };
+        self.caps_lock_suspected = super::keymap::looks_like_caps_lock(mode, key);
+        self.notice = Some(Notice::Unbound {
+            key: text,
+            caps_lock: self.caps_lock_suspected,
+            crossing: match &self.overlay {
+                Some(Overlay::Crossing(crossing)) => Some(crossing.to),
+                _ => None,
+            },
+        });
+    }
+
+    /// Keeps the open dialog's unsaved text as a draft and closes it; whether there was any.
+    fn keep_draft(&mut self) -> bool {
+        let Some(text) = self.overlay.as_ref().and_then(Overlay::unsaved_text) else {
+            return false;
+        };
+        if let Some(Overlay::Signoff(dialog)) = &self.overlay {
+            self.comment_draft = Some((dialog.decision(), text));
+        } else {
+            self.drafts.insert(self.cursor(), text);
+        }
+        self.overlay = None;
+        true
+    }
+
+    /// The draft kept for the cursor's cell, if any, taken out to go into a dialog.
+    fn take_draft(&mut self) -> String {
+        self.drafts.remove(&self.cursor()).unwrap_or_default()
+    }
+
+    fn handle_view(&mut self, run: &Run, action: Action) -> Option<Effect> {
         let checklist = run.checklist();
+        if self.view == View::Summary && self.handle_summary_list(run, action) {
+            return None;
+        }
         let step = |m| Some(m);
         let moved = match action {
             Action::Down | Action::ScrollDown => step(Move::Items(1)),
@@ -140,20 +244,28 @@ impl App {
             Action::Pass => return self.record_now(run, Status::Pass),
             Action::Fail => {
                 let severity = checklist.items[self.cursor().item].severity;
-                self.open_on_a_cell(checklist, Overlay::Fail(FailDialog::new(severity)));
+                let draft = self.take_draft();
+                self.open_on_a_cell(checklist, Overlay::Fail(FailDialog::new(severity, &draft)));
             }
-            Action::Blocked => self.open_on_a_cell(
-                checklist,
-                Overlay::Note(NoteDialog::new(NotePurpose::Blocked, "")),
-            ),
-            Action::Skip => self.open_on_a_cell(
-                checklist,
-                Overlay::Note(NoteDialog::new(NotePurpose::Skip, "")),
-            ),
+            Action::Blocked | Action::Skip => {
+                let purpose = if action == Action::Blocked {
+                    NotePurpose::Blocked
+                } else {
+                    NotePurpose::Skip
+                };
+                let draft = self.take_draft();
+                self.open_on_a_cell(checklist, Overlay::Note(NoteDialog::new(purpose, &draft)));
+            }
             Action::EditNote => match run.latest(self.cursor()) {
                 Some(result) => {
-                    let note = result.note.as_deref().unwrap_or("");
-                    self.overlay = Some(Overlay::Note(NoteDialog::new(NotePurpose::Edit, note)));
+                    let saved = result.note.as_deref().unwrap_or("");
+                    let draft = self.take_draft();
+                    let dialog = if draft.is_empty() {
+                        NoteDialog::new(NotePurpose::Edit, saved)
+                    } else {
+                        NoteDialog::editing(saved, &draft)
+                    };
+                    self.overlay = Some(Overlay::Note(dialog));
                 }
                 None => {
                     self.notice = Some(Notice::NoResultYet {
@@ -167,6 +279,44 @@ impl App {
             },
             Action::Undo => return Some(Effect::Undo),
             Action::Launch => return self.launch(checklist),
+            Action::Capture => {
+                if self.cursor.on_a_cell(checklist) {
+                    return Some(Effect::Capture(self.cursor()));
+                }
+                self.notice = Some(Notice::NoCellHere);
+            }
+            Action::PickEnvironment => {
+                let entries = jump::environment_entries(run);
+                let current = self.cursor().environment;
+                self.overlay = Some(Overlay::Picker(Picker::new(
+                    PickerKind::Environment,
+                    entries,
+                    current,
+                )));
+            }
+            Action::PickSection => {
+                let entries = jump::section_entries(checklist);
+                let current = checklist.items[self.cursor().item].section;
+                self.overlay = Some(Overlay::Picker(Picker::new(
+                    PickerKind::Section,
+                    entries,
+                    current,
+                )));
+            }
+            Action::NextProblem | Action::PreviousProblem => {
+                let visible = |item| self.cursor.is_visible(item);
+                let forward = action == Action::NextProblem;
+                match jump::next_problem(run, self.order, self.cursor(), &visible, forward) {
+                    Some(cell) => self.cursor.go_to(cell),
+                    None => self.notice = Some(Notice::NoProblems),
+                }
+            }
+            Action::DetailsDown if self.view == View::Walk => {
+                self.details_scroll = self.details_scroll.saturating_add(3);
+            }
+            Action::DetailsUp if self.view == View::Walk => {
+                self.details_scroll = self.details_scroll.saturating_sub(3);
+            }
             Action::Filter => {
                 self.overlay = Some(Overlay::Filter(FilterField::new(self.filter())));
             }
@@ -187,7 +337,14 @@ impl App {
                 if decision == Decision::Approved && !verdict.passes() {
                     self.notice = Some(Notice::CannotApprove(verdict));
                 } else {
-                    self.overlay = Some(Overlay::Signoff(SignoffDialog::new(decision)));
+                    let draft = match self.comment_draft.take() {
+                        Some((kept_for, text)) if kept_for == decision => text,
+                        other => {
+                            self.comment_draft = other;
+                            String::new()
+                        }
+                    };
+                    self.overlay = Some(Overlay::Signoff(SignoffDialog::new(decision, &draft)));
                 }
             }
             Action::Confirm if self.view == View::Matrix => self.view = View::Walk,
@@ -209,6 +366,41 @@ impl App {
 
     fn toggle_view(&mut self, view: View) {
         self.view = if self.view == view { View::Walk } else { view };
+        self.summary_selected = 0;
+    }
+
+    /// The summary's list: j/k select a failed, blocked or skipped cell, Enter walks it.
+    /// Whether the action was the list's.
+    fn handle_summary_list(&mut self, run: &Run, action: Action) -> bool {
+        const PAGE: usize = 10;
+        let count = jump::problems(run).len();
+        let last = count.saturating_sub(1);
+        let selected = self.summary_selected.min(last);
+        self.summary_selected = match action {
+            Action::Down | Action::ScrollDown => (selected + 1).min(last),
+            Action::Up | Action::ScrollUp => selected.saturating_sub(1),
+            Action::PageDown => (selected + PAGE).min(last),
+            Action::PageUp => selected.saturating_sub(PAGE),
+            Action::Confirm => {
+                match jump::problems(run).get(selected) {
+                    Some(&(_, cell)) => self.go_to_cell(run.checklist(), cell),
+                    None => self.notice = Some(Notice::NoProblems),
+                }
+                return true;
+            }
+            _ => return false,
+        };
+        true
+    }
+
+    /// Walks `cell`, clearing a filter that hides it.
+    fn go_to_cell(&mut self, checklist: &Checklist, cell: Cell) {
+        if !self.is_visible(cell.item) {
+            self.set_filter(checklist, "");
+        }
+        self.cursor.go_to(cell);
+        self.view = View::Walk;
+        self.details_scroll = 0;
     }
 
     /// Opens `overlay` when the cursor is on a cell; says why not otherwise.
@@ -223,9 +415,15 @@ impl App {
     fn handle_overlay(&mut self, run: &Run, action: Action) -> Option<Effect> {
         let checklist = run.checklist();
         let overlay = self.overlay.as_mut()?;
+        if let Overlay::Crossing(_) = overlay {
+            return self.handle_crossing(checklist, action);
+        }
         if action == Action::Cancel {
             if matches!(overlay, Overlay::Filter(_)) {
                 self.set_filter(checklist, "");
+            }
+            if self.keep_draft() {
+                self.notice = Some(Notice::DraftKept { quitting: false });
             }
             self.overlay = None;
             return None;
@@ -254,6 +452,24 @@ impl App {
         }
     }
 
+    /// The card shown on reaching another environment: Enter (or Esc) starts, `x` opens the
+    /// browser, `u` undoes the last result; anything else waits.
+    fn handle_crossing(&mut self, checklist: &Checklist, action: Action) -> Option<Effect> {
+        match action {
+            Action::Confirm | Action::Cancel => {
+                self.overlay = None;
+                self.notice = None;
+                None
+            }
+            Action::Launch => self.launch(checklist),
+            Action::Undo => {
+                self.overlay = None;
+                Some(Effect::Undo)
+            }
+            _ => None,
+        }
+    }
+
     /// What a dialog's step means for the walk.
     fn apply(&mut self, run: &Run, step: Step) -> Option<Effect> {
         let checklist = run.checklist();
@@ -271,6 +487,22 @@ impl App {
                 self.set_filter(checklist, &text);
                 None
             }
+            Step::Pick(kind, index) => {
+                self.overlay = None;
+                let visible = |item| self.cursor.is_visible(item);
+                let from = self.cursor();
+                let landing = match kind {
+                    PickerKind::Environment => {
+                        jump::landing_in_environment(run, from, index, &visible)
+                    }
+                    PickerKind::Section => jump::landing_in_section(run, from, index, &visible),
+                };
+                match landing {
+                    Some(cell) => self.go_to_cell(checklist, cell),
+                    None => self.notice = Some(Notice::NoCellHere),
+                }
+                None
+            }
             Step::Submit(submission) => self.submit(run, submission),
         }
     }
@@ -283,7 +515,7 @@ impl App {
             Submission::Fail { severity, note } => Some(Effect::Record(NewResult {
                 severity: Some(severity),
                 note: Some(note),
-                ..new_result(run.checklist(), cell, Status::Fail)
+                ..self.new_result(run.checklist(), cell, Status::Fail)
             })),
             Submission::Note {
                 purpose: purpose @ (NotePurpose::Blocked | NotePurpose::Skip),
@@ -296,7 +528,7 @@ impl App {
                 };
                 Some(Effect::Record(NewResult {
                     note: Some(note),
-                    ..new_result(run.checklist(), cell, status)
+                    ..self.new_result(run.checklist(), cell, status)
                 }))
             }
             Submission::Note {
@@ -331,11 +563,44 @@ impl App {
             self.notice = Some(Notice::NoCellHere);
             return None;
         }
-        Some(Effect::Record(new_result(
+        Some(Effect::Record(self.new_result(
             run.checklist(),
             self.cursor(),
             status,
         )))
+    }
+
+    /// A new result for `cell` with `status`, carrying any screenshot taken for it before it
+    /// had a result.
+    fn new_result(&self, checklist: &Checklist, cell: Cell, status: Status) -> NewResult {
+        NewResult {
+            evidence: self
+                .pending_evidence
+                .iter()
+                .filter(|(c, _)| *c == cell)
+                .map(|(_, path)| path.clone())
+                .collect(),
+            ..new_result(checklist, cell, status)
+        }
+    }
+
+    /// A screenshot was written to `path` for `cell`: attached to its result now, or to the
+    /// next one it gets.
+    pub fn captured(&mut self, run: &Run, cell: Cell, path: std::path::PathBuf) -> Option<Effect> {
+        match run.latest(cell) {
+            Some(latest) => {
+                self.attaching_capture = true;
+                Some(Effect::Record(NewResult {
+                    evidence: vec![path],
+                    ..NewResult::repeating(latest)
+                }))
+            }
+            None => {
+                self.pending_evidence.push((cell, path));
+                self.notice = Some(Notice::CaptureHeld);
+                None
+            }
+        }
     }
 
     /// The result of a [`Effect::Record`] is on disk: close the dialog, say so, and go to the
@@ -343,6 +608,8 @@ impl App {
     pub fn recorded(&mut self, run: &Run, entry: &ResultEntry) {
         let environment = self.cursor().environment;
         let item = entry.item.clone();
+        let cell = crate::results::cell_of(run.checklist(), entry).ok();
+        self.pending_evidence.retain(|(c, _)| Some(*c) != cell);
         // A changed note or new evidence stays on its cell: the tester is still looking at it.
         match self.overlay.take() {
             Some(Overlay::Note(dialog)) if dialog.purpose() == NotePurpose::Edit => {
@@ -353,11 +620,23 @@ impl App {
                 self.notice = Some(Notice::EvidenceAttached { item, environment });
                 return;
             }
+            None if self.attaching_capture => {
+                self.attaching_capture = false;
+                self.notice = Some(Notice::EvidenceAttached { item, environment });
+                return;
+            }
             _ => {}
         }
         let next = self.next_untested(run);
         if let Some(next) = next {
             self.cursor.go_to(next);
+            self.details_scroll = 0;
+            if self.order == Order::ByEnvironment && next.environment != environment {
+                self.overlay = Some(Overlay::Crossing(Crossing {
+                    from: environment,
+                    to: next.environment,
+                }));
+            }
         }
         self.notice = Some(Notice::Recorded {
             status: entry.status,
@@ -387,6 +666,7 @@ impl App {
 
     /// An effect failed; nothing was recorded. Any dialog stays open with what was typed.
     pub fn failed(&mut self, error: &dyn std::error::Error) {
+        self.attaching_capture = false;
         self.notice = Some(Notice::NotRecorded(crate::output::one_line(error)));
     }
 

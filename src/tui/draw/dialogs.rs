@@ -10,10 +10,11 @@ use super::centered;
 use crate::checklist::Severity;
 use crate::run::Run;
 use crate::signoff::statement::Decision;
-use crate::tui::app::{App, NotePurpose, Overlay};
+use crate::tui::app::{App, Crossing, NotePurpose, Overlay, Picker, PickerKind};
 use crate::tui::keymap::help_sections;
 use crate::tui::text::fit;
 use crate::tui::theme::Theme;
+use unicode_width::UnicodeWidthStr;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) {
     let Some(overlay) = &app.overlay else {
@@ -126,7 +127,130 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) {
             frame.render_widget(Paragraph::new("filter: ").style(theme.heading()), label);
             frame.render_widget(field.text(), field_area);
         }
+        Overlay::Crossing(crossing) => draw_crossing(frame, area, *crossing, run, theme),
+        Overlay::Picker(picker) => draw_picker(frame, area, picker, theme),
     }
+}
+
+/// The card that stops the walk on reaching another environment: what to set up, in the
+/// browser's colour, and how to go on.
+fn draw_crossing(frame: &mut Frame, area: Rect, crossing: Crossing, run: &Run, theme: Theme) {
+    let checklist = run.checklist();
+    let (from, to) = (
+        checklist.environments[crossing.from],
+        checklist.environments[crossing.to],
+    );
+    let browser = &checklist.browsers[to.browser];
+    let viewport = &checklist.viewports[to.viewport];
+    let counts = &run.per_environment()[crossing.to];
+    let todo = counts.total() - counts.done();
+    let what = if from.browser != to.browser {
+        format!(
+            "Switch to {} and set its window to {}×{}.",
+            browser.name, viewport.width, viewport.height
+        )
+    } else {
+        format!(
+            "Set the {} window to {}×{} ({}).",
+            browser.name, viewport.width, viewport.height, viewport.name
+        )
+    };
+    let lines = vec![
+        Line::styled(
+            format!("Done: {}", checklist.environment_label(crossing.from)),
+            theme.dim(),
+        ),
+        Line::raw(""),
+        Line::styled(
+            format!("Now: {}", checklist.environment_label(crossing.to)),
+            theme.browser(to.browser),
+        ),
+        Line::raw(what),
+        Line::raw(format!(
+            "{todo} cell{} to test here.",
+            if todo == 1 { "" } else { "s" }
+        )),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled("Enter", theme.heading()),
+            Span::raw(" start   "),
+            Span::styled("x", theme.heading()),
+            Span::raw(" open it there   "),
+            Span::styled("u", theme.heading()),
+            Span::raw(" undo the last result"),
+        ]),
+    ];
+    let width = lines
+        .iter()
+        .map(|l| l.width() as u16 + 4)
+        .max()
+        .unwrap_or(40)
+        .max(44);
+    let popup = centered(area, width, lines.len() as u16 + 2);
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(theme.browser(to.browser))
+                    .title(" Another environment "),
+            ),
+        popup,
+    );
+}
+
+/// A picker: the typed query on top, the matches below with the selection highlighted and
+/// kept in view.
+fn draw_picker(frame: &mut Frame, area: Rect, picker: &Picker, theme: Theme) {
+    let matches = picker.matches();
+    let title = match picker.kind() {
+        PickerKind::Environment => " Go to an environment · type to filter · Enter go · Esc ",
+        PickerKind::Section => " Go to a section · type to filter · Enter go · Esc ",
+    };
+    let height = (matches.len() as u16 + 4).clamp(6, area.height.saturating_sub(2).max(6));
+    let popup = centered(area, 72, height);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(fit(title, popup.width.saturating_sub(2) as usize));
+    let inner = block.inner(popup);
+    frame.render_widget(Clear, popup);
+    frame.render_widget(block, popup);
+    let [query_area, list_area] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+    let [prompt, field] =
+        Layout::horizontal([Constraint::Length(2), Constraint::Min(1)]).areas(query_area);
+    frame.render_widget(Paragraph::new("> ").style(theme.heading()), prompt);
+    frame.render_widget(picker.query(), field);
+    let rows = list_area.height as usize;
+    let selected = picker.selected();
+    let start = super::window_start(selected, rows, matches.len());
+    let width = list_area.width as usize;
+    let mut lines: Vec<Line> = matches
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(rows)
+        .map(|(n, entry)| {
+            let detail = format!("  {}", entry.detail);
+            let label = fit(&entry.label, width.saturating_sub(detail.width()));
+            let line = Line::from(vec![
+                Span::raw(label.clone()),
+                Span::raw(" ".repeat(width.saturating_sub(label.width() + detail.width()))),
+                Span::styled(detail, theme.dim()),
+            ]);
+            if n == selected {
+                line.style(theme.selected())
+            } else {
+                line
+            }
+        })
+        .collect();
+    if matches.is_empty() {
+        lines.push(Line::styled("nothing matches (Esc cancels)", theme.dim()));
+    }
+    frame.render_widget(Paragraph::new(lines), list_area);
 }
 
 fn text_popup(

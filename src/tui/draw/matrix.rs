@@ -49,7 +49,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) -
         .chunk_by(|&a, &b| checklist.environments[a].browser == checklist.environments[b].browser)
         .collect();
     for (n, group) in groups.iter().enumerate() {
-        let browser = &checklist.browsers[checklist.environments[group[0]].browser];
+        let browser_index = checklist.environments[group[0]].browser;
+        let browser = &checklist.browsers[browser_index];
         // The last browser's name may run on past its columns into the free space on the
         // right; the others stop where the next browser starts.
         let span = group.len() * CELL as usize;
@@ -60,7 +61,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) -
         };
         browsers.push(Span::styled(
             pad(&browser.id, room - 1) + " ",
-            theme.heading(),
+            theme.browser(browser_index),
         ));
     }
     for &e in &columns {
@@ -68,7 +69,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) -
         let style = if e == cursor.environment {
             theme.selected()
         } else {
-            theme.heading()
+            theme.browser(env.browser)
         };
         let id: String = checklist.viewports[env.viewport]
             .id

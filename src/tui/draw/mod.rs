@@ -164,7 +164,8 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme
         checklist.environments.len()
     );
     frame.render_widget(
-        Paragraph::new(fit(&banner, area.width as usize)).style(theme.environment()),
+        Paragraph::new(fit(&banner, area.width as usize))
+            .style(theme.environment(checklist.environments[env].browser)),
         environment,
     );
 }
