@@ -442,10 +442,9 @@ fn a_pasted_stack_trace_is_one_note_and_a_stray_paste_records_nothing() {
     tmux.keys("paste", &["q"]);
     tmux.wait_for("paste", "EXIT=0");
 
-    let journal = std::fs::read_to_string(
-        sandbox.journal(&sandbox.status("")["run"].as_str().unwrap().to_string()),
-    )
-    .unwrap();
+    let journal =
+        std::fs::read_to_string(sandbox.journal(sandbox.status("")["run"].as_str().unwrap()))
+            .unwrap();
     let entries: Vec<serde_json::Value> = journal
         .lines()
         .map(|line| serde_json::from_str(line).unwrap())
