@@ -298,3 +298,128 @@ fn a_click_on_a_glyph_or_a_title_moves_the_cursor_there() {
         "a title in the walk's list"
     );
 }
+
+fn screen(terminal: &Terminal<TestBackend>) -> String {
+    terminal.backend().to_string()
+}
+
+fn long_note(lines: usize) -> String {
+    (1..=lines)
+        .map(|n| format!("line {n} of what went wrong"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_details_pane_scrolls_at_80x24_and_says_there_is_more() {
+    let mut walk = Walk::new("small.yaml");
+    walk.keys("f");
+    walk.paste(&long_note(30));
+    walk.code(common::crossterm_key::KeyCode::Enter);
+    walk.keys("k");
+    let terminal = render(&mut walk, 80, 24, COLOR);
+    let text = screen(&terminal);
+    assert!(text.contains("line 1 of what"), "{text}");
+    assert!(!text.contains("line 30 of what"), "{text}");
+    let (_, hint_row) = find(&terminal, "more lines — J scrolls");
+    assert_eq!(hint_row, 21, "the hint sits on the pane's last row");
+
+    for _ in 0..20 {
+        walk.keys("J");
+        render(&mut walk, 80, 24, COLOR);
+    }
+    let terminal = render(&mut walk, 80, 24, COLOR);
+    let text = screen(&terminal);
+    assert!(
+        text.contains("line 30 of what"),
+        "the end is reachable:\n{text}"
+    );
+    find(&terminal, "above — K scrolls back");
+    walk.keys("K");
+    let terminal = render(&mut walk, 80, 24, COLOR);
+    find(&terminal, "below — J/K scroll");
+
+    walk.keys("j");
+    assert_eq!(walk.app.details_scroll, 0, "another item starts at its top");
+}
+
+#[test]
+fn the_summary_says_how_many_problems_are_below_and_follows_the_selection() {
+    let mut walk = Walk::new("small.yaml");
+    for _ in 0..7 {
+        if walk.app.mode() == greenlight::tui::keymap::Mode::Crossing {
+            walk.code(common::crossterm_key::KeyCode::Enter);
+        }
+        walk.keys("s");
+        walk.paste(&long_note(3));
+        walk.code(common::crossterm_key::KeyCode::Enter);
+    }
+    walk.keys("S");
+    let terminal = render(&mut walk, 80, 24, COLOR);
+    let text = screen(&terminal);
+    assert!(text.contains("Skipped (7)"), "{text}");
+    let (_, hint_row) = find(&terminal, "▼ 3 more below · j/k select");
+    assert_eq!(hint_row, 21, "on the list's last row");
+    walk.keys("jjjj");
+    let terminal = render(&mut walk, 80, 24, COLOR);
+    find(&terminal, "▲ 3 above · ▼ 1 below");
+    walk.keys("jj");
+    let terminal = render(&mut walk, 80, 24, COLOR);
+    find(&terminal, "▲ 4 above · j/k select");
+    let (_, selected_row) = find(&terminal, "Print preview keeps");
+    let buffer = terminal.backend().buffer();
+    let reversed = (0..80).any(|x| {
+        buffer[(x, selected_row)]
+            .modifier
+            .contains(Modifier::REVERSED)
+    });
+    assert!(reversed, "the selected cell is highlighted:\n{text}");
+}
+
+#[test]
+fn each_browser_has_its_colour_and_the_card_names_the_new_environment() {
+    let mut walk = Walk::new("small.yaml");
+    // The banner is the header's third row.
+    let banner_bg = |walk: &mut Walk| {
+        let terminal = render(walk, 100, 30, COLOR);
+        terminal.backend().buffer()[(1, 2)].bg
+    };
+    let chrome = banner_bg(&mut walk);
+    walk.keys("v");
+    walk.keys("safari");
+    walk.code(common::crossterm_key::KeyCode::Enter);
+    let safari = banner_bg(&mut walk);
+    assert_ne!(chrome, safari);
+    assert_ne!(chrome, Color::Reset);
+
+    let mut walk = Walk::new("small.yaml");
+    walk.keys("pp");
+    let terminal = render(&mut walk, 80, 24, COLOR);
+    let text = screen(&terminal);
+    for wanted in [
+        "Done: Google Chrome · Phone 390×844",
+        "Now: Google Chrome · Laptop 1366×768",
+        "Set the Google Chrome window to 1366×768 (Laptop).",
+        "3 cells to test here.",
+        "Enter start",
+    ] {
+        assert!(text.contains(wanted), "{wanted:?} missing:\n{text}");
+    }
+    let plain = render(&mut walk, 80, 24, Theme { color: false });
+    assert!(screen(&plain).contains("Now: Google Chrome · Laptop"));
+}
+
+#[test]
+fn the_header_warns_when_caps_lock_seems_on() {
+    let mut walk = Walk::new("small.yaml");
+    walk.press(common::crossterm_key::KeyEvent::new(
+        common::crossterm_key::KeyCode::Char('P'),
+        common::crossterm_key::KeyModifiers::SHIFT,
+    ));
+    let terminal = render(&mut walk, 80, 24, COLOR);
+    let (_, y) = find(&terminal, "Caps Lock on?");
+    assert_eq!(y, 0);
+    walk.keys("j");
+    let terminal = render(&mut walk, 80, 24, COLOR);
+    assert!(!screen(&terminal).contains("Caps Lock on?"));
+}

@@ -533,3 +533,337 @@ fn a_paste_is_text_for_the_open_field_and_nothing_anywhere_else() {
     walk.paste("text\nsize\n");
     assert_eq!(walk.app.filter(), "text size");
 }
+
+fn ctrl(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+
+fn shifted(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::SHIFT)
+}
+
+#[test]
+fn reaching_another_environment_stops_on_a_card_until_the_tester_starts_it() {
+    let mut walk = Walk::new("small.yaml");
+    walk.keys("pp");
+    let Some(Overlay::Crossing(card)) = walk.app.overlay else {
+        panic!(
+            "no card after the phone's last cell: {:?}",
+            walk.app.overlay
+        );
+    };
+    let label = |e| walk.session.run().checklist().environment_label(e);
+    assert_eq!(
+        (label(card.from), label(card.to)),
+        (
+            "Google Chrome · Phone 390×844".to_string(),
+            "Google Chrome · Laptop 1366×768".to_string()
+        )
+    );
+    assert_eq!(walk.cursor(), "no-shift@chrome/laptop");
+
+    walk.keys("p");
+    assert_eq!(walk.entries().len(), 2, "a pass by reflex records nothing");
+    let (text, _) = walk.notice().unwrap();
+    assert!(
+        text.contains("`p` does nothing yet: set up Google Chrome · Laptop 1366×768"),
+        "{text}"
+    );
+    assert!(
+        matches!(walk.act(Action::Launch), Some(Effect::Launch(argv)) if argv.contains(&"--window-size=1366,768".to_string())),
+        "x opens the new size"
+    );
+    assert!(
+        matches!(walk.app.overlay, Some(Overlay::Crossing(_))),
+        "x keeps the card"
+    );
+
+    walk.keys("u");
+    assert!(walk.app.overlay.is_none());
+    assert_eq!(
+        walk.cursor(),
+        "text-size@chrome/phone",
+        "back to the undone cell"
+    );
+    walk.keys("p");
+    assert!(matches!(walk.app.overlay, Some(Overlay::Crossing(_))));
+    walk.code(KeyCode::Enter);
+    walk.keys("p");
+    assert_eq!(
+        walk.status("no-shift", "chrome", "laptop"),
+        Some(Status::Pass),
+        "after Enter the walk goes on"
+    );
+
+    // By item, every step changes environment: no card.
+    let mut by_item = Walk::new("small.yaml");
+    by_item.keys("o");
+    by_item.keys("ppp");
+    assert!(by_item.app.overlay.is_none());
+    assert_eq!(by_item.entries().len(), 3);
+}
+
+#[test]
+fn pickers_reach_any_environment_or_section_in_two_keys() {
+    let mut walk = Walk::new("small.yaml");
+    walk.keys("v");
+    assert!(matches!(walk.app.overlay, Some(Overlay::Picker(_))));
+    walk.keys("saf");
+    walk.code(KeyCode::Enter);
+    assert!(walk.app.overlay.is_none());
+    assert_eq!(walk.cursor(), "no-shift@safari/phone");
+
+    walk.keys("p"); // no-shift passes on Safari; the next pick lands on what is untested
+    walk.keys("v");
+    walk.keys("safari");
+    walk.code(KeyCode::Enter);
+    assert_eq!(walk.cursor(), "text-size@safari/phone");
+
+    // Print preview applies to the laptop only: the section picker finds it there.
+    walk.keys("t");
+    walk.keys("PRI");
+    walk.code(KeyCode::Enter);
+    assert_eq!(walk.cursor(), "print-preview@chrome/laptop");
+
+    walk.keys("v");
+    walk.keys("opera");
+    walk.code(KeyCode::Enter);
+    assert!(
+        matches!(walk.app.overlay, Some(Overlay::Picker(_))),
+        "nothing to go to"
+    );
+    walk.code(KeyCode::Esc);
+    assert_eq!(walk.cursor(), "print-preview@chrome/laptop");
+}
+
+/// A run with a failure on Chrome's laptop, a block on Chrome's phone and a skip on
+/// Safari's phone, the cursor on the first cell.
+fn with_problems() -> Walk {
+    let mut walk = Walk::new("small.yaml");
+    walk.keys("b");
+    walk.keys("no phone");
+    walk.code(KeyCode::Enter);
+    walk.keys("p");
+    walk.code(KeyCode::Enter); // the laptop card
+    walk.keys("p");
+    walk.keys("f");
+    walk.keys("2wraps badly");
+    walk.code(KeyCode::Enter);
+    walk.keys("p");
+    walk.code(KeyCode::Enter); // the Safari card
+    walk.keys("p");
+    walk.keys("s");
+    walk.keys("later");
+    walk.code(KeyCode::Enter);
+    walk.keys("g");
+    walk.act(Action::First);
+    walk.keys("v");
+    walk.keys("chrome phone");
+    walk.code(KeyCode::Enter);
+    walk.act(Action::First);
+    walk
+}
+
+#[test]
+fn brackets_go_to_the_next_and_previous_failed_blocked_or_skipped_cell() {
+    let mut walk = with_problems();
+    assert_eq!(walk.cursor(), "no-shift@chrome/phone");
+    walk.keys("]");
+    assert_eq!(walk.cursor(), "text-size@chrome/laptop");
+    walk.keys("]");
+    assert_eq!(walk.cursor(), "text-size@safari/phone");
+    walk.keys("]");
+    assert_eq!(walk.cursor(), "no-shift@chrome/phone", "round to the start");
+    walk.keys("[");
+    assert_eq!(walk.cursor(), "text-size@safari/phone");
+
+    let mut clean = Walk::new("small.yaml");
+    clean.keys("p");
+    clean.keys("]");
+    let (text, _) = clean.notice().unwrap();
+    assert!(
+        text.contains("no failed, blocked or skipped cell"),
+        "{text}"
+    );
+}
+
+#[test]
+fn enter_on_the_summary_walks_the_selected_cell() {
+    let mut walk = with_problems();
+    walk.keys("S");
+    assert_eq!(walk.app.view, View::Summary);
+    walk.keys("j");
+    walk.code(KeyCode::Enter);
+    assert_eq!(walk.app.view, View::Walk);
+    assert_eq!(
+        walk.cursor(),
+        "no-shift@chrome/phone",
+        "the summary lists failures, then blocked, then skipped: the second is the block"
+    );
+    walk.keys("S");
+    assert_eq!(
+        walk.app.summary_selected, 0,
+        "the list starts at the top again"
+    );
+    walk.keys("jjjjjj");
+    walk.code(KeyCode::Enter);
+    assert_eq!(
+        walk.cursor(),
+        "text-size@safari/phone",
+        "the selection stops at the last"
+    );
+}
+
+fn dialog_text(walk: &Walk) -> String {
+    match &walk.app.overlay {
+        Some(Overlay::Fail(dialog)) => dialog.note().lines().join("\n"),
+        Some(Overlay::Note(dialog)) => dialog.note().lines().join("\n"),
+        Some(Overlay::Signoff(dialog)) => dialog.comment().lines().join("\n"),
+        other => panic!("no text field open: {other:?}"),
+    }
+}
+
+#[test]
+fn text_typed_is_never_thrown_away_silently() {
+    let mut walk = Walk::new("small.yaml");
+    walk.keys("f");
+    walk.keys("hero image overlaps the");
+    walk.code(KeyCode::Esc);
+    assert!(walk.app.overlay.is_none());
+    assert!(walk.entries().is_empty(), "Esc saves nothing");
+    let (text, is_error) = walk.notice().unwrap();
+    assert!(!is_error && text.contains("kept as a draft"), "{text}");
+    walk.keys("f");
+    assert_eq!(dialog_text(&walk), "hero image overlaps the");
+    walk.keys(" menu");
+
+    // Ctrl-C in a field with text keeps it and closes the field; the next Ctrl-C quits.
+    assert_eq!(walk.app.handle(walk.session.run(), Action::Quit), None);
+    assert!(walk.app.overlay.is_none());
+    assert!(walk.notice().unwrap().0.contains("Ctrl-C again quits"));
+    let drafts: Vec<(String, String)> = walk
+        .app
+        .drafts()
+        .map(|(cell, text)| (format!("{cell:?}"), text.to_string()))
+        .collect();
+    assert_eq!(drafts.len(), 1);
+    assert_eq!(drafts[0].1, "hero image overlaps the menu");
+    assert_eq!(
+        walk.app.handle(walk.session.run(), Action::Quit),
+        Some(Effect::Quit)
+    );
+
+    // A draft belongs to its cell, and goes once saved.
+    walk.keys("j");
+    walk.keys("b");
+    assert_eq!(dialog_text(&walk), "", "another cell has no draft");
+    walk.code(KeyCode::Esc);
+    walk.keys("k");
+    walk.keys("f");
+    walk.code(KeyCode::Enter);
+    assert_eq!(
+        walk.last_result().note.as_deref(),
+        Some("hero image overlaps the menu")
+    );
+    assert_eq!(walk.app.drafts().count(), 0);
+
+    // Opening a saved note and closing it unchanged is no draft.
+    walk.code(KeyCode::Enter);
+    walk.keys("k");
+    walk.keys("n");
+    walk.code(KeyCode::Esc);
+    assert_eq!(walk.app.drafts().count(), 0);
+    assert!(walk.app.notice.is_none(), "{:?}", walk.notice());
+    // A rejection's reason comes back for a rejection only.
+    walk.keys("S");
+    walk.keys("r");
+    walk.keys("not today");
+    walk.code(KeyCode::Esc);
+    walk.keys("r");
+    assert_eq!(dialog_text(&walk), "not today");
+}
+
+#[test]
+fn keys_that_do_nothing_say_so_and_capitals_suggest_caps_lock() {
+    let mut walk = Walk::new("small.yaml");
+    walk.press(shifted('Z'));
+    let (text, is_error) = walk.notice().unwrap();
+    assert!(
+        is_error && text == "`Z` does nothing here — ? for help",
+        "{text}"
+    );
+    assert!(!walk.app.caps_lock_suspected);
+
+    walk.press(shifted('P'));
+    assert!(walk.entries().is_empty(), "P is not p");
+    assert!(walk.app.caps_lock_suspected);
+    let (text, _) = walk.notice().unwrap();
+    assert!(
+        text.contains("Caps Lock") && text.contains("`p` would"),
+        "{text}"
+    );
+    walk.press(ctrl('k'));
+    assert!(
+        walk.notice()
+            .unwrap()
+            .0
+            .starts_with("`Ctrl-k` does nothing")
+    );
+    walk.keys("j");
+    assert!(
+        !walk.app.caps_lock_suspected,
+        "a lower-case letter clears the guess"
+    );
+
+    walk.keys("f");
+    walk.press(shifted('Z'));
+    assert_eq!(dialog_text(&walk), "Z", "in a field every key is text");
+}
+
+#[test]
+fn a_screenshot_is_attached_to_the_cell_now_or_with_its_next_result() {
+    let mut walk = Walk::new("small.yaml");
+    walk.keys("c");
+    let (text, is_error) = walk.notice().unwrap();
+    assert!(is_error && text.contains("no screenshot command"), "{text}");
+
+    walk.options.capture = Some("printf 'PNG' > {file}".into());
+    walk.keys("c");
+    assert!(
+        walk.entries().is_empty(),
+        "no result yet: the screenshot waits"
+    );
+    assert!(
+        walk.notice()
+            .unwrap()
+            .0
+            .contains("attached with the result")
+    );
+    walk.keys("f");
+    walk.keys("layout shift");
+    walk.code(KeyCode::Enter);
+    let failed = walk.last_result();
+    assert_eq!(failed.evidence.len(), 1, "{failed:?}");
+    assert_eq!(
+        failed.evidence[0].sha256,
+        greenlight::fsutil::sha256_hex(b"PNG")
+    );
+
+    walk.keys("k");
+    assert_eq!(walk.cursor(), "no-shift@chrome/phone");
+    walk.keys("c");
+    assert_eq!(walk.cursor(), "no-shift@chrome/phone", "the cursor stays");
+    let again = walk.last_result();
+    assert_eq!(
+        (again.status, again.note.as_deref(), again.evidence.len()),
+        (Status::Fail, Some("layout shift"), 2),
+        "the result is repeated with both screenshots"
+    );
+    assert!(walk.notice().unwrap().0.contains("evidence attached"));
+
+    walk.options.capture = Some("echo 'grim: no wayland' >&2; exit 1 # {file}".into());
+    walk.keys("c");
+    let (text, is_error) = walk.notice().unwrap();
+    assert!(is_error && text.contains("grim: no wayland"), "{text}");
+    assert_eq!(walk.entries().len(), 2);
+}

@@ -453,3 +453,74 @@ fn a_pasted_stack_trace_is_one_note_and_a_stray_paste_records_nothing() {
     assert_eq!(entries[0]["status"], "fail");
     assert_eq!(entries[0]["note"], trace, "the whole paste, lines and all");
 }
+
+#[test]
+fn resume_starts_in_the_browser_and_size_asked_for_and_names_the_ones_there_are() {
+    let Some(tmux) = Tmux::start() else { return };
+    let sandbox = Sandbox::new();
+    let run = sandbox.start(&sandbox.fixture("small.yaml"));
+    tmux.run_sized(
+        "there",
+        &sandbox.shell(&format!("resume {run} --browser safari --viewport phone")),
+        80,
+        24,
+    );
+    let screen = tmux.wait_for("there", " Safari · Phone 390×844  (3/3)");
+    assert!(screen.contains("0/7"), "{screen}");
+    tmux.keys("there", &["p"]);
+    tmux.wait_for("there", "recorded pass: no-shift in Safari");
+    tmux.keys("there", &["q"]);
+    tmux.wait_for("there", "EXIT=0");
+
+    tmux.run_sized(
+        "nowhere",
+        &sandbox.shell(&format!("resume {run} --browser opera")),
+        80,
+        24,
+    );
+    let screen = tmux.wait_for("nowhere", "EXIT=");
+    assert!(
+        screen.contains("this run has no browser `opera`; its browsers are: chrome, safari"),
+        "{screen}"
+    );
+    assert!(!screen.contains("EXIT=0"), "{screen}");
+
+    tmux.run_sized(
+        "excluded",
+        &sandbox.shell(&format!("resume {run} --browser safari --viewport laptop")),
+        80,
+        24,
+    );
+    let screen = tmux.wait_for("excluded", "EXIT=");
+    assert!(
+        screen.contains("this run does not test safari at laptop"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn ctrl_c_keeps_a_note_then_quits_saying_truthfully_what_is_saved() {
+    let Some(tmux) = Tmux::start() else { return };
+    let sandbox = Sandbox::new();
+    let run = sandbox.start(&sandbox.fixture("small.yaml"));
+    tmux.run_sized("quit", &sandbox.shell(&format!("resume {run}")), 80, 24);
+    tmux.wait_for("quit", "0/7");
+    tmux.keys("quit", &["p", "f"]);
+    tmux.wait_for("quit", "Severity");
+    tmux.type_text("quit", "menu overlaps the logo");
+    tmux.keys("quit", &["C-c"]);
+    tmux.wait_for("quit", "Ctrl-C again quits");
+    tmux.keys("quit", &["C-c"]);
+    // The shell wraps at 80 columns: read the text as one line.
+    let screen = tmux.wait_for("quit", "EXIT=0").replace('\n', "");
+    assert!(
+        screen.contains(
+            "not saved (a draft you did not finish): text-size in Google Chrome · Phone 390×844: menu overlaps the logo"
+        ),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("1/7 cells done, every result is saved (the draft notes above"),
+        "{screen}"
+    );
+}

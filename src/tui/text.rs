@@ -37,6 +37,28 @@ pub fn pad(text: &str, width: usize) -> String {
     out
 }
 
+/// Spans cut to at most `width` columns in all, the one that crosses the edge ending in `…`.
+pub fn fit_spans(
+    spans: Vec<ratatui::text::Span<'static>>,
+    width: usize,
+) -> Vec<ratatui::text::Span<'static>> {
+    let mut used = 0;
+    let mut out = Vec::new();
+    for span in spans {
+        let w = span.width();
+        if used + w > width {
+            out.push(ratatui::text::Span::styled(
+                fit(&span.content, width - used),
+                span.style,
+            ));
+            break;
+        }
+        used += w;
+        out.push(span);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

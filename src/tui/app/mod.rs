@@ -40,10 +40,13 @@ pub enum View {
     Summary,
 }
 
-/// Where things were drawn last frame, for mouse clicks.
+/// What the last frame learnt of the layout: where cells were drawn, for mouse clicks, and
+/// how far the details pane can scroll.
 #[derive(Debug, Clone, Default)]
 pub struct Hits {
     pub targets: Vec<(Rect, Cell)>,
+    /// Lines of the details pane below its window when it is scrolled to the top.
+    pub details_overflow: u16,
 }
 
 /// The walk's whole state.
@@ -312,7 +315,8 @@ impl App {
                 }
             }
             Action::DetailsDown if self.view == View::Walk => {
-                self.details_scroll = self.details_scroll.saturating_add(3);
+                let most = self.hits.details_overflow;
+                self.details_scroll = self.details_scroll.saturating_add(3).min(most);
             }
             Action::DetailsUp if self.view == View::Walk => {
                 self.details_scroll = self.details_scroll.saturating_sub(3);

@@ -12,7 +12,7 @@ use crate::checklist::Cell;
 use crate::run::Run;
 use crate::status::{STATES, Status, look};
 use crate::tui::app::{App, Hits};
-use crate::tui::text::{fit, pad};
+use crate::tui::text::{fit, fit_spans, pad};
 use crate::tui::theme::Theme;
 use unicode_width::UnicodeWidthStr;
 
@@ -164,20 +164,4 @@ fn legend(
         return vec![Line::from(spans)];
     }
     vec![states, Line::styled(fit(&rest, width), theme.dim())]
-}
-
-/// Keeps spans within `width` columns (the browser row can overrun on narrow screens).
-fn fit_spans(spans: Vec<Span<'static>>, width: usize) -> Vec<Span<'static>> {
-    let mut used = 0;
-    let mut out = Vec::new();
-    for span in spans {
-        let w = span.width();
-        if used + w > width {
-            out.push(Span::styled(fit(&span.content, width - used), span.style));
-            break;
-        }
-        used += w;
-        out.push(span);
-    }
-    out
 }

@@ -59,7 +59,7 @@ pub fn draw(frame: &mut Frame, app: &App, run: &Run, theme: Theme) -> Hits {
         View::Walk => walk::draw(frame, body, app, run, theme),
         View::Matrix => matrix::draw(frame, body, app, run, theme),
         View::Summary => {
-            summary::draw(frame, body, run, theme);
+            summary::draw(frame, body, run, app.summary_selected, theme);
             Hits::default()
         }
     };
@@ -83,8 +83,18 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme
         commit,
         meta.tester
     );
+    let title = if app.caps_lock_suspected {
+        let caps = " ⇪ Caps Lock on? ";
+        let [rest, flag] =
+            Layout::horizontal([Constraint::Min(1), Constraint::Length(caps.width() as u16)])
+                .areas(title);
+        frame.render_widget(Paragraph::new(caps).style(theme.error()), flag);
+        rest
+    } else {
+        title
+    };
     frame.render_widget(
-        Paragraph::new(fit(&line, area.width as usize)).style(theme.heading()),
+        Paragraph::new(fit(&line, title.width as usize)).style(theme.heading()),
         title,
     );
 

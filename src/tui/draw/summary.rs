@@ -9,10 +9,12 @@ use ratatui::widgets::{Paragraph, Wrap};
 use crate::checklist::Severity;
 use crate::run::Run;
 use crate::status::{STATES, Status, look};
-use crate::tui::text::pad;
+use crate::tui::app::jump::{self, ProblemGroup};
+use crate::tui::text::{fit, fit_spans, pad};
 use crate::tui::theme::Theme;
 
-pub fn draw(frame: &mut Frame, area: Rect, run: &Run, theme: Theme) {
+/// Draws the summary with the `selected`-th failed, blocked or skipped cell highlighted.
+pub fn draw(frame: &mut Frame, area: Rect, run: &Run, selected: usize, theme: Theme) {
     let checklist = run.checklist();
     let (counts, per_environment) = (run.counts(), run.per_environment());
     let verdict = run.verdict();
@@ -22,16 +24,18 @@ pub fn draw(frame: &mut Frame, area: Rect, run: &Run, theme: Theme) {
     } else {
         theme.status(Some(Status::Fail))
     };
+    // The verdict wraps onto up to three lines: its reasons are what one approves on.
+    let verdict = Paragraph::new(format!("Verdict: {verdict}"))
+        .style(verdict_style)
+        .wrap(Wrap { trim: false });
+    let verdict_height = verdict.line_count(area.width).clamp(1, 3) as u16;
     let [verdict_area, _, area] = Layout::vertical([
-        Constraint::Length(1),
+        Constraint::Length(verdict_height),
         Constraint::Length(1),
         Constraint::Min(1),
     ])
     .areas(area);
-    frame.render_widget(
-        Paragraph::new(format!("Verdict: {verdict}")).style(verdict_style),
-        verdict_area,
-    );
+    frame.render_widget(verdict, verdict_area);
     let key_width = (0..checklist.environments.len())
         .map(|e| checklist.environment_key(e).len())
         .max()
@@ -51,33 +55,43 @@ pub fn draw(frame: &mut Frame, area: Rect, run: &Run, theme: Theme) {
     }
     left.push(Line::styled(row("all", numbers(&counts)), theme.heading()));
 
+    let problems = jump::problems(run);
+    let selected = selected.min(problems.len().saturating_sub(1));
     let mut right: Vec<Line> = Vec::new();
-    for (level, label) in Severity::ALL
-        .into_iter()
-        .zip(["Blockers", "Major", "Minor"])
-    {
-        let failures: Vec<_> = checklist
-            .cells()
-            .filter_map(|cell| run.latest(cell).map(|r| (cell, r)))
-            .filter(|(_, r)| r.status == Status::Fail && r.severity == Some(level))
-            .collect();
+    // The line each problem starts on, to keep the selected one in view.
+    let mut starts = Vec::with_capacity(problems.len());
+    let mut next = problems.iter().enumerate().peekable();
+    // Only the groups that have cells, so that the cells themselves get the room.
+    let count_of = |group| problems.iter().filter(|(g, _)| *g == group).count();
+    if problems.is_empty() {
         right.push(Line::styled(
-            format!("{label} ({})", failures.len()),
+            "Nothing failed, blocked or skipped.",
             theme.heading(),
         ));
-        for (cell, result) in failures {
-            right.push(Line::from(vec![
-                Span::styled(
-                    format!(" {} ", look(Some(Status::Fail)).glyph),
-                    theme.status(Some(Status::Fail)),
-                ),
+    }
+    for group in ProblemGroup::all().filter(|&group| count_of(group) > 0) {
+        right.push(Line::styled(
+            format!("{} ({})", group_title(group), count_of(group)),
+            theme.heading(),
+        ));
+        while let Some((n, &(_, cell))) = next.next_if(|(_, (g, _))| *g == group) {
+            starts.push(right.len());
+            let result = run.latest(cell);
+            let status = result.map(|r| r.status);
+            let mut line = Line::from(vec![
+                Span::styled(format!(" {} ", look(status).glyph), theme.status(status)),
+                // The environment first: a long title may be cut at the edge.
                 Span::raw(format!(
-                    "{} — {}",
-                    checklist.items[cell.item].title,
-                    checklist.environment_key(cell.environment)
+                    "{}  {}",
+                    checklist.environment_key(cell.environment),
+                    checklist.items[cell.item].title
                 )),
-            ]));
-            if let Some(note) = &result.note {
+            ]);
+            if n == selected {
+                line = line.style(theme.selected());
+            }
+            right.push(line);
+            if let Some(note) = result.and_then(|r| r.note.as_deref()) {
                 right.extend(
                     note.lines()
                         .map(|l| Line::styled(format!("     {l}"), theme.dim())),
@@ -86,24 +100,6 @@ pub fn draw(frame: &mut Frame, area: Rect, run: &Run, theme: Theme) {
         }
         right.push(Line::raw(""));
     }
-    let blocked: Vec<_> = checklist
-        .cells()
-        .filter_map(|cell| run.latest(cell).map(|r| (cell, r)))
-        .filter(|(_, r)| r.status == Status::Blocked)
-        .collect();
-    right.push(Line::styled(
-        format!("Blocked ({})", blocked.len()),
-        theme.heading(),
-    ));
-    for (cell, result) in blocked {
-        right.push(Line::raw(format!(
-            " {} {} — {}: {}",
-            look(Some(Status::Blocked)).glyph,
-            checklist.items[cell.item].title,
-            checklist.environment_key(cell.environment),
-            result.note.as_deref().unwrap_or("")
-        )));
-    }
 
     let [left_area, right_area] = Layout::horizontal([
         Constraint::Length((key_width + 28) as u16),
@@ -111,5 +107,58 @@ pub fn draw(frame: &mut Frame, area: Rect, run: &Run, theme: Theme) {
     ])
     .areas(area);
     frame.render_widget(Paragraph::new(left), left_area);
-    frame.render_widget(Paragraph::new(right).wrap(Wrap { trim: false }), right_area);
+    draw_list(frame, right_area, right, &starts, selected, theme);
+}
+
+/// The list of failed, blocked and skipped cells, scrolled so that the selected one shows,
+/// with a line saying how many are above and below — the screen one approves from hides
+/// nothing without saying so.
+fn draw_list(
+    frame: &mut Frame,
+    area: Rect,
+    lines: Vec<Line<'static>>,
+    starts: &[usize],
+    selected: usize,
+    theme: Theme,
+) {
+    let paragraph = Paragraph::new(lines.clone()).wrap(Wrap { trim: false });
+    let height = area.height as usize;
+    if paragraph.line_count(area.width) <= height {
+        frame.render_widget(paragraph, area);
+        return;
+    }
+    // Long lists are drawn unwrapped, one line per row, so rows and cells line up.
+    let window = height.saturating_sub(1);
+    let here = starts.get(selected).copied().unwrap_or(0);
+    let first = super::window_start(here, window, lines.len());
+    let shown = first..(first + window).min(lines.len());
+    let above = starts.iter().filter(|&&s| s < shown.start).count();
+    let below = starts.iter().filter(|&&s| s >= shown.end).count();
+    let width = area.width as usize;
+    let visible: Vec<Line> = lines[shown]
+        .iter()
+        .map(|line| Line::from(fit_spans(line.spans.clone(), width)).style(line.style))
+        .collect();
+    let [list_area, hint_area] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    frame.render_widget(Paragraph::new(visible), list_area);
+    let hint = match (above, below) {
+        (0, _) => format!("▼ {below} more below · j/k select · Enter walks it"),
+        (_, 0) => format!("▲ {above} above · j/k select · Enter walks it"),
+        _ => format!("▲ {above} above · ▼ {below} below · j/k · Enter"),
+    };
+    frame.render_widget(
+        Paragraph::new(fit(&hint, width)).style(theme.heading()),
+        hint_area,
+    );
+}
+
+fn group_title(group: ProblemGroup) -> &'static str {
+    match group {
+        ProblemGroup::Failed(level) if level == Severity::BLOCKER => "Blockers",
+        ProblemGroup::Failed(level) if level == Severity::MAJOR => "Major",
+        ProblemGroup::Failed(_) => "Minor",
+        ProblemGroup::Blocked => "Blocked",
+        ProblemGroup::Skipped => "Skipped",
+    }
 }

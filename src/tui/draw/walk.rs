@@ -24,8 +24,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) -
     let list_width = (area.width * 2 / 5).clamp(28, 60);
     let [list_area, detail_area] =
         Layout::horizontal([Constraint::Length(list_width), Constraint::Min(20)]).areas(area);
-    let hits = draw_list(frame, list_area, app, run, theme);
-    draw_detail(frame, detail_area, app, run, theme);
+    let mut hits = draw_list(frame, list_area, app, run, theme);
+    hits.details_overflow = draw_detail(frame, detail_area, app, run, theme);
     hits
 }
 
@@ -109,11 +109,13 @@ fn draw_list(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) 
     hits
 }
 
-fn draw_detail(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) {
+/// The current item in full; scrolls (J/K) when it does not fit, with a line saying what is
+/// above and below. Returns how many lines do not fit.
+fn draw_detail(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) -> u16 {
     let checklist = run.checklist();
     let cell = app.cursor();
     let Some(item) = checklist.items.get(cell.item) else {
-        return;
+        return 0;
     };
     let inner = area.inner(ratatui::layout::Margin::new(1, 0));
     let mut lines: Vec<Line> = Vec::new();
@@ -186,7 +188,35 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme
             }
         }
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let total = paragraph.line_count(inner.width);
+    let height = inner.height as usize;
+    if total <= height {
+        frame.render_widget(paragraph, inner);
+        return 0;
+    }
+    // One row goes to the hint; the rest shows a window of the text.
+    let window = height.saturating_sub(1);
+    let overflow = total - window;
+    let scroll = (app.details_scroll as usize).min(overflow);
+    let [text_area, hint_area] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    frame.render_widget(paragraph.scroll((scroll as u16, 0)), text_area);
+    let below = overflow - scroll;
+    let hint = match (scroll, below) {
+        (0, _) => format!("▼ {below} more line{} — J scrolls", plural(below)),
+        (_, 0) => format!("▲ {scroll} line{} above — K scrolls back", plural(scroll)),
+        _ => format!("▲ {scroll} above · ▼ {below} below — J/K scroll"),
+    };
+    frame.render_widget(
+        Paragraph::new(fit(&hint, inner.width as usize)).style(theme.heading()),
+        hint_area,
+    );
+    overflow.min(u16::MAX as usize) as u16
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 /// Every entry for `cell`, oldest first, one line each.
