@@ -225,11 +225,20 @@ impl Run {
         if !self.results.has_history(cell) {
             return self.latest(cell).map(|r| (r, false)).into_iter().collect();
         }
+        // The cell's ids are compared as they are written, which is much cheaper per entry
+        // than looking each entry's cell up.
+        let checklist = &self.checklist;
+        let env = checklist.environments[cell.environment];
+        let (item, browser, viewport) = (
+            &checklist.items[cell.item].id,
+            &checklist.browsers[env.browser].id,
+            &checklist.viewports[env.viewport].id,
+        );
         self.entries
             .iter()
             .filter_map(|entry| match entry {
                 Entry::Result(r)
-                    if crate::results::cell_of(&self.checklist, r).is_ok_and(|c| c == cell) =>
+                    if r.item == *item && r.browser == *browser && r.viewport == *viewport =>
                 {
                     Some((r, self.results.is_undone(r.seq)))
                 }

@@ -253,3 +253,30 @@ fn a_closed_pipe_is_not_an_error() {
     assert!(output.status.success());
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
 }
+
+#[test]
+fn the_file_name_chooses_the_format_and_a_mismatch_writes_nothing() {
+    let sandbox = Sandbox::new();
+    let run = recorded_run(&sandbox);
+    let xlsx = sandbox.path().join("results.xlsx");
+    export(&sandbox, &[&run, "-o", xlsx.to_str().unwrap()]);
+    let bytes = std::fs::read(&xlsx).unwrap();
+    assert!(bytes.starts_with(b"PK\x03\x04"), "an XLSX is a zip, not CSV");
+
+    let html = sandbox.path().join("report.HTML");
+    export(&sandbox, &[&run, "-o", html.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&html).unwrap();
+    assert!(text.starts_with("<!doctype html>"), "{}", &text[..40]);
+
+    let wrong = sandbox.path().join("wrong.xlsx");
+    sandbox
+        .cmd()
+        .args(["export", &run, "--format", "csv", "-o"])
+        .arg(&wrong)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "--format csv does not match the file name",
+        ));
+    assert!(!wrong.exists(), "nothing is written on a mismatch");
+}

@@ -219,11 +219,21 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// Every entry for `cell`, oldest first, one line each.
+/// The newest entries shown in a cell's history; older ones are counted, not drawn, so a
+/// cell re-tested many times costs the same to draw.
+const HISTORY_SHOWN: usize = 20;
+
+/// The newest entries for `cell`, oldest first, one line each, after a line counting any
+/// older ones.
 fn history_of(run: &Run, cell: Cell) -> Vec<String> {
-    run.history(cell)
+    let history = run.history(cell);
+    let older = history.len().saturating_sub(HISTORY_SHOWN);
+    let counted = (older > 0).then(|| {
+        format!("  … {older} earlier entries (all of them: greenlight export --format json)")
+    });
+    counted
         .into_iter()
-        .map(|(r, undone)| {
+        .chain(history.into_iter().skip(older).map(|(r, undone)| {
             let undone = if undone { " (undone)" } else { "" };
             let note = r
                 .note
@@ -234,6 +244,6 @@ fn history_of(run: &Run, cell: Cell) -> Vec<String> {
                 "  #{} {} {}{undone} by {}{note}",
                 r.seq, r.at, r.status, r.tester
             )
-        })
+        }))
         .collect()
 }
