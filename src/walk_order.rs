@@ -110,9 +110,11 @@ pub fn sequence<'a>(
         .filter(move |c| visible(c.item) && checklist.applies(c.item, c.environment))
 }
 
-/// The next untested cell after `from` in `order` among items `visible` allows, wrapping
-/// round to `from` itself last. Majors (environments or items) with nothing untested are
-/// skipped whole.
+/// The next untested cell after `from` in `order` among items `visible` allows. The major
+/// `from` is in (its environment, or its item) is finished first, wrapping round within it,
+/// so that the walk never leaves a browser and size with cells still to test there; then the
+/// next majors with anything untested, in order, wrapping round; `from` itself last. Majors
+/// with nothing untested are skipped whole.
 pub fn next_untested(
     checklist: &Checklist,
     progress: &dyn Progress,
@@ -126,29 +128,30 @@ pub fn next_untested(
         return None;
     }
     let (start_major, start_minor) = grid.position(from);
-    for step in 0..=majors {
-        let major = (start_major + step) % majors;
-        let has_untested = match order {
-            Order::ByEnvironment => progress.untested_in_environment(major) > 0,
-            Order::ByItem => progress.untested_in_item(major) > 0,
-        };
-        if !has_untested {
-            continue;
-        }
-        // The cursor's own major is searched after the cursor first, and up to it last.
-        let range = match step {
-            0 => start_minor + 1..minors,
-            s if s == majors => 0..start_minor + 1,
-            _ => 0..minors,
-        };
-        let found = range
+    let has_untested = |major| match order {
+        Order::ByEnvironment => progress.untested_in_environment(major) > 0,
+        Order::ByItem => progress.untested_in_item(major) > 0,
+    };
+    let search = |major: usize, minors: &mut dyn Iterator<Item = usize>| {
+        minors
             .map(|minor| grid.cell(major, minor))
-            .find(|&c| wanted(checklist, progress, visible, c));
-        if found.is_some() {
-            return found;
+            .find(|&c| wanted(checklist, progress, visible, c))
+    };
+    if has_untested(start_major) {
+        let mut rest_of_own = (start_minor + 1..minors).chain(0..start_minor);
+        if let Some(found) = search(start_major, &mut rest_of_own) {
+            return Some(found);
         }
     }
-    None
+    for step in 1..majors {
+        let major = (start_major + step) % majors;
+        if has_untested(major)
+            && let Some(found) = search(major, &mut (0..minors))
+        {
+            return Some(found);
+        }
+    }
+    search(start_major, &mut std::iter::once(start_minor))
 }
 
 /// Whether the search stops at `cell`: a cell of a visible item with no result.
@@ -221,8 +224,9 @@ mod tests {
         Checklist::parse(&yaml, "t.yaml").expect("a valid generated checklist")
     }
 
-    /// The rule written the plain way: every visible cell in order after `from`, wrapping
-    /// round, the first untested one.
+    /// The rule written the plain way: the cells of `from`'s own major after it, wrapping
+    /// round within it; then every cell of the other majors in order, wrapping round; then
+    /// `from` itself — the first untested visible one.
     fn plain_scan(
         checklist: &Checklist,
         done: &Done,
@@ -232,12 +236,13 @@ mod tests {
     ) -> Option<Cell> {
         let grid = Grid::of(checklist, order);
         let (majors, minors) = grid.majors_and_minors();
-        let total = majors * minors;
         let (major, minor) = grid.position(from);
-        let start = major * minors + minor;
-        (1..=total)
-            .map(|step| (start + step) % total)
-            .map(|k| grid.cell(k / minors, k % minors))
+        let own = (1..minors).map(|step| (major, (minor + step) % minors));
+        let others =
+            (1..majors).flat_map(|step| (0..minors).map(move |m| ((major + step) % majors, m)));
+        own.chain(others)
+            .chain(std::iter::once((major, minor)))
+            .map(|(major, minor)| grid.cell(major, minor))
             .find(|&c| {
                 visible(c.item) && checklist.applies(c.item, c.environment) && done.is_untested(c)
             })

@@ -261,7 +261,10 @@ fn the_file_name_chooses_the_format_and_a_mismatch_writes_nothing() {
     let xlsx = sandbox.path().join("results.xlsx");
     export(&sandbox, &[&run, "-o", xlsx.to_str().unwrap()]);
     let bytes = std::fs::read(&xlsx).unwrap();
-    assert!(bytes.starts_with(b"PK\x03\x04"), "an XLSX is a zip, not CSV");
+    assert!(
+        bytes.starts_with(b"PK\x03\x04"),
+        "an XLSX is a zip, not CSV"
+    );
 
     let html = sandbox.path().join("report.HTML");
     export(&sandbox, &[&run, "-o", html.to_str().unwrap()]);

@@ -72,9 +72,11 @@ fn a_failure_needs_a_note_and_keeps_the_items_severity_unless_changed() {
     walk.keys("1"); // the note has the focus now: a digit is text, not a severity
     walk.keys(" line of text cut off");
     walk.code(KeyCode::Enter);
-    assert!(
-        matches!(walk.app.overlay, Some(Overlay::Crossing(_))),
-        "saved; the walk goes on in the laptop size and waits for it"
+    assert!(walk.app.overlay.is_none(), "saved");
+    assert_eq!(
+        walk.cursor(),
+        "no-shift@chrome/phone",
+        "the phone size still has an untested cell: the walk finishes it before moving on"
     );
     let entry = walk.last_result();
     assert_eq!(
@@ -372,16 +374,32 @@ fn next_untested_wraps_round_and_skips_what_is_done() {
     walk.keys("p");
     assert_eq!(
         walk.cursor(),
-        "no-shift@chrome/phone",
-        "wrapped round to the start"
+        "no-shift@safari/phone",
+        "the rest of this environment first, wrapping round within it"
     );
-    assert_eq!(walk.pass_cells(5), 2, "Chrome's phone and laptop sizes");
-    walk.code(KeyCode::Enter);
-    assert_eq!(walk.cursor(), "no-shift@safari/phone", "the one cell left");
+    assert!(walk.app.overlay.is_none());
     walk.keys("p");
     assert_eq!(
         walk.cursor(),
-        "no-shift@safari/phone",
+        "no-shift@chrome/phone",
+        "then round to the first environment"
+    );
+    assert!(matches!(walk.app.overlay, Some(Overlay::Crossing(_))));
+    walk.code(KeyCode::Enter);
+    assert_eq!(
+        walk.pass_cells(4),
+        1,
+        "one card: from the phone to the laptop"
+    );
+    assert_eq!(
+        walk.cursor(),
+        "print-preview@chrome/laptop",
+        "the one cell left"
+    );
+    walk.keys("p");
+    assert_eq!(
+        walk.cursor(),
+        "print-preview@chrome/laptop",
         "nothing left: the cursor stays"
     );
     assert!(walk.notice().unwrap().0.contains("every cell has a result"));
@@ -392,8 +410,8 @@ fn next_untested_wraps_round_and_skips_what_is_done() {
     walk.keys("p");
     assert_eq!(
         walk.cursor(),
-        "no-shift@safari/phone",
-        "by item, wrapping back to the undone cell"
+        "print-preview@chrome/laptop",
+        "by item, on to the undone cell"
     );
 }
 
