@@ -358,7 +358,7 @@ fn the_summary_says_how_many_problems_are_below_and_follows_the_selection() {
     let terminal = render(&mut walk, 80, 24, COLOR);
     let text = screen(&terminal);
     assert!(text.contains("Skipped (7)"), "{text}");
-    let (_, hint_row) = find(&terminal, "▼ 3 more below · j/k select");
+    let (_, hint_row) = find(&terminal, "▼ 4 more below · j/k select");
     assert_eq!(hint_row, 21, "on the list's last row");
     walk.keys("jjjj");
     let terminal = render(&mut walk, 80, 24, COLOR);

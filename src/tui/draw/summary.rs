@@ -10,7 +10,7 @@ use crate::checklist::Severity;
 use crate::run::Run;
 use crate::status::{STATES, Status, look};
 use crate::tui::app::jump::{self, ProblemGroup};
-use crate::tui::text::{fit, fit_spans, pad};
+use crate::tui::text::{fit, pad};
 use crate::tui::theme::Theme;
 
 /// Draws the summary with the `selected`-th failed, blocked or skipped cell highlighted.
@@ -50,10 +50,24 @@ pub fn draw(frame: &mut Frame, area: Rect, run: &Run, selected: usize, theme: Th
     left.push(Line::styled(row("environment", glyphs), theme.heading()));
     let numbers =
         |c: &crate::results::Counts| STATES.iter().map(|&s| c.of(s).to_string()).collect();
-    for (e, c) in per_environment.iter().enumerate() {
+    // The totals first, so that they show however many environments there are.
+    left.push(Line::styled(row("all", numbers(&counts)), theme.heading()));
+    let rows_left = (area.height as usize).saturating_sub(left.len());
+    let environments = per_environment.len();
+    let shown = if environments <= rows_left {
+        environments
+    } else {
+        rows_left.saturating_sub(1)
+    };
+    for (e, c) in per_environment.iter().enumerate().take(shown) {
         left.push(Line::raw(row(&checklist.environment_key(e), numbers(c))));
     }
-    left.push(Line::styled(row("all", numbers(&counts)), theme.heading()));
+    if shown < environments {
+        left.push(Line::styled(
+            format!("… {} more (m: the matrix)", environments - shown),
+            theme.dim(),
+        ));
+    }
 
     let problems = jump::problems(run);
     let selected = selected.min(problems.len().saturating_sub(1));
@@ -121,27 +135,36 @@ fn draw_list(
     selected: usize,
     theme: Theme,
 ) {
-    let paragraph = Paragraph::new(lines.clone()).wrap(Wrap { trim: false });
+    // Each line wraps on its own, so the row each line starts on is a running sum.
+    let mut row_of_line = Vec::with_capacity(lines.len() + 1);
+    let mut rows = 0;
+    for line in &lines {
+        row_of_line.push(rows);
+        rows += Paragraph::new(line.clone())
+            .wrap(Wrap { trim: false })
+            .line_count(area.width);
+    }
+    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
     let height = area.height as usize;
-    if paragraph.line_count(area.width) <= height {
+    if rows <= height {
         frame.render_widget(paragraph, area);
         return;
     }
-    // Long lists are drawn unwrapped, one line per row, so rows and cells line up.
     let window = height.saturating_sub(1);
-    let here = starts.get(selected).copied().unwrap_or(0);
-    let first = super::window_start(here, window, lines.len());
-    let shown = first..(first + window).min(lines.len());
-    let above = starts.iter().filter(|&&s| s < shown.start).count();
-    let below = starts.iter().filter(|&&s| s >= shown.end).count();
-    let width = area.width as usize;
-    let visible: Vec<Line> = lines[shown]
+    let here = starts.get(selected).map_or(0, |&line| row_of_line[line]);
+    let first = super::window_start(here, window, rows);
+    let above = starts.iter().filter(|&&s| row_of_line[s] < first).count();
+    let below = starts
         .iter()
-        .map(|line| Line::from(fit_spans(line.spans.clone(), width)).style(line.style))
-        .collect();
+        .filter(|&&s| row_of_line[s] >= first + window)
+        .count();
+    let width = area.width as usize;
     let [list_area, hint_area] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
-    frame.render_widget(Paragraph::new(visible), list_area);
+    frame.render_widget(
+        paragraph.scroll((first.min(u16::MAX as usize) as u16, 0)),
+        list_area,
+    );
     let hint = match (above, below) {
         (0, _) => format!("▼ {below} more below · j/k select · Enter walks it"),
         (_, 0) => format!("▲ {above} above · j/k select · Enter walks it"),
