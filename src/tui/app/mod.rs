@@ -9,22 +9,23 @@
 pub mod cursor;
 pub mod dialogs;
 pub mod jump;
+mod launch;
 pub mod picker;
+mod recording;
 
 use std::collections::HashMap;
 
 use ratatui::layout::Rect;
 
 use crate::checklist::{Cell, Checklist};
-use crate::journal::ResultEntry;
-use crate::run::{NewResult, Run};
+use crate::run::Run;
 use crate::signoff::statement::Decision;
 use crate::status::Status;
 use crate::walk_order::{Order, next_untested, resume_position, sequence};
 
 pub use super::action::{Action, Effect};
 use super::keymap::Mode;
-use super::notice::{Missing, Notice};
+use super::notice::Notice;
 use cursor::{Cursor, Move};
 pub use dialogs::{
     Crossing, EvidenceDialog, FailDialog, FilterField, HelpPanel, NoteDialog, NotePurpose, Overlay,
@@ -511,169 +512,6 @@ impl App {
         }
     }
 
-    /// What a finished dialog asks of the run. The dialog stays open until the result is on
-    /// disk (`recorded`), so nothing typed is lost if writing fails.
-    fn submit(&mut self, run: &Run, submission: Submission) -> Option<Effect> {
-        let cell = self.cursor();
-        match submission {
-            Submission::Fail { severity, note } => Some(Effect::Record(NewResult {
-                severity: Some(severity),
-                note: Some(note),
-                ..self.new_result(run.checklist(), cell, Status::Fail)
-            })),
-            Submission::Note {
-                purpose: purpose @ (NotePurpose::Blocked | NotePurpose::Skip),
-                note,
-            } => {
-                let status = if purpose == NotePurpose::Blocked {
-                    Status::Blocked
-                } else {
-                    Status::Skip
-                };
-                Some(Effect::Record(NewResult {
-                    note: Some(note),
-                    ..self.new_result(run.checklist(), cell, status)
-                }))
-            }
-            Submission::Note {
-                purpose: NotePurpose::Edit,
-                note,
-            } => {
-                let latest = run.latest(cell)?;
-                if latest.status.needs_note() && note.is_empty() {
-                    self.notice = Some(Notice::Needs(Missing::NoteOnEdit));
-                    return None;
-                }
-                Some(Effect::Record(NewResult {
-                    note: Some(note),
-                    ..NewResult::repeating(latest)
-                }))
-            }
-            Submission::Evidence { path } => {
-                let latest = run.latest(cell)?;
-                Some(Effect::Record(NewResult {
-                    evidence: vec![crate::evidence::dropped_path(&path)],
-                    ..NewResult::repeating(latest)
-                }))
-            }
-            Submission::Signoff { decision, comment } => {
-                Some(Effect::Signoff { decision, comment })
-            }
-        }
-    }
-
-    fn record_now(&mut self, run: &Run, status: Status) -> Option<Effect> {
-        if !self.cursor.on_a_cell(run.checklist()) {
-            self.notice = Some(Notice::NoCellHere);
-            return None;
-        }
-        Some(Effect::Record(self.new_result(
-            run.checklist(),
-            self.cursor(),
-            status,
-        )))
-    }
-
-    /// A new result for `cell` with `status`, carrying any screenshot taken for it before it
-    /// had a result.
-    fn new_result(&self, checklist: &Checklist, cell: Cell, status: Status) -> NewResult {
-        NewResult {
-            evidence: self
-                .pending_evidence
-                .iter()
-                .filter(|(c, _)| *c == cell)
-                .map(|(_, path)| path.clone())
-                .collect(),
-            ..new_result(checklist, cell, status)
-        }
-    }
-
-    /// A screenshot was written to `path` for `cell`: attached to its result now, or to the
-    /// next one it gets.
-    pub fn captured(&mut self, run: &Run, cell: Cell, path: std::path::PathBuf) -> Option<Effect> {
-        match run.latest(cell) {
-            Some(latest) => {
-                self.attaching_capture = true;
-                Some(Effect::Record(NewResult {
-                    evidence: vec![path],
-                    ..NewResult::repeating(latest)
-                }))
-            }
-            None => {
-                self.pending_evidence.push((cell, path));
-                self.notice = Some(Notice::CaptureHeld);
-                None
-            }
-        }
-    }
-
-    /// The result of a [`Effect::Record`] is on disk: close the dialog, say so, and go to the
-    /// next untested cell.
-    pub fn recorded(&mut self, run: &Run, entry: &ResultEntry) {
-        let environment = self.cursor().environment;
-        let item = entry.item.clone();
-        let cell = crate::results::cell_of(run.checklist(), entry).ok();
-        self.pending_evidence.retain(|(c, _)| Some(*c) != cell);
-        // A changed note or new evidence stays on its cell: the tester is still looking at it.
-        match self.overlay.take() {
-            Some(Overlay::Note(dialog)) if dialog.purpose() == NotePurpose::Edit => {
-                self.notice = Some(Notice::NoteSaved { item, environment });
-                return;
-            }
-            Some(Overlay::Evidence(_)) => {
-                self.notice = Some(Notice::EvidenceAttached { item, environment });
-                return;
-            }
-            None if self.attaching_capture => {
-                self.attaching_capture = false;
-                self.notice = Some(Notice::EvidenceAttached { item, environment });
-                return;
-            }
-            _ => {}
-        }
-        let next = self.next_untested(run);
-        if let Some(next) = next {
-            self.cursor.go_to(next);
-            self.details_scroll = 0;
-            if self.order == Order::ByEnvironment && next.environment != environment {
-                self.overlay = Some(Overlay::Crossing(Crossing {
-                    from: environment,
-                    to: next.environment,
-                }));
-            }
-        }
-        self.notice = Some(Notice::Recorded {
-            status: entry.status,
-            severity: entry.severity,
-            item,
-            environment,
-            every_cell_done: next.is_none(),
-        });
-    }
-
-    /// An [`Effect::Undo`] is on disk: go to the cell that was undone.
-    pub fn undone(&mut self, run: &Run, entry: &ResultEntry) {
-        // An undone entry was recorded in this run, so it names one of its cells.
-        let cell = crate::results::cell_of(run.checklist(), entry).ok();
-        if let Some(cell) = cell {
-            self.cursor.go_to(cell);
-            if !self.is_visible(cell.item) {
-                self.set_filter(run.checklist(), "");
-            }
-        }
-        self.notice = Some(Notice::Undone {
-            status: entry.status,
-            item: entry.item.clone(),
-            environment: cell.map_or(self.cursor().environment, |c| c.environment),
-        });
-    }
-
-    /// An effect failed; nothing was recorded. Any dialog stays open with what was typed.
-    pub fn failed(&mut self, error: &dyn std::error::Error) {
-        self.attaching_capture = false;
-        self.notice = Some(Notice::NotRecorded(crate::output::one_line(error)));
-    }
-
     /// Applies a filter; the cursor stays on a visible cell when there is one.
     fn set_filter(&mut self, checklist: &Checklist, filter: &str) {
         let order = self.order;
@@ -682,50 +520,4 @@ impl App {
             sequence(checklist, order, &visible).next()
         });
     }
-
-    fn launch(&mut self, checklist: &Checklist) -> Option<Effect> {
-        let cell = self.cursor();
-        let env = checklist.environments[cell.environment];
-        let browser = &checklist.browsers[env.browser];
-        let viewport = &checklist.viewports[env.viewport];
-        let Some(template) = &browser.launch else {
-            self.notice = Some(Notice::NoLaunchCommand {
-                browser: browser.name.clone(),
-            });
-            return None;
-        };
-        let Some(url) = checklist
-            .item_url(cell.item)
-            .or_else(|| checklist.base_url.clone())
-        else {
-            self.notice = Some(Notice::NoUrl);
-            return None;
-        };
-        let Some(words) = shlex::split(template).filter(|w| !w.is_empty()) else {
-            self.notice = Some(Notice::UnbalancedQuotes {
-                browser: browser.name.clone(),
-            });
-            return None;
-        };
-        let argv = words
-            .into_iter()
-            .map(|w| {
-                w.replace("{url}", &url)
-                    .replace("{width}", &viewport.width.to_string())
-                    .replace("{height}", &viewport.height.to_string())
-            })
-            .collect();
-        Some(Effect::Launch(argv))
-    }
-}
-
-/// A new result for `cell` with `status` and nothing else.
-fn new_result(checklist: &Checklist, cell: Cell, status: Status) -> NewResult {
-    let env = checklist.environments[cell.environment];
-    NewResult::new(
-        &checklist.items[cell.item].id,
-        &checklist.browsers[env.browser].id,
-        &checklist.viewports[env.viewport].id,
-        status,
-    )
 }
