@@ -57,21 +57,10 @@ impl Tmux {
     /// Runs `command` in a new 120×40 window named `name`; the window stays open afterwards
     /// so its exit code can be read.
     fn run(&self, name: &str, command: &str) {
-        let script = format!("{command}; echo EXIT=$?");
-        self.tmux(&[
-            "new-session",
-            "-d",
-            "-s",
-            name,
-            "-x",
-            "120",
-            "-y",
-            "40",
-            &script,
-        ]);
+        self.run_sized(name, command, 120, 40);
     }
 
-    /// Runs `command` in a new window of `width`×`height`.
+    /// Runs `command` in a new window of `width`×`height`, like `run`.
     fn run_sized(&self, name: &str, command: &str, width: u16, height: u16) {
         let script = format!("{command}; echo EXIT=$?");
         let (width, height) = (width.to_string(), height.to_string());

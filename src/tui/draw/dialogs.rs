@@ -32,14 +32,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) {
         Overlay::Fail(dialog) => {
             let (severity, note_focused, note) =
                 (dialog.severity(), dialog.note_focused(), dialog.note());
-            let popup = centered(area, 72, 12);
-            let block = Block::default().borders(Borders::ALL).title(fit(
-                &format!(" Fail: {item} · {environment} "),
-                popup.width as usize - 2,
-            ));
-            let inner = block.inner(popup);
-            frame.render_widget(Clear, popup);
-            frame.render_widget(block, popup);
+            let inner = popup(frame, area, &format!(" Fail: {item} · {environment} "), 12);
             let [choice, label, field, hint] = Layout::vertical([
                 Constraint::Length(1),
                 Constraint::Length(1),
@@ -210,13 +203,7 @@ fn draw_picker(frame: &mut Frame, area: Rect, picker: &Picker, theme: Theme) {
         PickerKind::Section => " Go to a section · type to filter · Enter go · Esc ",
     };
     let height = (matches.len() as u16 + 4).clamp(6, area.height.saturating_sub(2).max(6));
-    let popup = centered(area, 72, height);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(fit(title, popup.width.saturating_sub(2) as usize));
-    let inner = block.inner(popup);
-    frame.render_widget(Clear, popup);
-    frame.render_widget(block, popup);
+    let inner = popup(frame, area, title, height);
     let [query_area, list_area] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
     let [prompt, field] =
@@ -253,6 +240,19 @@ fn draw_picker(frame: &mut Frame, area: Rect, picker: &Picker, theme: Theme) {
     frame.render_widget(Paragraph::new(lines), list_area);
 }
 
+/// Clears a bordered box of 72 × `height` centred in `area`, titled `title`; returns its
+/// inside.
+fn popup(frame: &mut Frame, area: Rect, title: &str, height: u16) -> Rect {
+    let popup = centered(area, 72, height);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(fit(title, popup.width.saturating_sub(2) as usize));
+    let inner = block.inner(popup);
+    frame.render_widget(Clear, popup);
+    frame.render_widget(block, popup);
+    inner
+}
+
 fn text_popup(
     frame: &mut Frame,
     area: Rect,
@@ -262,13 +262,7 @@ fn text_popup(
     theme: Theme,
     height: u16,
 ) {
-    let popup = centered(area, 72, height);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(fit(title, popup.width.saturating_sub(2) as usize));
-    let inner = block.inner(popup);
-    frame.render_widget(Clear, popup);
-    frame.render_widget(block, popup);
+    let inner = popup(frame, area, title, height);
     let [field_area, hint_area] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
     frame.render_widget(field, field_area);
