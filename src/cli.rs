@@ -368,6 +368,10 @@ pub struct ImportArgs {
     /// The checklist's title [default: from the source].
     #[arg(long)]
     pub title: Option<String>,
+    /// Markdown: import plain and numbered list items and bare `[ ]` lines as items too
+    /// (by default only task-list items, `- [ ] …`, are).
+    #[arg(long)]
+    pub lists: bool,
     /// Overwrite the output file.
     #[arg(long)]
     pub force: bool,

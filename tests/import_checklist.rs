@@ -256,7 +256,7 @@ fn csv_with_blank_rows_duplicates_unknown_columns_and_odd_values() {
     );
     assert!(
         imported.stdout.contains("2 sections, 5 items from")
-            && imported.stdout.contains("7 rows skipped"),
+            && imported.stdout.contains("7 notes on what was not imported"),
         "{}",
         imported.stdout
     );
@@ -603,7 +603,7 @@ fn release_markdown_with_headings_tasks_and_steps() {
             (
                 "release-checklist-for-shop-3-2",
                 "Release checklist for Shop 3.2",
-                &["staging-is-deployed-from-the-release-branch"]
+                &["staging-is-deployed-from-the-release"]
             ),
             (
                 "sign-up-and-login",
@@ -615,7 +615,11 @@ fn release_markdown_with_headings_tasks_and_steps() {
                 ]
             ),
             ("checkout", "Checkout", &["pay-by-card", "pay-by-card-2"]),
-            ("receipts", "Receipts", &["the-receipt-pdf-opens"]),
+            (
+                "checkout-receipts",
+                "Checkout › Receipts",
+                &["the-receipt-pdf-opens"]
+            ),
         ])
     );
     let signup = imported.item("sign-up-with-a-new-e-mail-address");
@@ -648,8 +652,8 @@ fn release_markdown_with_headings_tasks_and_steps() {
     starts(
         &imported.warnings(&source),
         &[
-            "line 31: not a task-list item",
-            "line 37: task-list item has no text",
+            "line 33: a bulleted list of 1 item without checkboxes",
+            "line 39: task-list item has no text",
         ],
     );
     assert!(
@@ -673,7 +677,7 @@ fn pull_request_template() {
             "UX checklist",
             &[
                 "tested-in-light-and-dark-mode",
-                "keyboard-only-every-control-is-reachable-with",
+                "keyboard-only-every-control-is-reachable",
                 "screen-reader-announces-the-new-controls",
                 "no-layout-shift-on-slow-3g"
             ]
@@ -681,15 +685,14 @@ fn pull_request_template() {
     );
     assert_eq!(
         imported
-            .item("keyboard-only-every-control-is-reachable-with")
+            .item("keyboard-only-every-control-is-reachable")
             .title,
         "Keyboard only: every control is reachable with Tab"
     );
     starts(
         &imported.warnings(&source),
         &[
-            "line 9: not a task-list item",
-            "line 10: not a task-list item",
+            "line 9: a bulleted list of 2 items without checkboxes; not imported (--lists imports them)",
         ],
     );
 }
@@ -707,6 +710,8 @@ fn markdown_without_tasks_is_an_error() {
         .arg("out.yaml")
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("found no checklist items"));
+        .stderr(predicates::str::contains(
+            "no task-list items (`- [ ] The page loads`) and no lists",
+        ));
     assert!(!sandbox.path().join("out.yaml").exists());
 }

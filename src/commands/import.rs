@@ -32,6 +32,7 @@ pub fn checklist(args: &ImportArgs) -> Result<Outcome> {
             matrix: args.matrix.as_deref(),
             id: args.id.as_deref().or(stem.as_deref()),
             title: args.title.as_deref(),
+            lists: args.lists,
         },
     )?;
     for skipped in &imported.skipped {
@@ -53,16 +54,20 @@ pub fn checklist(args: &ImportArgs) -> Result<Outcome> {
             .with_context(|| format!("cannot create {}", parent.display()))?;
     }
     write_atomically(&args.output, imported.yaml.as_bytes())?;
+    let checked = match imported.checked {
+        0 => String::new(),
+        n => format!(" ({n} ticked in the source: imported as untested)"),
+    };
     println!(
-        "wrote {}: {} sections, {} items from {}{}",
+        "wrote {}: {} sections, {} items{checked} from {}{}",
         args.output.display(),
         imported.sections,
         imported.items,
         args.file.display(),
         match imported.skipped.len() {
             0 => String::new(),
-            1 => "; 1 row skipped (see the warning above)".to_string(),
-            n => format!("; {n} rows skipped (see the warnings above)"),
+            1 => "; 1 note on what was not imported (see above)".to_string(),
+            n => format!("; {n} notes on what was not imported (see above)"),
         }
     );
     Ok(Outcome::Done)

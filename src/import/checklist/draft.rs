@@ -182,10 +182,11 @@ pub(super) fn unique_id(base: &str, taken: impl Fn(&str) -> bool) -> String {
         .expect("some suffix is free")
 }
 
-pub(super) const SLUG_MAX: usize = 48;
+/// Ids stay short enough to read and type (issue #12: at most 40, cut at a word).
+pub(super) const SLUG_MAX: usize = 40;
 
 /// An id made of `text`: lowercase ASCII letters and digits, everything else `-` (collapsed,
-/// trimmed; apostrophes dropped; common accented letters folded), at most 48 characters cut
+/// trimmed; apostrophes dropped; common accented letters folded), at most 40 characters cut
 /// at a word where possible; `fallback` when nothing is left.
 pub fn slug_or(text: &str, fallback: &str) -> String {
     let mut out = String::new();
