@@ -117,7 +117,7 @@ fn blocks(text: &str) -> Vec<Block> {
             _ => top.push(block),
         }
     }
-    fn inline_target<'s>(stack: &'s mut [Open], line: usize) -> Option<&'s mut Inline> {
+    fn inline_target(stack: &mut [Open], line: usize) -> Option<&mut Inline> {
         match stack.last_mut()? {
             Open::Inline(inline, _) => Some(inline),
             Open::Item(item) => Some(item.loose.get_or_insert_with(|| Inline {
