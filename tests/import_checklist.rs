@@ -715,3 +715,172 @@ fn markdown_without_tasks_is_an_error() {
         ));
     assert!(!sandbox.path().join("out.yaml").exists());
 }
+
+/// A front-end checklist the way such READMEs are written: a title, prose, a `## Area` and
+/// `### Best practices` under each, every item a task with a bold label and a priority badge,
+/// its sentence wrapped onto a second line, code and resource quotes between items.
+fn front_end_markdown() -> (String, Vec<(String, String, u8)>) {
+    let mut text = String::from(
+        "# Front-End QA\n\nEverything to check before launch.\n\n* ![Low][low_img] can be omitted\n* ![High][high_img] never omitted\n\n",
+    );
+    let mut expected = Vec::new();
+    let badges = [("High", 1u8), ("Medium", 2), ("Low", 3)];
+    for area in ["Head", "HTML", "Images", "JavaScript", "Accessibility"] {
+        text.push_str(&format!(
+            "## {area}\n\n> **Notes:** read the spec first.\n\n"
+        ));
+        for sub in ["Best practices", "Testing"] {
+            text.push_str(&format!("### {sub}\n\n"));
+            for n in 0..10 {
+                let number = expected.len() + 1;
+                let (badge, level) = badges[number % 3];
+                text.push_str(&format!(
+                    "* [ ] **Check {number}:** ![{badge}][{}_img] The page passes check number {number} in every\nbrowser the team supports, at every size.\n\n",
+                    badge.to_lowercase()
+                ));
+                if n % 3 == 0 {
+                    text.push_str("```html\n<meta charset=\"utf-8\">\n```\n\n> * 📖 [Docs](https://example.com)\n\n");
+                }
+                expected.push((
+                    format!("{area} › {sub}"),
+                    format!(
+                        "Check {number}: The page passes check number {number} in every browser the team supports, at every size."
+                    ),
+                    level,
+                ));
+            }
+        }
+        text.push_str("**[⬆ back to top](#table-of-contents)**\n\n---\n\n");
+    }
+    text.push_str("[low_img]: https://example.com/low.svg\n[medium_img]: https://example.com/medium.svg\n[high_img]: https://example.com/high.svg\n");
+    (text, expected)
+}
+
+#[test]
+fn a_hundred_wrapped_items_keep_whole_titles_their_parents_and_their_badges() {
+    let sandbox = Sandbox::new();
+    let (text, expected) = front_end_markdown();
+    let source = sandbox.path().join("FRONT-END.md");
+    std::fs::write(&source, text).unwrap();
+    let imported = sandbox.import(&source, "front-end.yaml", &[]);
+    let c = &imported.checklist;
+    assert_eq!(c.title, "Front-End QA");
+    let found: Vec<(String, String, u8)> = c
+        .items
+        .iter()
+        .map(|item| {
+            (
+                c.sections[item.section].title.clone(),
+                item.title.clone(),
+                item.severity.level(),
+            )
+        })
+        .collect();
+    assert_eq!(found.len(), 100);
+    assert_eq!(found, expected);
+    assert_eq!(c.items[0].id, "check-1", "the label names the item");
+    assert!(c.items.iter().all(|i| i.id.len() <= 40));
+    assert!(
+        imported.stdout.contains("10 sections, 100 items"),
+        "{}",
+        imported.stdout
+    );
+}
+
+/// PyYAML, a YAML 1.1 reader, when python3 has it: `None` (a skip) outside CI, a failure in
+/// CI, which installs it.
+fn pyyaml() -> Option<()> {
+    let ok = std::process::Command::new("python3")
+        .args(["-c", "import yaml"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have python3 with PyYAML (python3-yaml)"
+        );
+        eprintln!("skipped: python3 with PyYAML is not installed");
+        return None;
+    }
+    Some(())
+}
+
+#[test]
+fn the_yaml_written_reads_the_same_in_yaml_1_1_and_1_2() {
+    let tricky = [
+        "yes",
+        "No",
+        "ON",
+        "off",
+        "y",
+        "n",
+        "~",
+        "null",
+        "NULL",
+        "1_000",
+        "0b101",
+        "0x1F",
+        "017",
+        "1:20",
+        "1.5",
+        ".5",
+        "1.0e+3",
+        "-.inf",
+        ".NaN",
+        "2001-12-14",
+        "+1",
+        "1.",
+        "true",
+        "False",
+        "<<",
+        "=",
+    ];
+    let mut csv = String::from("id,title,steps,expect\n");
+    for (n, text) in tricky.iter().enumerate() {
+        csv.push_str(&format!("{text},{text},{text},item {n}: {text}\n"));
+    }
+    let sandbox = Sandbox::new();
+    let source = sandbox.path().join("tricky.csv");
+    std::fs::write(&source, &csv).unwrap();
+    let imported = sandbox.import(&source, "tricky.yaml", &[]);
+    // As greenlight (YAML 1.2) reads it.
+    let ours: Vec<(String, String)> = imported
+        .checklist
+        .items
+        .iter()
+        .map(|i| (i.title.clone(), i.steps.clone().unwrap_or_default()))
+        .collect();
+    let titles: Vec<&str> = ours.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(titles, tricky, "every title kept as typed");
+    let Some(()) = pyyaml() else { return };
+    let script = "import json, sys, yaml\n\
+        d = yaml.safe_load(open(sys.argv[1]))\n\
+        items = [i for s in d['sections'] for i in s['items']]\n\
+        print(json.dumps([[i['title'], i.get('steps'), i['id']] for i in items], default=repr))";
+    let output = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(sandbox.path().join("checklists/tricky.yaml"))
+        .output()
+        .expect("python3 runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let theirs: Vec<(serde_json::Value, serde_json::Value, serde_json::Value)> =
+        serde_json::from_slice(&output.stdout).expect("JSON");
+    for ((title, steps), (their_title, their_steps, their_id)) in ours.iter().zip(&theirs) {
+        assert_eq!(
+            their_title.as_str(),
+            Some(title.as_str()),
+            "title {title:?}"
+        );
+        assert_eq!(
+            their_steps.as_str(),
+            Some(steps.as_str()),
+            "steps {steps:?}"
+        );
+        assert!(their_id.is_string(), "id of {title:?} read as {their_id}");
+    }
+    assert_eq!(theirs.len(), tricky.len());
+}

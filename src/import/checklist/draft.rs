@@ -70,13 +70,7 @@ pub(super) fn finish(
         .iter()
         .map(|item| item.id.as_deref().map(|id| slug_or(id, "item")))
         .collect();
-    let ids = assign_ids(
-        &items
-            .iter()
-            .map(|i| slug_or(&i.title, "item"))
-            .collect::<Vec<_>>(),
-        &given,
-    );
+    let ids = assign_ids(&id_bases(&items), &given);
     for (n, item) in items.iter().enumerate() {
         if let (Some(original), Some(slugged)) = (&item.id, &given[n])
             && *slugged != ids[n]
@@ -136,6 +130,31 @@ pub(super) fn finish(
         section_count,
         item_count,
     )
+}
+
+/// What each item's id is made from: the label of a title written `Label: what to check`
+/// (`Doctype: The Doctype is HTML5…` → `doctype`) when no other item has that label, else
+/// the whole title.
+pub(super) fn id_bases(items: &[&Draft]) -> Vec<String> {
+    let label = |title: &str| {
+        let (label, _) = title.split_once(':')?;
+        let label = label.trim();
+        (!label.is_empty() && label.len() <= 32 && label.split_whitespace().count() <= 4)
+            .then(|| slug_or(label, "item"))
+    };
+    let labels: Vec<Option<String>> = items.iter().map(|i| label(&i.title)).collect();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for label in labels.iter().flatten() {
+        *seen.entry(label.as_str()).or_default() += 1;
+    }
+    items
+        .iter()
+        .zip(&labels)
+        .map(|(item, label)| match label {
+            Some(label) if seen.get(label.as_str()) == Some(&1) => label.clone(),
+            _ => slug_or(&item.title, "item"),
+        })
+        .collect()
 }
 
 /// Whether some browser × viewport pair that the matrix keeps is one the item allows.

@@ -82,6 +82,7 @@ mod markdown;
 mod matrix;
 mod output;
 mod sheet;
+mod yaml11;
 
 // The parts share one namespace: each sees the others' items through `use super::*`.
 use {draft::*, markdown::*, matrix::*, output::*, sheet::*};
@@ -207,7 +208,9 @@ pub fn import_checklist(path: &Path, options: &ImportOptions<'_>) -> Result<Impo
     let yaml = format!(
         "# Made by `greenlight import` from {}.\n{}",
         printable(&path.file_name().unwrap_or_default().to_string_lossy()),
-        serde_yaml::to_string(&checklist).context("cannot write the checklist as YAML")?
+        yaml11::quote_for_yaml11(
+            &serde_yaml::to_string(&checklist).context("cannot write the checklist as YAML")?
+        )
     );
     Ok(Imported {
         yaml,
