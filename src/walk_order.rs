@@ -290,6 +290,19 @@ mod tests {
     }
 
     #[test]
+    fn the_sequence_holds_only_cells_that_apply_to_visible_items() {
+        // Item 1 is for browser 1 only; item 2 is hidden.
+        let checklist = checklist(2, &[vec![], vec![1], vec![]]);
+        let visible = |item: usize| item != 2;
+        let at = |item, environment| Cell { item, environment };
+        let by_environment: Vec<Cell> =
+            sequence(&checklist, Order::ByEnvironment, &visible).collect();
+        assert_eq!(by_environment, [at(0, 0), at(0, 1), at(1, 1)]);
+        let by_item: Vec<Cell> = sequence(&checklist, Order::ByItem, &visible).collect();
+        assert_eq!(by_item, [at(0, 0), at(0, 1), at(1, 1)]);
+    }
+
+    #[test]
     fn a_run_resumes_on_its_first_untested_cell_or_its_first_cell() {
         let checklist = checklist(2, &[vec![], vec![1]]);
         let mut done = Done {
