@@ -58,8 +58,13 @@ pub fn checklist(args: &ImportArgs) -> Result<Outcome> {
         0 => String::new(),
         n => format!(" ({n} ticked in the source: imported as untested)"),
     };
+    let merged = match imported.merged {
+        0 => String::new(),
+        1 => " (1 row merged into the item above it)".to_string(),
+        n => format!(" ({n} rows merged into the items above them)"),
+    };
     println!(
-        "wrote {}: {} sections, {} items{checked} from {}{}",
+        "wrote {}: {} sections, {} items{checked}{merged} from {}{}",
         args.output.display(),
         imported.sections,
         imported.items,

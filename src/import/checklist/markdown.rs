@@ -256,26 +256,6 @@ fn blocks(text: &str) -> Vec<Block> {
     top
 }
 
-/// A priority word or badge as a severity: High/Medium/Low, P0–P4, blocker/critical,
-/// major, minor/trivial.
-fn severity_word(word: &str) -> Option<crate::checklist::Severity> {
-    use crate::checklist::Severity;
-    let word = word
-        .trim()
-        .trim_matches(|c: char| !c.is_alphanumeric())
-        .to_ascii_lowercase();
-    let word = word
-        .strip_prefix("priority")
-        .map(|rest| rest.trim_start_matches([':', ' ', '-', '_']))
-        .unwrap_or(&word);
-    match word {
-        "high" | "p0" | "p1" | "critical" | "blocker" | "must" => Some(Severity::BLOCKER),
-        "medium" | "med" | "p2" | "major" | "should" => Some(Severity::MAJOR),
-        "low" | "p3" | "p4" | "minor" | "trivial" | "could" => Some(Severity::MINOR),
-        _ => None,
-    }
-}
-
 /// A title with a priority marker taken off its start (`P1:`, `[High]`, `(minor)`) or end
 /// (`(P2)`, `— low`), and the severity it named.
 fn take_priority(title: &str) -> (String, Option<crate::checklist::Severity>) {
@@ -291,7 +271,7 @@ fn take_priority(title: &str) -> (String, Option<crate::checklist::Severity>) {
             .filter(|(word, _)| !word.contains(' ') || word.to_lowercase().starts_with("priority"))
     };
     if let Some((word, rest)) = leading
-        && let Some(severity) = severity_word(word)
+        && let Some(severity) = priority_severity(word)
     {
         return (
             rest.trim_start_matches([' ', '-', '–', '—', ':'])
@@ -311,7 +291,7 @@ fn take_priority(title: &str) -> (String, Option<crate::checklist::Severity>) {
             .filter(|(head, _)| head.trim_end().ends_with(['-', '—', '–', '|']))
     };
     if let Some((head, word)) = trailing
-        && let Some(severity) = severity_word(word)
+        && let Some(severity) = priority_severity(word)
     {
         let head = head
             .trim_end()
@@ -452,7 +432,7 @@ impl Reader {
     fn draft(&mut self, text: &str, badges: &[String], line: usize, checked: bool) -> Draft {
         let (title, mut severity) = take_priority(&one_line(text));
         for badge in badges {
-            severity = severity.or_else(|| severity_word(badge));
+            severity = severity.or_else(|| priority_severity(badge));
         }
         if checked {
             self.doc.checked += 1;

@@ -2,39 +2,50 @@
 //!
 //! # Spreadsheets (CSV, XLSX)
 //!
-//! The first non-blank row is the header. Column names are matched ignoring case, spaces,
-//! `_` and `-`, a trailing `:` and a trailing `(…)` remark (`Severity (1-3)` is `severity`):
+//! The header is the row, among the first ten with text, that names the most fields (a
+//! title among them); rows above it (a caption, a date) are reported and not read. Column
+//! names are matched ignoring case, spaces, `_` and `-`, a trailing `:` and a trailing `(…)`
+//! remark (`Severity (1-3)` is `severity`), and `TestCaseID` is `test case id`:
 //!
 //! | field | accepted names |
 //! | --- | --- |
-//! | `section` | section, area, group, category, heading |
-//! | `id` | id, item id, key, slug |
-//! | `title` (required) | title, item, check, checklist item, name, summary, task, test, test case |
-//! | `steps` | steps, step, how to test, instructions, description, details, procedure |
-//! | `expect` | expect, expected, expected result(s), expectation, expected outcome, expected behaviour/behavior |
+//! | `section` | section, area, group, category, heading, module, feature, component, page, screen, suite, functionality |
+//! | `id` | id, item id, key, slug, test case id, tc id, case id, test id, ref; `item` when a title column exists too |
+//! | `title` (required) | title, check, checklist item, summary, task, test, test case (title/name), test name, scenario, test scenario, item; else `name`, else `description` |
+//! | `steps` | precondition, test data and steps (steps, test steps, instructions, details, procedure, actions), joined in that order; `step #` numbers the steps; a `description` beside a title comes last |
+//! | `expect` | expect, expected, expected result(s), expected output, expectation, expected outcome, expected behaviour/behavior |
 //! | `url` | url, link, path |
-//! | `severity` | severity, sev |
+//! | `severity` | severity, sev, priority, prio, impact, importance: 1/2/3, blocker/major/minor, high/medium/low, P0–P4, critical, trivial |
 //! | `required` | required, mandatory |
 //! | `browsers` | browsers, browser |
 //! | `viewports` | viewports, viewport, devices, device, screens, screen sizes, sizes |
 //!
-//! Other columns are ignored and reported once (as `row 1`, the header). Rows:
-//! - a blank row is skipped silently; a row with content but no title is reported;
-//! - a blank section cell continues the current section; consecutive rows with the same
-//!   section form one section, in source order; rows before any section go to `Checklist`;
-//!   a row whose only content is a section name starts that section (a spreadsheet's
-//!   "heading row");
-//! - ids are kept when given (made valid if they are not), otherwise made from the title;
-//!   every id is made unique with `-2`, `-3`…, and a renamed given id is reported;
-//! - `severity` is 1, 2, 3 or blocker, major, minor (any case); `required` is yes/no,
-//!   true/false, y/n, 1/0 or `x`. A blank `required` cell means required, except in a column
-//!   whose non-blank cells are all `x`, where blank means not required;
+//! A `name` column beside a real title is left out (it is usually the author). Other columns
+//! are ignored and reported once (as the header's row). Rows:
+//! - a blank row is skipped silently;
+//! - a row with no title and no id that has steps or an expected result goes on with the
+//!   item above (a test case written one step per row); so does a row repeating the item's
+//!   id and title (one row per environment, as greenlight's own export): they are merged,
+//!   and counted;
+//! - a row with section text starts that section (a blank section cell continues the
+//!   current one); so does a row whose only text is in the id column, or alone in a first
+//!   title column when most items fill more than their title (a "heading row"); section
+//!   names written as ids (`checkout-flow`) are made readable; rows before any section go
+//!   to `Checklist`;
+//! - any other row with no title is reported;
+//! - ids are kept when given (made valid if they are not), otherwise made from the title's
+//!   label (`Doctype: …` → `doctype`) or the title; every id is made unique with `-2`,
+//!   `-3`…, and a renamed given id is reported;
+//! - `required` is yes/no, true/false, y/n, 1/0 or `x`. A blank `required` cell means
+//!   required, except in a column whose non-blank cells are all `x`, where blank means not
+//!   required;
 //! - `browsers` and `viewports` list matrix ids (or names), separated by `,`, `;` or line
 //!   breaks; `all` or `*` means no restriction. Names the matrix does not have are left out
 //!   and reported.
 //!
-//! In an XLSX workbook the checklist is the first sheet not named `matrix`; other non-empty
-//! sheets are reported as not read.
+//! In an XLSX workbook the checklist is the first sheet that is not a matrix definition (a
+//! sheet named `matrix` with a `kind` column); other non-empty sheets are reported as not
+//! read, so greenlight's own workbook imports from its `Results` sheet.
 //!
 //! # The matrix
 //!
@@ -105,6 +116,9 @@ pub struct Imported {
     pub skipped: Vec<SkippedRow>,
     /// Items that were ticked in the source (`[x]`); imported, their tick not kept.
     pub checked: usize,
+    /// Sheet rows that went on with the item above (a test case one step per row, or one
+    /// row per environment) and were merged into it.
+    pub merged: usize,
 }
 
 /// Options of an import.
@@ -133,6 +147,7 @@ pub fn import_checklist(path: &Path, options: &ImportOptions<'_>) -> Result<Impo
         .unwrap_or_default();
     let mut skipped = Vec::new();
     let mut checked = 0;
+    let mut counts = SheetCounts::default();
     let (mut sections, source_title, matrix) = match extension.as_str() {
         "md" | "markdown" => {
             let bytes =
@@ -165,7 +180,7 @@ pub fn import_checklist(path: &Path, options: &ImportOptions<'_>) -> Result<Impo
                 }
                 (None, None) => default_matrix(),
             };
-            let sections = parse_table(checklist_sheet, path, &mut skipped)?;
+            let sections = parse_table(checklist_sheet, path, &mut skipped, &mut counts)?;
             (sections, None, matrix)
         }
         other => bail!(
@@ -218,6 +233,7 @@ pub fn import_checklist(path: &Path, options: &ImportOptions<'_>) -> Result<Impo
         items,
         skipped,
         checked,
+        merged: counts.merged,
     })
 }
 
