@@ -193,8 +193,8 @@ fn csv_with_blank_rows_duplicates_unknown_columns_and_odd_values() {
     assert!(first.required);
     assert_eq!(
         first.environments.len(),
-        16,
-        "the default matrix, all of it"
+        25,
+        "the default matrix, with the browser and the size the sheet names added"
     );
 
     let second = imported.item("log-in-with-a-password-2");
@@ -210,18 +210,37 @@ fn csv_with_blank_rows_duplicates_unknown_columns_and_odd_values() {
             "chrome/phone",
             "chrome/tablet",
             "chrome/laptop",
-            "chrome/wide"
-        ]
+            "chrome/wide",
+            "chrome/watch",
+            "opera/phone",
+            "opera/tablet",
+            "opera/laptop",
+            "opera/wide",
+            "opera/watch"
+        ],
+        "Opera, which the sheet names, is added rather than dropped"
+    );
+    let watch = &imported.checklist.viewports[4];
+    assert_eq!(
+        (watch.id.as_str(), watch.width, watch.height),
+        ("watch", 198, 242)
+    );
+    assert!(
+        imported
+            .yaml
+            .contains("# viewport `watch` was added to the matrix at 198×242"),
+        "{}",
+        imported.yaml
     );
 
     let card = imported.item("pay-by-card");
     assert_eq!(card.severity.level(), 1, "`critical` is a priority word");
-    assert_eq!(card.environments.len(), 8);
+    assert_eq!(card.environments.len(), 15);
     assert!(
         imported
             .environments("pay-by-card")
             .iter()
-            .all(|e| e.ends_with("/phone") || e.ends_with("/tablet"))
+            .all(|e| e.ends_with("/phone") || e.ends_with("/tablet") || e.ends_with("/watch"))
     );
 
     let paypal = imported.item("login-sso-2");
@@ -234,7 +253,8 @@ fn csv_with_blank_rows_duplicates_unknown_columns_and_odd_values() {
             "safari/phone",
             "safari/tablet",
             "safari/laptop",
-            "safari/wide"
+            "safari/wide",
+            "safari/watch"
         ]
     );
 
@@ -242,16 +262,16 @@ fn csv_with_blank_rows_duplicates_unknown_columns_and_odd_values() {
         &imported.warnings(&source),
         &[
             "row 1: column `Owner` is not a checklist field",
-            "row 4: browser `Opera` is not in the matrix",
+            "row 4: browser `opera` (Opera) was added to the matrix",
             "row 7: no title",
-            "row 8: viewport `watch` is not in the matrix",
+            "row 8: viewport `watch` was added to the matrix at 198×242",
             "row 9: required `maybe` is not yes, no",
             "row 9: id `login-sso` is already used; this item's id is `login-sso-2`",
         ],
     );
     assert!(
         imported.stdout.contains("2 sections, 5 items from")
-            && imported.stdout.contains("6 notes on what was not imported"),
+            && imported.stdout.contains("see the 6 notes above"),
         "{}",
         imported.stdout
     );

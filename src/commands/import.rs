@@ -71,8 +71,8 @@ pub fn checklist(args: &ImportArgs) -> Result<Outcome> {
         args.file.display(),
         match imported.skipped.len() {
             0 => String::new(),
-            1 => "; 1 note on what was not imported (see above)".to_string(),
-            n => format!("; {n} notes on what was not imported (see above)"),
+            1 => "; see the note above".to_string(),
+            n => format!("; see the {n} notes above"),
         }
     );
     Ok(Outcome::Done)

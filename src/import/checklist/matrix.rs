@@ -208,5 +208,6 @@ pub(super) fn matrix_from_sheet(sheet: &Sheet, origin: &str) -> Result<Matrix> {
         browsers,
         viewports,
         exclude,
+        is_default: false,
     })
 }

@@ -148,7 +148,7 @@ pub fn import_checklist(path: &Path, options: &ImportOptions<'_>) -> Result<Impo
     let mut skipped = Vec::new();
     let mut checked = 0;
     let mut counts = SheetCounts::default();
-    let (mut sections, source_title, matrix) = match extension.as_str() {
+    let (mut sections, source_title, mut matrix) = match extension.as_str() {
         "md" | "markdown" => {
             let bytes =
                 std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -188,7 +188,10 @@ pub fn import_checklist(path: &Path, options: &ImportOptions<'_>) -> Result<Impo
             path.display()
         ),
     };
-    resolve_only(&mut sections, &matrix, &mut skipped);
+    // The default matrix is only a guess: browsers and sizes the source names are added to
+    // it. A matrix the user gave is the truth, and names it lacks are left out.
+    let may_extend = options.matrix.is_none() && matrix.is_default;
+    let added = resolve_only(&mut sections, &mut matrix, &mut skipped, may_extend);
     let title = options
         .title
         .map(str::to_string)
@@ -220,8 +223,12 @@ pub fn import_checklist(path: &Path, options: &ImportOptions<'_>) -> Result<Impo
             }
         );
     }
+    let added: String = added
+        .iter()
+        .map(|note| format!("# {}\n", printable(note)))
+        .collect();
     let yaml = format!(
-        "# Made by `greenlight import` from {}.\n{}",
+        "# Made by `greenlight import` from {}.\n{added}{}",
         printable(&path.file_name().unwrap_or_default().to_string_lossy()),
         yaml11::quote_for_yaml11(
             &serde_yaml::to_string(&checklist).context("cannot write the checklist as YAML")?

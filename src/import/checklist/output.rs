@@ -19,6 +19,9 @@ pub struct Matrix {
     pub(super) viewports: Vec<OutViewport>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(super) exclude: Vec<OutExclusion>,
+    /// Whether this is [`default_matrix`], which an import may add to.
+    #[serde(skip)]
+    pub(super) is_default: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -111,5 +114,6 @@ pub fn default_matrix() -> Matrix {
             viewport("wide", "Wide desktop", 1920, 1080),
         ],
         exclude: Vec::new(),
+        is_default: true,
     }
 }

@@ -535,11 +535,20 @@ fn merge_row(
 
 /// Resolves the raw `browsers`/`viewports` cells of the drafts to matrix ids, reporting
 /// names the matrix does not have.
+///
+/// With `may_extend`, names the matrix lacks are added to it first (browsers by name,
+/// viewports at a size guessed from the name); returns a line for each, to write at the top
+/// of the checklist so that the guess gets checked.
 pub(super) fn resolve_only(
     sections: &mut [DraftSection],
-    matrix: &Matrix,
+    matrix: &mut Matrix,
     skipped: &mut Vec<SkippedRow>,
-) {
+    may_extend: bool,
+) -> Vec<String> {
+    let mut added = Vec::new();
+    if may_extend {
+        added = extend_matrix(sections, matrix, skipped);
+    }
     let browsers: Vec<(&str, &str)> = matrix
         .browsers
         .iter()
@@ -576,6 +585,86 @@ pub(super) fn resolve_only(
             }
             *field = (!all && !ids.is_empty()).then_some(ids);
         }
+    }
+    added
+}
+
+/// Adds to `matrix` every browser and viewport the items name that it lacks; a line for each.
+fn extend_matrix(
+    sections: &[DraftSection],
+    matrix: &mut Matrix,
+    skipped: &mut Vec<SkippedRow>,
+) -> Vec<String> {
+    let mut added = Vec::new();
+    for item in sections.iter().flat_map(|s| &s.items) {
+        for (raw, is_browser) in [(&item.browsers, true), (&item.viewports, false)] {
+            let Some(raw) = raw else { continue };
+            let known: Vec<(String, String)> = if is_browser {
+                matrix
+                    .browsers
+                    .iter()
+                    .map(|b| (b.id.clone(), b.name.clone().unwrap_or_else(|| b.id.clone())))
+                    .collect()
+            } else {
+                matrix
+                    .viewports
+                    .iter()
+                    .map(|v| (v.id.clone(), v.name.clone().unwrap_or_else(|| v.id.clone())))
+                    .collect()
+            };
+            let known: Vec<(&str, &str)> = known
+                .iter()
+                .map(|(i, n)| (i.as_str(), n.as_str()))
+                .collect();
+            let (_, unknown, _) = match_names(&raw.join(","), &known);
+            for name in unknown {
+                let id = slug_or(&name, "other");
+                let note = if is_browser {
+                    matrix.browsers.push(OutBrowser {
+                        id: id.clone(),
+                        name: Some(name.clone()),
+                        launch: None,
+                    });
+                    format!("browser `{id}` ({name}) was added to the matrix: the sheet names it")
+                } else {
+                    let (width, height) = guessed_size(&name);
+                    matrix.viewports.push(OutViewport {
+                        id: id.clone(),
+                        name: Some(readable(&name)),
+                        width,
+                        height,
+                    });
+                    format!(
+                        "viewport `{id}` was added to the matrix at {width}×{height}: the sheet names it; the size is a guess, check it"
+                    )
+                };
+                skipped.push(SkippedRow {
+                    location: item.location.clone(),
+                    reason: note.clone(),
+                });
+                added.push(note);
+            }
+        }
+    }
+    added
+}
+
+/// A window size for a viewport known only by its name.
+fn guessed_size(name: &str) -> (u32, u32) {
+    let name = name.to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| name.contains(w));
+    if has(&["watch"]) {
+        (198, 242)
+    } else if has(&["phone", "mobile", "android", "small"]) {
+        (390, 844)
+    } else if has(&["tablet", "ipad"]) {
+        (820, 1180)
+    } else if has(&["laptop", "notebook"]) {
+        (1366, 768)
+    } else if has(&["wide", "large", "4k", "tv"]) {
+        (1920, 1080)
+    } else {
+        (1440, 900)
     }
 }
 
