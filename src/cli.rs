@@ -372,6 +372,19 @@ pub struct ImportArgs {
     /// (by default only task-list items, `- [ ] …`, are).
     #[arg(long)]
     pub lists: bool,
+    /// A sheet with a column per environment (`Chrome Desktop`, `Safari iPhone`…) holding
+    /// results: start a run of the new checklist and record them in it. Needs --release.
+    #[arg(long, requires = "release")]
+    pub results_into_run: bool,
+    /// With --results-into-run: the run's release label.
+    #[arg(long, value_name = "LABEL")]
+    pub release: Option<String>,
+    /// With --results-into-run: the commit the results were found at [default: HEAD].
+    #[arg(long, value_name = "SHA", requires = "results_into_run")]
+    pub commit: Option<String>,
+    /// With --results-into-run: who found them, "Name <email>" [default: as for `run`].
+    #[arg(long, value_name = "NAME <EMAIL>", requires = "results_into_run")]
+    pub tester: Option<String>,
     /// Overwrite the output file.
     #[arg(long)]
     pub force: bool,

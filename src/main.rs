@@ -31,7 +31,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Validate(args) => commands::validate::run(args),
         Command::Verify(args) => commands::verify::run(args),
         Command::Gate(args) => commands::verify::gate(args),
-        Command::Import(args) => commands::import::checklist(args),
+        Command::Import(args) => commands::import::checklist(args, workspace),
         Command::ImportResults(args) => commands::import::results(&workspace()?, args),
         Command::Init(args) => commands::init::run(&workspace()?, args),
         Command::Run(args) => commands::walk::start(&workspace()?, args),

@@ -1041,3 +1041,95 @@ fn greenlights_own_workbook_imports_as_its_checklist() {
         imported.warnings(&workbook)
     );
 }
+
+#[test]
+fn a_sheet_with_a_column_per_environment_makes_the_matrix_and_its_results_a_run() {
+    let sandbox = Sandbox::new();
+    let source = sandbox.path().join("seed-team.csv");
+    std::fs::write(
+        &source,
+        "Check,Chrome Desktop,Safari iPhone,Firefox Desktop,Edge Desktop\n\
+         Layout,,,,\n\
+         Hero image keeps its space,pass,fail - pushes the headline down,ok,\n\
+         Text is readable,✓,✓,✓,n/a\n\
+         Checkout,,,,\n\
+         Pay by card,pass,blocked,,later\n",
+    )
+    .unwrap();
+    let imported = sandbox.import(
+        &source,
+        "seed.yaml",
+        &[
+            "--results-into-run",
+            "--release",
+            "4.1",
+            "--commit",
+            "abc1234",
+            "--tester",
+            "Ada <ada@example.com>",
+        ],
+    );
+    let c = &imported.checklist;
+    assert_eq!(
+        all_environments(c),
+        [
+            "chrome/desktop",
+            "safari/iphone",
+            "firefox/desktop",
+            "edge/desktop"
+        ],
+        "the columns are the matrix, and only they"
+    );
+    assert_eq!(
+        imported.outline(),
+        outline(&[
+            (
+                "layout",
+                "Layout",
+                &["hero-image-keeps-its-space", "text-is-readable"]
+            ),
+            ("checkout", "Checkout", &["pay-by-card"]),
+        ])
+    );
+    assert!(
+        imported
+            .yaml
+            .contains("# The matrix was made from the sheet's columns")
+    );
+    starts(
+        &imported.warnings(&source),
+        &["row 6: column `Edge Desktop`: `later` is not a result"],
+    );
+    assert!(
+        imported.stdout.contains("started run")
+            && imported.stdout.contains("recorded the 9 results"),
+        "{}",
+        imported.stdout
+    );
+
+    let output = sandbox.cmd().args(["status", "--json"]).output().unwrap();
+    let status: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(status["release"], "4.1");
+    let counts = &status["counts"];
+    assert_eq!(
+        (
+            &counts["pass"],
+            &counts["fail"],
+            &counts["blocked"],
+            &counts["skip"]
+        ),
+        (&6.into(), &1.into(), &1.into(), &1.into()),
+        "{status:#}"
+    );
+    let export = sandbox
+        .cmd()
+        .args(["export", "--format", "csv"])
+        .output()
+        .unwrap();
+    let csv = String::from_utf8(export.stdout).unwrap();
+    assert!(csv.contains("pushes the headline down"), "{csv}");
+    assert!(
+        csv.contains("marked blocked in"),
+        "a status that needs a note says where it came from: {csv}"
+    );
+}

@@ -8,14 +8,21 @@ use crate::checklist::Checklist;
 use crate::cli::{ImportArgs, ImportResultsArgs};
 use crate::config::{Config, Tester};
 use crate::fsutil::write_atomically;
-use crate::import::checklist::{ImportOptions, import_checklist};
+use crate::import::checklist::{FoundResult, ImportOptions, import_checklist};
 use crate::import::results::{changes, results_of};
 use crate::import::table::read_sheets;
 
 use super::{Outcome, Workspace};
 
-/// Makes a checklist from a spreadsheet or Markdown file, checks it, and writes it.
-pub fn checklist(args: &ImportArgs) -> Result<Outcome> {
+/// Makes a checklist from a spreadsheet or Markdown file, checks it, and writes it; with
+/// `--results-into-run`, starts a run of it holding the results the sheet had.
+pub fn checklist(
+    args: &ImportArgs,
+    workspace: impl FnOnce() -> Result<Workspace>,
+) -> Result<Outcome> {
+    if args.release.is_some() && !args.results_into_run {
+        bail!("--release goes with --results-into-run (a run needs results to start with)");
+    }
     if args.output.exists() && !args.force {
         bail!(
             "{} already exists; pass --force to overwrite it",
@@ -63,8 +70,15 @@ pub fn checklist(args: &ImportArgs) -> Result<Outcome> {
         1 => " (1 row merged into the item above it)".to_string(),
         n => format!(" ({n} rows merged into the items above them)"),
     };
+    let found = match imported.results.len() {
+        0 => String::new(),
+        n if args.results_into_run => format!("; {n} results typed in it follow"),
+        n => format!(
+            "; it holds {n} results: --results-into-run --release LABEL records them in a new run"
+        ),
+    };
     println!(
-        "wrote {}: {} sections, {} items{checked}{merged} from {}{}",
+        "wrote {}: {} sections, {} items{checked}{merged} from {}{}{found}",
         args.output.display(),
         imported.sections,
         imported.items,
@@ -74,6 +88,65 @@ pub fn checklist(args: &ImportArgs) -> Result<Outcome> {
             1 => "; see the note above".to_string(),
             n => format!("; see the {n} notes above"),
         }
+    );
+    if args.results_into_run {
+        return results_into_run(&workspace()?, args, &imported.results);
+    }
+    Ok(Outcome::Done)
+}
+
+/// Starts a run of the checklist just written and records the sheet's results in it.
+fn results_into_run(
+    workspace: &Workspace,
+    args: &ImportArgs,
+    results: &[FoundResult],
+) -> Result<Outcome> {
+    if results.is_empty() {
+        return Ok(Outcome::NotGood(format!(
+            "{} holds no results (a column per environment, such as `Chrome Desktop`, with pass, fail, blocked or skip in its cells); no run was started",
+            args.file.display()
+        )));
+    }
+    let identity = crate::cli::RunIdentity {
+        release: args.release.clone().unwrap_or_default(),
+        commit: args.commit.clone(),
+        tester: args.tester.clone(),
+    };
+    let meta = match super::start::create_run(
+        workspace,
+        &args.output,
+        &identity,
+        &crate::checklist::Share::default(),
+    )? {
+        Ok(meta) => meta,
+        Err(refusal) => return Ok(refusal.into()),
+    };
+    let mut session = super::open_for_recording(workspace, &meta.id)?;
+    let source = args.file.display().to_string();
+    for found in results {
+        // A failure needs a description; the sheet's cell says only that it failed.
+        let note = found.note.clone().or_else(|| {
+            found.status.needs_note().then(|| {
+                format!(
+                    "marked {} in {source} ({}), with no description",
+                    found.status, found.location
+                )
+            })
+        });
+        let new = crate::run::NewResult {
+            note,
+            ..crate::run::NewResult::new(&found.item, &found.browser, &found.viewport, found.status)
+        };
+        session
+            .record(&new, &meta.tester)
+            .with_context(|| format!("{source} {}", found.location))?;
+    }
+    println!(
+        "started run {} for release {} and recorded the {} results from {source}; `greenlight resume {}` walks the rest",
+        meta.id,
+        meta.release,
+        results.len(),
+        meta.id
     );
     Ok(Outcome::Done)
 }

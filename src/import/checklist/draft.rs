@@ -17,6 +17,31 @@ pub(super) struct Draft {
     pub(super) required: Option<bool>,
     pub(super) browsers: Option<Vec<String>>,
     pub(super) viewports: Option<Vec<String>>,
+    /// Results typed into a matrix-shaped sheet's cells.
+    pub(super) results: Vec<CellResult>,
+}
+
+/// A result found in a sheet's cell, by the matrix ids of its environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct CellResult {
+    pub(super) browser: String,
+    pub(super) viewport: String,
+    pub(super) status: crate::status::Status,
+    pub(super) note: Option<String>,
+    /// `row 5, column `Safari iPhone``.
+    pub(super) location: String,
+}
+
+/// A result found in the source, for the item it belongs to (by its final id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundResult {
+    pub item: String,
+    pub browser: String,
+    pub viewport: String,
+    pub status: crate::status::Status,
+    pub note: Option<String>,
+    /// Where in the source it was typed.
+    pub location: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -37,7 +62,7 @@ pub(super) fn finish(
     matrix: Matrix,
     drafts: Vec<DraftSection>,
     skipped: &mut Vec<SkippedRow>,
-) -> (OutChecklist, usize, usize) {
+) -> (OutChecklist, usize, usize, Vec<FoundResult>) {
     let mut kept = Vec::new();
     for mut section in drafts {
         section.items.retain(|item| {
@@ -92,6 +117,20 @@ pub(super) fn finish(
         &vec![None; kept.len()],
     );
 
+    let found: Vec<FoundResult> = items
+        .iter()
+        .zip(&ids)
+        .flat_map(|(item, id)| {
+            item.results.iter().map(move |r| FoundResult {
+                item: id.clone(),
+                browser: r.browser.clone(),
+                viewport: r.viewport.clone(),
+                status: r.status,
+                note: r.note.clone(),
+                location: r.location.clone(),
+            })
+        })
+        .collect();
     let mut ids = ids.into_iter();
     let item_count = items.len();
     let sections: Vec<OutSection> = kept
@@ -129,6 +168,7 @@ pub(super) fn finish(
         },
         section_count,
         item_count,
+        found,
     )
 }
 

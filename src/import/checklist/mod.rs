@@ -89,6 +89,7 @@ use serde::Serialize;
 use super::table::{Sheet, decode, read_sheets};
 
 mod draft;
+mod grid;
 mod markdown;
 mod matrix;
 mod output;
@@ -96,7 +97,8 @@ mod sheet;
 mod yaml11;
 
 // The parts share one namespace: each sees the others' items through `use super::*`.
-use {draft::*, markdown::*, matrix::*, output::*, sheet::*};
+pub use draft::FoundResult;
+use {draft::*, grid::*, markdown::*, matrix::*, output::*, sheet::*};
 
 /// A row or line of the source that could not be used, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,6 +121,8 @@ pub struct Imported {
     /// Sheet rows that went on with the item above (a test case one step per row, or one
     /// row per environment) and were merged into it.
     pub merged: usize,
+    /// Results typed into a matrix-shaped sheet, to bring into a run.
+    pub results: Vec<FoundResult>,
 }
 
 /// Options of an import.
@@ -148,6 +152,8 @@ pub fn import_checklist(path: &Path, options: &ImportOptions<'_>) -> Result<Impo
     let mut skipped = Vec::new();
     let mut checked = 0;
     let mut counts = SheetCounts::default();
+    // Lines for the top of the YAML: what a person should check.
+    let mut notes: Vec<String> = Vec::new();
     let (mut sections, source_title, mut matrix) = match extension.as_str() {
         "md" | "markdown" => {
             let bytes =
@@ -181,6 +187,21 @@ pub fn import_checklist(path: &Path, options: &ImportOptions<'_>) -> Result<Impo
                 (None, None) => default_matrix(),
             };
             let sections = parse_table(checklist_sheet, path, &mut skipped, &mut counts)?;
+            // Columns named for environments are the matrix, unless one was given.
+            let matrix = if !counts.environments.is_empty() && matrix.is_default {
+                let headers: Vec<&str> = counts
+                    .environments
+                    .iter()
+                    .map(|e| e.header.as_str())
+                    .collect();
+                notes.push(format!(
+                    "The matrix was made from the sheet's columns ({}); window sizes are guesses: check them.",
+                    headers.join(", ")
+                ));
+                matrix_of(&counts.environments)
+            } else {
+                matrix
+            };
             (sections, None, matrix)
         }
         other => bail!(
@@ -191,7 +212,12 @@ pub fn import_checklist(path: &Path, options: &ImportOptions<'_>) -> Result<Impo
     // The default matrix is only a guess: browsers and sizes the source names are added to
     // it. A matrix the user gave is the truth, and names it lacks are left out.
     let may_extend = options.matrix.is_none() && matrix.is_default;
-    let added = resolve_only(&mut sections, &mut matrix, &mut skipped, may_extend);
+    notes.extend(resolve_only(
+        &mut sections,
+        &mut matrix,
+        &mut skipped,
+        may_extend,
+    ));
     let title = options
         .title
         .map(str::to_string)
@@ -202,7 +228,7 @@ pub fn import_checklist(path: &Path, options: &ImportOptions<'_>) -> Result<Impo
         Some(id) => slug_or(id, "checklist"),
         None => slug_or(&stem, "checklist"),
     };
-    let (checklist, sections, items) = finish(id, title, matrix, sections, &mut skipped);
+    let (checklist, sections, items, results) = finish(id, title, matrix, sections, &mut skipped);
     // In the source's order: sheets first, then rows or lines by number.
     skipped.sort_by_key(|s| {
         let number = s
@@ -223,7 +249,7 @@ pub fn import_checklist(path: &Path, options: &ImportOptions<'_>) -> Result<Impo
             }
         );
     }
-    let added: String = added
+    let added: String = notes
         .iter()
         .map(|note| format!("# {}\n", printable(note)))
         .collect();
@@ -241,6 +267,7 @@ pub fn import_checklist(path: &Path, options: &ImportOptions<'_>) -> Result<Impo
         skipped,
         checked,
         merged: counts.merged,
+        results,
     })
 }
 

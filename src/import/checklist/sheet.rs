@@ -232,11 +232,13 @@ pub(super) fn parse_required(text: &str) -> Option<bool> {
     }
 }
 
-/// What reading a sheet's rows counted, for the summary.
-#[derive(Debug, Default, Clone, Copy)]
+/// What reading a sheet's rows counted and found besides its items.
+#[derive(Debug, Default, Clone)]
 pub(super) struct SheetCounts {
     /// Rows that continued the item above (a test case written one step per row).
     pub(super) merged: usize,
+    /// Columns that name environments (`Chrome Desktop`): the sheet is the matrix.
+    pub(super) environments: Vec<EnvironmentColumn>,
 }
 
 /// The sections of a checklist sheet.
@@ -271,6 +273,12 @@ pub(super) fn parse_table(
         }
     }
     let header_row = format!("row {}", header_at + 1);
+    let mut columns = columns;
+    let environments = environment_columns(&sheet.rows[header_at]);
+    columns
+        .ignored
+        .retain(|name| !environments.iter().any(|e| e.header == *name));
+    let columns = columns;
     if !columns.ignored.is_empty() {
         skipped.push(SkippedRow {
             location: header_row,
@@ -477,8 +485,31 @@ pub(super) fn parse_table(
         };
         draft.browsers = names_in(row, col(Field::Browsers));
         draft.viewports = names_in(row, col(Field::Viewports));
+        for environment in &environments {
+            let text = cell(row, Some(environment.column));
+            if text.is_empty() {
+                continue;
+            }
+            match result_of(text) {
+                Some((status, note)) => draft.results.push(CellResult {
+                    browser: environment.browser.clone(),
+                    viewport: environment.viewport.clone(),
+                    status,
+                    note,
+                    location: format!("{location}, column `{}`", environment.header),
+                }),
+                None => skipped.push(SkippedRow {
+                    location: location.clone(),
+                    reason: format!(
+                        "column `{}`: `{text}` is not a result (pass, fail, blocked, skip, n/a); not brought in",
+                        environment.header
+                    ),
+                }),
+            }
+        }
         sections.last_mut().expect("a section").items.push(draft);
     }
+    counts.environments = environments;
     Ok(sections)
 }
 
@@ -650,12 +681,12 @@ fn extend_matrix(
 }
 
 /// A window size for a viewport known only by its name.
-fn guessed_size(name: &str) -> (u32, u32) {
+pub(super) fn guessed_size(name: &str) -> (u32, u32) {
     let name = name.to_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| name.contains(w));
     if has(&["watch"]) {
         (198, 242)
-    } else if has(&["phone", "mobile", "android", "small"]) {
+    } else if has(&["phone", "mobile", "android", "pixel", "small"]) {
         (390, 844)
     } else if has(&["tablet", "ipad"]) {
         (820, 1180)
