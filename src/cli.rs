@@ -372,6 +372,12 @@ pub struct ImportArgs {
     /// (by default only task-list items, `- [ ] …`, are).
     #[arg(long)]
     pub lists: bool,
+    /// Sheets: map columns by hand when the guess is wrong, `HEADER=FIELD` pairs separated
+    /// by commas (`--columns "Scenario=title,Owner=ignore"`); fields are section, id, title,
+    /// steps, precondition, test data, step number, expect, url, severity, required,
+    /// browsers, viewports, or ignore.
+    #[arg(long, value_delimiter = ',', value_name = "HEADER=FIELD")]
+    pub columns: Vec<String>,
     /// A sheet with a column per environment (`Chrome Desktop`, `Safari iPhone`…) holding
     /// results: start a run of the new checklist and record them in it. Needs --release.
     #[arg(long, requires = "release")]

@@ -1133,3 +1133,42 @@ fn a_sheet_with_a_column_per_environment_makes_the_matrix_and_its_results_a_run(
         "a status that needs a note says where it came from: {csv}"
     );
 }
+
+#[test]
+fn columns_mapped_by_hand_win_over_the_guess() {
+    let sandbox = Sandbox::new();
+    let source = sandbox.path().join("hand.csv");
+    std::fs::write(
+        &source,
+        "Name,What to check,How,Test\n\
+         Ana,The menu opens,Tap the burger,smoke\n\
+         Ben,The footer links work,Click each,regression\n",
+    )
+    .unwrap();
+    let imported = sandbox.import(
+        &source,
+        "hand.yaml",
+        &["--columns", "What to check=title,How=steps,Test=ignore"],
+    );
+    let titles: Vec<&str> = imported
+        .checklist
+        .items
+        .iter()
+        .map(|i| i.title.as_str())
+        .collect();
+    assert_eq!(titles, ["The menu opens", "The footer links work"]);
+    assert_eq!(
+        imported.item("the-menu-opens").steps.as_deref(),
+        Some("Tap the burger")
+    );
+    sandbox
+        .cmd()
+        .arg("import")
+        .arg(&source)
+        .args(["-o", "x.yaml", "--columns", "What to check=headline"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "--columns `What to check=headline`: `headline` is not a field",
+        ));
+}

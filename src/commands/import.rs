@@ -40,6 +40,7 @@ pub fn checklist(
             id: args.id.as_deref().or(stem.as_deref()),
             title: args.title.as_deref(),
             lists: args.lists,
+            columns: &args.columns,
         },
     )?;
     for skipped in &imported.skipped {

@@ -136,6 +136,28 @@ pub struct ImportOptions<'a> {
     pub title: Option<&'a str>,
     /// Markdown: plain and numbered list items and bare `[ ]` lines become items too.
     pub lists: bool,
+    /// Sheets: columns mapped by hand, `Header=field` pairs (`field` may be `ignore`).
+    pub columns: &'a [String],
+}
+
+/// `--columns` pairs as a map, or an error naming the pair that is not one.
+fn column_map(pairs: &[String]) -> Result<Vec<(String, Option<sheet::Field>)>> {
+    pairs
+        .iter()
+        .map(|pair| {
+            let Some((header, field)) = pair.split_once('=') else {
+                bail!("--columns `{pair}`: write it as HEADER=FIELD, such as `Scenario=title`");
+            };
+            let Some(field) = field_named(field) else {
+                bail!(
+                    "--columns `{pair}`: `{}` is not a field (section, id, title, steps, precondition, \
+                     test data, step number, expect, url, severity, required, browsers, viewports, ignore)",
+                    field.trim()
+                );
+            };
+            Ok((header_key(header), field))
+        })
+        .collect()
 }
 
 /// Reads `path` (CSV, XLSX or Markdown) and makes a checklist of it.
@@ -186,7 +208,8 @@ pub fn import_checklist(path: &Path, options: &ImportOptions<'_>) -> Result<Impo
                 }
                 (None, None) => default_matrix(),
             };
-            let sections = parse_table(checklist_sheet, path, &mut skipped, &mut counts)?;
+            let by_hand = column_map(options.columns)?;
+            let sections = parse_table(checklist_sheet, path, &mut skipped, &mut counts, &by_hand)?;
             // Columns named for environments are the matrix, unless one was given.
             let matrix = if !counts.environments.is_empty() && matrix.is_default {
                 let headers: Vec<&str> = counts

@@ -101,14 +101,43 @@ pub(super) struct Columns {
     ignored: Vec<String>,
 }
 
+/// A field named on the command line (`--columns "Scenario=title,Owner=ignore"`).
+pub(super) fn field_named(name: &str) -> Option<Option<Field>> {
+    Some(Some(match header_key(name).as_str() {
+        "section" => Field::Section,
+        "id" => Field::Id,
+        "title" => Field::Title,
+        "steps" => Field::Steps,
+        "precondition" => Field::Precondition,
+        "test data" => Field::TestData,
+        "step number" => Field::StepNumber,
+        "expect" => Field::Expect,
+        "url" => Field::Url,
+        "severity" => Field::Severity,
+        "required" => Field::Required,
+        "browsers" => Field::Browsers,
+        "viewports" => Field::Viewports,
+        "ignore" => return Some(None),
+        _ => return None,
+    }))
+}
+
+/// Columns mapped by hand: a header (as [`header_key`] reads it) and its field, or `None`
+/// to ignore it.
+pub(super) type ColumnMap = [(String, Option<Field>)];
+
 impl Columns {
-    pub(super) fn read(header: &[String]) -> Columns {
+    pub(super) fn read(header: &[String], by_hand: &ColumnMap) -> Columns {
         let mut columns = Columns::default();
         for (c, name) in header.iter().enumerate() {
             if name.trim().is_empty() {
                 continue;
             }
-            match field_of(name) {
+            let mapped = by_hand
+                .iter()
+                .find(|(key, _)| *key == header_key(name))
+                .map(|(_, field)| *field);
+            match mapped.unwrap_or_else(|| field_of(name)) {
                 Some(field) if !columns.of.contains_key(&field) => {
                     columns.of.insert(field, c);
                 }
@@ -151,13 +180,13 @@ impl Columns {
 
 /// The header: among the first rows, the one that names the most fields and a title. Rows
 /// above it (a caption, a date) are not read, and said so.
-fn find_header(rows: &[Vec<String>]) -> Option<(usize, Columns)> {
+fn find_header(rows: &[Vec<String>], by_hand: &ColumnMap) -> Option<(usize, Columns)> {
     const LOOK_AT: usize = 10;
     rows.iter()
         .enumerate()
         .filter(|(_, row)| !is_blank(row))
         .take(LOOK_AT)
-        .map(|(n, row)| (n, Columns::read(row)))
+        .map(|(n, row)| (n, Columns::read(row, by_hand)))
         .filter(|(_, columns)| columns.get(Field::Title).is_some())
         .max_by_key(|(n, columns)| (columns.score(), std::cmp::Reverse(*n)))
 }
@@ -247,6 +276,7 @@ pub(super) fn parse_table(
     path: &Path,
     skipped: &mut Vec<SkippedRow>,
     counts: &mut SheetCounts,
+    by_hand: &ColumnMap,
 ) -> Result<Vec<DraftSection>> {
     let Some(first) = sheet.rows.iter().position(|r| !is_blank(r)) else {
         bail!(
@@ -254,7 +284,7 @@ pub(super) fn parse_table(
             path.display()
         );
     };
-    let Some((header_at, columns)) = find_header(&sheet.rows) else {
+    let Some((header_at, columns)) = find_header(&sheet.rows, by_hand) else {
         let header = &sheet.rows[first];
         bail!(
             "{} row {}: no column names the checks; the first row with text has {}. Name the column \
