@@ -55,23 +55,74 @@ fn starts_a_formula(text: &str) -> bool {
     text.starts_with(FORMULA_STARTERS)
 }
 
+/// Separators after which a spreadsheet in some locale starts a new cell, even inside a
+/// quoted CSV field (a `;` locale opening a `,` file splits at every `;`).
+const SEPARATORS: [char; 2] = [';', ','];
+
+/// Where, in `text`, a formula would start a cell after a separator: the byte positions of
+/// the starters that follow a `;` or `,` (spaces between allowed).
+fn formulas_after_separators(text: &str) -> Vec<usize> {
+    text.char_indices()
+        .filter(|(_, c)| SEPARATORS.contains(c))
+        .filter_map(|(at, c)| {
+            let after = at + c.len_utf8();
+            let rest = &text[after..];
+            let start = after + (rest.len() - rest.trim_start_matches(' ').len());
+            starts_a_formula(&text[start..]).then_some(start)
+        })
+        .collect()
+}
+
 impl Safety {
-    /// `text` as it goes into a CSV field.
+    /// `text` as it goes into a CSV field: with a leading `'` when it starts like a formula
+    /// or holds one after a `;` or `,`, and a `'` before each such inner formula too, so that
+    /// no cell a spreadsheet makes of it, however it splits, starts a formula.
     pub fn field<'a>(self, text: &'a str) -> std::borrow::Cow<'a, str> {
-        if self == Safety::Spreadsheet && starts_a_formula(text) {
-            format!("'{text}").into()
-        } else {
-            text.into()
+        if self == Safety::Raw {
+            return text.into();
         }
+        let inner = formulas_after_separators(text);
+        if !starts_a_formula(text) && inner.is_empty() {
+            return text.into();
+        }
+        let mut out = String::with_capacity(text.len() + inner.len() + 1);
+        out.push('\'');
+        let mut copied = 0;
+        for at in inner {
+            out.push_str(&text[copied..at]);
+            out.push('\'');
+            copied = at;
+        }
+        out.push_str(&text[copied..]);
+        out.into()
     }
 }
 
 /// A field as it was before [`Safety::field`] guarded it: what an import of an exported
-/// sheet reads back.
-pub fn unguarded(text: &str) -> &str {
-    match text.strip_prefix('\'') {
-        Some(rest) if starts_a_formula(rest) => rest,
-        _ => text,
+/// sheet reads back. Text that guarding would not have made is returned as it is.
+pub fn unguarded(text: &str) -> std::borrow::Cow<'_, str> {
+    let Some(rest) = text.strip_prefix('\'') else {
+        return text.into();
+    };
+    // Take out the `'` put before each inner formula, then check guarding gives `text` back.
+    let mut candidate = String::with_capacity(rest.len());
+    let mut after_separator = false;
+    for (at, c) in rest.char_indices() {
+        if c == '\'' && after_separator && starts_a_formula(&rest[at + 1..]) {
+            after_separator = false;
+            continue;
+        }
+        if SEPARATORS.contains(&c) {
+            after_separator = true;
+        } else if c != ' ' {
+            after_separator = false;
+        }
+        candidate.push(c);
+    }
+    if Safety::Spreadsheet.field(&candidate) == text {
+        candidate.into()
+    } else {
+        text.into()
     }
 }
 
@@ -270,9 +321,27 @@ mod tests {
             assert_eq!(Safety::Raw.field(risky), risky);
             assert_eq!(unguarded(&Safety::Spreadsheet.field(risky)), risky);
         }
-        for plain in ["fine", "a=b", "", "'already"] {
+        for plain in ["fine", "a=b", "", "'already", "a;b", "x; y"] {
             assert_eq!(Safety::Spreadsheet.field(plain), plain);
             assert_eq!(unguarded(plain), plain);
+        }
+    }
+
+    #[test]
+    fn a_formula_after_a_separator_is_guarded_where_a_spreadsheet_would_split() {
+        for (risky, guarded) in [
+            ("x;=cmd|' /C calc'!A0;y", "'x;'=cmd|' /C calc'!A0;y"),
+            ("a, -2px", "'a, '-2px"),
+            ("=1;@SUM(A1)", "'=1;'@SUM(A1)"),
+            ("ok;\tx", "'ok;'\tx"),
+        ] {
+            let written = Safety::Spreadsheet.field(risky);
+            assert_eq!(written, guarded);
+            // However a spreadsheet splits the field, no cell starts a formula.
+            for cell in written.split(SEPARATORS) {
+                assert!(!starts_a_formula(cell.trim_start_matches(' ')), "{cell:?}");
+            }
+            assert_eq!(unguarded(&written), risky, "the round trip is exact");
         }
     }
 }

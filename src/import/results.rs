@@ -54,6 +54,20 @@ pub struct RowsRefused(pub Vec<RowProblem>);
 
 /// Reads the results a sheet holds. Rows whose status is empty or `untested` say nothing.
 pub fn results_of(sheet: &Sheet, checklist: &Checklist) -> Result<SheetRows> {
+    // Every cell as it was before the export guarded it against formulas.
+    let unguarded_sheet = Sheet {
+        name: sheet.name.clone(),
+        rows: sheet
+            .rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|c| unguarded(c.trim()).into_owned())
+                    .collect()
+            })
+            .collect(),
+    };
+    let sheet = &unguarded_sheet;
     let Some(header_row) = sheet
         .rows
         .iter()
@@ -94,9 +108,9 @@ fn meaningful(status: &str) -> bool {
     !status.is_empty() && !status.eq_ignore_ascii_case(UNTESTED)
 }
 
-/// Cell `i` of `row`, trimmed and unguarded; empty when the row is short.
+/// Cell `i` of `row` (already trimmed and unguarded); empty when the row is short.
 fn get(row: &[String], i: usize) -> &str {
-    row.get(i).map_or("", |c| unguarded(c.trim()))
+    row.get(i).map_or("", String::as_str)
 }
 
 /// Cell `column` of `row` when the sheet has that column; empty otherwise.
