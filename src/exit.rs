@@ -10,6 +10,15 @@ pub const NOT_GOOD: u8 = 1;
 /// A usage or environment error: a bad flag, an unreadable file, a run in use.
 pub const ERROR: u8 = 2;
 
+/// Makes a write past a file-size limit (`ulimit -f`) fail with an error the command reports
+/// (EFBIG, "is the disk full?") instead of killing the process with SIGXFSZ mid-line.
+pub fn survive_file_size_limits() {
+    // SAFETY: setting a signal's disposition to SIG_IGN has no preconditions.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+}
+
 /// The exit code for how a command came out.
 pub fn code_for(outcome: &Outcome) -> ExitCode {
     match outcome {

@@ -77,15 +77,18 @@ pub fn short_commit(commit: &str) -> &str {
     commit.get(..12).unwrap_or(commit)
 }
 
-/// `https://user:token@host/x` as `https://host/x`; other forms (`git@host:x`) unchanged.
+/// `https://user:token@host/x?access_token=…` as `https://host/x`: credentials, query and
+/// fragment removed, since a URL recorded in a run travels in its sign-off; other forms
+/// (`git@host:x`) unchanged.
 pub fn without_credentials(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_string();
     };
+    let rest = rest.split(['?', '#']).next().unwrap_or(rest);
     let authority_end = rest.find('/').unwrap_or(rest.len());
     match rest[..authority_end].rfind('@') {
         Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
-        None => url.to_string(),
+        None => format!("{scheme}://{rest}"),
     }
 }
 
@@ -97,6 +100,18 @@ pub fn toplevel(dir: Option<&Path>) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::without_credentials;
+
+    #[test]
+    fn query_strings_and_fragments_are_removed_from_remote_urls() {
+        assert_eq!(
+            without_credentials("https://gitlab.example.com/x/y.git?private_token=SECRET#frag"),
+            "https://gitlab.example.com/x/y.git"
+        );
+        assert_eq!(
+            without_credentials("https://u:p@host/x?t=1"),
+            "https://host/x"
+        );
+    }
 
     #[test]
     fn credentials_are_removed_from_remote_urls() {

@@ -8,6 +8,7 @@ use greenlight::commands::{self, Outcome, Workspace};
 use greenlight::{exit, output};
 
 fn main() -> ExitCode {
+    exit::survive_file_size_limits();
     let cli = Cli::parse();
     match dispatch(cli) {
         Ok(outcome) => {

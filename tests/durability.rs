@@ -256,10 +256,11 @@ fn a_full_disk_gives_a_clear_error_and_keeps_what_was_recorded() {
     ])
     .env("GREENLIGHT_HOME", sandbox.home())
     .env("NO_COLOR", "1");
-    // SAFETY: only async-signal-safe libc calls between fork and exec.
+    // SAFETY: only async-signal-safe libc calls between fork and exec. SIGXFSZ keeps its
+    // default (killing the process): greenlight itself must not die of it.
     unsafe {
         cmd.pre_exec(move || {
-            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            libc::signal(libc::SIGXFSZ, libc::SIG_DFL);
             let rlimit = libc::rlimit {
                 rlim_cur: limit,
                 rlim_max: limit,

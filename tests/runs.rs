@@ -634,3 +634,41 @@ fn start_refuses_an_invalid_checklist_and_names_the_problem() {
                 .is_none()
     );
 }
+
+#[test]
+fn commit_is_a_hex_object_name_or_said_to_be_unknown() {
+    let sandbox = Sandbox::new();
+    let checklist = sandbox.fixture("small.yaml");
+    for bad in ["abc1234\nFAKE LINE", "main; rm -rf", "xyz", "abc12"] {
+        sandbox
+            .cmd()
+            .arg("start")
+            .arg(&checklist)
+            .args(["--release", "1", "--tester", TESTER, "--commit", bad])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("is not a commit"));
+    }
+    let output = sandbox
+        .cmd()
+        .arg("start")
+        .arg(&checklist)
+        .args([
+            "--release",
+            "1",
+            "--tester",
+            TESTER,
+            "--commit",
+            "unknown",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let started: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(started["commit"].is_null(), "{started}");
+}

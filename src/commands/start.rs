@@ -50,10 +50,12 @@ pub fn create_run(
     )?;
     let place = locate(file)?;
     let commit = match &identity.commit {
+        // Said outright: the run records that nobody knows the commit.
+        Some(given) if given.trim() == "unknown" => None,
         Some(given) => Some(
             crate::git::commit_id(given, place.root.as_deref()).with_context(|| {
                 format!(
-                    "--commit `{}` is not a commit: give its hex object name (7 to 64 digits)",
+                    "--commit `{}` is not a commit: give its hex object name (7 to 64 digits), or `unknown`",
                     crate::untrusted::one_line(given)
                 )
             })?,
