@@ -58,6 +58,24 @@ pub fn multi_line(text: &str) -> Cow<'_, str> {
     escaped(text, true)
 }
 
+/// A writer for a command's report on standard output: every control character that
+/// reaches it except the line feed is written escaped, so text from outside can never drive
+/// the terminal, whichever field carried it. One-line fields still go through [`one_line`]
+/// first, so that a line break inside one cannot start a line of its own.
+pub struct Escaping<W: std::io::Write>(pub W);
+
+impl<W: std::io::Write> std::io::Write for Escaping<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(bytes);
+        self.0.write_all(multi_line(&text).as_bytes())?;
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

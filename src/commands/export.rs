@@ -95,5 +95,5 @@ fn to_stdout(write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
 }
 
 fn wrote(path: &Path) {
-    anstream::eprintln!("wrote {}", path.display());
+    crate::output::note(format!("wrote {}", path.display()));
 }

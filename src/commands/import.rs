@@ -78,7 +78,7 @@ pub fn checklist(
             "; it holds {n} results: --results-into-run --release LABEL records them in a new run"
         ),
     };
-    println!(
+    crate::output::say(format!(
         "wrote {}: {} sections, {} items{checked}{merged} from {}{}{found}",
         args.output.display(),
         imported.sections,
@@ -89,7 +89,7 @@ pub fn checklist(
             1 => "; see the note above".to_string(),
             n => format!("; see the {n} notes above"),
         }
-    );
+    ));
     if args.results_into_run {
         return results_into_run(&workspace()?, args, &imported.results);
     }
@@ -142,13 +142,13 @@ fn results_into_run(
             .record(&new, &meta.tester)
             .with_context(|| format!("{source} {}", found.location))?;
     }
-    println!(
+    crate::output::say(format!(
         "started run {} for release {} and recorded the {} results from {source}; `greenlight resume {}` walks the rest",
         meta.id,
         meta.release,
         results.len(),
         meta.id
-    );
+    ));
     Ok(Outcome::Done)
 }
 
@@ -176,17 +176,17 @@ pub fn results(workspace: &Workspace, args: &ImportResultsArgs) -> Result<Outcom
         Err(refused) => return Ok(Outcome::NotGood(refused.to_string())),
     };
     if changes.is_empty() {
-        println!(
+        crate::output::say(format!(
             "nothing to record: {} agrees with run {id}",
             args.file.display()
-        );
+        ));
         return Ok(Outcome::Done);
     }
-    println!(
+    crate::output::say(format!(
         "{} results in {} differ from run {id}:",
         changes.len(),
         args.file.display()
-    );
+    ));
     for change in &changes {
         let r = &change.result;
         let note = r
@@ -194,13 +194,13 @@ pub fn results(workspace: &Workspace, args: &ImportResultsArgs) -> Result<Outcom
             .as_deref()
             .map(|n| format!(" — {}", n.replace('\n', " ")))
             .unwrap_or_default();
-        println!(
+        crate::output::say(format!(
             "  row {}: {} {}/{} → {}{note}",
             change.row, r.item, r.browser, r.viewport, r.status
-        );
+        ));
     }
     if !args.yes && !confirm(changes.len(), &tester)? {
-        println!("nothing recorded");
+        crate::output::say("nothing recorded");
         return Ok(Outcome::Done);
     }
     for change in &changes {
@@ -208,7 +208,10 @@ pub fn results(workspace: &Workspace, args: &ImportResultsArgs) -> Result<Outcom
             .record(&change.result, &tester)
             .with_context(|| format!("row {}", change.row))?;
     }
-    println!("recorded {} results in run {id} as {tester}", changes.len());
+    crate::output::say(format!(
+        "recorded {} results in run {id} as {tester}",
+        changes.len()
+    ));
     Ok(Outcome::Done)
 }
 

@@ -22,14 +22,14 @@ pub fn run(workspace: &Workspace, args: &InitArgs) -> Result<Outcome> {
     std::fs::create_dir_all(&args.dir)
         .with_context(|| format!("cannot create {}", args.dir.display()))?;
     write_atomically(&target, STARTER_CHECKLIST.as_bytes())?;
-    println!("wrote {}", target.display());
-    println!("config: {}", workspace.paths.config_file.display());
-    println!("data:   {}", workspace.paths.home.display());
-    println!();
-    println!("next: greenlight validate {}", target.display());
-    println!(
+    crate::output::say(format!("wrote {}", target.display()));
+    crate::output::say(format!("config: {}", workspace.paths.config_file.display()));
+    crate::output::say(format!("data:   {}", workspace.paths.home.display()));
+    crate::output::say("");
+    crate::output::say(format!("next: greenlight validate {}", target.display()));
+    crate::output::say(format!(
         "      greenlight start {} --release LABEL",
         target.display()
-    );
+    ));
     Ok(Outcome::Done)
 }

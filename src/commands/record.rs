@@ -138,13 +138,13 @@ pub fn undo(workspace: &Workspace, args: &UndoArgs) -> Result<Outcome> {
     let mut session = open(workspace, args.run.as_deref())?;
     let tester = tester_for(&session, args.tester.as_deref())?;
     let undone = session.undo(&tester)?;
-    println!(
+    crate::output::say(format!(
         "undid #{} {} {}/{}: {}",
         undone.seq,
         undone.item,
         undone.browser,
         undone.viewport,
         undone.status.as_str()
-    );
+    ));
     Ok(Outcome::Done)
 }

@@ -1,5 +1,6 @@
 //! `greenlight runs [--json]`
 
+use crate::untrusted::{Escaping, one_line};
 use std::io::Write;
 
 use anyhow::Result;
@@ -51,7 +52,7 @@ pub fn run(workspace: &Workspace, args: &RunsArgs) -> Result<Outcome> {
         super::print_json(&lines)?;
         return Ok(Outcome::Done);
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = Escaping(std::io::stdout().lock());
     if lines.is_empty() {
         writeln!(
             out,
@@ -70,11 +71,11 @@ pub fn run(workspace: &Workspace, args: &RunsArgs) -> Result<Outcome> {
             "{:<16} {:<20} {:<16} {:<12} {:>11}  {:<8} {}",
             l.run,
             l.started_at,
-            l.checklist,
-            l.release,
+            one_line(&l.checklist),
+            one_line(&l.release),
             format!("{}/{}", l.done, l.total),
             l.verdict.as_str(),
-            l.tester
+            one_line(&l.tester)
         )?;
     }
     Ok(Outcome::Done)

@@ -111,15 +111,15 @@ pub fn sign(workspace: &Workspace, request: Request) -> Result<Outcome> {
     write_atomically_with(&dir.join("report.html"), |out| {
         crate::export::html::write_report(&run, Some(&statement), &dir, out)
     })?;
-    println!(
+    crate::output::say(format!(
         "{} release {} at commit {} by {}, signed with {}",
         decision.as_str(),
         run.meta().release,
         commit,
         tester,
         key.fingerprint()
-    );
-    println!(
+    ));
+    crate::output::say(format!(
         "wrote {}/{{signoff.json, signoff.json.sig, results.csv, signoff.md, report.html}}{}",
         dir.display(),
         match evidence.len() {
@@ -127,17 +127,17 @@ pub fn sign(workspace: &Workspace, request: Request) -> Result<Outcome> {
             1 => " and 1 evidence file".to_string(),
             n => format!(" and {n} evidence files"),
         }
-    );
-    println!(
+    ));
+    crate::output::say(format!(
         "post it on the pull request: gh pr comment NUMBER --body-file {}/signoff.md",
         dir.display()
-    );
+    ));
     if matches!(carried, comment::Carried::ByHash(_)) {
-        println!(
+        crate::output::say(format!(
             "the statement is too large for a comment, which carries its sha256: commit this \
              folder as {}/{id}/ in the pull request, where verify and gate find it",
             comment::SIGNOFFS_FOLDER
-        );
+        ));
     }
     Ok(Outcome::Done)
 }

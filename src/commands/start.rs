@@ -165,19 +165,19 @@ pub fn run(workspace: &Workspace, args: &StartArgs) -> Result<Outcome> {
         super::print_json(&meta)?;
         return Ok(Outcome::Done);
     }
-    println!("{}", meta.id);
-    anstream::eprintln!(
+    crate::output::say(&meta.id);
+    crate::output::note(format!(
         "started run {} of {} for release {} by {} (commit {})",
         meta.id,
         meta.checklist.id,
         meta.release,
         meta.tester,
         meta.commit.as_deref().unwrap_or("unknown")
-    );
+    ));
     if meta.share.is_some() {
         let run = crate::run::Run::open(&workspace.store, &meta.id, &mut super::warn_to_stderr)?;
         if let Some(label) = run.checklist().share_label() {
-            anstream::eprintln!("share: {label}");
+            crate::output::note(format!("share: {label}"));
         }
     }
     Ok(Outcome::Done)

@@ -1,5 +1,6 @@
 //! `greenlight status [RUN] [--json]`
 
+use crate::untrusted::{Escaping, one_line};
 use std::io::Write;
 
 use anyhow::Result;
@@ -87,16 +88,21 @@ pub fn run(workspace: &Workspace, args: &StatusArgs) -> Result<Outcome> {
         super::print_json(&report)?;
         return Ok(Outcome::Done);
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = Escaping(std::io::stdout().lock());
     let c = report.counts;
-    writeln!(out, "{} ({})", report.checklist.title, report.checklist.id)?;
+    writeln!(
+        out,
+        "{} ({})",
+        one_line(&report.checklist.title),
+        report.checklist.id
+    )?;
     writeln!(
         out,
         "run {}  release {}  commit {}  tester {}",
         report.run,
-        report.release,
+        one_line(report.release),
         report.commit.map_or("unknown", short_commit),
-        report.tester
+        one_line(report.tester)
     )?;
     if let Some(label) = run.checklist().share_label() {
         writeln!(out, "share {label}")?;

@@ -47,9 +47,9 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome> {
     let mut bad = 0;
     let mut unreadable = 0;
     let mut reports = Vec::new();
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = crate::untrusted::Escaping(std::io::stdout().lock());
     for file in &args.files {
-        let name = file.display().to_string();
+        let name = crate::untrusted::one_line(&file.display().to_string()).into_owned();
         match Checklist::load(file) {
             Ok(checklist) => {
                 let summary = Summary::of(&checklist);
@@ -64,7 +64,7 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome> {
                     writeln!(
                         stdout,
                         "{name}: ok — {} ({}): {} sections, {} items, {} environments, {} cells",
-                        summary.title,
+                        crate::untrusted::one_line(summary.title),
                         summary.id,
                         summary.sections,
                         summary.items,

@@ -47,7 +47,7 @@ fn walk_run(workspace: &Workspace, id: &str, resume: Option<&ResumeArgs>) -> Res
     let flow = ending.flow;
     let counts = session.run().counts();
     for draft in &ending.unsaved_drafts {
-        eprintln!("not saved (a draft you did not finish): {draft}");
+        crate::output::note(format!("not saved (a draft you did not finish): {draft}"));
     }
     // The sign-off reads the run afresh; the walk's lock is no longer needed.
     drop(session);
@@ -69,12 +69,12 @@ fn walk_run(workspace: &Workspace, id: &str, resume: Option<&ResumeArgs>) -> Res
     } else {
         "every result is saved (the draft notes above are not)"
     };
-    println!(
+    crate::output::say(format!(
         "run {id}: {}/{} cells done, {saved}. Resume with `greenlight resume {id}`; \
          see results with `greenlight status {id}`.",
         counts.done(),
         counts.total()
-    );
+    ));
     Ok(Outcome::Done)
 }
 

@@ -1,0 +1,131 @@
+//! DESIGN.md §6: text from a checklist, a run or a sheet never reaches a terminal with its
+//! control characters intact. A table of hostile strings goes through every command that
+//! prints what it read, and no byte that could drive a terminal comes out.
+
+mod common;
+
+use common::Sandbox;
+
+/// Strings that would clear the screen, set the title or the clipboard, ring, return the
+/// cursor to overwrite a line, or reverse what a reader sees.
+const HOSTILE: [&str; 6] = [
+    "\u{1b}[2J\u{1b}[H cleared",
+    "\u{1b}]0;pwned\u{7} titled",
+    "\u{1b}]52;c;SGVsbG8=\u{7} clipboard",
+    "over\rwritten",
+    "\u{202e}txt.exe",
+    "::error::\u{1b}[5m blinking",
+];
+
+/// Whether `bytes` hold anything a terminal acts on: C0 controls but the line feed, DEL,
+/// C1 controls, and bidi overrides — once greenlight's own colours (bold, red, yellow, cyan,
+/// reset) are taken out.
+fn dangerous(bytes: &[u8]) -> Option<String> {
+    let mut text = String::from_utf8_lossy(bytes).into_owned();
+    for ours in [
+        "\u{1b}[0m",
+        "\u{1b}[1m",
+        "\u{1b}[31m",
+        "\u{1b}[33m",
+        "\u{1b}[36m",
+    ] {
+        text = text.replace(ours, "");
+    }
+    text.chars()
+        .find(|&c| {
+            (c.is_control() && c != '\n')
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        })
+        .map(|c| format!("{c:?} in:\n{text}"))
+}
+
+fn checklist(hostile: &str) -> String {
+    let quoted = serde_json::to_string(hostile).unwrap();
+    format!(
+        "id: evil\ntitle: {quoted}\nmatrix:\n  browsers: [{{id: chrome, name: {quoted}}}]\n  viewports: [{{id: phone, name: {quoted}, width: 390, height: 844}}]\nsections:\n  - id: s\n    title: {quoted}\n    items:\n      - {{id: one, title: {quoted}, steps: {quoted}}}\n"
+    )
+}
+
+#[test]
+fn no_command_prints_a_control_character_it_read() {
+    for hostile in HOSTILE {
+        let sandbox = Sandbox::new();
+        let file = sandbox.write("evil.yaml", &checklist(hostile));
+        let mut outputs: Vec<(String, Vec<u8>, Vec<u8>)> = Vec::new();
+        // Colour forced on, as on a terminal: the styled output must not let escapes through
+        // either (piped and with NO_COLOR, anstream strips them, which hides the danger).
+        let cmd = || {
+            let mut cmd = sandbox.cmd();
+            cmd.env_remove("NO_COLOR").env("CLICOLOR_FORCE", "1");
+            cmd
+        };
+        let run_cmd = |outputs: &mut Vec<(String, Vec<u8>, Vec<u8>)>, args: &[&str]| {
+            let output = cmd().args(args).output().unwrap();
+            outputs.push((args.join(" "), output.stdout, output.stderr));
+        };
+        run_cmd(&mut outputs, &["validate", file.to_str().unwrap()]);
+        // A release label and a tester are one line: those that are not are refused already.
+        let one_line = !hostile.contains(['\r', '\n']);
+        let label = if one_line {
+            format!("1.0 {hostile}")
+        } else {
+            "1.0".into()
+        };
+        let tester = if one_line {
+            format!("Eve {hostile} <eve@example.com>")
+        } else {
+            "Eve <eve@example.com>".into()
+        };
+        let start = cmd()
+            .args([
+                "start",
+                file.to_str().unwrap(),
+                "--commit",
+                "unknown",
+                "--release",
+            ])
+            .arg(label)
+            .args(["--tester", &tester])
+            .output()
+            .unwrap();
+        assert!(
+            start.status.success(),
+            "start refused {hostile:?}: {}",
+            String::from_utf8_lossy(&start.stderr).escape_debug()
+        );
+        let run = String::from_utf8_lossy(&start.stdout).trim().to_string();
+        outputs.push(("start".into(), start.stdout.clone(), start.stderr.clone()));
+        run_cmd(
+            &mut outputs,
+            &[
+                "record", &run, "one", "chrome", "phone", "fail", "--note", hostile,
+            ],
+        );
+        run_cmd(&mut outputs, &["status", &run]);
+        run_cmd(&mut outputs, &["runs"]);
+        // An error quoting what it read: an unknown key.
+        let broken = sandbox.write(
+            "broken.yaml",
+            &checklist(hostile).replace(
+                "id: evil",
+                &format!("id: evil\n{}: 1", serde_json::to_string(hostile).unwrap()),
+            ),
+        );
+        run_cmd(&mut outputs, &["validate", broken.to_str().unwrap()]);
+        run_cmd(
+            &mut outputs,
+            &["record", &run, "one", "chrome", hostile, "pass"],
+        );
+        for (command, stdout, stderr) in &outputs {
+            if let Some(found) = dangerous(stdout).or_else(|| dangerous(stderr)) {
+                panic!("`greenlight {command}` with {hostile:?} printed {found}");
+            }
+        }
+        assert!(
+            outputs
+                .iter()
+                .any(|(c, out, _)| c.starts_with("status") && !out.is_empty()),
+            "status printed its report"
+        );
+    }
+}
