@@ -141,6 +141,9 @@ pub struct RunArgs {
     pub identity: RunIdentity,
     #[command(flatten)]
     pub share: ShareArgs,
+    /// Never start a browser with the checklist's `launch` commands (`x` says so).
+    #[arg(long)]
+    pub no_launch: bool,
 }
 
 #[derive(Debug, Args)]
@@ -153,6 +156,9 @@ pub struct ResumeArgs {
     /// Start at this viewport (its id), on its first untested cell.
     #[arg(long)]
     pub viewport: Option<String>,
+    /// Never start a browser with the checklist's `launch` commands (`x` says so).
+    #[arg(long)]
+    pub no_launch: bool,
 }
 
 #[derive(Debug, Args)]

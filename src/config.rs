@@ -54,6 +54,9 @@ pub struct Config {
     /// `c` key (README: Screenshots).
     #[serde(default)]
     pub capture: Option<String>,
+    /// `false` turns off starting browsers with a checklist's `launch` commands (`x`).
+    #[serde(default)]
+    pub launch: Option<bool>,
 }
 
 impl Config {
@@ -86,7 +89,7 @@ impl Config {
         }
         serde_yaml::from_str(&text).with_context(|| {
             format!(
-                "{} is not a valid greenlight config (keys: tester, signing_key, evidence_max_mb, capture)",
+                "{} is not a valid greenlight config (keys: tester, signing_key, evidence_max_mb, capture, launch)",
                 path.display()
             )
         })

@@ -20,6 +20,7 @@ pub mod fsutil;
 pub mod git;
 pub mod import;
 pub mod journal;
+pub mod launch_trust;
 pub mod output;
 pub mod results;
 pub mod run;

@@ -423,3 +423,30 @@ fn the_header_warns_when_caps_lock_seems_on() {
     let terminal = render(&mut walk, 80, 24, COLOR);
     assert!(!screen(&terminal).contains("Caps Lock on?"));
 }
+
+#[test]
+fn a_checklists_command_is_shown_whole_and_escaped_before_it_may_run() {
+    let mut walk = Walk::new("small.yaml");
+    walk.act(greenlight::tui::app::Action::Launch);
+    let terminal = render(&mut walk, 100, 30, COLOR);
+    let text = screen(&terminal);
+    for wanted in [
+        "Run this command?",
+        "The checklist asks to start Google Chrome with this command:",
+        "chromium '--window-size=390,844' https://staging.example.com/dashboard",
+        "It runs on this computer, as you.",
+        "y allow and run",
+    ] {
+        assert!(text.contains(wanted), "{wanted:?} missing:\n{text}");
+    }
+    // A command holding a terminal escape is shown with it escaped.
+    if let Some(greenlight::tui::app::Overlay::ConfirmLaunch(request)) = &mut walk.app.overlay {
+        request.argv.push("\u{1b}]0;pwned\u{7}".into());
+    }
+    let terminal = render(&mut walk, 100, 30, COLOR);
+    assert!(
+        screen(&terminal).contains("\\x1b]0;pwned\\x07"),
+        "{}",
+        screen(&terminal)
+    );
+}

@@ -298,15 +298,37 @@ fn a_click_selects_the_cell_drawn_there() {
 #[test]
 fn x_fills_the_browsers_launch_template_or_says_why_it_cannot() {
     let mut walk = Walk::new("small.yaml");
-    let effect = walk.act(Action::Launch);
-    assert_eq!(
-        effect,
-        Some(Effect::Launch(vec![
-            "chromium".into(),
-            "--window-size=390,844".into(),
-            "https://staging.example.com/dashboard".into()
-        ]))
+    let argv: Vec<String> = vec![
+        "chromium".into(),
+        "--window-size=390,844".into(),
+        "https://staging.example.com/dashboard".into(),
+    ];
+    // The first time, the command is shown whole and nothing runs until it is allowed.
+    assert_eq!(walk.act(Action::Launch), None);
+    let Some(Overlay::ConfirmLaunch(request)) = &walk.app.overlay else {
+        panic!("no question: {:?}", walk.app.overlay);
+    };
+    assert_eq!(request.argv, argv);
+    walk.keys("n");
+    assert!(walk.app.overlay.is_none());
+    assert!(walk.notice().unwrap().0.contains("was not allowed"));
+    assert_eq!(walk.act(Action::Launch), None, "a no is asked again");
+    assert!(matches!(
+        walk.act(Action::Yes),
+        Some(Effect::AllowLaunch { argv: allowed, .. }) if allowed == argv
+    ));
+    // Allowed once, it runs at once.
+    assert_eq!(walk.act(Action::Launch), Some(Effect::Launch(argv.clone())));
+    // Turned off, nothing runs and `x` says why.
+    walk.app.launch_policy.off = true;
+    assert_eq!(walk.act(Action::Launch), None);
+    assert!(
+        walk.notice()
+            .unwrap()
+            .0
+            .contains("starting browsers is off")
     );
+    walk.app.launch_policy.off = false;
     walk.keys("lll"); // safari has no launch command
     assert_eq!(walk.cursor(), "no-shift@safari/phone");
     assert_eq!(walk.act(Action::Launch), None);
@@ -587,9 +609,20 @@ fn reaching_another_environment_stops_on_a_card_until_the_tester_starts_it() {
         text.contains("`p` does nothing yet: set up Google Chrome · Laptop 1366×768"),
         "{text}"
     );
+    assert_eq!(walk.act(Action::Launch), None);
+    assert!(
+        matches!(&walk.app.overlay, Some(Overlay::ConfirmLaunch(request)) if request.argv.contains(&"--window-size=1366,768".to_string())),
+        "x asks to open the new size: {:?}",
+        walk.app.overlay
+    );
+    walk.keys("y");
+    assert!(
+        matches!(walk.app.overlay, Some(Overlay::Crossing(_))),
+        "the card is back once the question is answered"
+    );
     assert!(
         matches!(walk.act(Action::Launch), Some(Effect::Launch(argv)) if argv.contains(&"--window-size=1366,768".to_string())),
-        "x opens the new size"
+        "allowed, x opens the new size at once"
     );
     assert!(
         matches!(walk.app.overlay, Some(Overlay::Crossing(_))),

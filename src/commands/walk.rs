@@ -18,7 +18,7 @@ pub fn start(workspace: &Workspace, args: &RunArgs) -> Result<Outcome> {
         None => choose_checklist(Path::new("checklists"))?,
     };
     match super::start::create_run(workspace, &file, &args.identity, &args.share.share())? {
-        Ok(meta) => walk_run(workspace, &meta.id, None),
+        Ok(meta) => walk_run(workspace, &meta.id, None, args.no_launch),
         Err(refusal) => Ok(refusal.into()),
     }
 }
@@ -27,20 +27,33 @@ pub fn start(workspace: &Workspace, args: &RunArgs) -> Result<Outcome> {
 pub fn resume(workspace: &Workspace, args: &ResumeArgs) -> Result<Outcome> {
     require_terminal()?;
     let id = workspace.store.resolve(args.run.as_deref())?;
-    walk_run(workspace, &id, Some(args))
+    walk_run(workspace, &id, Some(args), args.no_launch)
 }
 
-fn walk_run(workspace: &Workspace, id: &str, resume: Option<&ResumeArgs>) -> Result<Outcome> {
+fn walk_run(
+    workspace: &Workspace,
+    id: &str,
+    resume: Option<&ResumeArgs>,
+    no_launch: bool,
+) -> Result<Outcome> {
     let mut session = super::open_for_recording(workspace, id)?;
     let config = crate::config::Config::load(&workspace.paths.config_file)?;
     let start = match resume {
         Some(args) => starting_cell(session.run(), args)?,
         None => None,
     };
+    let trust_file = crate::launch_trust::LaunchTrust::beside(&workspace.paths.config_file);
     let options = WalkOptions {
         capture: config.capture,
         config_file: workspace.paths.config_file.clone(),
         start,
+        launch: crate::tui::app::LaunchPolicy {
+            off: no_launch || config.launch == Some(false),
+            allowed: crate::launch_trust::LaunchTrust::load(&trust_file)?
+                .allowed()
+                .clone(),
+        },
+        launch_trust: Some(trust_file),
     };
     let tester = session.run().meta().tester.clone();
     let ending = walk(&mut session, &tester, &options)?;

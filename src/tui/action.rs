@@ -53,6 +53,9 @@ pub enum Action {
     /// From the summary: approve or reject the release.
     Approve,
     Reject,
+    /// Answers to a question: yes, and no.
+    Yes,
+    No,
     Click {
         column: u16,
         row: u16,
@@ -68,6 +71,11 @@ pub enum Effect {
     Undo,
     /// Start a browser: the program and its arguments, placeholders already filled.
     Launch(Vec<String>),
+    /// Remember that the tester allowed this command (its key), then start it.
+    AllowLaunch {
+        key: String,
+        argv: Vec<String>,
+    },
     /// Run the configured `capture` command and attach the file it writes to `cell`.
     Capture(crate::checklist::Cell),
     /// Leave the walk and sign the run off.

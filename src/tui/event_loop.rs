@@ -44,6 +44,11 @@ pub struct WalkOptions {
     pub config_file: std::path::PathBuf,
     /// Where to start instead of the first untested cell.
     pub start: Option<Cell>,
+    /// Whether `x` may start browsers (`--no-launch`, `launch: false` turn it off), and the
+    /// commands allowed so far.
+    pub launch: crate::tui::app::LaunchPolicy,
+    /// Where allowances are remembered; `None` keeps them for this walk only.
+    pub launch_trust: Option<std::path::PathBuf>,
 }
 
 /// How the walk ended, and what typed text it could not save.
@@ -61,6 +66,7 @@ pub fn walk(session: &mut RunSession, tester: &str, options: &WalkOptions) -> Re
         Some(cell) => App::starting_at(session.run(), cell),
         None => App::new(session.run()),
     };
+    app.launch_policy = options.launch.clone();
     let flow = walk_app(session, &mut app, tester, options)?;
     let checklist = session.run().checklist();
     let unsaved_drafts = app
@@ -193,6 +199,28 @@ pub fn carry_out(
                     error: one_line(&err),
                 },
             });
+        }
+        Effect::AllowLaunch { key, argv } => {
+            let remembered = match &options.launch_trust {
+                Some(file) => crate::launch_trust::LaunchTrust::load(file)
+                    .and_then(|mut trust| trust.allow(&key)),
+                None => Ok(()),
+            };
+            match remembered {
+                Ok(()) => {
+                    app.launch_allowed(key);
+                    return carry_out(Effect::Launch(argv), session, app, tester, options);
+                }
+                Err(err) => {
+                    app.notice = Some(Notice::LaunchFailed {
+                        program: argv.first().cloned().unwrap_or_default(),
+                        error: format!(
+                            "the allowance could not be saved: {}",
+                            one_line(err.as_ref())
+                        ),
+                    })
+                }
+            }
         }
         Effect::Capture(cell) => {
             let Some(template) = &options.capture else {

@@ -22,11 +22,13 @@ pub enum Mode {
     Crossing,
     /// A list to pick from, filtered by what is typed.
     Picker,
+    /// A yes-or-no question (may this browser command run?).
+    Question,
 }
 
 impl Mode {
     /// Every mode, for checks over the whole table.
-    pub const ALL: [Mode; 8] = [
+    pub const ALL: [Mode; 9] = [
         Mode::Walk,
         Mode::Matrix,
         Mode::Summary,
@@ -35,6 +37,7 @@ impl Mode {
         Mode::FailSeverity,
         Mode::Crossing,
         Mode::Picker,
+        Mode::Question,
     ];
 
     /// Whether keys that are not bound go to a text field.
@@ -448,6 +451,23 @@ const PICKER: [Binding; 4] = [
     bind(&[key(Esc)], "Esc", "cancel", Action::Cancel, Some("cancel")),
 ];
 
+const QUESTION: [Binding; 2] = [
+    bind(
+        &[ch('y')],
+        "y",
+        "yes: allow this command for this checklist, and run it",
+        Action::Yes,
+        Some("allow"),
+    ),
+    bind(
+        &[ch('n'), key(Esc)],
+        "n",
+        "no: do not run it",
+        Action::No,
+        Some("no"),
+    ),
+];
+
 /// Keys that work in every mode.
 const GLOBAL: [Binding; 1] = [bind(
     &[Chord::with(KeyCode::Char('c'), KeyModifiers::CONTROL)],
@@ -496,6 +516,7 @@ pub fn bindings(mode: Mode) -> Vec<&'static Binding> {
         Mode::FailSeverity => &[&SEVERITY, &GLOBAL],
         Mode::Crossing => &[&CROSSING, &GLOBAL],
         Mode::Picker => &[&PICKER, &GLOBAL],
+        Mode::Question => &[&QUESTION, &GLOBAL],
     };
     groups.iter().flat_map(|g| g.iter()).collect()
 }

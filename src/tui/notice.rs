@@ -84,6 +84,10 @@ pub enum Notice {
     CaptureFailed(String),
     /// A screenshot was taken for a cell with no result: it goes with the next one.
     CaptureHeld,
+    /// Starting browsers is turned off (`--no-launch`, `launch: false`).
+    LaunchOff,
+    /// The tester did not allow a browser's command.
+    LaunchDeclined { browser: String },
 }
 
 impl Notice {

@@ -117,6 +117,12 @@ pub fn notice(notice: &Notice, checklist: &Checklist) -> String {
             "no screenshot command: add e.g. `capture: \"gnome-screenshot -a -f {{file}}\"` to {config_file} (README: Screenshots)"
         ),
         Notice::CaptureFailed(error) => format!("no screenshot attached: {error}"),
+        Notice::LaunchOff => {
+            "starting browsers is off (--no-launch, or `launch: false` in the config)".into()
+        }
+        Notice::LaunchDeclined { browser } => {
+            format!("not started: {browser}'s command was not allowed (x asks again)")
+        }
         Notice::CaptureHeld => {
             "screenshot taken: it is attached with the result you enter for this cell".into()
         }

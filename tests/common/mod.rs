@@ -261,6 +261,11 @@ impl Walk {
         action: greenlight::tui::app::Action,
     ) -> Option<greenlight::tui::app::Effect> {
         let effect = self.app.handle(self.session.run(), action)?;
+        // Nothing is started in a test: an allowance is remembered, the browser is not run.
+        if let greenlight::tui::app::Effect::AllowLaunch { key, .. } = &effect {
+            self.app.launch_allowed(key.clone());
+            return Some(effect);
+        }
         if matches!(
             effect,
             greenlight::tui::app::Effect::Launch(_) | greenlight::tui::app::Effect::Quit

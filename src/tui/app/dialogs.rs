@@ -23,6 +23,21 @@ pub enum Overlay {
     Signoff(SignoffDialog),
     Crossing(Crossing),
     Picker(Picker),
+    /// A `launch` command not yet allowed: shown whole before it may run.
+    ConfirmLaunch(LaunchRequest),
+}
+
+/// A browser command waiting for the tester's allowance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LaunchRequest {
+    /// The program and its arguments, as they would run.
+    pub argv: Vec<String>,
+    /// The allowance this would be ([`crate::launch_trust::key`]).
+    pub key: String,
+    /// The browser whose command it is.
+    pub browser: String,
+    /// The card the question was asked over, shown again once it is answered.
+    pub over: Option<Crossing>,
 }
 
 /// The walk has just finished one environment and goes on in another: it waits until the
@@ -402,7 +417,7 @@ impl Overlay {
     /// when this overlay has no text field.
     pub fn paste(&mut self, text: &str) -> Option<Step> {
         match self {
-            Overlay::Help(_) | Overlay::Crossing(_) => return None,
+            Overlay::Help(_) | Overlay::Crossing(_) | Overlay::ConfirmLaunch(_) => return None,
             Overlay::Picker(picker) => picker.paste(text),
             Overlay::Fail(dialog) => {
                 dialog.note_focused = true;
@@ -436,7 +451,7 @@ impl Overlay {
             Overlay::Filter(field) => field.handle(action),
             Overlay::Signoff(dialog) => dialog.handle(action),
             Overlay::Picker(picker) => picker.handle(action),
-            Overlay::Crossing(_) => Step::Stay,
+            Overlay::Crossing(_) | Overlay::ConfirmLaunch(_) => Step::Stay,
         }
     }
 

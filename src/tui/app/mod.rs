@@ -28,8 +28,8 @@ use super::keymap::Mode;
 use super::notice::Notice;
 use cursor::{Cursor, Move};
 pub use dialogs::{
-    Crossing, EvidenceDialog, FailDialog, FilterField, HelpPanel, NoteDialog, NotePurpose, Overlay,
-    SignoffDialog, Step, Submission,
+    Crossing, EvidenceDialog, FailDialog, FilterField, HelpPanel, LaunchRequest, NoteDialog,
+    NotePurpose, Overlay, SignoffDialog, Step, Submission,
 };
 pub use picker::{Picker, PickerEntry, PickerKind};
 
@@ -48,6 +48,16 @@ pub struct Hits {
     pub targets: Vec<(Rect, Cell)>,
     /// Lines of the details pane below its window when it is scrolled to the top.
     pub details_overflow: u16,
+}
+
+/// Whether browsers may be started, and which commands the tester has allowed
+/// ([`crate::launch_trust`]); the event loop fills it from the config.
+#[derive(Debug, Clone, Default)]
+pub struct LaunchPolicy {
+    /// `--no-launch` or `launch: false` in the config.
+    pub off: bool,
+    /// Keys of the allowed commands.
+    pub allowed: std::collections::HashSet<String>,
 }
 
 /// The walk's whole state.
@@ -73,6 +83,8 @@ pub struct App {
     drafts: HashMap<Cell, String>,
     /// A sign-off comment typed and not used, with the decision it was for.
     comment_draft: Option<(Decision, String)>,
+    /// Whether `x` may start browsers, and the commands the tester has allowed.
+    pub launch_policy: LaunchPolicy,
     /// Screenshots taken before the cell had a result: attached with its next one.
     pending_evidence: Vec<(Cell, std::path::PathBuf)>,
     /// A screenshot is being attached to a result the cell has: the cursor stays.
@@ -99,6 +111,7 @@ impl App {
             comment_draft: None,
             pending_evidence: Vec::new(),
             attaching_capture: false,
+            launch_policy: LaunchPolicy::default(),
         }
     }
 
@@ -136,6 +149,7 @@ impl App {
         match &self.overlay {
             Some(Overlay::Help(_)) => Mode::Help,
             Some(Overlay::Crossing(_)) => Mode::Crossing,
+            Some(Overlay::ConfirmLaunch(_)) => Mode::Question,
             Some(Overlay::Picker(_)) => Mode::Picker,
             Some(Overlay::Fail(dialog)) if !dialog.note_focused() => Mode::FailSeverity,
             Some(_) => Mode::Editing,
@@ -282,7 +296,7 @@ impl App {
                 None => self.notice = Some(Notice::NoResultYet { for_evidence: true }),
             },
             Action::Undo => return Some(Effect::Undo),
-            Action::Launch => return self.launch(checklist),
+            Action::Launch => return self.launch(run),
             Action::Capture => {
                 if self.cursor.on_a_cell(checklist) {
                     return Some(Effect::Capture(self.cursor()));
@@ -421,7 +435,21 @@ impl App {
         let checklist = run.checklist();
         let overlay = self.overlay.as_mut()?;
         if let Overlay::Crossing(_) = overlay {
-            return self.handle_crossing(checklist, action);
+            return self.handle_crossing(run, action);
+        }
+        if let Overlay::ConfirmLaunch(request) = overlay {
+            let request = request.clone();
+            self.overlay = request.over.map(Overlay::Crossing);
+            if action == Action::Yes {
+                return Some(Effect::AllowLaunch {
+                    key: request.key,
+                    argv: request.argv,
+                });
+            }
+            self.notice = Some(Notice::LaunchDeclined {
+                browser: request.browser,
+            });
+            return None;
         }
         if action == Action::Cancel {
             if matches!(overlay, Overlay::Filter(_)) {
@@ -459,14 +487,14 @@ impl App {
 
     /// The card shown on reaching another environment: Enter (or Esc) starts, `x` opens the
     /// browser, `u` undoes the last result; anything else waits.
-    fn handle_crossing(&mut self, checklist: &Checklist, action: Action) -> Option<Effect> {
+    fn handle_crossing(&mut self, run: &Run, action: Action) -> Option<Effect> {
         match action {
             Action::Confirm | Action::Cancel => {
                 self.overlay = None;
                 self.notice = None;
                 None
             }
-            Action::Launch => self.launch(checklist),
+            Action::Launch => self.launch(run),
             Action::Undo => {
                 self.overlay = None;
                 Some(Effect::Undo)

@@ -122,7 +122,51 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) {
         }
         Overlay::Crossing(crossing) => draw_crossing(frame, area, *crossing, run, theme),
         Overlay::Picker(picker) => draw_picker(frame, area, picker, theme),
+        Overlay::ConfirmLaunch(request) => draw_launch_question(frame, area, request, run, theme),
     }
+}
+
+/// The question before a checklist's command runs for the first time: the command whole,
+/// what it means, and the two answers.
+fn draw_launch_question(
+    frame: &mut Frame,
+    area: Rect,
+    request: &crate::tui::app::LaunchRequest,
+    run: &Run,
+    theme: Theme,
+) {
+    let command = shlex::try_join(request.argv.iter().map(String::as_str))
+        .unwrap_or_else(|_| request.argv.join(" "));
+    let sha = &run.meta().checklist.sha256;
+    let lines = vec![
+        Line::raw(format!(
+            "The checklist asks to start {} with this command:",
+            crate::untrusted::one_line(&request.browser)
+        )),
+        Line::raw(""),
+        Line::styled(
+            crate::untrusted::one_line(&command).into_owned(),
+            theme.heading(),
+        ),
+        Line::raw(""),
+        Line::raw(format!(
+            "It runs on this computer, as you. Allowed once, it is remembered for this checklist \
+             (sha256 {}…) and asks again if the checklist or the command changes.",
+            sha.get(..12).unwrap_or(sha)
+        )),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled("y", theme.heading()),
+            Span::raw(" allow and run   "),
+            Span::styled("n", theme.heading()),
+            Span::raw(" no"),
+        ]),
+    ];
+    let inner = popup(frame, area, " Run this command? ", lines.len() as u16 + 4);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }),
+        inner,
+    );
 }
 
 /// The card that stops the walk on reaching another environment: what to set up, in the
