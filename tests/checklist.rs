@@ -328,3 +328,51 @@ fn a_version_is_kept_as_written_and_shape_errors_name_what_was_expected() {
     );
     assert!(!text.contains("Raw"), "{text}");
 }
+
+/// A section of 1,000 aliases of one item, repeated by 1,000 aliases of the section: a
+/// million items from an 18 KB file.
+fn alias_bomb() -> String {
+    let mut text = String::from(
+        "id: bomb\ntitle: Bomb\nmatrix: {browsers: [{id: c}], viewports: [{id: p, width: 1, height: 1}]}\nsections:\n  - &s\n    id: s\n    title: S\n    items:\n      - &i {id: i, title: T}\n",
+    );
+    for _ in 0..999 {
+        text.push_str("      - *i\n");
+    }
+    for _ in 0..999 {
+        text.push_str("  - *s\n");
+    }
+    text
+}
+
+#[test]
+fn an_alias_bomb_is_refused_at_once_with_one_clear_error() {
+    let sandbox = Sandbox::new();
+    let bomb = sandbox.write("bomb.yaml", &alias_bomb());
+    let started = std::time::Instant::now();
+    let output = sandbox.cmd().arg("validate").arg(&bomb).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("the YAML expands to more than"), "{stderr}");
+    assert!(
+        stderr.lines().count() <= 3,
+        "one error, not one per item: {} lines",
+        stderr.lines().count()
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+
+    let deep = sandbox.write(
+        "deep.yaml",
+        &format!(
+            "id: deep\ntitle: {}{}\n",
+            "[".repeat(50_000),
+            "]".repeat(50_000)
+        ),
+    );
+    let output = sandbox.cmd().arg("validate").arg(&deep).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("brackets nested more than 64 deep"),
+        "{stderr}"
+    );
+}

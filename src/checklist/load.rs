@@ -128,6 +128,9 @@ pub fn parse(source: &str, origin: &str) -> Result<Checklist, ChecklistError> {
     if source.lines().all(blank) {
         return Err(single(origin, 1, 1, EMPTY.to_string()));
     }
+    if let Err(over) = super::limits::check(source) {
+        return Err(single(origin, over.line, over.column, over.message));
+    }
     let raw: RawChecklist = serde_yaml::from_str(source).map_err(|err| {
         let (line, column) = err
             .location()

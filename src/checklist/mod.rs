@@ -6,6 +6,7 @@
 //! viewports, as written in the file.
 
 mod checks;
+pub mod limits;
 mod load;
 mod positions;
 mod raw;

@@ -1,0 +1,225 @@
+//! Bounded work on a checklist from anywhere (DESIGN.md §6): before it is parsed for real,
+//! a YAML file is checked for nesting deeper than any checklist needs and for aliases that
+//! expand it far past its own size (a "billion laughs"), so that a 28 KB file can neither
+//! make a million items nor take gigabytes.
+
+use std::fmt;
+
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+
+/// The deepest nesting of `[`/`{` a checklist may use; real ones use three or four.
+pub const MAX_FLOW_DEPTH: usize = 64;
+
+/// How many values a document of `bytes` bytes may hold once its aliases are expanded: a
+/// document without aliases holds fewer than one per two bytes, so only repetition through
+/// aliases can reach this.
+pub fn max_values(bytes: usize) -> u64 {
+    10_000 + bytes as u64 / 2
+}
+
+/// A limit the text goes past: its message, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverLimit {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// Checks `source` against both limits, cheaply: a scan for flow nesting, then a walk over
+/// the YAML events that keeps nothing and stops at the first value past the budget.
+pub fn check(source: &str) -> Result<(), OverLimit> {
+    flow_depth(source)?;
+    let budget = max_values(source.len());
+    let counting = CountValues {
+        left: std::cell::Cell::new(budget),
+    };
+    let seeded =
+        de::DeserializeSeed::deserialize(&counting, serde_yaml::Deserializer::from_str(source));
+    match seeded {
+        Err(err) if err.to_string().contains(TOO_MANY) => {
+            let (line, column) = err.location().map_or((1, 1), |at| (at.line(), at.column()));
+            Err(OverLimit {
+                line,
+                column,
+                message: format!(
+                    "the YAML expands to more than {budget} values (aliases such as `*name` repeating large parts of it); a checklist never needs that: write its items out"
+                ),
+            })
+        }
+        // Anything else wrong is for the real parse to report, with its position.
+        _ => Ok(()),
+    }
+}
+
+const TOO_MANY: &str = "greenlight: too many values";
+
+/// `[` and `{` nesting outside quotes and comments.
+fn flow_depth(source: &str) -> Result<(), OverLimit> {
+    let (mut depth, mut line, mut column) = (0usize, 1usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut comment = false;
+    let mut previous = '\n';
+    for c in source.chars() {
+        column += 1;
+        if c == '\n' {
+            line += 1;
+            column = 0;
+            comment = false;
+            if quote == Some('\'') || quote == Some('"') {
+                // Quoted scalars may span lines; keep the quote open.
+            }
+            previous = c;
+            continue;
+        }
+        if comment {
+            continue;
+        }
+        match quote {
+            Some(q) => {
+                if c == q && !(q == '"' && previous == '\\') {
+                    quote = None;
+                }
+            }
+            None => match c {
+                '#' if previous.is_whitespace() => comment = true,
+                '\'' | '"' if matches!(previous, ' ' | '[' | '{' | ',' | ':' | '\n' | '-') => {
+                    quote = Some(c)
+                }
+                '[' | '{' => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Err(OverLimit {
+                            line,
+                            column,
+                            message: format!(
+                                "brackets nested more than {MAX_FLOW_DEPTH} deep; a checklist never needs that"
+                            ),
+                        });
+                    }
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+        previous = c;
+    }
+    Ok(())
+}
+
+/// Deserializes any YAML, keeping nothing, and fails once more than its budget of values
+/// went by — aliases included, each time they are expanded.
+struct CountValues {
+    left: std::cell::Cell<u64>,
+}
+
+impl CountValues {
+    fn take<E: de::Error>(&self) -> Result<(), E> {
+        match self.left.get().checked_sub(1) {
+            Some(left) => {
+                self.left.set(left);
+                Ok(())
+            }
+            None => Err(E::custom(TOO_MANY)),
+        }
+    }
+}
+
+impl<'de> de::DeserializeSeed<'de> for &CountValues {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for &CountValues {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        self.take()
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        self.take()
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        self.take()
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        self.take()
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        self.take()
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.take()
+    }
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        self.take()
+    }
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.take()?;
+        while seq.next_element_seed(self)?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.take()?;
+        while map.next_key_seed(self)?.is_some() {
+            map.next_value_seed(self)?;
+        }
+        Ok(())
+    }
+    fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
+        use de::VariantAccess;
+        self.take()?;
+        let ((), variant) = data.variant_seed(self)?;
+        variant.newtype_variant_seed(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Nine levels of nine aliases each: 9⁹ values from under a kilobyte.
+    fn laughs() -> String {
+        let mut text = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for level in 1..9 {
+            let refs = vec![format!("*a{}", level - 1); 9].join(", ");
+            text.push_str(&format!("a{level}: &a{level} [{refs}]\n"));
+        }
+        text
+    }
+
+    #[test]
+    fn an_alias_bomb_stops_at_its_budget_quickly() {
+        let bomb = laughs();
+        let started = std::time::Instant::now();
+        let err = check(&bomb).unwrap_err();
+        assert!(err.message.contains("expands to more than"), "{err:?}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[test]
+    fn deep_brackets_are_refused_but_brackets_in_text_are_not() {
+        let deep = format!("x: {}{}", "[".repeat(100), "]".repeat(100));
+        let err = check(&deep).unwrap_err();
+        assert_eq!((err.line, err.column), (1, 4 + MAX_FLOW_DEPTH));
+        assert!(check("title: \"[[[[ not nesting ]]]]\"\nnote: '{{{{'\n# [[[[[[\n").is_ok());
+    }
+
+    #[test]
+    fn a_real_checklist_passes() {
+        let shipped = include_str!("../../checklists/web-ux.yaml");
+        assert!(check(shipped).is_ok());
+    }
+}
