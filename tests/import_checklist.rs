@@ -1172,3 +1172,65 @@ fn columns_mapped_by_hand_win_over_the_guess() {
             "--columns `What to check=headline`: `headline` is not a field",
         ));
 }
+
+/// Runs `greenlight import SOURCE` with at most 1 GB of address space, as a shell's
+/// `ulimit -v` sets it: a reader that asked for more would abort.
+fn import_within_a_gigabyte(sandbox: &Sandbox, source: &Path) -> std::process::Output {
+    let binary = assert_cmd::cargo::cargo_bin("greenlight");
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(r#"ulimit -v 1048576; exec "$0" import "$1" -o "$2""#)
+        .arg(binary)
+        .arg(source)
+        .arg(sandbox.path().join("out.yaml"))
+        .env("GREENLIGHT_HOME", sandbox.path().join("home"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("sh runs")
+}
+
+#[test]
+fn a_sheet_that_claims_to_reach_xfd1048576_costs_only_its_cells() {
+    let sandbox = Sandbox::new();
+    let source = sandbox.path().join("far.xlsx");
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.write_string(0, 0, "title").unwrap();
+    sheet.write_string(1, 0, "The page loads").unwrap();
+    sheet.write_string(1_048_575, 16_383, "far away").unwrap();
+    workbook.save(&source).unwrap();
+    let output = import_within_a_gigabyte(&sandbox, &source);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let yaml = std::fs::read_to_string(sandbox.path().join("out.yaml")).unwrap();
+    assert!(yaml.contains("The page loads"), "{yaml}");
+}
+
+#[test]
+fn a_zip_bomb_workbook_is_refused_before_anything_is_inflated() {
+    use std::io::Write;
+    let sandbox = Sandbox::new();
+    let source = sandbox.path().join("bomb.xlsx");
+    let file = std::fs::File::create(&source).unwrap();
+    let mut zip = zip::ZipWriter::new(file);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    zip.start_file("xl/worksheets/sheet1.xml", options).unwrap();
+    let block = vec![b' '; 1 << 20];
+    for _ in 0..300 {
+        zip.write_all(&block).unwrap();
+    }
+    zip.finish().unwrap();
+    assert!(
+        std::fs::metadata(&source).unwrap().len() < 2 << 20,
+        "a small file"
+    );
+    let output = import_within_a_gigabyte(&sandbox, &source);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("`xl/worksheets/sheet1.xml` unpacks to 300 MB"),
+        "{stderr}"
+    );
+}

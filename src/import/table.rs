@@ -78,7 +78,57 @@ pub fn read_sheets(path: &Path) -> Result<Vec<Sheet>> {
     }
 }
 
+/// The most a part of a workbook (a sheet's XML, the shared strings) may hold unpacked, and
+/// all of them together: a spreadsheet of checks is a few megabytes (DESIGN.md §6).
+const MAX_UNPACKED_PART: u64 = 256 << 20;
+const MAX_UNPACKED_TOTAL: u64 = 512 << 20;
+/// The most cells, and text, read from one sheet.
+const MAX_CELLS: usize = 2_000_000;
+const MAX_TEXT: usize = 64 << 20;
+
+/// Refuses a zip (XLSX, ODS) whose parts unpack past the limits, before anything is
+/// inflated: a 1 MB file can hold gigabytes.
+fn check_unpacked_sizes(path: &Path) -> Result<()> {
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file))
+        .with_context(|| format!("{} is not a workbook (not a zip archive)", path.display()))?;
+    let mut total: u64 = 0;
+    for index in 0..archive.len() {
+        let entry = archive
+            .by_index_raw(index)
+            .with_context(|| format!("cannot read the contents of {}", path.display()))?;
+        let size = entry.size();
+        total = total.saturating_add(size);
+        if size > MAX_UNPACKED_PART || total > MAX_UNPACKED_TOTAL {
+            bail!(
+                "{}: its part `{}` unpacks to {} MB (the limits are {} MB a part, {} MB in all); \
+                 a sheet of checks is never that big — save it again, or export it as CSV",
+                path.display(),
+                crate::untrusted::one_line(
+                    &entry.name().map(|n| n.into_owned()).unwrap_or_default()
+                ),
+                size >> 20,
+                MAX_UNPACKED_PART >> 20,
+                MAX_UNPACKED_TOTAL >> 20
+            );
+        }
+    }
+    Ok(())
+}
+
 fn read_workbook(path: &Path) -> Result<Vec<Sheet>> {
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if extension != "xls" {
+        check_unpacked_sizes(path)?;
+    }
+    if matches!(extension.as_str(), "xlsx" | "xlsm") {
+        return read_xlsx(path);
+    }
     let mut workbook =
         open_workbook_auto(path).with_context(|| format!("cannot open {}", path.display()))?;
     let mut sheets = Vec::new();
@@ -96,6 +146,67 @@ fn read_workbook(path: &Path) -> Result<Vec<Sheet>> {
         sheets.push(Sheet { name, rows });
     }
     Ok(sheets)
+}
+
+/// An XLSX workbook read cell by cell, so that a sheet's declared size (a cell at
+/// XFD1048576) costs nothing and its real content is bounded.
+fn read_xlsx(path: &Path) -> Result<Vec<Sheet>> {
+    use calamine::{Reader, Xlsx, open_workbook};
+    let mut workbook: Xlsx<_> =
+        open_workbook(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut sheets = Vec::new();
+    for name in workbook.sheet_names().to_vec() {
+        let mut reader = workbook
+            .worksheet_cells_reader(&name)
+            .with_context(|| format!("cannot read sheet `{name}` of {}", path.display()))?;
+        let mut cells: Vec<(u32, u32, String)> = Vec::new();
+        let mut text = 0usize;
+        while let Some(cell) = reader
+            .next_cell()
+            .with_context(|| format!("cannot read sheet `{name}` of {}", path.display()))?
+        {
+            let (row, column) = cell.get_position();
+            let value = cell_text(&Data::from(cell.get_value().clone()));
+            if value.is_empty() {
+                continue;
+            }
+            text += value.len();
+            if cells.len() >= MAX_CELLS || text > MAX_TEXT {
+                bail!(
+                    "{} sheet `{}`: more than {MAX_CELLS} cells or {} MB of text; a sheet of checks \
+                     is never that big",
+                    path.display(),
+                    crate::untrusted::one_line(&name),
+                    MAX_TEXT >> 20
+                );
+            }
+            cells.push((row, column, value));
+        }
+        sheets.push(Sheet {
+            name,
+            rows: rows_of(cells),
+        });
+    }
+    Ok(sheets)
+}
+
+/// Rows as a spreadsheet shows them, from cells that are not empty: row `n` of the result
+/// is the sheet's row `n + 1`, padded on the left, so row and column numbers hold.
+fn rows_of(mut cells: Vec<(u32, u32, String)>) -> Vec<Vec<String>> {
+    cells.sort_by_key(|&(row, column, _)| (row, column));
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for (row, column, value) in cells {
+        let (row, column) = (row as usize, column as usize);
+        if rows.len() <= row {
+            rows.resize_with(row + 1, Vec::new);
+        }
+        let cells = &mut rows[row];
+        if cells.len() <= column {
+            cells.resize(column + 1, String::new());
+        }
+        cells[column] = value;
+    }
+    rows
 }
 
 /// A CSV file as one sheet. UTF-8 (with or without BOM) and UTF-16 with BOM are read as
