@@ -213,7 +213,8 @@ fn rows_of(mut cells: Vec<(u32, u32, String)>) -> Vec<Vec<String>> {
 /// such; anything else that is not UTF-8 is read as Windows-1252, what spreadsheets on
 /// Windows write.
 fn read_csv(path: &Path) -> Result<Sheet> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let bytes = crate::fsutil::read_regular_file(path, MAX_TEXT as u64)
+        .with_context(|| format!("cannot read {}", path.display()))?;
     let text = decode(&bytes);
     let delimiter = if path.extension().is_some_and(|e| e == "tsv") {
         b'\t'

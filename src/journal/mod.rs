@@ -101,6 +101,9 @@ pub fn parse_journal(bytes: &[u8], path: &Path) -> Result<JournalContents, Journ
     read_entries(&mut &bytes[..], path)
 }
 
+/// The longest journal line read: far past any entry greenlight writes.
+pub const MAX_LINE_BYTES: u64 = 16 << 20;
+
 /// Reads the entries of the journal at `path` a line at a time, so a large journal is never
 /// in memory whole.
 ///
@@ -117,7 +120,9 @@ pub fn read_entries(
     let mut line = Vec::with_capacity(1024);
     for line_number in 1usize.. {
         line.clear();
-        let read = reader
+        // No entry comes near this (a note is text a person typed); a longer line is not
+        // read whole, so a hostile journal cannot take the memory.
+        let read = std::io::Read::take(&mut *reader, MAX_LINE_BYTES + 1)
             .read_until(b'\n', &mut line)
             .map_err(|source| JournalError::Read {
                 path: path.to_path_buf(),
@@ -125,6 +130,13 @@ pub fn read_entries(
             })?;
         if read == 0 {
             break;
+        }
+        if read as u64 > MAX_LINE_BYTES {
+            return Err(JournalError::Damaged {
+                path: path.to_path_buf(),
+                line: line_number,
+                reason: format!("it is longer than {} MB", MAX_LINE_BYTES >> 20),
+            });
         }
         let complete = line.last() == Some(&b'\n');
         let parsed = complete.then(|| serde_json::from_slice::<Entry>(&line[..read - 1]));
@@ -382,6 +394,19 @@ mod tests {
         assert_eq!(contents.entries.len(), 2);
         assert_eq!(contents.good_len, good);
         assert!(contents.torn_tail.unwrap().starts_with(b"{\"kind\""));
+    }
+
+    #[test]
+    fn a_line_longer_than_the_limit_is_damage_and_is_not_read_whole() {
+        let mut bytes = lines(&[pass(1)]);
+        bytes.extend(std::iter::repeat_n(b'x', MAX_LINE_BYTES as usize + 10));
+        bytes.extend(b"\n");
+        bytes.extend(lines(&[pass(2)]));
+        let err = parse_journal(&bytes, Path::new("j")).unwrap_err();
+        assert!(
+            matches!(&err, JournalError::Damaged { line: 2, reason, .. } if reason.contains("longer than 16 MB")),
+            "{err}"
+        );
     }
 
     #[test]

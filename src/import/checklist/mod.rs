@@ -178,8 +178,8 @@ pub fn import_checklist(path: &Path, options: &ImportOptions<'_>) -> Result<Impo
     let mut notes: Vec<String> = Vec::new();
     let (mut sections, source_title, mut matrix) = match extension.as_str() {
         "md" | "markdown" => {
-            let bytes =
-                std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let bytes = crate::fsutil::read_regular_file(path, 64 << 20)
+                .with_context(|| format!("cannot read {}", path.display()))?;
             let doc = parse_markdown(
                 &decode(&bytes),
                 MarkdownOptions {
