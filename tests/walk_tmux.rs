@@ -237,25 +237,53 @@ fn sigterm_restores_the_terminal_and_a_closed_window_ends_the_walk() {
         "run '{}' --release r --tester '{TESTER}'",
         checklist.display()
     ));
-    tmux.run(
-        "term",
-        &format!("{command}; stty -a | grep -o -- '-\\?icanon'"),
-    );
-    tmux.wait_for("term", "0/7");
-    let pid = walk_pid(&tmux, "term");
-    Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .unwrap();
-    let after = tmux.wait_for("term", "EXIT=0");
-    assert!(
-        after.contains("icanon") && !after.contains("-icanon"),
-        "cooked mode is back:\n{after}"
-    );
-    assert!(
-        after.contains("0/7 cells done"),
-        "the main screen is back:\n{after}"
-    );
+    for signal in ["TERM", "INT", "QUIT", "HUP"] {
+        let name = format!("sig{signal}");
+        tmux.run(
+            &name,
+            &format!("{command}; stty -a | grep -o -- '-\\?icanon'"),
+        );
+        tmux.wait_for(&name, "0/7");
+        let pid = walk_pid(&tmux, &name);
+        let flag = |format: &str| {
+            let out = Command::new("tmux")
+                .args([
+                    "-L",
+                    &tmux.socket,
+                    "display-message",
+                    "-p",
+                    "-t",
+                    &name,
+                    format,
+                ])
+                .output()
+                .unwrap();
+            String::from_utf8_lossy(&out.stdout).trim().to_string()
+        };
+        assert_eq!(
+            (flag("#{alternate_on}"), flag("#{mouse_any_flag}")),
+            ("1".to_string(), "1".to_string()),
+            "the walk holds the alternate screen and the mouse"
+        );
+        Command::new("kill")
+            .args([&format!("-{signal}"), &pid.to_string()])
+            .status()
+            .unwrap();
+        let after = tmux.wait_for(&name, "EXIT=0");
+        assert!(
+            after.contains("icanon") && !after.contains("-icanon"),
+            "SIG{signal}: cooked mode is back:\n{after}"
+        );
+        assert!(
+            after.contains("0/7 cells done"),
+            "SIG{signal}: the main screen is back:\n{after}"
+        );
+        assert_eq!(
+            (flag("#{alternate_on}"), flag("#{mouse_any_flag}")),
+            ("0".to_string(), "0".to_string()),
+            "SIG{signal}: the alternate screen and mouse reporting are off"
+        );
+    }
 
     tmux.run("closed", &command);
     tmux.wait_for("closed", "0/7");

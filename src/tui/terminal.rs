@@ -1,7 +1,7 @@
 //! The real terminal: raw mode, the alternate screen, mouse capture and bracketed paste (so a
 //! paste arrives as text, never as keys) on the way in, and all
 //! of it undone on the way out — on quit, on error (the guard's `Drop`), on panic (a hook) and
-//! on SIGTERM or SIGHUP (a flag the event loop checks).
+//! on SIGTERM, SIGHUP, SIGINT or SIGQUIT (a flag the event loop checks).
 
 use std::io::stdout;
 use std::sync::Arc;
@@ -47,9 +47,13 @@ impl Drop for TerminalGuard {
 /// A flag raised by SIGTERM or SIGHUP, so the loop can leave and restore the terminal.
 pub fn stop_signals() -> Result<Arc<AtomicBool>> {
     let flag = Arc::new(AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    // In raw mode Ctrl-C is a key, but `kill -INT` or `-QUIT` from elsewhere still comes
+    // as a signal: each ends the walk the same way, through the guard that restores the
+    // terminal.
+    for signal in [SIGTERM, SIGHUP, SIGINT, SIGQUIT] {
         signal_hook::flag::register(signal, Arc::clone(&flag))
-            .context("cannot listen for SIGTERM and SIGHUP")?;
+            .context("cannot listen for SIGTERM, SIGHUP, SIGINT and SIGQUIT")?;
     }
     Ok(flag)
 }
