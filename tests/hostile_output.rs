@@ -129,3 +129,102 @@ fn no_command_prints_a_control_character_it_read() {
         );
     }
 }
+
+mod through_the_library {
+    use super::dangerous;
+    use greenlight::run::{NewResult, RunSession};
+    use greenlight::signoff::comment::render_visible;
+    use greenlight::signoff::statement::{Decision, Statement, StatementInputs};
+    use greenlight::status::Status;
+    use greenlight::store::{ChecklistRef, RunMeta, RunStore};
+    use proptest::prelude::*;
+
+    /// Text from a hostile alphabet: escapes, C0 and C1 controls, bidi, line breaks, and the
+    /// characters Markdown and HTML give meaning to.
+    fn hostile() -> impl Strategy<Value = String> {
+        let alphabet = prop::sample::select(vec![
+            'a', ' ', '\u{1b}', '\u{7}', '\r', '\n', '\t', '\u{0}', '\u{85}', '\u{9b}', '\u{202e}',
+            '\u{2066}', '\u{2028}', '[', ']', '(', ')', '<', '>', '|', '`', '*', '=', '#', ':',
+        ]);
+        prop::collection::vec(alphabet, 1..40).prop_map(|chars| chars.into_iter().collect())
+    }
+
+    /// A run of a one-item checklist titled `text`, its one cell failed with `text` as note.
+    fn run_with(dir: &std::path::Path, text: &str) -> RunSession {
+        // A YAML double-quoted string: JSON's escapes, and the C1 controls and line
+        // separators (which a YAML file may not hold raw) as escapes too.
+        // A title must have text: a letter goes first.
+        let quoted: String = serde_json::to_string(&format!("T{text}"))
+            .unwrap()
+            .chars()
+            .map(|c| match c {
+                '\u{80}'..='\u{9f}' | '\u{2028}' | '\u{2029}' => format!("\\u{:04x}", c as u32),
+                c => c.to_string(),
+            })
+            .collect();
+        let yaml = format!(
+            "id: h\ntitle: {quoted}\nmatrix:\n  browsers: [{{id: c, name: {quoted}}}]\n  viewports: [{{id: p, width: 1, height: 1}}]\nsections:\n  - id: s\n    title: {quoted}\n    items:\n      - {{id: i, title: {quoted}}}\n"
+        );
+        let checklist = greenlight::checklist::Checklist::parse(&yaml, "h.yaml").unwrap();
+        let store = RunStore::new(dir);
+        let meta = RunMeta {
+            id: String::new(),
+            release: "1.0".into(),
+            commit: Some("0123456789abcdef0123".into()),
+            repository: None,
+            tester: "Ada <ada@example.com>".into(),
+            checklist: ChecklistRef {
+                id: checklist.id.clone(),
+                title: checklist.title.clone(),
+                version: None,
+                path: "h.yaml".into(),
+                sha256: greenlight::fsutil::sha256_hex(yaml.as_bytes()),
+            },
+            share: None,
+            started_at: "2026-11-29T12:00:00Z".into(),
+            tool: "test".into(),
+        };
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-29T12:00:00Z")
+            .unwrap()
+            .into();
+        let meta = store.create(meta, yaml.as_bytes(), now).unwrap();
+        let mut session = RunSession::open(&store, &meta.id, &mut |_| {}).unwrap();
+        let note = if text.trim().is_empty() { "x" } else { text };
+        session
+            .record(
+                &NewResult {
+                    note: Some(note.to_string()),
+                    ..NewResult::new("i", "c", "p", Status::Fail)
+                },
+                "Ada <ada@example.com>",
+            )
+            .unwrap();
+        session
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        #[test]
+        fn the_comment_and_the_report_hold_no_raw_control_character(text in hostile()) {
+            let dir = tempfile::tempdir().unwrap();
+            let session = run_with(dir.path(), &text);
+            let statement = Statement::new(StatementInputs {
+                run: session.run(),
+                commit: "0123456789abcdef0123456789abcdef01234567",
+                decision: Decision::Rejected,
+                comment: Some(text.clone()),
+                tester_name: text.clone(),
+                tester_email: "ada@example.com".into(),
+                key_fingerprint: "SHA256:x".into(),
+                signed_at: "2026-11-29T12:00:00Z".into(),
+                results_csv_sha256: "0".repeat(64),
+            });
+            let comment = render_visible(&statement);
+            prop_assert!(dangerous(comment.as_bytes()).is_none(), "comment: {:?}", dangerous(comment.as_bytes()));
+            let mut report = Vec::new();
+            greenlight::export::html::write_report(session.run(), Some(&statement), dir.path(), &mut report).unwrap();
+            prop_assert!(dangerous(&report).is_none(), "report: {:?}", dangerous(&report));
+        }
+    }
+}
