@@ -25,6 +25,13 @@ pub struct Results {
     /// only searched for when it has one.
     entry_counts: Vec<u16>,
     undone: HashSet<u64>,
+    /// Per cell, the index of its newest result entry, undone or not.
+    newest_entry: Vec<u32>,
+    /// Per entry, the index of the result entry before it for the same cell (`NONE` for the
+    /// first, and for undo entries): an undo finds what counts again by following these
+    /// links instead of scanning the journal back, so opening a run with many undos stays
+    /// linear.
+    previous_of_cell: Vec<u32>,
     counts: Counts,
     per_environment: Vec<Counts>,
     untested_per_item: Vec<u32>,
@@ -127,6 +134,8 @@ impl Results {
             latest: vec![NONE; slots],
             entry_counts: vec![0; slots],
             undone: HashSet::new(),
+            newest_entry: vec![NONE; slots],
+            previous_of_cell: Vec::with_capacity(entries.len()),
             counts: Counts {
                 untested: checklist.cell_count(),
                 ..Counts::default()
@@ -153,11 +162,15 @@ impl Results {
         entries: &[Entry],
         index: usize,
     ) -> Result<(), Ignored> {
+        // One link per entry, whatever becomes of it, so links stay aligned with indexes.
+        self.previous_of_cell.resize(index + 1, NONE);
         match &entries[index] {
             Entry::Result(result) => {
                 let cell = cell_of(checklist, result)?;
                 let before = self.status(entries, cell);
                 let slot = self.slot(cell);
+                self.previous_of_cell[index] = self.newest_entry[slot];
+                self.newest_entry[slot] = index as u32;
                 self.latest[slot] = index as u32;
                 self.entry_counts[slot] = self.entry_counts[slot].saturating_add(1);
                 self.recount(cell, before, Some(result.status));
@@ -179,7 +192,7 @@ impl Results {
                 let slot = self.slot(cell);
                 if self.latest[slot] as usize == (undo.undoes - 1) as usize {
                     let before = self.status(entries, cell);
-                    self.latest[slot] = self.newest_counting(checklist, entries, cell, index);
+                    self.latest[slot] = self.counting_before(entries, (undo.undoes - 1) as usize);
                     let after = self.status(entries, cell);
                     self.recount(cell, before, after);
                 }
@@ -188,26 +201,19 @@ impl Results {
         Ok(())
     }
 
-    fn newest_counting(
-        &self,
-        checklist: &Checklist,
-        entries: &[Entry],
-        cell: Cell,
-        before: usize,
-    ) -> u32 {
-        entries[..before]
-            .iter()
-            .enumerate()
-            .rev()
-            .find_map(|(i, entry)| match entry {
-                Entry::Result(r)
-                    if !self.undone.contains(&r.seq) && cell_of(checklist, r) == Ok(cell) =>
-                {
-                    Some(i as u32)
+    /// The newest result of the same cell before entry `index` that is not undone, found by
+    /// following the cell's links.
+    fn counting_before(&self, entries: &[Entry], index: usize) -> u32 {
+        let mut at = self.previous_of_cell[index];
+        while at != NONE {
+            match &entries[at as usize] {
+                Entry::Result(r) if self.undone.contains(&r.seq) => {
+                    at = self.previous_of_cell[at as usize];
                 }
-                _ => None,
-            })
-            .unwrap_or(NONE)
+                _ => return at,
+            }
+        }
+        NONE
     }
 
     fn recount(&mut self, cell: Cell, before: Option<Status>, after: Option<Status>) {
@@ -348,6 +354,72 @@ mod tests {
             *per[cell.environment].slot(status) += 1;
         }
         (all, per)
+    }
+
+    /// The rule written the plain way: a cell's result is its newest result entry that no
+    /// undo names.
+    fn plainly(entries: &[Entry], item: &str, browser: &str) -> Option<Status> {
+        let undone: HashSet<u64> = entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Undo(u) if u.undoes < u.seq => Some(u.undoes),
+                _ => None,
+            })
+            .collect();
+        entries.iter().rev().find_map(|e| match e {
+            Entry::Result(r)
+                if r.item == item && r.browser == browser && !undone.contains(&r.seq) =>
+            {
+                Some(r.status)
+            }
+            _ => None,
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn undos_in_any_order_leave_what_a_plain_reading_gives(
+            steps in proptest::collection::vec((0u8..4, proptest::prelude::any::<bool>(), 0u64..12), 1..40)
+        ) {
+            let checklist = Checklist::parse(CHECKLIST, "t.yaml").unwrap();
+            let cells = [("x", "a"), ("x", "b"), ("y", "a"), ("y", "b")];
+            let mut entries = Vec::new();
+            for (n, (cell, is_undo, back)) in steps.into_iter().enumerate() {
+                let seq = n as u64 + 1;
+                // Undos only of earlier results, as the journal writer makes them.
+                let target = (1..seq).rev().nth(back as usize).filter(|t| {
+                    matches!(entries.get(*t as usize - 1), Some(Entry::Result(_)))
+                });
+                entries.push(match (is_undo, target) {
+                    (true, Some(target)) => undo(seq, target),
+                    _ => {
+                        let (item, browser) = cells[cell as usize];
+                        let status = [Status::Pass, Status::Fail][(seq % 2) as usize];
+                        result(seq, item, browser, status)
+                    }
+                });
+            }
+            let results = Results::replay(&checklist, &entries, &mut |_| {});
+            for (item, browser) in cells {
+                let cell = Cell {
+                    item: checklist.item_by_id(item).unwrap(),
+                    environment: checklist
+                        .environment_of(
+                            checklist.browser_by_id(browser).unwrap(),
+                            checklist.viewport_by_id("p").unwrap(),
+                        )
+                        .unwrap(),
+                };
+                proptest::prop_assert_eq!(
+                    results.status(&entries, cell),
+                    plainly(&entries, item, browser)
+                );
+            }
+            proptest::prop_assert_eq!(
+                recounted(&checklist, &results, &entries),
+                (results.totals(), results.per_environment().to_vec())
+            );
+        }
     }
 
     #[test]
