@@ -337,3 +337,35 @@ fn a_data_folder_that_cannot_be_created_is_a_clear_error() {
         .code(2)
         .stderr(predicate::str::contains("cannot create the runs folder"));
 }
+
+#[test]
+fn a_batch_is_synced_once_and_a_bad_row_keeps_the_rows_before_it() {
+    use greenlight::run::NewResult;
+    use greenlight::status::Status;
+    let mut walk = common::Walk::new("small.yaml");
+    let ok = |item: &str, browser: &str| NewResult::new(item, browser, "phone", Status::Pass);
+    let batch = [
+        ok("no-shift", "chrome"),
+        ok("text-size", "chrome"),
+        ok("no-such-item", "chrome"),
+        ok("no-shift", "safari"),
+    ];
+    let (done, err) = walk
+        .session
+        .record_all(&batch, common::TESTER)
+        .expect_err("the third row names no item");
+    assert_eq!(done, 2);
+    assert!(err.to_string().contains("no-such-item"), "{err}");
+    assert_eq!(walk.entries().len(), 2);
+    // What was recorded is on disk, whole.
+    let dir = walk.session.run().dir().to_path_buf();
+    let bytes = std::fs::read(dir.join("journal.jsonl")).unwrap();
+    let contents = greenlight::journal::parse_journal(&bytes, &dir).unwrap();
+    assert_eq!(contents.entries.len(), 2);
+    assert!(contents.torn_tail.is_none());
+    let all = walk
+        .session
+        .record_all(&batch[3..], common::TESTER)
+        .unwrap();
+    assert_eq!(all.len(), 1);
+}

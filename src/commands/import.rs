@@ -124,23 +124,32 @@ fn results_into_run(
     };
     let mut session = super::open_for_recording(workspace, &meta.id)?;
     let source = args.file.display().to_string();
-    for found in results {
-        // A failure needs a description; the sheet's cell says only that it failed.
-        let note = found.note.clone().or_else(|| {
-            found.status.needs_note().then(|| {
-                format!(
-                    "marked {} in {source} ({}), with no description",
-                    found.status, found.location
+    let news: Vec<crate::run::NewResult> = results
+        .iter()
+        .map(|found| {
+            // A failure needs a description; the sheet's cell says only that it failed.
+            let note = found.note.clone().or_else(|| {
+                found.status.needs_note().then(|| {
+                    format!(
+                        "marked {} in {source} ({}), with no description",
+                        found.status, found.location
+                    )
+                })
+            });
+            crate::run::NewResult {
+                note,
+                ..crate::run::NewResult::new(
+                    &found.item,
+                    &found.browser,
+                    &found.viewport,
+                    found.status,
                 )
-            })
-        });
-        let new = crate::run::NewResult {
-            note,
-            ..crate::run::NewResult::new(&found.item, &found.browser, &found.viewport, found.status)
-        };
-        session
-            .record(&new, &meta.tester)
-            .with_context(|| format!("{source} {}", found.location))?;
+            }
+        })
+        .collect();
+    if let Err((done, err)) = session.record_all(&news, &meta.tester) {
+        return Err(anyhow::Error::new(err)
+            .context(format!("{source} {}: not recorded", results[done].location)));
     }
     crate::output::say(format!(
         "started run {} for release {} and recorded the {} results from {source}; `greenlight resume {}` walks the rest",
@@ -203,10 +212,12 @@ pub fn results(workspace: &Workspace, args: &ImportResultsArgs) -> Result<Outcom
         crate::output::say("nothing recorded");
         return Ok(Outcome::Done);
     }
-    for change in &changes {
-        session
-            .record(&change.result, &tester)
-            .with_context(|| format!("row {}", change.row))?;
+    let news: Vec<_> = changes.iter().map(|c| c.result.clone()).collect();
+    if let Err((done, err)) = session.record_all(&news, &tester) {
+        return Err(anyhow::Error::new(err).context(format!(
+            "row {}: not recorded; the {done} rows before it are recorded",
+            changes[done].row
+        )));
     }
     crate::output::say(format!(
         "recorded {} results in run {id} as {tester}",

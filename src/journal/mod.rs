@@ -266,6 +266,25 @@ impl JournalWriter {
     /// Appends `entry` and flushes it to stable storage. On failure the file is cut back to
     /// where it was, so a half-written line never stays behind a live writer.
     pub fn append(&mut self, entry: &Entry) -> Result<(), JournalError> {
+        self.write_entry(entry, true)
+    }
+
+    /// Appends `entry` without waiting for the disk: for a batch, which [`Self::sync`] then
+    /// makes durable at once (a crash before it loses, at most, the batch's tail, which the
+    /// next open sets aside if torn).
+    pub fn append_unsynced(&mut self, entry: &Entry) -> Result<(), JournalError> {
+        self.write_entry(entry, false)
+    }
+
+    /// Flushes everything appended to stable storage.
+    pub fn sync(&mut self) -> Result<(), JournalError> {
+        flush_data_to_disk(&self.file).map_err(|source| JournalError::Write {
+            path: self.path.clone(),
+            source,
+        })
+    }
+
+    fn write_entry(&mut self, entry: &Entry, sync: bool) -> Result<(), JournalError> {
         if self.damaged {
             return Err(JournalError::WritesStopped {
                 path: self.path.clone(),
@@ -282,10 +301,13 @@ impl JournalWriter {
             source: err.into(),
         })?;
         line.push(b'\n');
-        let written = self
-            .file
-            .write_all(&line)
-            .and_then(|()| flush_data_to_disk(&self.file));
+        let written = self.file.write_all(&line).and_then(|()| {
+            if sync {
+                flush_data_to_disk(&self.file)
+            } else {
+                Ok(())
+            }
+        });
         if let Err(source) = written {
             let cut_back = self
                 .file
