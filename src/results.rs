@@ -257,6 +257,20 @@ impl Results {
         }
     }
 
+    /// The indexes of every result entry of `cell`, newest first, undone ones included:
+    /// followed through the per-cell links, so it costs the cell's history, not the journal.
+    pub fn history_indexes(&self, cell: Cell) -> impl Iterator<Item = usize> + '_ {
+        let mut at = self.newest_entry[self.slot(cell)];
+        std::iter::from_fn(move || {
+            if at == NONE {
+                return None;
+            }
+            let here = at as usize;
+            at = self.previous_of_cell[here];
+            Some(here)
+        })
+    }
+
     /// Whether the entry with this `seq` has been undone.
     pub fn is_undone(&self, seq: u64) -> bool {
         self.undone.contains(&seq)
@@ -414,6 +428,15 @@ mod tests {
                     results.status(&entries, cell),
                     plainly(&entries, item, browser)
                 );
+                let history: Vec<usize> = results.history_indexes(cell).collect();
+                let plain_history: Vec<usize> = entries
+                    .iter()
+                    .enumerate()
+                    .rev()
+                    .filter(|(_, e)| matches!(e, Entry::Result(r) if r.item == item && r.browser == browser))
+                    .map(|(i, _)| i)
+                    .collect();
+                proptest::prop_assert_eq!(history, plain_history);
             }
             proptest::prop_assert_eq!(
                 recounted(&checklist, &results, &entries),

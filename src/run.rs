@@ -219,32 +219,19 @@ impl Run {
         &self.results
     }
 
-    /// Every result entered for `cell`, oldest first, each with whether it was undone.
-    /// Searched only when the cell has more than one entry.
+    /// Every result entered for `cell`, oldest first, each with whether it was undone;
+    /// found through the cell's own links, so it costs the cell's history, not the journal.
     pub fn history(&self, cell: Cell) -> Vec<(&ResultEntry, bool)> {
-        if !self.results.has_history(cell) {
-            return self.latest(cell).map(|r| (r, false)).into_iter().collect();
-        }
-        // The cell's ids are compared as they are written, which is much cheaper per entry
-        // than looking each entry's cell up.
-        let checklist = &self.checklist;
-        let env = checklist.environments[cell.environment];
-        let (item, browser, viewport) = (
-            &checklist.items[cell.item].id,
-            &checklist.browsers[env.browser].id,
-            &checklist.viewports[env.viewport].id,
-        );
-        self.entries
-            .iter()
-            .filter_map(|entry| match entry {
-                Entry::Result(r)
-                    if r.item == *item && r.browser == *browser && r.viewport == *viewport =>
-                {
-                    Some((r, self.results.is_undone(r.seq)))
-                }
-                _ => None,
+        let mut history: Vec<(&ResultEntry, bool)> = self
+            .results
+            .history_indexes(cell)
+            .filter_map(|index| match &self.entries[index] {
+                Entry::Result(r) => Some((r, self.results.is_undone(r.seq))),
+                Entry::Undo(_) => None,
             })
-            .collect()
+            .collect();
+        history.reverse();
+        history
     }
 
     /// Whether `cell` has had more than one result, so that its history is worth showing.
