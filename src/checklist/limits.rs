@@ -29,6 +29,11 @@ pub struct OverLimit {
 /// the YAML events that keeps nothing and stops at the first value past the budget.
 pub fn check(source: &str) -> Result<(), OverLimit> {
     flow_depth(source)?;
+    // Only an anchor (`&name`) lets anything repeat; a text without one is read once, by
+    // the real parse, and costs nothing more here.
+    if !might_hold_an_anchor(source) {
+        return Ok(());
+    }
     let budget = max_values(source.len());
     let counting = CountValues {
         left: std::cell::Cell::new(budget),
@@ -52,6 +57,15 @@ pub fn check(source: &str) -> Result<(), OverLimit> {
 }
 
 const TOO_MANY: &str = "greenlight: too many values";
+
+/// Whether `source` has an `&` directly followed by a character an anchor's name may start
+/// with: every anchor does (prose such as `A&B` may too, and only costs a counting pass).
+fn might_hold_an_anchor(source: &str) -> bool {
+    source
+        .as_bytes()
+        .windows(2)
+        .any(|pair| pair[0] == b'&' && !pair[1].is_ascii_whitespace() && !matches!(pair[1], b',' | b']' | b'}'))
+}
 
 /// `[` and `{` nesting outside quotes and comments.
 fn flow_depth(source: &str) -> Result<(), OverLimit> {
@@ -215,6 +229,12 @@ mod tests {
         let err = check(&deep).unwrap_err();
         assert_eq!((err.line, err.column), (1, 4 + MAX_FLOW_DEPTH));
         assert!(check("title: \"[[[[ not nesting ]]]]\"\nnote: '{{{{'\n# [[[[[[\n").is_ok());
+    }
+
+    #[test]
+    fn without_an_anchor_there_is_no_counting_pass() {
+        assert!(!might_hold_an_anchor("title: Terms & conditions\nx: [a, b]\n"));
+        assert!(might_hold_an_anchor("x: &a [1]\ny: *a\n"));
     }
 
     #[test]
