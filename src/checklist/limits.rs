@@ -61,28 +61,25 @@ const TOO_MANY: &str = "greenlight: too many values";
 /// Whether `source` has an `&` directly followed by a character an anchor's name may start
 /// with: every anchor does (prose such as `A&B` may too, and only costs a counting pass).
 fn might_hold_an_anchor(source: &str) -> bool {
-    source
-        .as_bytes()
-        .windows(2)
-        .any(|pair| pair[0] == b'&' && !pair[1].is_ascii_whitespace() && !matches!(pair[1], b',' | b']' | b'}'))
+    source.as_bytes().windows(2).any(|pair| {
+        pair[0] == b'&' && !pair[1].is_ascii_whitespace() && !matches!(pair[1], b',' | b']' | b'}')
+    })
 }
 
-/// `[` and `{` nesting outside quotes and comments.
+/// `[` and `{` nesting outside quotes and comments. Every character that matters is ASCII,
+/// so the scan is over bytes (UTF-8 never puts an ASCII byte inside another character).
 fn flow_depth(source: &str) -> Result<(), OverLimit> {
-    let (mut depth, mut line, mut column) = (0usize, 1usize, 0usize);
-    let mut quote: Option<char> = None;
+    let bytes = source.as_bytes();
+    let (mut depth, mut line, mut line_start) = (0usize, 1usize, 0usize);
+    let mut quote: Option<u8> = None;
     let mut comment = false;
-    let mut previous = '\n';
-    for c in source.chars() {
-        column += 1;
-        if c == '\n' {
+    let mut previous = b'\n';
+    for (at, &b) in bytes.iter().enumerate() {
+        if b == b'\n' {
             line += 1;
-            column = 0;
+            line_start = at + 1;
             comment = false;
-            if quote == Some('\'') || quote == Some('"') {
-                // Quoted scalars may span lines; keep the quote open.
-            }
-            previous = c;
+            previous = b;
             continue;
         }
         if comment {
@@ -90,18 +87,21 @@ fn flow_depth(source: &str) -> Result<(), OverLimit> {
         }
         match quote {
             Some(q) => {
-                if c == q && !(q == '"' && previous == '\\') {
+                if b == q && !(q == b'"' && previous == b'\\') {
                     quote = None;
                 }
             }
-            None => match c {
-                '#' if previous.is_whitespace() => comment = true,
-                '\'' | '"' if matches!(previous, ' ' | '[' | '{' | ',' | ':' | '\n' | '-') => {
-                    quote = Some(c)
+            None => match b {
+                b'#' if previous.is_ascii_whitespace() => comment = true,
+                b'\'' | b'"'
+                    if matches!(previous, b' ' | b'[' | b'{' | b',' | b':' | b'\n' | b'-') =>
+                {
+                    quote = Some(b)
                 }
-                '[' | '{' => {
+                b'[' | b'{' => {
                     depth += 1;
                     if depth > MAX_FLOW_DEPTH {
+                        let column = source[line_start..=at].chars().count();
                         return Err(OverLimit {
                             line,
                             column,
@@ -111,11 +111,11 @@ fn flow_depth(source: &str) -> Result<(), OverLimit> {
                         });
                     }
                 }
-                ']' | '}' => depth = depth.saturating_sub(1),
+                b']' | b'}' => depth = depth.saturating_sub(1),
                 _ => {}
             },
         }
-        previous = c;
+        previous = b;
     }
     Ok(())
 }
@@ -233,7 +233,9 @@ mod tests {
 
     #[test]
     fn without_an_anchor_there_is_no_counting_pass() {
-        assert!(!might_hold_an_anchor("title: Terms & conditions\nx: [a, b]\n"));
+        assert!(!might_hold_an_anchor(
+            "title: Terms & conditions\nx: [a, b]\n"
+        ));
         assert!(might_hold_an_anchor("x: &a [1]\ny: *a\n"));
     }
 
