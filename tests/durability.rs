@@ -23,17 +23,7 @@ fn batch_line(n: usize, note: &str) -> String {
 }
 
 fn history(sandbox: &Sandbox, run: &str) -> Vec<serde_json::Value> {
-    let output = sandbox
-        .cmd()
-        .args(["export", run, "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let document = sandbox.json(&["export", run, "--format", "json"]);
     document["history"].as_array().unwrap().clone()
 }
 

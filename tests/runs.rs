@@ -649,26 +649,16 @@ fn commit_is_a_hex_object_name_or_said_to_be_unknown() {
             .code(2)
             .stderr(predicates::str::contains("is not a commit"));
     }
-    let output = sandbox
-        .cmd()
-        .arg("start")
-        .arg(&checklist)
-        .args([
-            "--release",
-            "1",
-            "--tester",
-            TESTER,
-            "--commit",
-            "unknown",
-            "--json",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let started: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let started = sandbox.json(&[
+        "start",
+        checklist.to_str().unwrap(),
+        "--release",
+        "1",
+        "--tester",
+        TESTER,
+        "--commit",
+        "unknown",
+        "--json",
+    ]);
     assert!(started["commit"].is_null(), "{started}");
 }

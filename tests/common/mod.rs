@@ -172,6 +172,19 @@ impl Sandbox {
             .to_string()
     }
 
+    /// Runs greenlight with `args`, which must succeed, and reads its standard output as
+    /// JSON.
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let output = self.cmd().args(args).output().expect("greenlight runs");
+        assert!(
+            output.status.success(),
+            "greenlight {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).expect("JSON on standard output")
+    }
+
     /// `status --json` of a run.
     pub fn status(&self, run: &str) -> serde_json::Value {
         let output = self
