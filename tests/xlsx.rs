@@ -268,3 +268,28 @@ fn a_note_longer_than_a_cell_holds_is_cut_and_says_so() {
     assert_eq!(note.chars().count(), 32_767);
     assert!(note.ends_with("the CSV export has all of it]"));
 }
+
+#[test]
+fn a_run_past_a_sheets_rows_is_refused_with_the_way_to_export_it() {
+    let sandbox = Sandbox::new();
+    // 88,000 items × 12 environments: 1,056,000 cells, more than a sheet's 1,048,575 rows.
+    let mut yaml = String::from(
+        "id: huge\ntitle: Huge\nmatrix:\n  browsers: [{id: a}, {id: b}, {id: c}, {id: d}]\n  viewports: [{id: p, width: 1, height: 1}, {id: q, width: 2, height: 2}, {id: r, width: 3, height: 3}]\nsections:\n  - id: s\n    title: S\n    items:\n",
+    );
+    for n in 0..88_000 {
+        yaml.push_str(&format!("      - {{id: i{n}, title: T}}\n"));
+    }
+    let checklist = sandbox.write("huge.yaml", &yaml);
+    let run = sandbox.start(&checklist);
+    let out = sandbox.path().join("huge.xlsx");
+    sandbox
+        .cmd()
+        .args(["export", &run, "-o"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "the run has 1056000 cells and a workbook sheet holds 1048575 rows; export it as CSV",
+        ));
+    assert!(!out.exists(), "nothing half-written");
+}

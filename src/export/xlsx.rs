@@ -51,8 +51,20 @@ fn heading() -> Format {
     Format::new().set_bold()
 }
 
+/// The rows a worksheet holds (Excel's limit), the header row included.
+pub const MAX_SHEET_ROWS: usize = 1_048_576;
+
 /// Writes the workbook for `run` to `path`, replacing it whole (temporary file, then rename).
+/// A run with more cells than a sheet has rows is refused before anything is written.
 pub fn write_workbook(run: &Run, path: &Path) -> Result<()> {
+    let cells = run.checklist().cell_count();
+    if cells + 1 > MAX_SHEET_ROWS {
+        anyhow::bail!(
+            "the run has {cells} cells and a workbook sheet holds {} rows; export it as CSV \
+             (`--format csv`, or `-o results.csv`), which has no such limit",
+            MAX_SHEET_ROWS - 1
+        );
+    }
     let mut workbook = Workbook::new();
     write_results(run, workbook.add_worksheet_with_constant_memory()?)?;
     write_matrix(run, workbook.add_worksheet())?;
