@@ -356,9 +356,10 @@ pub struct GateArgs {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// A CSV or XLSX sheet with a header row (`title` at least; also section, id, steps,
-    /// expect, url, severity, required, browsers, viewports), or a Markdown file whose
-    /// headings are sections and task-list items (`- [ ] …`) are items.
+    /// A CSV or XLSX sheet (its header found among the first rows by the names it holds:
+    /// title or test case, section or module, id, steps, precondition, test data, expected
+    /// result, priority…; or one column per environment, such as `Chrome Desktop`), or a
+    /// Markdown checklist (headings are sections, task-list items `- [ ] …` are items).
     pub file: PathBuf,
     /// Where to write the checklist (YAML).
     #[arg(short, long, value_name = "FILE")]

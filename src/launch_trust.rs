@@ -82,10 +82,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn allowances_live_beside_the_config_and_an_unreadable_file_is_an_error() {
+        assert_eq!(
+            LaunchTrust::beside(Path::new("/home/ada/.config/greenlight/config.yaml")),
+            Path::new("/home/ada/.config/greenlight/launch-allowed")
+        );
+        let dir = tempfile::tempdir().unwrap();
+        assert!(
+            LaunchTrust::load(dir.path()).is_err(),
+            "a folder where the file should be is not an empty list"
+        );
+    }
+
+    #[test]
     fn an_allowance_is_for_that_checklist_and_that_command_and_survives() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("config/launch-allowed");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, format!("junk\n{}\nbeef\n", "z".repeat(64))).unwrap();
         let mut trust = LaunchTrust::load(&file).unwrap();
+        assert!(trust.allowed().is_empty(), "only 64 hex digits make a key");
         let allowed = key("aa", "chromium {url}");
         assert!(!trust.allowed().contains(&allowed));
         trust.allow(&allowed).unwrap();

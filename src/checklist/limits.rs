@@ -228,6 +228,13 @@ mod tests {
         let deep = format!("x: {}{}", "[".repeat(100), "]".repeat(100));
         let err = check(&deep).unwrap_err();
         assert_eq!((err.line, err.column), (1, 4 + MAX_FLOW_DEPTH));
+        let later = format!("a: 1\nbé: 2\nx: {}", "[".repeat(100));
+        let err = check(&later).unwrap_err();
+        assert_eq!(
+            (err.line, err.column),
+            (3, 4 + MAX_FLOW_DEPTH),
+            "lines counted, columns in characters"
+        );
         assert!(check("title: \"[[[[ not nesting ]]]]\"\nnote: '{{{{'\n# [[[[[[\n").is_ok());
     }
 
@@ -237,6 +244,22 @@ mod tests {
             "title: Terms & conditions\nx: [a, b]\n"
         ));
         assert!(might_hold_an_anchor("x: &a [1]\ny: *a\n"));
+    }
+
+    #[test]
+    fn a_checklist_that_uses_anchors_sparingly_passes() {
+        // 2,000 items sharing one `only` through an alias: what anchors are for.
+        let mut text = String::from(
+            "id: t\ntitle: T\nmatrix: {browsers: [{id: a}], viewports: [{id: p, width: 1, height: 1}]}\nsections:\n  - id: s\n    title: S\n    items:\n      - {id: i0, title: T, only: &phones {viewports: [p]}}\n",
+        );
+        for n in 1..2000 {
+            text.push_str(&format!("      - {{id: i{n}, title: T, only: *phones}}\n"));
+        }
+        assert!(check(&text).is_ok());
+        assert_eq!(max_values(1_000), 10_500, "the budget grows with the text");
+        // Other mistakes are the real parse's to report, with their positions.
+        assert!(check("a: &x [1]\nb: *x\nc: [unclosed\n").is_ok());
+        assert!(check("a: *nowhere\nb: &x 1\n").is_ok());
     }
 
     #[test]
