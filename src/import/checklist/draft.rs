@@ -212,26 +212,6 @@ pub(super) fn applies_somewhere(matrix: &Matrix, item: &Draft) -> bool {
     })
 }
 
-/// A priority word or badge as a severity: High/Medium/Low, P0–P4, blocker/critical,
-/// major, minor/trivial.
-pub(super) fn priority_severity(word: &str) -> Option<crate::checklist::Severity> {
-    use crate::checklist::Severity;
-    let word = word
-        .trim()
-        .trim_matches(|c: char| !c.is_alphanumeric())
-        .to_ascii_lowercase();
-    let word = word
-        .strip_prefix("priority")
-        .map(|rest| rest.trim_start_matches([':', ' ', '-', '_']))
-        .unwrap_or(&word);
-    match word {
-        "high" | "p0" | "p1" | "critical" | "blocker" | "must" => Some(Severity::BLOCKER),
-        "medium" | "med" | "p2" | "major" | "should" => Some(Severity::MAJOR),
-        "low" | "p3" | "p4" | "minor" | "trivial" | "could" => Some(Severity::MINOR),
-        _ => None,
-    }
-}
-
 /// Unique ids, in order: a given id keeps its value the first time it appears; the rest
 /// (made from `bases`, or repeated given ids) take `-2`, `-3`… avoiding every given id.
 pub(super) fn assign_ids(bases: &[String], given: &[Option<String>]) -> Vec<String> {

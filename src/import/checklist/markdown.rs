@@ -256,54 +256,6 @@ fn blocks(text: &str) -> Vec<Block> {
     top
 }
 
-/// A title with a priority marker taken off its start (`P1:`, `[High]`, `(minor)`) or end
-/// (`(P2)`, `— low`), and the severity it named.
-fn take_priority(title: &str) -> (String, Option<crate::checklist::Severity>) {
-    let title = title.trim();
-    // At the start: a bracketed word, or a word and a colon.
-    let leading = if let Some(rest) = title.strip_prefix(['[', '(']) {
-        rest.split_once([']', ')'])
-    } else if title.to_ascii_lowercase().starts_with("priority:") {
-        title["priority:".len()..].split_once(':')
-    } else {
-        title
-            .split_once(':')
-            .filter(|(word, _)| !word.contains(' ') || word.to_lowercase().starts_with("priority"))
-    };
-    if let Some((word, rest)) = leading
-        && let Some(severity) = priority_severity(word)
-    {
-        return (
-            rest.trim_start_matches([' ', '-', '–', '—', ':'])
-                .trim()
-                .to_string(),
-            Some(severity),
-        );
-    }
-    // At the end: a bracketed word, or a word after a dash.
-    let trailing = if let Some(rest) = title.strip_suffix([']', ')']) {
-        rest.rfind(['[', '('])
-            .map(|open| (&title[..open], &rest[open + 1..]))
-    } else {
-        title
-            .rfind([' ', '—', '–'])
-            .map(|at| (&title[..at], &title[at..]))
-            .filter(|(head, _)| head.trim_end().ends_with(['-', '—', '–', '|']))
-    };
-    if let Some((head, word)) = trailing
-        && let Some(severity) = priority_severity(word)
-    {
-        let head = head
-            .trim_end()
-            .trim_end_matches(['-', '—', '–', '|', ':'])
-            .trim_end();
-        if !head.is_empty() {
-            return (head.to_string(), Some(severity));
-        }
-    }
-    (title.to_string(), None)
-}
-
 /// Text on one line: line breaks (lazy continuation) become spaces, runs of spaces one.
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -708,39 +660,6 @@ mod tests {
             "Charset: the charset (UTF-8) is declared correctly."
         );
         assert_eq!(items[1].severity, Some(crate::checklist::Severity::BLOCKER));
-    }
-
-    #[test]
-    fn priority_words_at_either_end_become_the_severity() {
-        use crate::checklist::Severity;
-        for (text, title, severity) in [
-            (
-                "P1: Checkout works",
-                "Checkout works",
-                Some(Severity::BLOCKER),
-            ),
-            (
-                "[Medium] Footer links",
-                "Footer links",
-                Some(Severity::MAJOR),
-            ),
-            (
-                "(low) Favicon shows",
-                "Favicon shows",
-                Some(Severity::MINOR),
-            ),
-            ("Menu closes (P3)", "Menu closes", Some(Severity::MINOR)),
-            (
-                "Prices are right — blocker",
-                "Prices are right",
-                Some(Severity::BLOCKER),
-            ),
-            ("Priority: high: Login", "Login", Some(Severity::BLOCKER)),
-            ("Note: the highlights", "Note: the highlights", None),
-            ("Works at high zoom", "Works at high zoom", None),
-        ] {
-            assert_eq!(take_priority(text), (title.to_string(), severity), "{text}");
-        }
     }
 
     #[test]

@@ -93,12 +93,14 @@ mod grid;
 mod markdown;
 mod matrix;
 mod output;
+mod priority;
+mod resolve;
 mod sheet;
 mod yaml11;
 
 // The parts share one namespace: each sees the others' items through `use super::*`.
 pub use draft::FoundResult;
-use {draft::*, grid::*, markdown::*, matrix::*, output::*, sheet::*};
+use {draft::*, grid::*, markdown::*, matrix::*, output::*, priority::*, resolve::*, sheet::*};
 
 /// A row or line of the source that could not be used, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -392,22 +392,35 @@ impl App {
     /// Whether the action was the list's.
     fn handle_summary_list(&mut self, run: &Run, action: Action) -> bool {
         const PAGE: usize = 10;
-        let count = jump::problems(run).len();
-        let last = count.saturating_sub(1);
+        let list_keys = matches!(
+            action,
+            Action::Down
+                | Action::ScrollDown
+                | Action::Up
+                | Action::ScrollUp
+                | Action::PageDown
+                | Action::PageUp
+                | Action::Confirm
+        );
+        if !list_keys {
+            return false;
+        }
+        // Listed once per key, and only for the list's own keys.
+        let problems = jump::problems(run);
+        let last = problems.len().saturating_sub(1);
         let selected = self.summary_selected.min(last);
         self.summary_selected = match action {
             Action::Down | Action::ScrollDown => (selected + 1).min(last),
             Action::Up | Action::ScrollUp => selected.saturating_sub(1),
             Action::PageDown => (selected + PAGE).min(last),
             Action::PageUp => selected.saturating_sub(PAGE),
-            Action::Confirm => {
-                match jump::problems(run).get(selected) {
+            _ => {
+                match problems.get(selected) {
                     Some(&(_, cell)) => self.go_to_cell(run.checklist(), cell),
                     None => self.notice = Some(Notice::NoProblems),
                 }
-                return true;
+                selected
             }
-            _ => return false,
         };
         true
     }
