@@ -114,11 +114,16 @@ impl Run {
     /// Reads run `id` without locking it; a torn last journal line is ignored with a warning.
     pub fn open(store: &RunStore, id: &str, warn: &mut dyn FnMut(String)) -> Result<Run> {
         let dir = store.dir(id);
-        // The checklist before the journal: parsing it needs memory that is free again
-        // before the entries take theirs, which keeps the peak down on large runs.
-        let (meta, checklist) = Run::read_checklist(store, id)?;
         let journal = dir.join(JOURNAL_FILE);
-        let contents = read_journal(&journal).with_context(|| format!("cannot open run {id}"))?;
+        // The checklist and the journal are each about half of the work on a large run, and
+        // independent: they are read side by side.
+        let (checklist, contents) = std::thread::scope(|scope| {
+            let checklist = scope.spawn(|| Run::read_checklist(store, id));
+            let contents = read_journal(&journal).with_context(|| format!("cannot open run {id}"));
+            (joined(checklist), contents)
+        });
+        let (meta, checklist) = checklist?;
+        let contents = contents?;
         if contents.torn_tail.is_some() {
             warn(format!(
                 "run {id}: the journal's last line is incomplete (a crash while writing?); \
@@ -146,6 +151,8 @@ impl Run {
     }
 
     /// The run's description and its own copy of the checklist, checked against its hash.
+    /// It runs on a thread of its own beside the journal's reading, so it takes only what
+    /// can be shared.
     fn read_checklist(store: &RunStore, id: &str) -> Result<(RunMeta, Checklist)> {
         let dir = store.dir(id);
         let meta = store.meta(id)?;
@@ -392,9 +399,15 @@ impl RunSession {
         if !dir.join(crate::store::META_FILE).is_file() {
             bail!("no run `{id}` in {}", dir.display());
         }
-        let (meta, checklist) = Run::read_checklist(store, id)?;
-        let (writer, entries) = JournalWriter::open(&dir, warn)
-            .with_context(|| format!("cannot open run {id} for recording"))?;
+        // As in `Run::open`, the checklist is read beside the journal.
+        let (checklist, journal) = std::thread::scope(|scope| {
+            let checklist = scope.spawn(|| Run::read_checklist(store, id));
+            let journal = JournalWriter::open(&dir, warn)
+                .with_context(|| format!("cannot open run {id} for recording"));
+            (joined(checklist), journal)
+        });
+        let (meta, checklist) = checklist?;
+        let (writer, entries) = journal?;
         let run = Run::assemble(dir, meta, checklist, entries, warn);
         Ok(RunSession {
             run,
@@ -490,4 +503,11 @@ impl RunSession {
 /// Now, in UTC, as RFC 3339 with seconds: the form every time in a run takes.
 pub fn now_rfc3339() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// The result of a thread that reads part of a run; a panic there becomes an error here.
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, Result<T>>) -> Result<T> {
+    handle
+        .join()
+        .unwrap_or_else(|_| Err(anyhow::anyhow!("reading the run stopped unexpectedly")))
 }

@@ -546,7 +546,7 @@ fn text_added_anywhere_in_a_comment_is_caught_and_an_edited_rejection_still_veto
 }
 
 #[test]
-fn a_sign_off_folder_without_its_results_csv_does_not_verify_or_open_the_gate() {
+fn a_sign_off_folder_with_a_changed_or_missing_results_csv_does_not_verify_or_open_the_gate() {
     let Some(Signer {
         sandbox,
         key,
@@ -557,6 +557,18 @@ fn a_sign_off_folder_without_its_results_csv_does_not_verify_or_open_the_gate() 
         return;
     };
     let approval = signoff(&sandbox, &run, &key, &["--approve"]);
+    verify(&sandbox, &approval, &allowed)
+        .success()
+        .stdout(predicate::str::is_match(r"ok +results.csv +matches its sha256").unwrap());
+    // One byte changed in the CSV, which the statement names by its sha256.
+    let csv_path = approval.join("results.csv");
+    let mut csv = std::fs::read(&csv_path).unwrap();
+    let last = csv.len() - 2;
+    csv[last] ^= 1;
+    std::fs::write(&csv_path, &csv).unwrap();
+    verify(&sandbox, &approval, &allowed).code(1).stdout(
+        predicate::str::is_match(r"FAILED +results.csv +results.csv does not match").unwrap(),
+    );
     std::fs::remove_file(approval.join("results.csv")).unwrap();
     verify(&sandbox, &approval, &allowed)
         .code(1)

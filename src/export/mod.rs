@@ -60,12 +60,14 @@ fn starts_a_formula(text: &str) -> bool {
 const SEPARATORS: [char; 2] = [';', ','];
 
 /// Where, in `text`, a formula would start a cell after a separator: the byte positions of
-/// the starters that follow a `;` or `,` (spaces between allowed).
+/// the starters that follow a `;` or `,` (spaces between allowed). The separators are ASCII,
+/// so the scan is over bytes: UTF-8 never puts an ASCII byte inside another character.
 fn formulas_after_separators(text: &str) -> Vec<usize> {
-    text.char_indices()
-        .filter(|(_, c)| SEPARATORS.contains(c))
-        .filter_map(|(at, c)| {
-            let after = at + c.len_utf8();
+    text.bytes()
+        .enumerate()
+        .filter(|&(_, b)| SEPARATORS.contains(&char::from(b)))
+        .filter_map(|(at, _)| {
+            let after = at + 1;
             let rest = &text[after..];
             let start = after + (rest.len() - rest.trim_start_matches(' ').len());
             starts_a_formula(&text[start..]).then_some(start)

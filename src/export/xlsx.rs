@@ -67,9 +67,11 @@ pub fn write_workbook(run: &Run, path: &Path) -> Result<()> {
     }
     let mut workbook = Workbook::new();
     write_results(run, workbook.add_worksheet_with_constant_memory()?)?;
-    write_matrix(run, workbook.add_worksheet())?;
+    // The sheets with a row per item or per failure are written row by row, in order, so
+    // each row goes to disk as the next begins; the summary is small.
+    write_matrix(run, workbook.add_worksheet_with_constant_memory()?)?;
     write_summary(run, workbook.add_worksheet())?;
-    write_failures(run, workbook.add_worksheet())?;
+    write_failures(run, workbook.add_worksheet_with_constant_memory()?)?;
     crate::fsutil::replace_file_with(path, |file| Ok(workbook.save_to_writer(file)?))
 }
 
@@ -78,6 +80,16 @@ const RESULT_WIDTHS: [f64; 17] = [
     15.0, 10.0, 12.0, 12.0, 14.0, 22.0, 44.0, 10.0, 10.0, 7.0, 7.0, 10.0, 9.0, 48.0, 30.0, 28.0,
     20.0,
 ];
+
+/// The most result rows written as an Excel table (banded, with its own name). Past it the
+/// header gets a plain autofilter — the same sorting and filtering — because the writer keeps
+/// every cell of a table in a map to check for overlaps: about 70 MB at 120,000 rows.
+const MAX_TABLE_ROWS: u32 = 50_000;
+
+/// Whether `rows` results are written as a table rather than under an autofilter.
+fn as_table(rows: u32) -> bool {
+    rows <= MAX_TABLE_ROWS
+}
 
 fn write_results(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
     sheet.set_name("Results")?;
@@ -89,21 +101,29 @@ fn write_results(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
     }
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     let time = Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
-    // The table (its header row, banding and autofilter) goes first: constant-memory mode
-    // writes rows strictly in order.
-    let columns: Vec<TableColumn> = LONG_COLUMNS
-        .iter()
-        .map(|name| {
-            TableColumn::new()
-                .set_header(*name)
-                .set_header_format(heading())
-        })
-        .collect();
-    let table = Table::new()
-        .set_name("Results")
-        .set_style(TableStyle::Light1)
-        .set_columns(&columns);
-    sheet.add_table(0, 0, rows.max(1), LONG_COLUMNS.len() as u16 - 1, &table)?;
+    // The header row (with the table or the filter) goes first: constant-memory mode writes
+    // rows strictly in order.
+    let last_column = LONG_COLUMNS.len() as u16 - 1;
+    if as_table(rows) {
+        let columns: Vec<TableColumn> = LONG_COLUMNS
+            .iter()
+            .map(|name| {
+                TableColumn::new()
+                    .set_header(*name)
+                    .set_header_format(heading())
+            })
+            .collect();
+        let table = Table::new()
+            .set_name("Results")
+            .set_style(TableStyle::Light1)
+            .set_columns(&columns);
+        sheet.add_table(0, 0, rows.max(1), last_column, &table)?;
+    } else {
+        for (column, name) in LONG_COLUMNS.iter().enumerate() {
+            sheet.write_string_with_format(0, column as u16, *name, &heading())?;
+        }
+        sheet.autofilter(0, 0, rows.max(1), last_column)?;
+    }
     sheet.set_freeze_panes(1, 0)?;
     // One format per state, in the order of `STATES`, made once for every row.
     let formats: Vec<Format> = STATES.into_iter().map(status_format).collect();
@@ -168,6 +188,11 @@ fn write_matrix(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
         sheet.set_column_width(column, 14)?;
     }
     sheet.set_freeze_panes(1, 1)?;
+    // One format per state, in the order of `STATES`, made once for every cell.
+    let formats: Vec<Format> = STATES
+        .into_iter()
+        .map(|state| status_format(state).set_align(FormatAlign::Center))
+        .collect();
     for (index, item) in checklist.items.iter().enumerate() {
         let row = index as u32 + 1;
         sheet.write_string(row, 0, &item.title)?;
@@ -182,8 +207,8 @@ fn write_matrix(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
             if let Some(severity) = latest.and_then(|r| r.severity) {
                 glyph.push_str(&severity.to_string());
             }
-            let format = status_format(status).set_align(FormatAlign::Center);
-            sheet.write_string_with_format(row, environment as u16 + 1, glyph, &format)?;
+            let format = &formats[state_index(status)];
+            sheet.write_string_with_format(row, environment as u16 + 1, glyph, format)?;
         }
     }
     let legend_row = checklist.items.len() as u32 + 2;
@@ -319,4 +344,17 @@ fn write_failures(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
         sheet.autofilter(0, 0, row, columns.len() as u16 - 1)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn large_results_get_an_autofilter_instead_of_a_table() {
+        assert!(as_table(1));
+        assert!(as_table(MAX_TABLE_ROWS));
+        assert!(!as_table(MAX_TABLE_ROWS + 1));
+        assert!(!as_table(120_000));
+    }
 }

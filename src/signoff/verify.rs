@@ -12,16 +12,17 @@ use ssh_key::{HashAlg, PublicKey, SshSig};
 use super::allowed_signers::AllowedSigners;
 use super::comment::{self, Carried, CommentError};
 use super::statement::{NAMESPACE, Statement};
-use crate::fsutil::{read_regular_file, sha256_hex};
+use crate::fsutil::{read_regular_file, sha256_hex, sha256_of_regular_file};
 use crate::untrusted::one_line;
 
 /// The `results.csv` that goes with a statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ResultsCsv {
-    /// Read from beside the statement.
-    Present(Vec<u8>),
-    /// Expected beside the statement (a sign-off folder has one) but not readable: the
-    /// check cannot run, so it fails.
+    /// Beside the statement, at this path: hashed in pieces while the statement is checked,
+    /// never held whole.
+    Beside(PathBuf),
+    /// Expected beside the statement but there is no folder to look in: the check cannot
+    /// run, so it fails.
     Missing(String),
     /// The sign-off came as a comment, which does not carry the CSV.
     NotCarried,
@@ -102,14 +103,9 @@ pub fn find(path: &Path, library: &Library) -> Result<Found, FindError> {
     let read = |p: &Path, limit: u64| {
         read_regular_file(p, limit).with_context(|| format!("cannot read {}", p.display()))
     };
-    let csv_beside = |folder: Option<&Path>| {
-        let Some(csv) = folder.map(|dir| dir.join("results.csv")) else {
-            return ResultsCsv::Missing("the statement has no folder".into());
-        };
-        match read_regular_file(&csv, MAX_SIGNOFF_FILE_BYTES) {
-            Ok(bytes) => ResultsCsv::Present(bytes),
-            Err(err) => ResultsCsv::Missing(format!("cannot read {}: {err}", csv.display())),
-        }
+    let csv_beside = |folder: Option<&Path>| match folder {
+        Some(dir) => ResultsCsv::Beside(dir.join("results.csv")),
+        None => ResultsCsv::Missing("the statement has no folder".into()),
     };
     if path.is_dir() {
         let json = path.join("signoff.json");
@@ -353,7 +349,22 @@ pub fn verify(found: Found, context: &Trust) -> Verification {
         checks: Vec::new(),
         statement: None,
     };
-    let key = match check_signature(&found) {
+    // Hashing the statement for its signature and parsing it are each about half the work on
+    // a large sign-off: they run side by side, and the parse is used only once the
+    // signature has passed.
+    let (signature, csv, parsed) = std::thread::scope(|scope| {
+        let hashing = scope.spawn(|| (check_signature(&found), csv_digest(&found.results_csv)));
+        let parsed = serde_json::from_slice::<Statement>(&found.statement);
+        let (signature, csv) = hashing.join().unwrap_or_else(|_| {
+            let stopped = "the check stopped unexpectedly";
+            (
+                Err(anyhow::anyhow!(stopped)),
+                Some(Err(stopped.to_string())),
+            )
+        });
+        (signature, csv, parsed)
+    });
+    let key = match signature {
         Ok(key) => {
             v.add(
                 CheckName::Signature,
@@ -369,7 +380,7 @@ pub fn verify(found: Found, context: &Trust) -> Verification {
             return v.conclude();
         }
     };
-    let statement: Statement = match serde_json::from_slice(&found.statement) {
+    let statement: Statement = match parsed {
         Ok(statement) => statement,
         Err(err) => {
             v.add(
@@ -412,15 +423,15 @@ pub fn verify(found: Found, context: &Trust) -> Verification {
         v.statement = Some(statement);
         return v.conclude();
     }
-    match &found.results_csv {
-        ResultsCsv::NotCarried => {}
-        ResultsCsv::Missing(why) => v.add(
+    match csv {
+        None => {}
+        Some(Err(why)) => v.add(
             CheckName::ResultsCsv,
             CheckOutcome::Fail(format!("{why}; the statement names its sha256")),
         ),
-        ResultsCsv::Present(bytes) => v.add(
+        Some(Ok(sha256)) => v.add(
             CheckName::ResultsCsv,
-            if sha256_hex(bytes) == statement.predicate.results_csv.sha256 {
+            if sha256 == statement.predicate.results_csv.sha256 {
                 CheckOutcome::Pass("matches its sha256".into())
             } else {
                 CheckOutcome::Fail("results.csv does not match the sha256 in the statement".into())
@@ -497,6 +508,18 @@ pub fn verify(found: Found, context: &Trust) -> Verification {
     }
     v.statement = Some(statement);
     v.conclude()
+}
+
+/// The sha256 of the `results.csv` that goes with a statement, when it has one.
+fn csv_digest(csv: &ResultsCsv) -> Option<Result<String, String>> {
+    match csv {
+        ResultsCsv::NotCarried => None,
+        ResultsCsv::Missing(why) => Some(Err(why.clone())),
+        ResultsCsv::Beside(path) => Some(
+            sha256_of_regular_file(path, MAX_SIGNOFF_FILE_BYTES)
+                .map_err(|err| format!("cannot read {}: {err}", path.display())),
+        ),
+    }
 }
 
 fn check_signature(found: &Found) -> Result<PublicKey> {

@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""greenlight beside the reference tools, whole processes, in one run (issue #13).
+
+On the 120,000-cell fixture (`cargo run --release --example scale -- generate DIR`) and a
+sign-off of it, each pair below runs N times, interleaved so that the machine's noise falls on
+both sides alike; the table gives the median wall time and the median peak resident memory
+(from wait4's rusage) of each, and their ratio.
+
+    greenlight verify FOLDER           vs  ssh-keygen -Y verify (the same signature and bytes)
+    greenlight export -o results.csv   vs  Python's csv module writing the same rows from the
+                                           journal (json per line, latest result per cell)
+    greenlight export -o results.xlsx  vs  openpyxl in write-only mode, the same rows
+    greenlight status / runs           (no reference: the budget is 250 ms)
+
+Usage: python3 benches/side_by_side.py [N]   (N = 7 by default; needs ssh-keygen, git and
+openpyxl: `pip install openpyxl`). It builds greenlight in release mode first. Exit 0 always
+when everything ran; the figures are for the README, not a pass/fail gate.
+"""
+
+import re
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GREENLIGHT = os.path.join(ROOT, "target", "release", "greenlight")
+
+# The reference for a CSV export: read the journal, keep each cell's latest result, write one
+# row per cell, as greenlight's long layout does (the fixture has no undo, and the reference
+# does less than greenlight: no checklist, no titles, no formula guard).
+PYTHON_CSV = r"""
+import csv, json, sys
+journal, out = sys.argv[1], sys.argv[2]
+latest = {}
+with open(journal, encoding="utf-8") as f:
+    for line in f:
+        e = json.loads(line)
+        if e.get("kind") == "result":
+            latest[(e["item"], e["browser"], e["viewport"])] = e
+with open(out, "w", newline="", encoding="utf-8") as f:
+    w = csv.writer(f)
+    w.writerow(["item", "browser", "viewport", "status", "severity", "note", "tester", "at"])
+    for (item, browser, viewport), e in latest.items():
+        w.writerow([item, browser, viewport, e.get("status"), e.get("severity"),
+                    e.get("note"), e.get("tester"), e.get("at")])
+"""
+
+PYTHON_XLSX = r"""
+import json, sys
+from openpyxl import Workbook
+journal, out = sys.argv[1], sys.argv[2]
+latest = {}
+with open(journal, encoding="utf-8") as f:
+    for line in f:
+        e = json.loads(line)
+        if e.get("kind") == "result":
+            latest[(e["item"], e["browser"], e["viewport"])] = e
+wb = Workbook(write_only=True)
+ws = wb.create_sheet("Results")
+ws.append(["item", "browser", "viewport", "status", "severity", "note", "tester", "at"])
+for (item, browser, viewport), e in latest.items():
+    ws.append([item, browser, viewport, e.get("status"), e.get("severity"),
+               e.get("note"), e.get("tester"), e.get("at")])
+wb.save(out)
+"""
+
+
+def measure(argv, env=None, stdin=None, cwd=None):
+    """Wall seconds and peak resident KiB of one process, as GNU time reports them: through
+    a small parent, because Linux counts the memory of the process that executes a program
+    into that program's peak (this script's own would show up in every figure)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
+        timed = ["/usr/bin/time", "-f", "%e %M", "-o", report.name] + argv
+        with open(stdin, "rb") if stdin else open(os.devnull, "rb") as inp:
+            done = subprocess.run(timed, stdin=inp, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE, env=env, cwd=cwd)
+        if done.returncode != 0:
+            sys.exit(f"{' '.join(argv)} exited {done.returncode}:\n"
+                     f"{done.stderr.decode(errors='replace')}")
+        wall, peak = report.read().split()[-2:]
+    return float(wall), int(peak)
+
+
+def run(argv, **kw):
+    done = subprocess.run(argv, capture_output=True, text=True, **kw)
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(argv)} exited {done.returncode}:\n{done.stderr}")
+    return done.stdout
+
+
+def main():
+    reps = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+    for tool in ("ssh-keygen", "git"):
+        if shutil.which(tool) is None:
+            sys.exit(f"{tool} is needed; install it (apt-get install openssh-client git)")
+    if not os.access("/usr/bin/time", os.X_OK):
+        sys.exit("GNU time is needed to read peak memory: apt-get install time")
+    if subprocess.run([sys.executable, "-c", "import openpyxl"]).returncode != 0:
+        sys.exit("openpyxl is needed for the XLSX reference: pip install openpyxl")
+    print("building greenlight (release) …", file=sys.stderr)
+    run(["cargo", "build", "--release", "--quiet"], cwd=ROOT)
+    run(["cargo", "build", "--release", "--quiet", "--example", "scale"], cwd=ROOT)
+    work = tempfile.mkdtemp(prefix="greenlight-side-by-side-")
+    try:
+        compare(work, reps)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def compare(work, reps):
+    print(f"fixture in {work} …", file=sys.stderr)
+    run([os.path.join(ROOT, "target", "release", "examples", "scale"), "generate", work])
+    home = os.path.join(work, "home")
+    env = dict(os.environ, GREENLIGHT_HOME=home, NO_COLOR="1")
+    run_id = sorted(os.listdir(os.path.join(home, "runs")))[0]
+    journal = os.path.join(home, "runs", run_id, "journal.jsonl")
+    # A repository holding the checklist where the statement says it is, so that verify
+    # checks it as it would in CI.
+    repo = os.path.join(work, "repo")
+    os.makedirs(os.path.join(repo, "checklists"))
+    shutil.copy(os.path.join(home, "runs", run_id, "checklist.yaml"),
+                os.path.join(repo, "checklists", "web-ux.yaml"))
+    run(["git", "init", "-q", repo])
+    key = os.path.join(work, "key")
+    run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "bench", "-f", key])
+    signoff = os.path.join(work, "signoff")
+    # The fixture's verdict blocks approval, so the sign-off is a rejection: verify checks
+    # a rejection exactly as it checks an approval.
+    run([GREENLIGHT, "signoff", "--reject", "--comment", "benchmark", "--key", key,
+         "-o", signoff, run_id], env=env, cwd=repo)
+    # The signer's principal, from the statement's head (not the whole 50 MB).
+    with open(os.path.join(signoff, "signoff.json"), encoding="utf-8") as f:
+        head = f.read(4096)
+    email = re.search(r'"email": "([^"]+)"', head).group(1)
+    allowed = os.path.join(work, "allowed_signers")
+    with open(allowed, "w", encoding="utf-8") as f:
+        f.write(f"{email} {open(key + '.pub', encoding='utf-8').read().strip()}\n")
+    out = os.path.join(work, "out")
+    os.makedirs(out)
+    pairs = [
+        ("verify the 120,000-cell sign-off",
+         dict(argv=[GREENLIGHT, "verify", "--allowed-signers", allowed, signoff], env=env,
+              cwd=repo),
+         ("ssh-keygen -Y verify",
+          dict(argv=["ssh-keygen", "-Y", "verify", "-f", allowed, "-I", email, "-n",
+                     "greenlight-signoff", "-s", os.path.join(signoff, "signoff.json.sig")],
+               stdin=os.path.join(signoff, "signoff.json")))),
+        ("CSV export, 120,000 rows",
+         dict(argv=[GREENLIGHT, "export", run_id, "-o", os.path.join(out, "r.csv")], env=env),
+         ("Python csv", dict(argv=[sys.executable, "-c", PYTHON_CSV, journal,
+                                   os.path.join(out, "p.csv")]))),
+        ("XLSX export, 120,000 rows",
+         dict(argv=[GREENLIGHT, "export", run_id, "-o", os.path.join(out, "r.xlsx")], env=env),
+         ("openpyxl write-only", dict(argv=[sys.executable, "-c", PYTHON_XLSX, journal,
+                                            os.path.join(out, "p.xlsx")]))),
+        ("status of 120,000 records", dict(argv=[GREENLIGHT, "status", run_id], env=env), None),
+        ("runs (one run of 120,000 records)", dict(argv=[GREENLIGHT, "runs"], env=env), None),
+    ]
+    print(f"{reps} rounds, each pair interleaved …", file=sys.stderr)
+    rows = []
+    for name, ours, reference in pairs:
+        mine, theirs = [], []
+        for _ in range(reps):
+            mine.append(measure(**ours))
+            if reference:
+                theirs.append(measure(**reference[1]))
+        rows.append((name, mine, reference[0] if reference else None, theirs))
+    print(f"medians of {reps} whole processes; reproduce with "
+          f"`python3 benches/side_by_side.py {reps}`\n")
+    print("| what | greenlight | reference | time ratio | memory ratio |")
+    print("| --- | --- | --- | --- | --- |")
+    for name, mine, ref_name, theirs in rows:
+        t, m = statistics.median(w for w, _ in mine), statistics.median(k for _, k in mine)
+        ours = f"{t:.2f} s, {m / 1024:.0f} MiB"
+        if ref_name is None:
+            print(f"| {name} | {ours} | — | — | — |")
+            continue
+        rt, rm = statistics.median(w for w, _ in theirs), statistics.median(k for _, k in theirs)
+        print(f"| {name} | {ours} | {ref_name}: {rt:.2f} s, {rm / 1024:.0f} MiB "
+              f"| {t / rt:.2f}× | {m / rm:.2f}× |")
+
+
+if __name__ == "__main__":
+    main()
