@@ -95,7 +95,7 @@ fn run() -> Result<bool> {
                 )
             })
             .collect();
-        let report = judge_gate(inputs, COMMIT, std::slice::from_ref(&pinned), &trust);
+        let report = judge_gate(inputs, COMMIT, std::slice::from_ref(&pinned), &trust, None);
         times.push(started.elapsed());
         ensure!(report.open, "the gate should open on 50 passing approvals");
         ensure!(

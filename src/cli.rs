@@ -96,6 +96,24 @@ pub struct RunIdentity {
     pub tester: Option<String>,
 }
 
+/// Starting from an earlier approval: its passes that no change since can affect are
+/// carried into the new run (DESIGN.md §7).
+#[derive(Debug, Args, Default)]
+pub struct CarryArgs {
+    /// An earlier approval to carry passes from: a sign-off folder, its signoff.json, or its
+    /// comment; `auto` takes the newest trusted approval of this checklist under
+    /// .greenlight/signoffs/ whose commit is an ancestor of this one.
+    #[arg(long, value_name = "SIGNOFF")]
+    pub carry_from: Option<PathBuf>,
+    /// Print what would be carried and why the rest would not, without starting a run.
+    #[arg(long, requires = "carry_from")]
+    pub dry_run: bool,
+    /// Who may sign the earlier approval, in git's allowed-signers format [default: git's
+    /// gpg.ssh.allowedSignersFile].
+    #[arg(long, value_name = "FILE", requires = "carry_from")]
+    pub allowed_signers: Option<PathBuf>,
+}
+
 /// Which share of the matrix a run covers: a tester with Safari on a Mac takes `safari`,
 /// another Edge on Windows takes `edge`, and the gate adds their signed shares up.
 #[derive(Debug, Args, Default)]
@@ -141,6 +159,8 @@ pub struct RunArgs {
     pub identity: RunIdentity,
     #[command(flatten)]
     pub share: ShareArgs,
+    #[command(flatten)]
+    pub carry: CarryArgs,
     /// Never start a browser with the checklist's `launch` commands (`x` says so).
     #[arg(long)]
     pub no_launch: bool,
@@ -169,6 +189,8 @@ pub struct StartArgs {
     pub identity: RunIdentity,
     #[command(flatten)]
     pub share: ShareArgs,
+    #[command(flatten)]
+    pub carry: CarryArgs,
     /// Print the new run as JSON.
     #[arg(long)]
     pub json: bool,

@@ -46,6 +46,92 @@ pub fn remote_url(root: &Path) -> Option<String> {
         .map(|url| without_credentials(&url))
 }
 
+/// The history questions a carried result depends on (DESIGN.md §7), answered by git in the
+/// repository at `root`. Unlike the facts above, these fail loudly: a carry that cannot be
+/// checked must not be assumed.
+#[derive(Debug, Clone)]
+pub struct History {
+    root: PathBuf,
+}
+
+impl History {
+    /// Questions about the repository at `root`.
+    pub fn new(root: &Path) -> History {
+        History {
+            root: root.to_path_buf(),
+        }
+    }
+
+    /// Runs git with `args`; its stdout, or an error with git's own message.
+    fn run(&self, args: &[&str]) -> Result<Vec<u8>, String> {
+        let output = Command::new("git")
+            .arg("-C")
+            .arg(&self.root)
+            .args(args)
+            .output()
+            .map_err(|err| format!("cannot run git: {err}; install git"))?;
+        if output.status.success() {
+            return Ok(output.stdout);
+        }
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let why = stderr.lines().next().unwrap_or("").trim();
+        Err(format!("git {} failed: {why}", args.join(" ")))
+    }
+
+    /// Whether commit `old` is an ancestor of (or is) commit `new`. A commit git does not
+    /// have (a shallow clone, a rebased-away commit) is an error naming it.
+    pub fn is_ancestor(&self, old: &str, new: &str) -> Result<bool, String> {
+        for commit in [old, new] {
+            if !is_object_name(commit) {
+                return Err(format!("`{commit}` is not a commit's object name"));
+            }
+            let object = format!("{commit}^{{commit}}");
+            self.run(&["cat-file", "-e", &object]).map_err(|_| {
+                format!(
+                    "commit {} is not in this repository (a shallow clone? fetch the full history)",
+                    short_commit(commit)
+                )
+            })?;
+        }
+        let output = Command::new("git")
+            .arg("-C")
+            .arg(&self.root)
+            .args(["merge-base", "--is-ancestor", old, new])
+            .output()
+            .map_err(|err| format!("cannot run git: {err}; install git"))?;
+        match output.status.code() {
+            Some(0) => Ok(true),
+            Some(1) => Ok(false),
+            _ => Err(format!(
+                "git merge-base --is-ancestor failed: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            )),
+        }
+    }
+
+    /// The files that differ between commits `old` and `new`, as `git diff --name-only`
+    /// gives them (renames as a deletion and an addition, so both names count).
+    pub fn changed_files(&self, old: &str, new: &str) -> Result<Vec<String>, String> {
+        let range = format!("{old}..{new}");
+        let out = self.run(&["diff", "--name-only", "--no-renames", "-z", &range, "--"])?;
+        Ok(nul_separated(&out))
+    }
+
+    /// Every file git tracks at HEAD, for checking that an item's globs name something.
+    pub fn tracked_files(&self) -> Result<Vec<String>, String> {
+        Ok(nul_separated(&self.run(&["ls-files", "-z"])?))
+    }
+}
+
+/// Names from git's `-z` output.
+fn nul_separated(bytes: &[u8]) -> Vec<String> {
+    bytes
+        .split(|&b| b == 0)
+        .filter(|name| !name.is_empty())
+        .map(|name| String::from_utf8_lossy(name).into_owned())
+        .collect()
+}
+
 /// Whether `text` reads as a commit's object name: 7 to 64 hex digits.
 pub fn is_object_name(text: &str) -> bool {
     (7..=64).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_hexdigit())

@@ -9,6 +9,7 @@
 //! returning values and typed errors; no domain module uses `cli`, `commands` or `tui`.
 
 pub mod capture;
+pub mod carry;
 pub mod checklist;
 pub mod cli;
 pub mod commands;

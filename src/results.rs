@@ -342,6 +342,7 @@ mod tests {
             severity: (status == Status::Fail).then_some(Severity::BLOCKER),
             note: None,
             evidence: vec![],
+            carried_from: None,
         })
     }
 

@@ -9,8 +9,8 @@ use crate::checklist::{Cell, Checklist, Severity};
 use crate::evidence::EvidenceError;
 use crate::fsutil::sha256_hex;
 use crate::journal::{
-    Entry, Evidence, JOURNAL_FILE, JournalError, JournalWriter, ResultEntry, UndoEntry,
-    read_journal,
+    CarriedFrom, Entry, Evidence, JOURNAL_FILE, JournalError, JournalWriter, ResultEntry,
+    UndoEntry, read_journal,
 };
 use crate::results::{Counts, Results};
 use crate::status::Status;
@@ -27,6 +27,8 @@ pub struct Run {
     entries: Vec<Entry>,
     results: Results,
     dir: PathBuf,
+    /// How many cells hold a pass carried from an earlier approval, kept up to date.
+    carried: usize,
 }
 
 /// A result the user wants to enter, before it is checked against the run.
@@ -44,6 +46,8 @@ pub struct NewResult {
     /// Evidence already attached to the cell, kept as it was hashed then (editing a note
     /// must not re-read, or lose, an earlier screenshot).
     pub kept_evidence: Vec<Evidence>,
+    /// Set only when the pass is carried from an earlier approval (DESIGN.md §7).
+    pub carried_from: Option<CarriedFrom>,
 }
 
 impl NewResult {
@@ -58,6 +62,7 @@ impl NewResult {
             note: None,
             evidence: Vec::new(),
             kept_evidence: Vec::new(),
+            carried_from: None,
         }
     }
 
@@ -141,13 +146,33 @@ impl Run {
         warn: &mut dyn FnMut(String),
     ) -> Run {
         let results = Results::replay(&checklist, &entries, warn);
-        Run {
+        let mut run = Run {
             meta,
             checklist,
             entries,
             results,
             dir,
-        }
+            carried: 0,
+        };
+        run.carried = run.count_carried();
+        run
+    }
+
+    /// Whether `cell`'s result is a pass carried from an earlier approval.
+    pub fn is_carried(&self, cell: Cell) -> bool {
+        self.latest(cell).is_some_and(|r| r.carried_from.is_some())
+    }
+
+    /// How many cells hold a carried pass (DESIGN.md §7).
+    pub fn carried(&self) -> usize {
+        self.carried
+    }
+
+    fn count_carried(&self) -> usize {
+        self.checklist
+            .cells()
+            .filter(|&cell| self.is_carried(cell))
+            .count()
     }
 
     /// The run's description and its own copy of the checklist, checked against its hash.
@@ -316,6 +341,7 @@ impl Run {
             severity,
             note,
             evidence,
+            carried_from: new.carried_from.clone(),
         })
     }
 
@@ -328,6 +354,13 @@ impl Run {
     }
 
     fn push(&mut self, entry: Entry) {
+        // A result changes one cell, whose carried state is compared before and after; an
+        // undo (rare) recounts every cell.
+        let cell = match &entry {
+            Entry::Result(r) => crate::results::cell_of(&self.checklist, r).ok(),
+            Entry::Undo(_) => None,
+        };
+        let before = cell.map(|cell| self.is_carried(cell));
         self.entries.push(entry);
         let index = self.entries.len() - 1;
         // The entry was checked by `prepare` (or is an undo of a result that counts), so
@@ -335,6 +368,12 @@ impl Run {
         // reports it, so there is nothing to undo here — but tests must hear of it.
         let applied = self.results.apply(&self.checklist, &self.entries, index);
         debug_assert!(applied.is_ok(), "recorded but not counted: {applied:?}");
+        self.carried = match (cell, before) {
+            (Some(cell), Some(before)) => {
+                self.carried + usize::from(self.is_carried(cell)) - usize::from(before)
+            }
+            _ => self.count_carried(),
+        };
     }
 }
 

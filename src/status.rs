@@ -95,6 +95,8 @@ pub enum Tone {
     Warning,
     Muted,
     Faint,
+    /// A pass carried from an earlier approval.
+    Carried,
 }
 
 /// How one state is shown.
@@ -142,6 +144,14 @@ pub fn look(state: Option<Status>) -> Look {
     };
     Look { glyph, word, tone }
 }
+
+/// How a pass carried from an earlier approval is shown (DESIGN.md §7): apart from the
+/// passes tested in this run, which it counts among.
+pub const CARRIED: Look = Look {
+    glyph: "↻",
+    word: "carried",
+    tone: Tone::Carried,
+};
 
 /// `state`'s word: a status, or `untested`.
 pub fn word(state: Option<Status>) -> &'static str {

@@ -366,6 +366,7 @@ impl Checker {
                 Severity::MAJOR
             }),
         };
+        let raw_paths_empty = raw.paths.as_ref().is_some_and(Vec::is_empty);
         let only = raw.only.as_ref();
         let problems_before = self.problems.len();
         let allowed_browsers = self.only_names(
@@ -404,6 +405,19 @@ impl Checker {
                 ),
             );
         }
+        let paths = raw.paths.unwrap_or_default();
+        if raw_paths_empty {
+            self.problem(
+                format!("{path}.paths"),
+                format!(
+                    "item `{}`: `paths` is empty; remove it to mean any change can affect the item",
+                    raw.id
+                ),
+            );
+        }
+        if let Err(why) = super::paths::PathMatcher::new(&paths) {
+            self.problem(format!("{path}.paths"), format!("item `{}`: {why}", raw.id));
+        }
         Item {
             id: raw.id,
             title: raw.title,
@@ -414,6 +428,11 @@ impl Checker {
             required: raw.required.unwrap_or(true),
             section,
             environments: applies_to,
+            only: raw.only.map(|only| super::Only {
+                browsers: only.browsers,
+                viewports: only.viewports,
+            }),
+            paths,
         }
     }
 

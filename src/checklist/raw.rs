@@ -118,6 +118,8 @@ pub struct RawItem {
     pub required: Option<bool>,
     #[serde(default)]
     pub only: Option<RawOnly>,
+    #[serde(default)]
+    pub paths: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -118,8 +118,10 @@ fn results_into_run(
         &args.output,
         &identity,
         &crate::checklist::Share::default(),
+        &crate::cli::CarryArgs::default(),
     )? {
-        Ok(meta) => meta,
+        Ok(Some(meta)) => meta,
+        Ok(None) => return Ok(Outcome::Done),
         Err(refusal) => return Ok(refusal.into()),
     };
     let mut session = super::open_for_recording(workspace, &meta.id)?;

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use crate::checklist::{Checklist, LoadError, Share};
-use crate::cli::{RunIdentity, StartArgs};
+use crate::cli::{CarryArgs, RunIdentity, StartArgs};
 use crate::config::{Config, Tester};
 use crate::fsutil::sha256_hex;
 use crate::run::now_rfc3339;
@@ -17,13 +17,16 @@ use super::{Outcome, Refusal, Workspace};
 pub type Checked<T> = std::result::Result<T, Refusal>;
 
 /// Creates a run of `file` and returns its description, or why the checklist cannot be
-/// run. Shared with the interactive `run`.
+/// run; with `--carry-from`, the earlier approval's passes that still hold are recorded
+/// first (and with `--dry-run` only said: no run is created, and `None` returned). Shared
+/// with the interactive `run`.
 pub fn create_run(
     workspace: &Workspace,
     file: &Path,
     identity: &RunIdentity,
     share: &Share,
-) -> Result<Checked<RunMeta>> {
+    carry: &CarryArgs,
+) -> Result<Checked<Option<RunMeta>>> {
     let (checklist, bytes) = match Checklist::load_with_bytes(file) {
         Ok(loaded) => loaded,
         Err(LoadError::Invalid(err)) => {
@@ -35,7 +38,7 @@ pub fn create_run(
         Err(err) => return Err(err.into()),
     };
     // A share that names what the checklist lacks, or holds no cell, is a bad flag.
-    checklist
+    let restricted = checklist
         .restrict(share)
         .context("in --browsers, --viewports or --sections")?;
     let release = identity.release.trim();
@@ -62,6 +65,25 @@ pub fn create_run(
         ),
         None => place.root.as_deref().and_then(crate::git::head_commit),
     };
+    let carried = match &carry.carry_from {
+        None => None,
+        Some(_) => {
+            let prepared = match super::carry::prepare(
+                carry,
+                &restricted,
+                place.root.as_deref(),
+                commit.as_deref(),
+            )? {
+                Ok(prepared) => prepared,
+                Err(refusal) => return Ok(Err(refusal)),
+            };
+            super::carry::print_plan(&prepared, &restricted, carry.dry_run);
+            if carry.dry_run {
+                return Ok(Ok(None));
+            }
+            Some(prepared)
+        }
+    };
     let meta = RunMeta {
         id: String::new(),
         release: release.to_string(),
@@ -79,11 +101,12 @@ pub fn create_run(
         started_at: now_rfc3339(),
         tool: format!("greenlight {}", env!("CARGO_PKG_VERSION")),
     };
-    Ok(Ok(workspace.store.create(
-        meta,
-        &bytes,
-        chrono::Utc::now(),
-    )?))
+    let meta = workspace.store.create(meta, &bytes, chrono::Utc::now())?;
+    if let Some(prepared) = carried {
+        let mut session = super::open_for_recording(workspace, &meta.id)?;
+        super::carry::record(&mut session, &prepared, &meta.tester)?;
+    }
+    Ok(Ok(Some(meta)))
 }
 
 /// Where a checklist file is, as a run records it.
@@ -157,8 +180,10 @@ fn slash_path(folder: &Path, name: &std::ffi::OsStr) -> String {
 
 /// Starts a run and prints its id (or the whole description with `--json`).
 pub fn run(workspace: &Workspace, args: &StartArgs) -> Result<Outcome> {
-    let meta = match create_run(workspace, &args.file, &args.identity, &args.share.share())? {
-        Ok(meta) => meta,
+    let share = args.share.share();
+    let meta = match create_run(workspace, &args.file, &args.identity, &share, &args.carry)? {
+        Ok(Some(meta)) => meta,
+        Ok(None) => return Ok(Outcome::Done),
         Err(refusal) => return Ok(refusal.into()),
     };
     if args.json {

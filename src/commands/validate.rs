@@ -42,6 +42,46 @@ impl<'a> Summary<'a> {
     }
 }
 
+/// Items whose `paths` name no file git tracks in the checklist's repository (a typo, or a
+/// folder since moved: the item would be carried whatever changed), each with its line.
+/// Nothing outside a repository.
+fn unmatched_paths(file: &std::path::Path, checklist: &Checklist) -> Vec<String> {
+    let folder = match file.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => std::path::Path::new("."),
+    };
+    let Some(root) = crate::git::toplevel(Some(folder)) else {
+        return Vec::new();
+    };
+    let Ok(tracked) = crate::git::History::new(&root).tracked_files() else {
+        return Vec::new();
+    };
+    let source = std::fs::read_to_string(file).unwrap_or_default();
+    let positions = crate::checklist::PositionIndex::build(&source);
+    let mut warnings = Vec::new();
+    for section in &checklist.sections {
+        for (n, index) in section.items.clone().enumerate() {
+            let item = &checklist.items[index];
+            let Ok(matcher) = crate::checklist::paths::PathMatcher::new(&item.paths) else {
+                continue;
+            };
+            if item.paths.is_empty() || matcher.first_match(&tracked).is_some() {
+                continue;
+            }
+            let s = checklist.sections.iter().position(|x| x.id == section.id);
+            let line = s
+                .and_then(|s| positions.find(&format!("sections.{s}.items.{n}.paths")))
+                .map_or(0, |at| at.line);
+            warnings.push(format!(
+                "line {line}: item `{}`: its `paths` match no file in the repository at {}",
+                item.id,
+                root.display()
+            ));
+        }
+    }
+    warnings
+}
+
 /// Validates every file, printing each one's summary or problems; exit 1 if any is bad.
 pub fn run(args: &ValidateArgs) -> Result<Outcome> {
     let mut bad = 0;
@@ -52,6 +92,9 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome> {
         let name = crate::untrusted::one_line(&file.display().to_string()).into_owned();
         match Checklist::load(file) {
             Ok(checklist) => {
+                for warning in unmatched_paths(file, &checklist) {
+                    crate::output::warn(format!("{name}: {warning}"));
+                }
                 let summary = Summary::of(&checklist);
                 if args.json {
                     reports.push(serde_json::to_value(Report {

@@ -20,7 +20,7 @@ use super::Outcome;
 
 /// The allowed signers (with a warning for each line ssh-keygen would skip too) and the
 /// time; `repository` is where `verify` finds the checklist a statement names.
-fn trust(flag: Option<&Path>, repository: Option<PathBuf>) -> Result<Trust> {
+pub(super) fn trust(flag: Option<&Path>, repository: Option<PathBuf>) -> Result<Trust> {
     let path = allowed_signers_path(flag)?;
     let allowed_signers = AllowedSigners::load(&path)?;
     for (line, why) in allowed_signers.unreadable() {
@@ -126,7 +126,9 @@ pub fn gate(args: &GateArgs) -> Result<Outcome> {
         .iter()
         .map(|path| (path.display().to_string(), find(path, &library)))
         .collect();
-    let report = judge_gate(inputs, &args.commit, &pinned, &trust);
+    // Carried cells are checked against this repository's history (DESIGN.md §7).
+    let history = crate::git::toplevel(None).map(|root| crate::git::History::new(&root));
+    let report = judge_gate(inputs, &args.commit, &pinned, &trust, history.as_ref());
     if args.json {
         super::print_json(&report)?;
     } else {
@@ -177,6 +179,9 @@ fn standing_text(statement: &StatementReport) -> String {
         Standing::BadCells(why) => format!("does not count: signed by {tester}, but {why}"),
     }
 }
+
+/// How many carried cells that do not hold the report lists one by one.
+const UNCARRIED_SHOWN: usize = 20;
 
 fn short(sha256: &str) -> &str {
     sha256.get(..12).unwrap_or(sha256)
@@ -229,6 +234,27 @@ fn print_report(report: &GateReport) -> Result<()> {
                 disagreement.environment,
                 results.join(", ")
             ))?;
+        }
+        if checklist.carried > 0 {
+            out.line(format!(
+                "  carried: {} passes from earlier approvals hold at this commit",
+                checklist.carried
+            ))?;
+        }
+        if !checklist.uncarried.is_empty() {
+            out.line(format!(
+                "  not carried: {} cells count as untested",
+                checklist.uncarried.len()
+            ))?;
+            for uncarried in checklist.uncarried.iter().take(UNCARRIED_SHOWN) {
+                out.line(format!("    {}: {}", uncarried.cell, uncarried.why))?;
+            }
+            if checklist.uncarried.len() > UNCARRIED_SHOWN {
+                out.line(format!(
+                    "    … and {} more (--json lists every one)",
+                    checklist.uncarried.len() - UNCARRIED_SHOWN
+                ))?;
+            }
         }
         out.line(format!("  verdict: {}", checklist.verdict))?;
     }

@@ -17,8 +17,10 @@ pub fn start(workspace: &Workspace, args: &RunArgs) -> Result<Outcome> {
         Some(file) => file.clone(),
         None => choose_checklist(Path::new("checklists"))?,
     };
-    match super::start::create_run(workspace, &file, &args.identity, &args.share.share())? {
-        Ok(meta) => walk_run(workspace, &meta.id, None, args.no_launch),
+    let share = args.share.share();
+    match super::start::create_run(workspace, &file, &args.identity, &share, &args.carry)? {
+        Ok(Some(meta)) => walk_run(workspace, &meta.id, None, args.no_launch),
+        Ok(None) => Ok(Outcome::Done),
         Err(refusal) => Ok(refusal.into()),
     }
 }

@@ -51,6 +51,7 @@ fn tone_class(state: Option<Status>) -> &'static str {
         Tone::Warning => "warn",
         Tone::Muted => "muted",
         Tone::Faint => "faint",
+        Tone::Carried => "carried",
     }
 }
 

@@ -18,7 +18,7 @@ use crate::store::RunMeta;
 use crate::verdict::Verdict;
 
 /// The columns of the long layout, in order.
-pub const LONG_COLUMNS: [&str; 17] = [
+pub const LONG_COLUMNS: [&str; 18] = [
     "run",
     "release",
     "commit",
@@ -36,6 +36,7 @@ pub const LONG_COLUMNS: [&str; 17] = [
     "evidence",
     "tester",
     "recorded_at",
+    "carried_from",
 ];
 
 /// How CSV text fields are written.
@@ -174,16 +175,26 @@ pub fn write_long_csv(run: &Run, safety: Safety, out: &mut dyn Write) -> Result<
                 row.push(safety.field(&evidence.join(";")).into_owned().into());
                 row.push(safety.field(&result.tester));
                 row.push(result.at.as_str().into());
+                row.push(carried_from(result).into());
             }
             None => {
                 row.push(UNTESTED.into());
-                row.extend(std::iter::repeat_n("".into(), 5));
+                row.extend(std::iter::repeat_n("".into(), 6));
             }
         }
         writer.write_record(row.iter().map(|f| f.as_bytes()))?;
     }
     writer.flush()?;
     Ok(())
+}
+
+/// The `carried_from` field of a result: the sha256 of the approval its pass was carried
+/// from, empty for a result tested in the run.
+pub fn carried_from(result: &crate::journal::ResultEntry) -> &str {
+    result
+        .carried_from
+        .as_ref()
+        .map_or("", |from| from.statement.as_str())
 }
 
 /// One row per item, one column per environment holding the status (empty where the item

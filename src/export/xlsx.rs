@@ -25,6 +25,7 @@ fn status_format(status: Option<Status>) -> Format {
         Tone::Warning => (0xFFEB9C, 0x9C5700),
         Tone::Muted => (0xD9D9D9, 0x404040),
         Tone::Faint => (0xFFFFFF, 0x808080),
+        Tone::Carried => (0xDDEBF7, 0x1F4E78),
     };
     Format::new()
         .set_background_color(Color::RGB(fill))
@@ -76,9 +77,9 @@ pub fn write_workbook(run: &Run, path: &Path) -> Result<()> {
 }
 
 /// Column widths of the long layout, in characters.
-const RESULT_WIDTHS: [f64; 17] = [
+const RESULT_WIDTHS: [f64; 18] = [
     15.0, 10.0, 12.0, 12.0, 14.0, 22.0, 44.0, 10.0, 10.0, 7.0, 7.0, 10.0, 9.0, 48.0, 30.0, 28.0,
-    20.0,
+    20.0, 20.0,
 ];
 
 /// The most result rows written as an Excel table (banded, with its own name). Past it the
@@ -164,6 +165,10 @@ fn write_results(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
             Ok(at) => sheet.write_datetime_with_format(row, 16, at.naive_utc(), &time)?,
             Err(_) => sheet.write_string(row, 16, &result.at)?,
         };
+        let carried = super::carried_from(result);
+        if !carried.is_empty() {
+            sheet.write_string(row, 17, carried)?;
+        }
     }
     Ok(())
 }

@@ -18,6 +18,18 @@ pub struct Evidence {
     pub name: Option<String>,
 }
 
+/// Where a carried pass came from (DESIGN.md §7): the earlier approval that gave it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CarriedFrom {
+    /// The sha256 of the earlier statement's exact bytes.
+    pub statement: String,
+    /// The commit that statement approved.
+    pub commit: String,
+    /// Who signed it: `Name <email>`.
+    pub tester: String,
+}
+
 /// One result entered for one cell.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -36,6 +48,9 @@ pub struct ResultEntry {
     pub note: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<Evidence>,
+    /// Set on a pass carried from an earlier approval instead of tested in this run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carried_from: Option<CarriedFrom>,
 }
 
 /// Withdraws an earlier result; the cell goes back to what it was before that result.
@@ -91,6 +106,7 @@ struct Line {
     severity: Option<Severity>,
     note: Option<String>,
     evidence: Option<Vec<Evidence>>,
+    carried_from: Option<CarriedFrom>,
     undoes: Option<u64>,
 }
 
@@ -126,6 +142,7 @@ impl TryFrom<Line> for Entry {
                     severity: line.severity,
                     note: line.note,
                     evidence: line.evidence.unwrap_or_default(),
+                    carried_from: line.carried_from,
                 }))
             }
             Kind::Undo => {
@@ -137,6 +154,7 @@ impl TryFrom<Line> for Entry {
                     line.severity.is_some(),
                     line.note.is_some(),
                     line.evidence.is_some(),
+                    line.carried_from.is_some(),
                 ];
                 if result_fields.contains(&true) {
                     return Err(ShapeError::ResultFieldInUndo);

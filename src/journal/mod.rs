@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 mod entry;
 
-pub use entry::{Entry, Evidence, ResultEntry, ShapeError, UndoEntry};
+pub use entry::{CarriedFrom, Entry, Evidence, ResultEntry, ShapeError, UndoEntry};
 
 use crate::fsutil::{flush_data_to_disk, flush_to_disk};
 
@@ -395,6 +395,7 @@ mod tests {
             severity: None,
             note: None,
             evidence: vec![],
+            carried_from: None,
         })
     }
 

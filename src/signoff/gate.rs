@@ -12,7 +12,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::Serialize;
 
 use super::statement::{Decision, Statement};
-use super::verify::{CheckName, FindError, Found, Trust, verify};
+use super::verify::{CheckName, FindError, Found, Trust, Verification, verify};
+use crate::carry::Provenance;
 use crate::checklist::{Cell, Checklist};
 use crate::status::Status;
 use crate::untrusted::one_line;
@@ -92,6 +93,13 @@ pub struct Disagreement {
     pub results: Vec<(String, Status)>,
 }
 
+/// A carried cell the gate does not count, and why (it counts as untested).
+#[derive(Debug, Clone, Serialize)]
+pub struct Uncarried {
+    pub cell: String,
+    pub why: String,
+}
+
 /// The merge of the approvals of one pinned checklist, and its verdict.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChecklistReport {
@@ -104,6 +112,10 @@ pub struct ChecklistReport {
     pub coverage: Vec<Coverage>,
     pub missing: Vec<Missing>,
     pub disagreements: Vec<Disagreement>,
+    /// Carried passes the gate checked again and counts.
+    pub carried: usize,
+    /// Carried passes that do not hold at the gated commit.
+    pub uncarried: Vec<Uncarried>,
     pub verdict: Verdict,
 }
 
@@ -124,6 +136,8 @@ struct Approval {
     /// The signing key's fingerprint: one key is one approver, whatever names it signs as.
     key: String,
     results: Vec<(Cell, Outcome)>,
+    carried: usize,
+    uncarried: Vec<Uncarried>,
 }
 
 /// Whether a statement for `signed` is about the commit `gated`: the same object name, or
@@ -141,6 +155,10 @@ fn same_commit(signed: &str, gated: &str, for_a_veto: bool) -> bool {
         && (signed.starts_with(&gated) || gated.starts_with(&signed))
 }
 
+/// A sign-off verified (with the sha256 of its statement's bytes), or what it amounts to
+/// when there was nothing to verify.
+type Checked = Result<(String, Verification), StatementReport>;
+
 /// Judges every statement and merges the approvals. `inputs` are what each path the gate
 /// was given holds (or why it holds nothing), in order.
 pub fn judge_gate(
@@ -148,33 +166,72 @@ pub fn judge_gate(
     commit: &str,
     pinned: &[Pinned],
     trust: &Trust,
+    history: Option<&crate::git::History>,
 ) -> GateReport {
     let mut approvals: Vec<Vec<Approval>> = pinned.iter().map(|_| Vec::new()).collect();
-    let mut statements = Vec::new();
+    let no_provenance = Provenance::new(HashMap::new(), None, commit);
+    // Every sign-off is verified first: a carried cell of one is checked through another,
+    // in whatever order they were given.
+    let mut verified: Vec<(String, Checked)> = Vec::new();
     for (path, input) in inputs {
-        let report = match input {
-            Ok(found) => judge_one(path, found, commit, pinned, trust, &mut approvals),
-            Err(FindError::Unreadable(err)) => bare(
-                path,
-                Standing::Unreadable(one_line(&format!("{err:#}")).into_owned()),
-            ),
-            Err(FindError::NotASignoff(why)) => {
-                bare(path, Standing::Malformed(one_line(&why).into_owned()))
+        let judged = match input {
+            Ok(found) => {
+                let sha256 = crate::fsutil::sha256_hex(&found.statement);
+                Ok((sha256, verify(found, trust)))
             }
+            Err(FindError::Unreadable(err)) => Err(bare(
+                path.clone(),
+                Standing::Unreadable(one_line(&format!("{err:#}")).into_owned()),
+            )),
+            Err(FindError::NotASignoff(why)) => Err(bare(
+                path.clone(),
+                Standing::Malformed(one_line(&why).into_owned()),
+            )),
             Err(FindError::Malformed { why, blocks }) => {
                 // Stacked blocks never count, but a trusted rejection among them still vetoes.
                 let mut ignored: Vec<Vec<Approval>> = pinned.iter().map(|_| Vec::new()).collect();
+                let judge = Judge {
+                    commit,
+                    pinned,
+                    provenance: &no_provenance,
+                };
                 let vetoes = blocks.into_iter().find_map(|found| {
-                    let report =
-                        judge_one(path.clone(), found, commit, pinned, trust, &mut ignored);
+                    let verification = verify(found, trust);
+                    let report = judge.one(path.clone(), &verification, &mut ignored);
                     (report.standing == Standing::Rejects).then_some(report)
                 });
-                vetoes
-                    .unwrap_or_else(|| bare(path, Standing::Malformed(one_line(&why).into_owned())))
+                Err(vetoes.unwrap_or_else(|| {
+                    bare(
+                        path.clone(),
+                        Standing::Malformed(one_line(&why).into_owned()),
+                    )
+                }))
             }
         };
-        statements.push(report);
+        verified.push((path, judged));
     }
+    let given: HashMap<String, &Statement> = verified
+        .iter()
+        .filter_map(|(_, judged)| {
+            let (sha256, verification) = judged.as_ref().ok()?;
+            let statement = verification.statement.as_ref()?;
+            (verification.verified() && statement.predicate.decision == Decision::Approved)
+                .then(|| (sha256.clone(), statement))
+        })
+        .collect();
+    let provenance = Provenance::new(given, history, commit);
+    let judge = Judge {
+        commit,
+        pinned,
+        provenance: &provenance,
+    };
+    let statements: Vec<StatementReport> = verified
+        .iter()
+        .map(|(path, judged)| match judged {
+            Ok((_, verification)) => judge.one(path.clone(), verification, &mut approvals),
+            Err(report) => report.clone(),
+        })
+        .collect();
     let checklists: Vec<ChecklistReport> = pinned
         .iter()
         .zip(approvals)
@@ -203,90 +260,112 @@ fn bare(path: String, standing: Standing) -> StatementReport {
 }
 
 /// What one sign-off amounts to; a counting approval's results go into `approvals`.
-fn judge_one(
-    path: String,
-    found: Found,
-    commit: &str,
-    pinned: &[Pinned],
-    trust: &Trust,
-    approvals: &mut [Vec<Approval>],
-) -> StatementReport {
-    let verification = verify(found, trust);
-    let failure = |name: CheckName| {
-        verification
-            .failures()
-            .find(|(failed, _)| *failed == name)
-            .map(|(_, why)| why.to_string())
-    };
-    if let Some(why) = failure(CheckName::Signature) {
-        return bare(
-            path,
-            Standing::NotTrusted(format!("the signature does not verify: {why}")),
-        );
-    }
-    let Some(statement) = verification.statement.as_ref() else {
-        let why = failure(CheckName::Statement).unwrap_or_default();
-        return bare(path, Standing::Malformed(why));
-    };
-    if let Some(why) = failure(CheckName::Signer) {
-        return bare(
-            path,
-            Standing::NotTrusted(format!("the signer is not trusted: {why}")),
-        );
-    }
-    // Trusted from here on: what the statement says may be read (and is shown escaped).
-    let p = &statement.predicate;
-    let mut report = StatementReport {
-        path,
-        standing: Standing::Counts,
-        tester: Some(one_line(&format!("{} <{}>", p.tester.name, p.tester.email)).into_owned()),
-        release: Some(one_line(&p.release).into_owned()),
-        share: None,
-        comment: p.comment.as_deref().map(|c| one_line(c).into_owned()),
-    };
-    let statement_commit = statement.commit().unwrap_or("");
-    let rejects = p.decision == Decision::Rejected;
-    report.standing = if !same_commit(statement_commit, commit, rejects) {
-        Standing::OtherCommit(one_line(statement_commit).into_owned())
-    } else if rejects {
-        Standing::Rejects
-    } else if !verification.verified() {
-        let failures: Vec<String> = verification
-            .failures()
-            .map(|(name, why)| format!("{}: {why}", name.as_str()))
-            .collect();
-        Standing::NotVerified(failures.join("; "))
-    } else {
-        match pinned
-            .iter()
-            .position(|pin| pin.sha256 == p.checklist.sha256)
-        {
-            None => Standing::OtherChecklist(one_line(&p.checklist.sha256).into_owned()),
-            Some(index) => match results_of(statement, &pinned[index].checklist) {
-                Err(why) => Standing::BadCells(why),
-                Ok((results, label)) => {
-                    report.share = Some(label);
-                    approvals[index].push(Approval {
-                        tester: report.tester.clone().unwrap_or_default(),
-                        email: p.tester.email.clone(),
-                        key: p.tester.key.clone(),
-                        results,
-                    });
-                    Standing::Counts
-                }
-            },
+/// What the gate judges each statement against.
+struct Judge<'a> {
+    commit: &'a str,
+    pinned: &'a [Pinned],
+    provenance: &'a Provenance<'a>,
+}
+
+impl Judge<'_> {
+    fn one(
+        &self,
+        path: String,
+        verification: &Verification,
+        approvals: &mut [Vec<Approval>],
+    ) -> StatementReport {
+        let (commit, pinned) = (self.commit, self.pinned);
+        let failure = |name: CheckName| {
+            verification
+                .failures()
+                .find(|(failed, _)| *failed == name)
+                .map(|(_, why)| why.to_string())
+        };
+        if let Some(why) = failure(CheckName::Signature) {
+            return bare(
+                path,
+                Standing::NotTrusted(format!("the signature does not verify: {why}")),
+            );
         }
-    };
-    report
+        let Some(statement) = verification.statement.as_ref() else {
+            let why = failure(CheckName::Statement).unwrap_or_default();
+            return bare(path, Standing::Malformed(why));
+        };
+        if let Some(why) = failure(CheckName::Signer) {
+            return bare(
+                path,
+                Standing::NotTrusted(format!("the signer is not trusted: {why}")),
+            );
+        }
+        // Trusted from here on: what the statement says may be read (and is shown escaped).
+        let p = &statement.predicate;
+        let mut report = StatementReport {
+            path,
+            standing: Standing::Counts,
+            tester: Some(one_line(&format!("{} <{}>", p.tester.name, p.tester.email)).into_owned()),
+            release: Some(one_line(&p.release).into_owned()),
+            share: None,
+            comment: p.comment.as_deref().map(|c| one_line(c).into_owned()),
+        };
+        let statement_commit = statement.commit().unwrap_or("");
+        let rejects = p.decision == Decision::Rejected;
+        report.standing = if !same_commit(statement_commit, commit, rejects) {
+            Standing::OtherCommit(one_line(statement_commit).into_owned())
+        } else if rejects {
+            Standing::Rejects
+        } else if !verification.verified() {
+            let failures: Vec<String> = verification
+                .failures()
+                .map(|(name, why)| format!("{}: {why}", name.as_str()))
+                .collect();
+            Standing::NotVerified(failures.join("; "))
+        } else {
+            match pinned
+                .iter()
+                .position(|pin| pin.sha256 == p.checklist.sha256)
+            {
+                None => Standing::OtherChecklist(one_line(&p.checklist.sha256).into_owned()),
+                Some(index) => {
+                    match results_of(statement, &pinned[index].checklist, self.provenance) {
+                        Err(why) => Standing::BadCells(why),
+                        Ok(given) => {
+                            report.share = Some(given.label);
+                            approvals[index].push(Approval {
+                                tester: report.tester.clone().unwrap_or_default(),
+                                email: p.tester.email.clone(),
+                                key: p.tester.key.clone(),
+                                results: given.results,
+                                carried: given.carried,
+                                uncarried: given.uncarried,
+                            });
+                            Standing::Counts
+                        }
+                    }
+                }
+            }
+        };
+        report
+    }
+}
+
+/// What one approval gives the merge.
+struct Given {
+    results: Vec<(Cell, Outcome)>,
+    /// The share in words.
+    label: String,
+    carried: usize,
+    uncarried: Vec<Uncarried>,
 }
 
 /// The results a statement gives, as cells of the pinned checklist, checked to be exactly
-/// cells of its share of it: none unknown, none twice, none outside the share. Also the
-/// share in words.
+/// cells of its share of it: none unknown, none twice, none outside the share. A carried
+/// pass counts only when `provenance` finds it still holds; otherwise the cell is left
+/// untested and the reason kept.
 fn results_of(
     statement: &Statement,
     pinned: &Checklist,
-) -> Result<(Vec<(Cell, Outcome)>, String), String> {
+    provenance: &Provenance<'_>,
+) -> Result<Given, String> {
     let share = statement.predicate.share.clone().unwrap_or_default();
     let restricted = pinned.restrict(&share).map_err(|err| {
         format!(
@@ -299,6 +378,7 @@ fn results_of(
         .unwrap_or_else(|| format!("the whole matrix — {} cells", restricted.cell_count()));
     let mut seen = HashSet::new();
     let mut results = Vec::new();
+    let (mut carried, mut uncarried) = (0, Vec::new());
     for cell in &statement.predicate.cells {
         let name = || {
             one_line(&format!(
@@ -324,10 +404,31 @@ fn results_of(
             if status.needs_note() && !described {
                 return Err(format!("{} is {status} without a note saying why", name()));
             }
+            if let Some(from) = &cell.carried_from {
+                let item = &pinned.items[full.item];
+                let holds = if status == Status::Pass {
+                    provenance.check(item, &cell.browser, &cell.viewport, from)
+                } else {
+                    Err(format!("only a pass carries, and it says {status}"))
+                };
+                if let Err(why) = holds {
+                    uncarried.push(Uncarried {
+                        cell: name(),
+                        why: one_line(&why).into_owned(),
+                    });
+                    continue;
+                }
+                carried += 1;
+            }
             results.push((full, Outcome::new(status, cell.severity)));
         }
     }
-    Ok((results, label))
+    Ok(Given {
+        results,
+        label,
+        carried,
+        uncarried,
+    })
 }
 
 /// How bad a status is, for "the worst result wins".
@@ -380,6 +481,11 @@ fn merge(pinned: &Pinned, approvals: &[Approval]) -> ChecklistReport {
             cells: approval.results.len(),
         });
     }
+    let carried = approvals.iter().map(|a| a.carried).sum();
+    let uncarried = approvals
+        .iter()
+        .flat_map(|a| a.uncarried.iter().cloned())
+        .collect();
     let mut missing: BTreeMap<usize, usize> = BTreeMap::new();
     let mut disagreements = Vec::new();
     for cell in checklist.cells() {
@@ -435,6 +541,8 @@ fn merge(pinned: &Pinned, approvals: &[Approval]) -> ChecklistReport {
             })
             .collect(),
         disagreements,
+        carried,
+        uncarried,
         verdict,
     }
 }

@@ -2,10 +2,12 @@
 //! greenlight's sign-off. Serialised with a fixed field order, LF line ends and no floats,
 //! so the same inputs always give the same bytes.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::checklist::{Cell, Severity, Share};
-use crate::journal::Evidence;
+use crate::journal::{CarriedFrom, Evidence};
 use crate::results::Counts;
 use crate::run::Run;
 use crate::status::Status;
@@ -66,6 +68,11 @@ pub struct Signoff {
     pub verdict: VerdictFacts,
     pub counts: Counts,
     pub environments: Vec<EnvironmentCounts>,
+    /// The sha256 of each item's definition (`Item::definition_sha256`), for the items that
+    /// name `paths`: a later run carries this approval's passes only to items still defined
+    /// the same (DESIGN.md §7).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub definitions: BTreeMap<String, String>,
     pub cells: Vec<CellFacts>,
     pub results_csv: FileDigest,
 }
@@ -137,6 +144,9 @@ pub struct CellFacts {
     /// It passes now and failed earlier in the run: a re-test after a fix.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub failed_before: bool,
+    /// A pass carried from an earlier approval, which the gate checks again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carried_from: Option<CarriedFrom>,
 }
 
 /// A file named by its hash.
@@ -245,6 +255,12 @@ impl Statement {
                         counts: *counts,
                     })
                     .collect(),
+                definitions: checklist
+                    .items
+                    .iter()
+                    .filter(|item| !item.paths.is_empty())
+                    .map(|item| (item.id.clone(), item.definition_sha256()))
+                    .collect(),
                 cells,
                 results_csv: FileDigest {
                     sha256: inputs.results_csv_sha256,
@@ -289,5 +305,6 @@ fn cell_facts(run: &Run, cell: Cell) -> CellFacts {
                 .history(cell)
                 .iter()
                 .any(|(r, undone)| !undone && r.status == Status::Fail),
+        carried_from: latest.and_then(|r| r.carried_from.clone()),
     }
 }

@@ -29,12 +29,18 @@ impl Theme {
 
     /// The style of a cell's glyph: its tone in the terminal's own colours.
     pub fn status(self, status: Option<Status>) -> Style {
-        match look(status).tone {
+        self.tone(look(status).tone)
+    }
+
+    /// The style of a tone (a status's, or a carried pass's).
+    pub fn tone(self, tone: Tone) -> Style {
+        match tone {
             Tone::Good => self.fg(Color::Green),
             Tone::Bad => self.fg(Color::Red).add_modifier(Modifier::BOLD),
             Tone::Warning => self.fg(Color::Yellow).add_modifier(Modifier::BOLD),
             Tone::Muted => self.fg(Color::Gray),
             Tone::Faint => self.fg(Color::DarkGray),
+            Tone::Carried => self.fg(Color::Cyan),
         }
     }
 

@@ -10,7 +10,7 @@ use ratatui::widgets::Paragraph;
 use super::window_start;
 use crate::checklist::Cell;
 use crate::run::Run;
-use crate::status::{STATES, Status, look};
+use crate::status::{CARRIED, STATES, Status, look};
 use crate::tui::app::{App, Hits};
 use crate::tui::text::{fit, fit_spans, pad};
 use crate::tui::theme::Theme;
@@ -108,12 +108,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) -
                 };
                 let x = area.x + label_width + column as u16 * CELL;
                 hits.targets.push((Rect::new(x, y, CELL, 1), cell));
-                let mut style = theme.status(status);
+                let shown = if run.is_carried(cell) {
+                    CARRIED
+                } else {
+                    look(status)
+                };
+                let mut style = theme.tone(shown.tone);
                 if cell == cursor {
                     style = style.patch(theme.selected());
                 }
                 Span::styled(
-                    pad(&format!("{}{severity}", look(status).glyph), CELL as usize),
+                    pad(&format!("{}{severity}", shown.glyph), CELL as usize),
                     style,
                 )
             } else {

@@ -20,7 +20,7 @@ use super::text::fit;
 use super::theme::Theme;
 use crate::git::short_commit;
 use crate::run::Run;
-use crate::status::{STATES, look};
+use crate::status::{CARRIED, STATES, look};
 use crate::walk_order::Order;
 
 /// The smallest terminal the layout fits in.
@@ -136,6 +136,19 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme
             ]
         })
         .collect();
+    let mut count_spans = count_spans;
+    if run.carried() > 0 {
+        // "412 carried · 196 to test": the carried passes are among the passes above.
+        count_spans.push(Span::styled(
+            format!(" {} ", CARRIED.glyph),
+            theme.tone(CARRIED.tone),
+        ));
+        count_spans.push(Span::raw(format!(
+            "{} carried · {} to test ",
+            run.carried(),
+            counts.of(None)
+        )));
+    }
     let mut counts_line = Line::from(count_spans);
     if counts_line.width() > counts_area.width as usize {
         // Glyphs alone say which count is which; the words go when there is no room.

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use super::window_start;
 use crate::checklist::Cell;
 use crate::run::Run;
-use crate::status::look;
+use crate::status::{CARRIED, look};
 use crate::tui::app::{App, Hits};
 use crate::tui::text::{fit, pad};
 use crate::tui::theme::Theme;
@@ -75,11 +75,16 @@ fn draw_list(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) 
                 let cell = Cell { item, environment };
                 let applies = checklist.applies(item, environment);
                 let status = applies.then(|| run.status(cell)).flatten();
-                let mark = if applies { look(status).glyph } else { " " };
+                let shown = if run.is_carried(cell) {
+                    CARRIED
+                } else {
+                    look(status)
+                };
+                let mark = if applies { shown.glyph } else { " " };
                 let title = pad(&checklist.items[item].title, width.saturating_sub(4));
                 let mut line = Line::from(vec![
                     Span::raw(" "),
-                    Span::styled(mark, theme.status(status)),
+                    Span::styled(mark, theme.tone(shown.tone)),
                     Span::raw(" "),
                     Span::raw(title),
                 ]);

@@ -1,0 +1,383 @@
+//! Re-testing only what changed (issue #14, DESIGN.md §7), end to end on a small web-app
+//! repository with the shipped checklist: an approval at commit A, a commit B that changes one
+//! stylesheet, a run at B that carries everything else, and the gate at B.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+use common::{Sandbox, TESTER, keygen, ssh_keygen_available};
+use greenlight::checklist::Checklist;
+
+const EMAIL: &str = "ada@example.com";
+const SKELETON_TITLE: &str =
+    "Loading skeletons have the same shape as the content that replaces them";
+const SHIPPED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/checklists/web-ux.yaml");
+
+/// The repository, its tester's keys and who may sign.
+struct WebApp {
+    sandbox: Sandbox,
+    repo: PathBuf,
+    key: PathBuf,
+    allowed: PathBuf,
+}
+
+impl WebApp {
+    /// A repository with the shipped checklist and a few files of a web app, committed (A).
+    fn new() -> Option<WebApp> {
+        if !ssh_keygen_available() {
+            return None;
+        }
+        let sandbox = Sandbox::new();
+        let repo = sandbox.path().join("webapp");
+        for (file, text) in [
+            (
+                "web/pages/pricing/pricing.css",
+                ".plans { display: grid; }\n",
+            ),
+            ("web/pages/pricing/index.tsx", "export default Pricing;\n"),
+            (
+                "web/pages/dashboard/index.tsx",
+                "export default Dashboard;\n",
+            ),
+            ("web/styles/site.css", "body { margin: 0; }\n"),
+            ("package.json", "{}\n"),
+        ] {
+            let path = repo.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        std::fs::create_dir_all(repo.join("checklists")).unwrap();
+        std::fs::copy(SHIPPED, repo.join("checklists/web-ux.yaml")).unwrap();
+        let key = keygen(&sandbox, "ed25519", "");
+        let allowed = sandbox.path().join("allowed_signers");
+        std::fs::write(&allowed, format!("{EMAIL} {}\n", public_key(&key))).unwrap();
+        let app = WebApp {
+            sandbox,
+            repo,
+            key,
+            allowed,
+        };
+        app.git(&["init", "-q", "-b", "main"]);
+        app.commit("A: the web app and its checklist");
+        Some(app)
+    }
+
+    fn git(&self, args: &[&str]) -> String {
+        let out = Process::new("git")
+            .arg("-C")
+            .arg(&self.repo)
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "Dev")
+            .env("GIT_AUTHOR_EMAIL", "dev@example.com")
+            .env("GIT_COMMITTER_NAME", "Dev")
+            .env("GIT_COMMITTER_EMAIL", "dev@example.com")
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    }
+
+    fn commit(&self, message: &str) -> String {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "-m", message]);
+        self.git(&["rev-parse", "HEAD"])
+    }
+
+    /// Changes `file` and commits it; the new commit.
+    fn change(&self, file: &str, text: &str) -> String {
+        std::fs::write(self.repo.join(file), text).unwrap();
+        self.commit(&format!("change {file}"))
+    }
+
+    /// `greenlight ARGS` in the repository.
+    fn gl(&self, args: &[&str]) -> assert_cmd::assert::Assert {
+        self.sandbox
+            .cmd()
+            .current_dir(&self.repo)
+            .args(args)
+            .assert()
+    }
+
+    /// Starts a run of the checklist at HEAD, with `extra` flags; its id.
+    fn start(&self, extra: &[&str]) -> String {
+        let mut args = vec![
+            "start",
+            "checklists/web-ux.yaml",
+            "--release",
+            "2.0",
+            "--tester",
+            TESTER,
+        ];
+        args.extend(extra);
+        let out = self.gl(&args).success().get_output().stdout.clone();
+        String::from_utf8(out).unwrap().trim().to_string()
+    }
+
+    /// Passes every cell of `run` still untested.
+    fn pass_untested(&self, run: &str) {
+        let csv = self.sandbox.path().join(format!("{run}.csv"));
+        self.gl(&["export", run, "-o", csv.to_str().unwrap()])
+            .success();
+        let mut reader = csv::Reader::from_path(&csv).unwrap();
+        let headers = reader.headers().unwrap().clone();
+        let at = |name: &str| headers.iter().position(|h| h == name).unwrap();
+        let (item, browser, viewport, status) =
+            (at("item"), at("browser"), at("viewport"), at("status"));
+        let mut batch = String::new();
+        for row in reader.records() {
+            let row = row.unwrap();
+            if &row[status] == "untested" {
+                batch.push_str(&format!(
+                    "{{\"item\":\"{}\",\"browser\":\"{}\",\"viewport\":\"{}\",\"status\":\"pass\"}}\n",
+                    &row[item], &row[browser], &row[viewport]
+                ));
+            }
+        }
+        let file = self.sandbox.write(&format!("{run}.jsonl"), &batch);
+        self.gl(&["record", run, "--batch", file.to_str().unwrap()])
+            .success();
+    }
+
+    /// Approves `run` with `key` into `.greenlight/signoffs/NAME`.
+    fn approve(&self, run: &str, name: &str, key: &Path) -> String {
+        let out = format!(".greenlight/signoffs/{name}");
+        self.gl(&[
+            "signoff",
+            run,
+            "--approve",
+            "--key",
+            key.to_str().unwrap(),
+            "-o",
+            &out,
+        ])
+        .success();
+        out
+    }
+
+    fn gate(&self, signoffs: &[&str], commit: &str, allowed: &Path) -> assert_cmd::assert::Assert {
+        let mut args = vec!["gate"];
+        args.extend(signoffs);
+        args.extend([
+            "--commit",
+            commit,
+            "--checklist",
+            "checklists/web-ux.yaml",
+            "--allowed-signers",
+            allowed.to_str().unwrap(),
+        ]);
+        self.gl(&args)
+    }
+
+    fn untested(&self, run: &str) -> u64 {
+        let out = self.gl(&["status", run, "--json"]).success();
+        let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+        json["counts"]["untested"]
+            .as_u64()
+            .expect("counts.untested")
+    }
+
+    /// An approval of everything at the current commit.
+    fn approved_here(&self, name: &str, key: &Path) -> String {
+        let run = self.start(&[]);
+        self.pass_untested(&run);
+        self.approve(&run, name, key)
+    }
+
+    fn carry_args<'a>(&'a self, from: &'a str) -> Vec<&'a str> {
+        vec![
+            "--carry-from",
+            from,
+            "--allowed-signers",
+            self.allowed.to_str().unwrap(),
+        ]
+    }
+}
+
+fn public_key(key: &Path) -> String {
+    let text = std::fs::read_to_string(key.with_extension("pub")).unwrap();
+    text.split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The cells a change to the pricing page must re-test: those of items naming no paths and
+/// of items whose paths name the pricing page.
+fn cells_to_retest_after_pricing_change() -> usize {
+    let checklist = Checklist::load(Path::new(SHIPPED)).unwrap();
+    checklist
+        .items
+        .iter()
+        .filter(|item| {
+            item.paths.is_empty()
+                || item
+                    .paths
+                    .iter()
+                    .any(|p| p.starts_with("web/pages/pricing"))
+        })
+        .map(|item| item.environments.len())
+        .sum()
+}
+
+#[test]
+fn a_stylesheet_change_retests_only_what_it_can_affect_and_the_gate_checks_the_carry() {
+    let Some(app) = WebApp::new() else {
+        return;
+    };
+    let approval_a = app.approved_here("a", &app.key.clone());
+    let b = app.change(
+        "web/pages/pricing/pricing.css",
+        ".plans { display: flex; }\n",
+    );
+
+    let carry = app.carry_args(&approval_a);
+    let mut dry = carry.clone();
+    dry.push("--dry-run");
+    let mut args = vec![
+        "start",
+        "checklists/web-ux.yaml",
+        "--release",
+        "2.1",
+        "--tester",
+        TESTER,
+    ];
+    args.extend(&dry);
+    let before = std::fs::read_dir(app.sandbox.home().join("runs"))
+        .unwrap()
+        .count();
+    app.gl(&args)
+        .success()
+        .stderr(predicates::str::contains(
+            "font-swap-reflow (14 cells): web/pages/pricing/pricing.css changed",
+        ))
+        .stderr(predicates::str::contains(
+            "cls-on-load (14 cells): it names no `paths`",
+        ));
+    let after = std::fs::read_dir(app.sandbox.home().join("runs"))
+        .unwrap()
+        .count();
+    assert_eq!(before, after, "--dry-run starts no run");
+
+    let run_b = app.start(&carry);
+    let to_test = cells_to_retest_after_pricing_change();
+    assert_eq!(app.untested(&run_b) as usize, to_test);
+    assert!(to_test < 608 / 2, "most cells carry: {to_test} to test");
+    app.pass_untested(&run_b);
+    let approval_b = app.approve(&run_b, "b", &app.key.clone());
+    // The new statement says where each carried pass came from.
+    let statement =
+        std::fs::read_to_string(app.repo.join(&approval_b).join("signoff.json")).unwrap();
+    assert_eq!(
+        statement.matches("\"carried_from\"").count(),
+        608 - to_test,
+        "one provenance per carried cell"
+    );
+
+    app.gate(&[&approval_a, &approval_b], &b, &app.allowed)
+        .success()
+        .stdout(predicates::str::contains(format!(
+            "carried: {} passes",
+            608 - to_test
+        )));
+    // Without the earlier approval, the carried cells count as untested.
+    app.gate(&[&approval_b], &b, &app.allowed)
+        .code(1)
+        .stdout(predicates::str::contains(format!(
+            "not carried: {} cells count as untested",
+            608 - to_test
+        )))
+        .stdout(predicates::str::contains("was not given"));
+}
+
+#[test]
+fn an_edited_item_is_not_carried() {
+    let Some(app) = WebApp::new() else {
+        return;
+    };
+    let approval_a = app.approved_here("a", &app.key.clone());
+    let path = app.repo.join("checklists/web-ux.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    // skeletons-match names paths (the dashboard's) that no commit touches: only its
+    // definition changes.
+    let edited = text.replacen(
+        SKELETON_TITLE,
+        "Loading skeletons match the final layout",
+        1,
+    );
+    assert_ne!(text, edited, "the shipped checklist still has this title");
+    std::fs::write(&path, edited).unwrap();
+    app.commit("reword skeletons-match");
+    let mut args = vec![
+        "start",
+        "checklists/web-ux.yaml",
+        "--release",
+        "2.1",
+        "--tester",
+        TESTER,
+        "--dry-run",
+    ];
+    args.extend(app.carry_args(&approval_a));
+    app.gl(&args).success().stderr(predicates::str::contains(
+        "skeletons-match (14 cells): its definition changed",
+    ));
+}
+
+#[test]
+fn an_approval_of_a_commit_rebased_away_is_not_carried() {
+    let Some(app) = WebApp::new() else {
+        return;
+    };
+    let approval_a = app.approved_here("a", &app.key.clone());
+    // The approved commit is rewritten: the approval's commit is no longer an ancestor.
+    app.git(&["commit", "-q", "--amend", "-m", "A, reworded"]);
+    app.change("web/pages/dashboard/index.tsx", "export default Dash;\n");
+    let mut args = vec![
+        "start",
+        "checklists/web-ux.yaml",
+        "--release",
+        "2.1",
+        "--tester",
+        TESTER,
+    ];
+    args.extend(app.carry_args(&approval_a));
+    app.gl(&args).code(1).stderr(predicates::str::contains(
+        "is not an ancestor of this commit",
+    ));
+}
+
+#[test]
+fn a_carry_from_an_approval_the_gate_does_not_trust_counts_as_untested() {
+    let Some(app) = WebApp::new() else {
+        return;
+    };
+    // A is signed with a key the team trusted then; the gate's allowed signers no longer
+    // hold it.
+    let old_key = keygen(&app.sandbox, "ecdsa", "");
+    let both = app.sandbox.path().join("allowed_both");
+    std::fs::write(
+        &both,
+        format!(
+            "{EMAIL} {}\n{EMAIL} {}\n",
+            public_key(&app.key),
+            public_key(&old_key)
+        ),
+    )
+    .unwrap();
+    let run_a = app.start(&[]);
+    app.pass_untested(&run_a);
+    let approval_a = app.approve(&run_a, "a", &old_key);
+    let b = app.change("web/pages/pricing/pricing.css", "/* b */\n");
+    let mut args = vec!["--carry-from", approval_a.as_str(), "--allowed-signers"];
+    args.push(both.to_str().unwrap());
+    let run_b = app.start(&args);
+    app.pass_untested(&run_b);
+    let approval_b = app.approve(&run_b, "b", &app.key.clone());
+    app.gate(&[&approval_a, &approval_b], &b, &both).success();
+    app.gate(&[&approval_a, &approval_b], &b, &app.allowed)
+        .code(1)
+        .stdout(predicates::str::contains("cells count as untested"));
+}
