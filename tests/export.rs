@@ -78,7 +78,7 @@ fn the_long_layout_has_one_row_per_cell_in_checklist_order_with_the_latest_resul
     let header = text.lines().next().unwrap();
     assert_eq!(
         header,
-        "run,release,commit,checklist,section,item,title,browser,viewport,width,height,status,severity,note,evidence,tester,recorded_at"
+        "run,release,commit,checklist,section,item,title,browser,viewport,width,height,status,severity,note,evidence,tester,recorded_at,carried_from"
     );
     assert!(text.contains("\r\n"), "RFC 4180 line ends");
     let rows = records(&text);
