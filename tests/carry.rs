@@ -7,7 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
-use common::{Sandbox, TESTER, keygen, ssh_keygen_available};
+use common::{Sandbox, TESTER, keygen, public_key, ssh_keygen_available};
 use greenlight::checklist::Checklist;
 
 const EMAIL: &str = "ada@example.com";
@@ -195,14 +195,6 @@ impl WebApp {
             self.allowed.to_str().unwrap(),
         ]
     }
-}
-
-fn public_key(key: &Path) -> String {
-    let text = std::fs::read_to_string(key.with_extension("pub")).unwrap();
-    text.split_whitespace()
-        .take(2)
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// The cells a change to the pricing page must re-test: those of items naming no paths and

@@ -426,3 +426,12 @@ pub fn keygen(sandbox: &Sandbox, kind: &str, passphrase: &str) -> PathBuf {
     );
     path
 }
+
+/// The `TYPE BASE64` of the public key beside `key` (its `.pub`), for allowed-signers lines.
+pub fn public_key(key: &Path) -> String {
+    let text = std::fs::read_to_string(key.with_extension("pub")).expect("the .pub file");
+    text.split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
