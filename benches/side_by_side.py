@@ -28,11 +28,10 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GREENLIGHT = os.path.join(ROOT, "target", "release", "greenlight")
 
-# The reference for a CSV export: read the journal, keep each cell's latest result, write one
-# row per cell, as greenlight's long layout does (the fixture has no undo, and the reference
-# does less than greenlight: no checklist, no titles, no formula guard).
-PYTHON_CSV = r"""
-import csv, json, sys
+# What both references do first: read the journal and keep each cell's latest result (the
+# fixture has no undo). They do less than greenlight: no checklist, no titles, no guard.
+READ_JOURNAL = r"""
+import json, sys
 journal, out = sys.argv[1], sys.argv[2]
 latest = {}
 with open(journal, encoding="utf-8") as f:
@@ -40,30 +39,28 @@ with open(journal, encoding="utf-8") as f:
         e = json.loads(line)
         if e.get("kind") == "result":
             latest[(e["item"], e["browser"], e["viewport"])] = e
-with open(out, "w", newline="", encoding="utf-8") as f:
-    w = csv.writer(f)
-    w.writerow(["item", "browser", "viewport", "status", "severity", "note", "tester", "at"])
-    for (item, browser, viewport), e in latest.items():
-        w.writerow([item, browser, viewport, e.get("status"), e.get("severity"),
-                    e.get("note"), e.get("tester"), e.get("at")])
+HEADER = ["item", "browser", "viewport", "status", "severity", "note", "tester", "at"]
+rows = ([item, browser, viewport, e.get("status"), e.get("severity"), e.get("note"),
+         e.get("tester"), e.get("at")] for (item, browser, viewport), e in latest.items())
 """
 
-PYTHON_XLSX = r"""
-import json, sys
+# The reference for a CSV export: one row per cell with Python's csv module.
+PYTHON_CSV = READ_JOURNAL + r"""
+import csv
+with open(out, "w", newline="", encoding="utf-8") as f:
+    w = csv.writer(f)
+    w.writerow(HEADER)
+    w.writerows(rows)
+"""
+
+# The reference for an XLSX export: openpyxl in write-only mode, the same rows.
+PYTHON_XLSX = READ_JOURNAL + r"""
 from openpyxl import Workbook
-journal, out = sys.argv[1], sys.argv[2]
-latest = {}
-with open(journal, encoding="utf-8") as f:
-    for line in f:
-        e = json.loads(line)
-        if e.get("kind") == "result":
-            latest[(e["item"], e["browser"], e["viewport"])] = e
 wb = Workbook(write_only=True)
 ws = wb.create_sheet("Results")
-ws.append(["item", "browser", "viewport", "status", "severity", "note", "tester", "at"])
-for (item, browser, viewport), e in latest.items():
-    ws.append([item, browser, viewport, e.get("status"), e.get("severity"),
-               e.get("note"), e.get("tester"), e.get("at")])
+ws.append(HEADER)
+for row in rows:
+    ws.append(row)
 wb.save(out)
 """
 

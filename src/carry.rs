@@ -22,6 +22,9 @@ pub struct Earlier<'a> {
     sha256: String,
     changed: Vec<String>,
     cells: HashMap<(&'a str, &'a str, &'a str), &'a CellFacts>,
+    /// [`Earlier::item_refusal`] by item id: the gate asks once per carried cell, and
+    /// hashing the definition and compiling the globs is per item.
+    refusals: std::cell::RefCell<HashMap<String, Option<String>>>,
 }
 
 impl<'a> Earlier<'a> {
@@ -44,6 +47,7 @@ impl<'a> Earlier<'a> {
             sha256: sha256.to_string(),
             changed,
             cells,
+            refusals: Default::default(),
         }
     }
 
@@ -64,6 +68,17 @@ impl<'a> Earlier<'a> {
 
     /// Why none of `item`'s cells can carry from this approval, or `None` when they may.
     pub fn item_refusal(&self, item: &Item) -> Option<String> {
+        if let Some(known) = self.refusals.borrow().get(&item.id) {
+            return known.clone();
+        }
+        let refusal = self.judge_item(item);
+        self.refusals
+            .borrow_mut()
+            .insert(item.id.clone(), refusal.clone());
+        refusal
+    }
+
+    fn judge_item(&self, item: &Item) -> Option<String> {
         if self.statement.predicate.decision != Decision::Approved {
             return Some("the earlier sign-off is a rejection".into());
         }

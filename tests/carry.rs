@@ -9,6 +9,7 @@ use std::process::Command as Process;
 
 use common::{Sandbox, TESTER, keygen, public_key, ssh_keygen_available};
 use greenlight::checklist::Checklist;
+use predicates::prelude::PredicateBooleanExt;
 
 const EMAIL: &str = "ada@example.com";
 const SKELETON_TITLE: &str =
@@ -104,6 +105,12 @@ impl WebApp {
 
     /// Starts a run of the checklist at HEAD, with `extra` flags; its id.
     fn start(&self, extra: &[&str]) -> String {
+        let out = self.starting(extra).success().get_output().stdout.clone();
+        String::from_utf8(out).unwrap().trim().to_string()
+    }
+
+    /// `greenlight start` of the checklist at HEAD with `extra` flags, as it ends.
+    fn starting(&self, extra: &[&str]) -> assert_cmd::assert::Assert {
         let mut args = vec![
             "start",
             "checklists/web-ux.yaml",
@@ -113,8 +120,7 @@ impl WebApp {
             TESTER,
         ];
         args.extend(extra);
-        let out = self.gl(&args).success().get_output().stdout.clone();
-        String::from_utf8(out).unwrap().trim().to_string()
+        self.gl(&args)
     }
 
     /// Passes every cell of `run` still untested.
@@ -229,19 +235,10 @@ fn a_stylesheet_change_retests_only_what_it_can_affect_and_the_gate_checks_the_c
     let carry = app.carry_args(&approval_a);
     let mut dry = carry.clone();
     dry.push("--dry-run");
-    let mut args = vec![
-        "start",
-        "checklists/web-ux.yaml",
-        "--release",
-        "2.1",
-        "--tester",
-        TESTER,
-    ];
-    args.extend(&dry);
     let before = std::fs::read_dir(app.sandbox.home().join("runs"))
         .unwrap()
         .count();
-    app.gl(&args)
+    app.starting(&dry)
         .success()
         .stderr(predicates::str::contains(
             "font-swap-reflow (14 cells): web/pages/pricing/pricing.css changed",
@@ -303,19 +300,13 @@ fn an_edited_item_is_not_carried() {
     assert_ne!(text, edited, "the shipped checklist still has this title");
     std::fs::write(&path, edited).unwrap();
     app.commit("reword skeletons-match");
-    let mut args = vec![
-        "start",
-        "checklists/web-ux.yaml",
-        "--release",
-        "2.1",
-        "--tester",
-        TESTER,
-        "--dry-run",
-    ];
-    args.extend(app.carry_args(&approval_a));
-    app.gl(&args).success().stderr(predicates::str::contains(
-        "skeletons-match (14 cells): its definition changed",
-    ));
+    let mut args = app.carry_args(&approval_a);
+    args.push("--dry-run");
+    app.starting(&args)
+        .success()
+        .stderr(predicates::str::contains(
+            "skeletons-match (14 cells): its definition changed",
+        ));
 }
 
 #[test]
@@ -327,18 +318,11 @@ fn an_approval_of_a_commit_rebased_away_is_not_carried() {
     // The approved commit is rewritten: the approval's commit is no longer an ancestor.
     app.git(&["commit", "-q", "--amend", "-m", "A, reworded"]);
     app.change("web/pages/dashboard/index.tsx", "export default Dash;\n");
-    let mut args = vec![
-        "start",
-        "checklists/web-ux.yaml",
-        "--release",
-        "2.1",
-        "--tester",
-        TESTER,
-    ];
-    args.extend(app.carry_args(&approval_a));
-    app.gl(&args).code(1).stderr(predicates::str::contains(
-        "is not an ancestor of this commit",
-    ));
+    app.starting(&app.carry_args(&approval_a))
+        .code(1)
+        .stderr(predicates::str::contains(
+            "is not an ancestor of this commit",
+        ));
 }
 
 #[test]
@@ -372,4 +356,40 @@ fn a_carry_from_an_approval_the_gate_does_not_trust_counts_as_untested() {
     app.gate(&[&approval_a, &approval_b], &b, &app.allowed)
         .code(1)
         .stdout(predicates::str::contains("cells count as untested"));
+}
+
+#[test]
+fn validate_warns_of_globs_that_name_no_file_in_the_repository() {
+    let Some(app) = WebApp::new() else {
+        return;
+    };
+    let small = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/small.yaml"
+    ))
+    .unwrap();
+    let with_paths = small
+        .replacen(
+            "        url: /dashboard\n",
+            "        url: /dashboard\n        paths: [\"web/pages/dashbaord/**\"]\n",
+            1,
+        )
+        .replacen(
+            "        title: Body text is readable\n",
+            "        title: Body text is readable\n        paths: [\"web/styles/*.css\"]\n",
+            1,
+        );
+    assert_ne!(small, with_paths);
+    std::fs::write(app.repo.join("checklists/small.yaml"), &with_paths).unwrap();
+    let line = with_paths
+        .lines()
+        .position(|l| l.contains("dashbaord"))
+        .unwrap()
+        + 1;
+    app.gl(&["validate", "checklists/small.yaml"])
+        .success()
+        .stderr(predicates::str::contains(format!(
+            "line {line}: item `no-shift`: its `paths` match no file"
+        )))
+        .stderr(predicates::str::contains("text-size").not());
 }

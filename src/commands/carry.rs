@@ -52,7 +52,7 @@ pub fn prepare(
     let library = Library {
         folders: vec![root.join(SIGNOFFS_FOLDER)],
     };
-    let candidates: Vec<PathBuf> = if given.as_os_str() == "auto" {
+    let candidates: Vec<PathBuf> = if is_auto(given) {
         signoff_folders(&root.join(SIGNOFFS_FOLDER))?
     } else {
         vec![given.clone()]
@@ -62,7 +62,7 @@ pub fn prepare(
     for path in candidates {
         let found = match find(&path, &library) {
             Ok(found) => found,
-            Err(FindError::Unreadable(err)) if candidates_is_one(given) => return Err(err),
+            Err(FindError::Unreadable(err)) if !is_auto(given) => return Err(err),
             Err(err) => {
                 refusals.push(format!(
                     "{}: {}",
@@ -119,7 +119,7 @@ pub fn prepare(
         }
     }
     let Some((statement, sha256, origin)) = best else {
-        let what = if candidates_is_one(given) {
+        let what = if !is_auto(given) {
             format!("cannot carry from {}", given.display())
         } else {
             format!(
@@ -144,8 +144,9 @@ pub fn prepare(
     }))
 }
 
-fn candidates_is_one(given: &Path) -> bool {
-    given.as_os_str() != "auto"
+/// Whether `--carry-from auto` was given: look for the newest approval.
+fn is_auto(given: &Path) -> bool {
+    given.as_os_str() == "auto"
 }
 
 /// The sign-off folders under `.greenlight/signoffs/`.

@@ -45,7 +45,10 @@ impl<'a> Summary<'a> {
 /// Items whose `paths` name no file git tracks in the checklist's repository (a typo, or a
 /// folder since moved: the item would be carried whatever changed), each with its line.
 /// Nothing outside a repository.
-fn unmatched_paths(file: &std::path::Path, checklist: &Checklist) -> Vec<String> {
+fn unmatched_paths(file: &std::path::Path, checklist: &Checklist, bytes: &[u8]) -> Vec<String> {
+    if checklist.items.iter().all(|item| item.paths.is_empty()) {
+        return Vec::new();
+    }
     let folder = match file.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => std::path::Path::new("."),
@@ -56,30 +59,37 @@ fn unmatched_paths(file: &std::path::Path, checklist: &Checklist) -> Vec<String>
     let Ok(tracked) = crate::git::History::new(&root).tracked_files() else {
         return Vec::new();
     };
-    let source = std::fs::read_to_string(file).unwrap_or_default();
-    let positions = crate::checklist::PositionIndex::build(&source);
-    let mut warnings = Vec::new();
-    for section in &checklist.sections {
+    // (section, item within it, item) of each item whose globs name nothing.
+    let mut unmatched = Vec::new();
+    for (s, section) in checklist.sections.iter().enumerate() {
         for (n, index) in section.items.clone().enumerate() {
             let item = &checklist.items[index];
-            let Ok(matcher) = crate::checklist::paths::PathMatcher::new(&item.paths) else {
-                continue;
-            };
-            if item.paths.is_empty() || matcher.first_match(&tracked).is_some() {
+            if item.paths.is_empty() {
                 continue;
             }
-            let s = checklist.sections.iter().position(|x| x.id == section.id);
-            let line = s
-                .and_then(|s| positions.find(&format!("sections.{s}.items.{n}.paths")))
+            let matcher = crate::checklist::paths::PathMatcher::new(&item.paths);
+            if matcher.is_ok_and(|m| m.first_match(&tracked).is_none()) {
+                unmatched.push((s, n, item));
+            }
+        }
+    }
+    if unmatched.is_empty() {
+        return Vec::new();
+    }
+    let positions = crate::checklist::PositionIndex::build(&String::from_utf8_lossy(bytes));
+    unmatched
+        .into_iter()
+        .map(|(s, n, item)| {
+            let line = positions
+                .find(&format!("sections.{s}.items.{n}.paths"))
                 .map_or(0, |at| at.line);
-            warnings.push(format!(
+            format!(
                 "line {line}: item `{}`: its `paths` match no file in the repository at {}",
                 item.id,
                 root.display()
-            ));
-        }
-    }
-    warnings
+            )
+        })
+        .collect()
 }
 
 /// Validates every file, printing each one's summary or problems; exit 1 if any is bad.
@@ -90,9 +100,9 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome> {
     let mut stdout = crate::untrusted::Escaping(std::io::stdout().lock());
     for file in &args.files {
         let name = crate::untrusted::one_line(&file.display().to_string()).into_owned();
-        match Checklist::load(file) {
-            Ok(checklist) => {
-                for warning in unmatched_paths(file, &checklist) {
+        match Checklist::load_with_bytes(file) {
+            Ok((checklist, bytes)) => {
+                for warning in unmatched_paths(file, &checklist, &bytes) {
                     crate::output::warn(format!("{name}: {warning}"));
                 }
                 let summary = Summary::of(&checklist);
