@@ -17,6 +17,8 @@ openpyxl: `pip install openpyxl`). It builds greenlight in release mode first. E
 when everything ran; the figures are for the README, not a pass/fail gate.
 """
 
+import csv
+import json
 import re
 import os
 import shutil
@@ -156,6 +158,9 @@ def compare(work, reps):
         ("status of 120,000 records", dict(argv=[GREENLIGHT, "status", run_id], env=env), None),
         ("runs (one run of 120,000 records)", dict(argv=[GREENLIGHT, "runs"], env=env), None),
     ]
+    carry = carrying_setup(work, repo, env, allowed, key)
+    pairs.append(("carry from a 120,000-cell approval (`start --carry-from --dry-run`)",
+                  dict(argv=carry + ["--dry-run"], env=env, cwd=repo), None))
     print(f"{reps} rounds, each pair interleaved …", file=sys.stderr)
     rows = []
     for name, ours, reference in pairs:
@@ -178,6 +183,40 @@ def compare(work, reps):
         rt, rm = statistics.median(w for w, _ in theirs), statistics.median(k for _, k in theirs)
         print(f"| {name} | {ours} | {ref_name}: {rt:.2f} s, {rm / 1024:.0f} MiB "
               f"| {t / rt:.2f}× | {m / rm:.2f}× |")
+
+
+def carrying_setup(work, repo, env, allowed, key):
+    """An approval of every cell passed at commit A of the repository, then a commit B that
+    changes one section's folder; returns the `start --carry-from` command line at B."""
+    tester = "Ada Lovelace <ada.lovelace@example.com>"
+    git = ["git", "-C", repo, "-c", "user.name=Bench", "-c", "user.email=bench@example.com"]
+    os.makedirs(os.path.join(repo, "web", "styles"))
+    with open(os.path.join(repo, "web", "styles", "site.css"), "w", encoding="utf-8") as f:
+        f.write("body { margin: 0 }\n")
+    run(git + ["add", "-A"])
+    run(git + ["commit", "-qm", "A"])
+    checklist = os.path.join("checklists", "web-ux.yaml")
+    run_a = run([GREENLIGHT, "start", checklist, "--release", "a", "--tester", tester],
+                env=env, cwd=repo).strip()
+    cells = os.path.join(work, "cells.csv")
+    run([GREENLIGHT, "export", run_a, "-o", cells], env=env, cwd=repo)
+    batch = os.path.join(work, "passes.jsonl")
+    with open(cells, newline="", encoding="utf-8") as f, open(batch, "w", encoding="utf-8") as out:
+        for row in csv.DictReader(f):
+            out.write(json.dumps({"item": row["item"], "browser": row["browser"],
+                                  "viewport": row["viewport"], "status": "pass"}) + "\n")
+    run([GREENLIGHT, "record", run_a, "--batch", batch], env=env, cwd=repo)
+    approval = os.path.join(work, "approval-a")
+    run([GREENLIGHT, "signoff", run_a, "--approve", "--key", key, "-o", approval],
+        env=env, cwd=repo)
+    section = os.path.join(repo, "web", "dashboard-layout")
+    os.makedirs(section)
+    with open(os.path.join(section, "grid.css"), "w", encoding="utf-8") as f:
+        f.write(".grid { gap: 1rem }\n")
+    run(git + ["add", "-A"])
+    run(git + ["commit", "-qm", "B: one section's stylesheet"])
+    return [GREENLIGHT, "start", checklist, "--release", "b", "--tester", tester,
+            "--carry-from", approval, "--allowed-signers", allowed]
 
 
 if __name__ == "__main__":

@@ -15,6 +15,9 @@ use crate::status::Status;
 /// How many approvals deep the gate follows a carried pass back to where it was tested.
 pub const MAX_CHAIN: usize = 8;
 
+/// The first changed file a list of globs names, or why the globs do not compile.
+type Touched = Result<Option<String>, String>;
+
 /// An earlier approval, indexed for carrying from it, with the files changed between its
 /// commit and the one being tested.
 pub struct Earlier<'a> {
@@ -25,6 +28,8 @@ pub struct Earlier<'a> {
     /// [`Earlier::item_refusal`] by item id: the gate asks once per carried cell, and
     /// hashing the definition and compiling the globs is per item.
     refusals: std::cell::RefCell<HashMap<String, Option<String>>>,
+    /// The first changed file each list of globs names: items share their lists.
+    touched: std::cell::RefCell<HashMap<Vec<String>, Touched>>,
 }
 
 impl<'a> Earlier<'a> {
@@ -48,6 +53,7 @@ impl<'a> Earlier<'a> {
             changed,
             cells,
             refusals: Default::default(),
+            touched: Default::default(),
         }
     }
 
@@ -92,13 +98,23 @@ impl<'a> Earlier<'a> {
             }
             Some(_) => {}
         }
-        let matcher = match PathMatcher::new(&item.paths) {
-            Ok(matcher) => matcher,
-            Err(why) => return Some(why),
-        };
-        matcher
-            .first_match(&self.changed)
-            .map(|file| format!("{file} changed"))
+        match self.first_touched(&item.paths) {
+            Ok(touched) => touched.map(|file| format!("{file} changed")),
+            Err(why) => Some(why),
+        }
+    }
+
+    /// The first changed file `paths` name, compiling each list of globs once.
+    fn first_touched(&self, paths: &[String]) -> Touched {
+        if let Some(known) = self.touched.borrow().get(paths) {
+            return known.clone();
+        }
+        let touched = PathMatcher::new(paths)
+            .map(|matcher| matcher.first_match(&self.changed).map(str::to_string));
+        self.touched
+            .borrow_mut()
+            .insert(paths.to_vec(), touched.clone());
+        touched
     }
 
     /// The earlier approval's result for the cell named by these ids, when it is a pass.
@@ -249,5 +265,64 @@ impl<'a> Provenance<'a> {
             }
         }
         Err(format!("carried through more than {MAX_CHAIN} approvals"))
+    }
+}
+
+/// How many of `total` cells hold passes carried from earlier approvals, and from which, in
+/// words — "392 of 608 cells carried: 392 from the approval 205c44d36275 of commit
+/// f3854af8508e by Ada <ada@example.com>" — for the report, the comment and the summary;
+/// `None` when nothing was carried.
+pub fn describe<'a>(
+    carried: impl IntoIterator<Item = &'a CarriedFrom>,
+    total: usize,
+) -> Option<String> {
+    let mut sources: std::collections::BTreeMap<&CarriedFrom, usize> = Default::default();
+    for from in carried {
+        *sources.entry(from).or_default() += 1;
+    }
+    if sources.is_empty() {
+        return None;
+    }
+    let count: usize = sources.values().sum();
+    let from: Vec<String> = sources
+        .iter()
+        .map(|(from, n)| {
+            format!(
+                "{n} from the approval {} of commit {} by {}",
+                from.statement.get(..12).unwrap_or(&from.statement),
+                crate::git::short_commit(&from.commit),
+                from.tester
+            )
+        })
+        .collect();
+    Some(format!(
+        "{count} of {total} cells carried: {}",
+        from.join("; ")
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from(statement: &str, commit: &str) -> CarriedFrom {
+        CarriedFrom {
+            statement: statement.repeat(64),
+            commit: commit.repeat(40),
+            tester: "Ada <ada@example.com>".into(),
+        }
+    }
+
+    #[test]
+    fn carried_cells_are_described_by_approval() {
+        assert_eq!(describe(std::iter::empty(), 10), None);
+        let (a, b) = (from("a", "1"), from("b", "2"));
+        let text = describe([&a, &b, &a], 10).expect("something carried");
+        assert_eq!(
+            text,
+            "3 of 10 cells carried: 2 from the approval aaaaaaaaaaaa of commit 111111111111 by \
+             Ada <ada@example.com>; 1 from the approval bbbbbbbbbbbb of commit 222222222222 by \
+             Ada <ada@example.com>"
+        );
     }
 }

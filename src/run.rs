@@ -163,6 +163,13 @@ impl Run {
         self.latest(cell).is_some_and(|r| r.carried_from.is_some())
     }
 
+    /// Where each carried pass of the run came from, one per carried cell.
+    pub fn carried_sources(&self) -> impl Iterator<Item = &CarriedFrom> + '_ {
+        self.checklist
+            .cells()
+            .filter_map(|cell| self.latest(cell)?.carried_from.as_ref())
+    }
+
     /// How many cells hold a carried pass (DESIGN.md §7).
     pub fn carried(&self) -> usize {
         self.carried

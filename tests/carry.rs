@@ -265,6 +265,28 @@ fn a_stylesheet_change_retests_only_what_it_can_affect_and_the_gate_checks_the_c
         608 - to_test,
         "one provenance per carried cell"
     );
+    // The comment, the report and the CSV say so too.
+    let folder = app.repo.join(&approval_b);
+    let comment = std::fs::read_to_string(folder.join("signoff.md")).unwrap();
+    let carried = format!(
+        "{} of 608 cells carried: {} from the approval",
+        608 - to_test,
+        608 - to_test
+    );
+    assert!(
+        comment.contains(&format!("**Carried**, re-checked by the gate: {carried}")),
+        "{comment}"
+    );
+    let report = std::fs::read_to_string(folder.join("report.html")).unwrap();
+    assert!(report.contains("<dt>Carried</dt>") && report.contains(&carried));
+    let csv = std::fs::read_to_string(folder.join("results.csv")).unwrap();
+    let statement_a = std::fs::read(app.repo.join(&approval_a).join("signoff.json")).unwrap();
+    let sha_a = greenlight::fsutil::sha256_hex(&statement_a);
+    assert_eq!(
+        csv.matches(&sha_a).count(),
+        608 - to_test,
+        "carried_from column"
+    );
 
     app.gate(&[&approval_a, &approval_b], &b, &app.allowed)
         .success()

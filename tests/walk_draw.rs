@@ -450,3 +450,67 @@ fn a_checklists_command_is_shown_whole_and_escaped_before_it_may_run() {
         screen(&terminal)
     );
 }
+
+#[test]
+fn carried_passes_show_apart_in_the_list_the_header_and_the_summary() {
+    let mut walk = Walk::new("small.yaml");
+    let carried = greenlight::run::NewResult {
+        carried_from: Some(greenlight::journal::CarriedFrom {
+            statement: "5f".repeat(32),
+            commit: "ab".repeat(20),
+            tester: "Grace <grace@example.com>".into(),
+        }),
+        ..greenlight::run::NewResult::new(
+            "no-shift",
+            "chrome",
+            "phone",
+            greenlight::status::Status::Pass,
+        )
+    };
+    walk.session
+        .record(&carried, common::TESTER)
+        .expect("a carried pass is recorded");
+    assert_eq!(walk.session.run().carried(), 1);
+    let terminal = render(&mut walk, 120, 40, COLOR);
+    let (x, y) = find(&terminal, "↻");
+    assert_eq!(
+        terminal.backend().buffer()[(x, y)].fg,
+        Color::Cyan,
+        "the header's carried count"
+    );
+    assert!(
+        screen(&terminal).contains("· 6 untested  ↻ 1 carried"),
+        "{}",
+        screen(&terminal)
+    );
+    assert!(
+        screen(&terminal)
+            .contains("↻ carried from the approval 5f5f5f5f5f5f of commit abababababab by"),
+        "{}",
+        screen(&terminal)
+    );
+    // The list row of the carried cell: the same glyph, not the pass's.
+    let list_row = screen(&terminal)
+        .lines()
+        .find(|line| {
+            // Left of the divider: the list, not the details' heading.
+            let (list, _) = line.split_once('│').unwrap_or((line, ""));
+            list.contains("Nothing jumps around")
+        })
+        .expect("the item's row")
+        .to_string();
+    assert!(list_row.contains("↻ Nothing jumps around"), "{list_row}");
+    // Testing it again replaces the carried pass with the tester's own.
+    walk.keys("p");
+    assert_eq!(walk.session.run().carried(), 0);
+    walk.session
+        .record(&carried, common::TESTER)
+        .expect("carried again");
+    walk.keys("S");
+    let terminal = render(&mut walk, 120, 40, COLOR);
+    assert!(
+        screen(&terminal).contains("↻ 1 carried, among the passes"),
+        "{}",
+        screen(&terminal)
+    );
+}

@@ -415,7 +415,7 @@ impl Checker {
                 ),
             );
         }
-        if let Err(why) = super::paths::PathMatcher::new(&paths) {
+        if let Err(why) = super::paths::PathMatcher::check(&paths) {
             self.problem(format!("{path}.paths"), format!("item `{}`: {why}", raw.id));
         }
         Item {

@@ -14,8 +14,13 @@ pub struct PathMatcher {
 }
 
 impl PathMatcher {
-    /// Compiles `patterns`; the error names the first that is not a valid glob.
-    pub fn new(patterns: &[String]) -> Result<PathMatcher, String> {
+    /// Checks that every one of `patterns` is a glob, without compiling them (which loading
+    /// a checklist of thousands of items would otherwise pay for each).
+    pub fn check(patterns: &[String]) -> Result<(), String> {
+        PathMatcher::parse(patterns).map(|_| ())
+    }
+
+    fn parse(patterns: &[String]) -> Result<GitignoreBuilder, String> {
         let mut builder = GitignoreBuilder::new("");
         for pattern in patterns {
             if pattern.trim().is_empty() {
@@ -25,7 +30,12 @@ impl PathMatcher {
                 .add_line(None, pattern)
                 .map_err(|err| format!("`{pattern}` is not a valid glob: {err}"))?;
         }
-        let globs = builder
+        Ok(builder)
+    }
+
+    /// Compiles `patterns`; the error names the first that is not a valid glob.
+    pub fn new(patterns: &[String]) -> Result<PathMatcher, String> {
+        let globs = PathMatcher::parse(patterns)?
             .build()
             .map_err(|err| format!("the globs do not compile: {err}"))?;
         Ok(PathMatcher { globs })
@@ -102,7 +112,11 @@ mod tests {
     #[test]
     fn empty_and_broken_patterns_are_refused() {
         assert!(PathMatcher::new(&["  ".to_string()]).is_err());
+        assert!(PathMatcher::check(&["  ".to_string()]).is_err());
         let err = PathMatcher::new(&["web/[z-a].css".to_string()]).unwrap_err();
         assert!(err.contains("web/[z-a].css"), "{err}");
+        let err = PathMatcher::check(&["web/[z-a].css".to_string()]).unwrap_err();
+        assert!(err.contains("web/[z-a].css"), "{err}");
+        assert!(PathMatcher::check(&["web/**".to_string(), "!x.css".to_string()]).is_ok());
     }
 }

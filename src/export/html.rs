@@ -201,6 +201,9 @@ pub fn write_report(
         ),
         ("Run", format!("{} · started {}", meta.id, meta.started_at)),
     ];
+    if let Some(carried) = crate::carry::describe(run.carried_sources(), checklist.cell_count()) {
+        facts.push(("Carried", carried));
+    }
     if let Some(statement) = statement {
         let p = &statement.predicate;
         facts.push((

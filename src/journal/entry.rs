@@ -19,7 +19,7 @@ pub struct Evidence {
 }
 
 /// Where a carried pass came from (DESIGN.md §7): the earlier approval that gave it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CarriedFrom {
     /// The sha256 of the earlier statement's exact bytes.

@@ -214,32 +214,11 @@ pub fn render_visible(statement: &Statement) -> String {
 /// How many passes were carried from earlier approvals, and from which (DESIGN.md §7);
 /// empty when none were.
 fn carried_line(cells: &[CellFacts]) -> String {
-    let mut sources: std::collections::BTreeMap<(&str, &str, &str), usize> = Default::default();
-    for from in cells.iter().filter_map(|c| c.carried_from.as_ref()) {
-        *sources
-            .entry((&from.statement, &from.commit, &from.tester))
-            .or_default() += 1;
+    let carried = cells.iter().filter_map(|c| c.carried_from.as_ref());
+    match crate::carry::describe(carried, cells.len()) {
+        Some(text) => format!("\n**Carried**, re-checked by the gate: {}\n", escape(&text)),
+        None => String::new(),
     }
-    if sources.is_empty() {
-        return String::new();
-    }
-    let carried: usize = sources.values().sum();
-    let from: Vec<String> = sources
-        .iter()
-        .map(|((statement, commit, tester), n)| {
-            format!(
-                "{n} from the approval `{}` of commit `{}` by {}",
-                escape(statement.get(..12).unwrap_or(statement)),
-                escape(crate::git::short_commit(commit)),
-                name(tester)
-            )
-        })
-        .collect();
-    format!(
-        "\n**Carried** {carried} of {} cells, re-checked by the gate: {}\n",
-        cells.len(),
-        from.join("; ")
-    )
 }
 
 /// The table of counts: a row per environment (by its label), as many as the budget

@@ -138,16 +138,13 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme
         .collect();
     let mut count_spans = count_spans;
     if run.carried() > 0 {
-        // "412 carried · 196 to test": the carried passes are among the passes above.
+        // "↻ 412 carried": the carried passes are among the passes before it.
         count_spans.push(Span::styled(
             format!(" {} ", CARRIED.glyph),
             theme.tone(CARRIED.tone),
         ));
-        count_spans.push(Span::raw(format!(
-            "{} carried · {} to test ",
-            run.carried(),
-            counts.of(None)
-        )));
+        // The cells still to test are the untested count just before.
+        count_spans.push(Span::raw(format!("{} carried ", run.carried())));
     }
     let mut counts_line = Line::from(count_spans);
     if counts_line.width() > counts_area.width as usize {

@@ -8,7 +8,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::checklist::Severity;
 use crate::run::Run;
-use crate::status::{STATES, Status, look};
+use crate::status::{CARRIED, STATES, Status, look};
 use crate::tui::app::jump::{self, ProblemGroup};
 use crate::tui::text::{fit, pad};
 use crate::tui::theme::Theme;
@@ -52,6 +52,17 @@ pub fn draw(frame: &mut Frame, area: Rect, run: &Run, selected: usize, theme: Th
         |c: &crate::results::Counts| STATES.iter().map(|&s| c.of(s).to_string()).collect();
     // The totals first, so that they show however many environments there are.
     left.push(Line::styled(row("all", numbers(&counts)), theme.heading()));
+    if run.carried() > 0 {
+        // Carried passes are among the passes counted above.
+        left.push(Line::styled(
+            format!(
+                "{} {} carried, among the passes",
+                CARRIED.glyph,
+                run.carried()
+            ),
+            theme.tone(CARRIED.tone),
+        ));
+    }
     let rows_left = (area.height as usize).saturating_sub(left.len());
     let environments = per_environment.len();
     let shown = if environments <= rows_left {

@@ -171,6 +171,18 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme
             result.push(Span::raw(format!(" · severity {severity}")));
         }
         lines.push(Line::from(result));
+        if let Some(from) = latest.and_then(|r| r.carried_from.as_ref()) {
+            lines.push(Line::styled(
+                format!(
+                    "  {} carried from the approval {} of commit {} by {} — p tests it again",
+                    CARRIED.glyph,
+                    from.statement.get(..12).unwrap_or(&from.statement),
+                    crate::git::short_commit(&from.commit),
+                    from.tester
+                ),
+                theme.tone(CARRIED.tone),
+            ));
+        }
         if let Some(note) = latest.and_then(|r| r.note.as_deref()) {
             lines.extend(note.lines().map(|l| Line::raw(format!("  {l}"))));
         }
