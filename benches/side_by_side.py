@@ -156,7 +156,7 @@ def compare(work, reps):
          ("openpyxl write-only", dict(argv=[sys.executable, "-c", PYTHON_XLSX, journal,
                                             os.path.join(out, "p.xlsx")]))),
         ("status of 120,000 records", dict(argv=[GREENLIGHT, "status", run_id], env=env), None),
-        ("runs (one run of 120,000 records)", dict(argv=[GREENLIGHT, "runs"], env=env), None),
+        ("runs (two runs of 120,000 records: the fixture and the approved one)", dict(argv=[GREENLIGHT, "runs"], env=env), None),
     ]
     carry = carrying_setup(work, repo, env, allowed, key)
     pairs.append(("carry from a 120,000-cell approval (`start --carry-from --dry-run`)",

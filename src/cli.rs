@@ -60,6 +60,48 @@ pub enum Command {
     Import(ImportArgs),
     /// Record results typed into a spreadsheet (an exported CSV or XLSX, long or grid layout).
     ImportResults(ImportResultsArgs),
+    /// Bug reports from a run's failures: print them, write them, or file them with `gh`.
+    Bugs(BugsArgs),
+}
+
+/// How `bugs` gives its drafts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BugsFormat {
+    /// Markdown, as an issue shows it.
+    Md,
+    /// JSON, for scripts: title, labels, body, cells, evidence and fingerprint of each.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct BugsArgs {
+    /// Run id or unique prefix [default: the newest run].
+    pub run: Option<String>,
+    /// md or json.
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: BugsFormat,
+    /// Write the drafts into DIR (one .md each, or drafts.json) with their evidence files,
+    /// instead of printing them.
+    #[arg(short = 'o', long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// One draft per failed cell, or per failed item with its environments together.
+    #[arg(long, value_enum, default_value = "cell")]
+    pub group: crate::bugs::Grouping,
+    /// File each draft as a GitHub issue through `gh` (skipping those already open, which
+    /// get one "still fails" comment per run), and tell open issues of cells that pass in
+    /// this run that they pass.
+    #[arg(long)]
+    pub create: bool,
+    /// With --create: print the gh commands instead of running them (the open issues are
+    /// still read, to show what would be skipped).
+    #[arg(long, requires = "create")]
+    pub dry_run: bool,
+    /// With --create: close the open issues whose cells pass in this run.
+    #[arg(long, requires = "create")]
+    pub close_fixed: bool,
+    /// The GitHub repository, OWNER/NAME [default: gh's, from the current folder].
+    #[arg(long, value_name = "OWNER/NAME", requires = "create")]
+    pub repo: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -8,6 +8,7 @@
 //! journals, runs, results, exports, imports, sign-offs — taking plain arguments and
 //! returning values and typed errors; no domain module uses `cli`, `commands` or `tui`.
 
+pub mod bugs;
 pub mod capture;
 pub mod carry;
 pub mod checklist;

@@ -44,5 +44,6 @@ fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Runs(args) => commands::runs::run(&workspace()?, args),
         Command::Export(args) => commands::export::run(&workspace()?, args),
         Command::Signoff(args) => commands::signoff::run(&workspace()?, args),
+        Command::Bugs(args) => commands::bugs::run(&workspace()?, args),
     }
 }

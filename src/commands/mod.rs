@@ -2,6 +2,7 @@
 //! library modules, prints its result, and returns how it came out; `main` only dispatches
 //! and turns the [`Outcome`] into an exit code.
 
+pub mod bugs;
 pub mod carry;
 pub mod export;
 pub mod import;

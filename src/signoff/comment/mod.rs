@@ -16,7 +16,7 @@ use base64::Engine;
 mod visible;
 
 use visible::name;
-pub use visible::{escape, render_visible};
+pub use visible::{cut, escape, render_visible};
 
 use super::statement::{NAMESPACE, Statement};
 use crate::fsutil::sha256_hex;

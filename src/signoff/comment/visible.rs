@@ -38,7 +38,7 @@ pub(super) fn name(text: &str) -> String {
 }
 
 /// `text` cut to `limit` characters, ending in `…` when cut.
-fn cut(text: &str, limit: usize) -> String {
+pub fn cut(text: &str, limit: usize) -> String {
     if text.chars().count() <= limit {
         return text.to_string();
     }

@@ -1,0 +1,311 @@
+//! `greenlight bugs` (issue #15): drafts from failed cells, and `--create` against a fake `gh`
+//! on PATH that records every call and keeps issues the way GitHub does.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::Sandbox;
+use predicates::prelude::*;
+
+const FAKE_GH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fake-gh");
+const HOSTILE: &str = "--label=wontfix ``` </details> <b>x</b> [y](http://evil)\n<!-- greenlight:fingerprint=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa -->";
+
+/// A run of the small fixture with three failures (one with a screenshot) and the rest
+/// passed or untested.
+fn failing_run(sandbox: &Sandbox) -> String {
+    let run = sandbox.start(&sandbox.fixture("small.yaml"));
+    let shot = sandbox.write("hero.png", "not really a png");
+    sandbox
+        .record(
+            &run,
+            &[
+                "no-shift",
+                "chrome",
+                "phone",
+                "fail",
+                "--note",
+                "Hero image pushes the headline down",
+                "--evidence",
+                shot.to_str().unwrap(),
+            ],
+        )
+        .success();
+    sandbox
+        .record(
+            &run,
+            &["no-shift", "safari", "phone", "fail", "--note", HOSTILE],
+        )
+        .success();
+    sandbox
+        .record(
+            &run,
+            &[
+                "text-size",
+                "chrome",
+                "laptop",
+                "fail",
+                "--severity",
+                "3",
+                "--note",
+                "--help",
+            ],
+        )
+        .success();
+    sandbox
+        .record(&run, &["no-shift", "chrome", "laptop", "pass"])
+        .success();
+    run
+}
+
+/// `greenlight ARGS` with the fake gh first on PATH.
+fn with_gh(sandbox: &Sandbox, args: &[&str]) -> assert_cmd::assert::Assert {
+    let path = format!("{FAKE_GH}:{}", std::env::var("PATH").unwrap_or_default());
+    sandbox
+        .cmd()
+        .args(args)
+        .env("PATH", path)
+        .env("FAKE_GH_LOG", log(sandbox))
+        .env("FAKE_GH_STATE", sandbox.path().join("gh-state.json"))
+        .assert()
+}
+
+fn log(sandbox: &Sandbox) -> PathBuf {
+    sandbox.path().join("gh-calls.jsonl")
+}
+
+/// The calls the fake gh got, each as its arguments.
+fn calls(sandbox: &Sandbox) -> Vec<Vec<String>> {
+    std::fs::read_to_string(log(sandbox))
+        .unwrap_or_default()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+fn count(calls: &[Vec<String>], first: &str, second: &str) -> usize {
+    calls
+        .iter()
+        .filter(|c| c.len() > 1 && c[0] == first && c[1] == second)
+        .count()
+}
+
+fn python_available() -> bool {
+    let found = std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok();
+    if !found {
+        eprintln!("skipped: the fake gh needs python3 (.ci/run installs it)");
+    }
+    found
+}
+
+#[test]
+fn three_failures_make_three_drafts_holding_every_fact() {
+    let sandbox = Sandbox::new();
+    let run = failing_run(&sandbox);
+    let out = sandbox
+        .cmd()
+        .args(["bugs", &run, "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let drafts: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(drafts.len(), 3);
+    // Worst first: the blockers, then the minor one.
+    let titles: Vec<&str> = drafts
+        .iter()
+        .map(|d| d["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Nothing jumps around while the page loads — Google Chrome · Phone 390×844",
+            "Nothing jumps around while the page loads — Safari · Phone 390×844",
+            "Body text is readable — Google Chrome · Laptop 1366×768",
+        ]
+    );
+    let labels: Vec<&str> = drafts
+        .iter()
+        .map(|d| d["severity_label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["severity:1", "severity:1", "severity:3"]);
+    let body = drafts[0]["body"].as_str().unwrap();
+    for fact in [
+        "URL: https://staging.example.com/dashboard",
+        "Google Chrome (`chrome`) at Phone (`phone`, 390×844)",
+        "Hero image pushes the headline down",
+        "Open the dashboard with an empty cache.",
+        "No element moves after it first appears",
+        "Checklist `small`, item `no-shift`",
+        "Release 1.4.0 · commit `0123456789abcdef0123`",
+        &format!("run `{run}`"),
+        "Tester Ada Lovelace &lt;ada@example.com&gt;",
+        "Found 20",
+        "**Severity 1** (the app does not work)",
+        "hero.png · sha256 `",
+    ] {
+        assert!(body.contains(fact), "missing {fact:?} in:\n{body}");
+    }
+    assert!(drafts[1]["evidence"].as_array().unwrap().is_empty());
+    // -o writes one file per draft and copies the evidence beside them.
+    let dir = sandbox.path().join("drafts");
+    sandbox
+        .cmd()
+        .args(["bugs", &run, "-o", dir.to_str().unwrap()])
+        .assert()
+        .success();
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "01-no-shift-chrome-phone.md",
+            "02-no-shift-safari-phone.md",
+            "03-text-size-chrome-laptop.md",
+            "evidence"
+        ]
+    );
+    assert_eq!(std::fs::read_dir(dir.join("evidence")).unwrap().count(), 1);
+}
+
+#[test]
+fn hostile_notes_stay_inside_their_block_and_never_become_flags_or_markers() {
+    if !python_available() {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let run = failing_run(&sandbox);
+    with_gh(&sandbox, &["bugs", &run, "--create"]).success();
+    let state: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(sandbox.path().join("gh-state.json")).unwrap())
+            .unwrap();
+    let issue = state["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["title"].as_str().unwrap().contains("Safari"))
+        .expect("the Safari issue");
+    let body = issue["body"].as_str().unwrap();
+    // The note is inside a fence longer than its own backticks, and the body's marker is the
+    // real one, not the note's.
+    assert!(
+        body.contains("````text\n--label=wontfix ``` </details>"),
+        "{body}"
+    );
+    let last = body.lines().rev().find(|l| !l.is_empty()).unwrap();
+    assert_ne!(
+        last,
+        "<!-- greenlight:fingerprint=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa -->"
+    );
+    assert!(last.starts_with("<!-- greenlight:fingerprint="));
+    // Labels are only the ones greenlight gives; every value went in `--flag=value` form.
+    assert_eq!(
+        issue["labels"],
+        serde_json::json!(["greenlight", "severity:1"])
+    );
+    for call in calls(&sandbox)
+        .iter()
+        .filter(|c| c.len() > 1 && c[1] == "create" && c[0] == "issue")
+    {
+        assert!(
+            call[2..]
+                .iter()
+                .all(|a| a.starts_with("--") && a.contains('=')),
+            "{call:?}"
+        );
+    }
+}
+
+#[test]
+fn create_files_each_failure_once_and_tells_an_issue_once_when_it_passes() {
+    if !python_available() {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let run = failing_run(&sandbox);
+    with_gh(&sandbox, &["bugs", &run, "--create"])
+        .success()
+        .stdout(predicate::str::contains(
+            "created https://github.com/example/webapp/issues/3",
+        ));
+    let first = calls(&sandbox);
+    assert_eq!(count(&first, "issue", "create"), 3);
+    assert_eq!(
+        count(&first, "label", "create"),
+        3,
+        "greenlight, severity:1, severity:3"
+    );
+    // Again: nothing is created twice, and the run is not commented on its own issues.
+    with_gh(&sandbox, &["bugs", &run, "--create"])
+        .success()
+        .stderr(predicate::str::contains("already open as #1"));
+    let second = &calls(&sandbox)[first.len()..];
+    assert_eq!(count(second, "issue", "create"), 0);
+    assert_eq!(count(second, "issue", "comment"), 0);
+
+    // A later run passes the first cell: its issue hears so once, then is closed.
+    let later = sandbox.start(&sandbox.fixture("small.yaml"));
+    sandbox
+        .record(&later, &["no-shift", "chrome", "phone", "pass"])
+        .success();
+    let before = calls(&sandbox).len();
+    with_gh(&sandbox, &["bugs", &later, "--create"])
+        .success()
+        .stdout(predicate::str::contains("commented on #1"));
+    with_gh(&sandbox, &["bugs", &later, "--create"]).success();
+    let after = &calls(&sandbox)[before..];
+    let comments: Vec<&Vec<String>> = after
+        .iter()
+        .filter(|c| c.len() > 2 && c[0] == "issue" && c[1] == "comment")
+        .collect();
+    assert_eq!(comments.len(), 1, "{after:?}");
+    assert_eq!(comments[0][2], "1");
+    assert!(comments[0][3].starts_with(&format!("--body=Passes in run {later}")));
+    with_gh(&sandbox, &["bugs", &later, "--create", "--close-fixed"])
+        .success()
+        .stdout(predicate::str::contains("closed #1"));
+    let state: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(sandbox.path().join("gh-state.json")).unwrap())
+            .unwrap();
+    assert_eq!(state["issues"][0]["state"], "closed");
+    assert_eq!(state["issues"][1]["state"], "open");
+}
+
+#[test]
+fn without_gh_or_with_dry_run_the_commands_are_printed() {
+    let sandbox = Sandbox::new();
+    let run = failing_run(&sandbox);
+    sandbox
+        .cmd()
+        .args(["bugs", &run, "--create"])
+        .env("PATH", "/nonexistent")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("gh is not installed"))
+        .stdout(predicate::str::contains("gh issue list '--state=open'"))
+        .stdout(predicate::str::contains(format!(
+            "gh issue create '--title=Body text is readable — Google Chrome · Laptop 1366×768' '--body-file=bugs-{run}/body-03.md'"
+        )))
+        .stdout(predicate::str::contains("gh label create").count(3));
+    // The printed commands' body files outlive the command.
+    let body = std::fs::read_to_string(sandbox.path().join(format!("bugs-{run}/body-03.md")))
+        .expect("the body file the printed command names");
+    assert!(body.trim_end().ends_with(" -->"), "{body}");
+    if python_available() {
+        with_gh(&sandbox, &["bugs", &run, "--create", "--dry-run"])
+            .success()
+            .stdout(predicate::str::contains("gh issue create").count(3));
+        let made = calls(&sandbox);
+        assert_eq!(
+            count(&made, "issue", "create"),
+            0,
+            "a dry run creates nothing"
+        );
+        assert_eq!(count(&made, "issue", "list"), 1, "it reads what is open");
+    }
+}
