@@ -179,6 +179,8 @@ pub struct Provenance<'a> {
     history: Option<&'a crate::git::History>,
     gated: String,
     earlier: std::cell::RefCell<HashMap<String, Result<std::rc::Rc<Earlier<'a>>, String>>>,
+    /// How many carried passes held through each approval (by sha256), for the report.
+    used: std::cell::RefCell<HashMap<String, usize>>,
 }
 
 impl<'a> Provenance<'a> {
@@ -194,7 +196,13 @@ impl<'a> Provenance<'a> {
             history,
             gated: gated.to_string(),
             earlier: Default::default(),
+            used: Default::default(),
         }
+    }
+
+    /// How many carried passes held through the approval with this sha256.
+    pub fn used(&self, sha256: &str) -> usize {
+        self.used.borrow().get(sha256).copied().unwrap_or(0)
     }
 
     /// The earlier approval with this sha256, indexed, with the files changed since its
@@ -241,6 +249,7 @@ impl<'a> Provenance<'a> {
         from: &CarriedFrom,
     ) -> Result<(), String> {
         let mut from = from.clone();
+        let mut chain = Vec::new();
         for _ in 0..MAX_CHAIN {
             let earlier = self.earlier(&from.statement)?;
             if earlier.commit() != from.commit {
@@ -259,8 +268,15 @@ impl<'a> Provenance<'a> {
             let cell = earlier
                 .pass_of(&item.id, browser, viewport)
                 .ok_or_else(|| "the approval it was carried from has no pass for it".to_string())?;
+            chain.push(from.statement.clone());
             match &cell.carried_from {
-                None => return Ok(()),
+                None => {
+                    let mut used = self.used.borrow_mut();
+                    for sha256 in chain {
+                        *used.entry(sha256).or_default() += 1;
+                    }
+                    return Ok(());
+                }
                 Some(next) => from = next.clone(),
             }
         }

@@ -293,6 +293,11 @@ fn a_stylesheet_change_retests_only_what_it_can_affect_and_the_gate_checks_the_c
         .stdout(predicates::str::contains(format!(
             "carried: {} passes",
             608 - to_test
+        )))
+        .stdout(predicates::str::contains(format!(
+            "an earlier approval, by Ada Lovelace <ada@example.com> for commit {}: {} carried passes hold through it",
+            app.git(&["rev-parse", "HEAD~1"]),
+            608 - to_test
         )));
     // Without the earlier approval, the carried cells count as untested.
     app.gate(&[&approval_b], &b, &app.allowed)

@@ -166,6 +166,10 @@ fn standing_text(statement: &StatementReport) -> String {
         Standing::Unreadable(why) => format!("does not count: cannot be read ({why})"),
         Standing::Malformed(why) => format!("does not count: {why}"),
         Standing::NotTrusted(why) => format!("does not count: {why}"),
+        Standing::OtherCommit(commit) if statement.carried_through > 0 => format!(
+            "an earlier approval, by {tester} for commit {commit}: {} carried passes hold through it",
+            statement.carried_through
+        ),
         Standing::OtherCommit(commit) => {
             format!("does not count: signed by {tester} for commit {commit}, not this one")
         }

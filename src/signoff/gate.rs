@@ -68,6 +68,13 @@ pub struct StatementReport {
     pub share: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// How many carried passes of the counting approvals held through this one.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub carried_through: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Which environments one approval covered, and how many cells it gave a result.
@@ -225,13 +232,18 @@ pub fn judge_gate(
         pinned,
         provenance: &provenance,
     };
-    let statements: Vec<StatementReport> = verified
+    let mut statements: Vec<StatementReport> = verified
         .iter()
         .map(|(path, judged)| match judged {
             Ok((_, verification)) => judge.one(path.clone(), verification, &mut approvals),
             Err(report) => report.clone(),
         })
         .collect();
+    for (report, (_, judged)) in statements.iter_mut().zip(&verified) {
+        if let Ok((sha256, _)) = judged {
+            report.carried_through = provenance.used(sha256);
+        }
+    }
     let checklists: Vec<ChecklistReport> = pinned
         .iter()
         .zip(approvals)
@@ -256,6 +268,7 @@ fn bare(path: String, standing: Standing) -> StatementReport {
         release: None,
         share: None,
         comment: None,
+        carried_through: 0,
     }
 }
 
@@ -306,6 +319,7 @@ impl Judge<'_> {
             release: Some(one_line(&p.release).into_owned()),
             share: None,
             comment: p.comment.as_deref().map(|c| one_line(c).into_owned()),
+            carried_through: 0,
         };
         let statement_commit = statement.commit().unwrap_or("");
         let rejects = p.decision == Decision::Rejected;
