@@ -149,6 +149,26 @@ fn three_failures_make_three_drafts_holding_every_fact() {
         assert!(body.contains(fact), "missing {fact:?} in:\n{body}");
     }
     assert!(drafts[1]["evidence"].as_array().unwrap().is_empty());
+    // By item: the two environments no-shift fails in make one report.
+    let out = sandbox
+        .cmd()
+        .args(["bugs", &run, "--format", "json", "--group", "item"])
+        .output()
+        .unwrap();
+    let grouped: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let cells: Vec<&serde_json::Value> = grouped.iter().map(|d| &d["cells"]).collect();
+    assert_eq!(
+        cells,
+        [
+            &serde_json::json!(["no-shift@chrome/phone", "no-shift@safari/phone"]),
+            &serde_json::json!(["text-size@chrome/laptop"]),
+        ]
+    );
+    assert_eq!(
+        grouped[0]["title"],
+        "Nothing jumps around while the page loads — Google Chrome · Phone 390×844, Safari · Phone 390×844"
+    );
+    assert_ne!(grouped[0]["fingerprint"], drafts[0]["fingerprint"]);
     // -o writes one file per draft and copies the evidence beside them.
     let dir = sandbox.path().join("drafts");
     sandbox

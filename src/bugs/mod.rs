@@ -22,8 +22,10 @@ use crate::untrusted::one_line;
 /// How drafts are cut: one per failed cell, or one per item failing anywhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Grouping {
+    /// One report per failed cell.
     #[default]
     Cell,
+    /// One report per failed item, the environments it fails in together.
     Item,
 }
 
@@ -307,6 +309,9 @@ mod tests {
         let forged = format!("{}\nmore text after it\n", marker(&hex));
         assert_eq!(fingerprint_of(&forged), None);
         assert_eq!(fingerprint_of("<!-- greenlight:fingerprint=zz -->"), None);
+        // Both rules: 64 digits, and hex ones.
+        assert_eq!(fingerprint_of(&marker(&"g".repeat(64))), None);
+        assert_eq!(fingerprint_of(&marker(&"a".repeat(63))), None);
     }
 
     #[test]

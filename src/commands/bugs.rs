@@ -85,6 +85,14 @@ fn write_drafts(dir: &Path, drafts: &[Draft], run: &Run, format: BugsFormat) -> 
         }
     }
     for evidence in drafts.iter().flat_map(|d| d.evidence.iter()) {
+        // Only files kept inside the run folder (`evidence/SHA256.EXT`) are copied: a path
+        // a journal names elsewhere is never followed.
+        let inside = Path::new(&evidence.path)
+            .components()
+            .all(|part| matches!(part, std::path::Component::Normal(_)));
+        if !inside {
+            continue;
+        }
         let from = run.dir().join(&evidence.path);
         let Some(name) = Path::new(&evidence.path).file_name() else {
             continue;
