@@ -169,6 +169,13 @@ fn three_failures_make_three_drafts_holding_every_fact() {
         "Nothing jumps around while the page loads — Google Chrome · Phone 390×844, Safari · Phone 390×844"
     );
     assert_ne!(grouped[0]["fingerprint"], drafts[0]["fingerprint"]);
+    // A grouped report says whose note is whose; a single one needs no such line.
+    let grouped_body = grouped[0]["body"].as_str().unwrap();
+    assert!(
+        grouped_body.contains("Safari · Phone 390×844:\n\n"),
+        "{grouped_body}"
+    );
+    assert!(!body.contains("Phone 390×844:\n"), "{body}");
     // -o writes one file per draft and copies the evidence beside them.
     let dir = sandbox.path().join("drafts");
     sandbox
