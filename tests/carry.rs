@@ -265,6 +265,16 @@ fn a_stylesheet_change_retests_only_what_it_can_affect_and_the_gate_checks_the_c
         608 - to_test,
         "one provenance per carried cell"
     );
+    // Each provenance names the approval's commit and tester.
+    let parsed: serde_json::Value = serde_json::from_str(&statement).unwrap();
+    let from = parsed["predicate"]["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|cell| cell.get("carried_from"))
+        .expect("a carried cell");
+    assert_eq!(from["commit"], app.git(&["rev-parse", "HEAD~1"]));
+    assert_eq!(from["tester"], "Ada Lovelace <ada@example.com>");
     // The comment, the report and the CSV say so too.
     let folder = app.repo.join(&approval_b);
     let comment = std::fs::read_to_string(folder.join("signoff.md")).unwrap();
