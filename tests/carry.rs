@@ -125,6 +125,11 @@ impl WebApp {
 
     /// Passes every cell of `run` still untested.
     fn pass_untested(&self, run: &str) {
+        self.pass_untested_but(run, None);
+    }
+
+    /// Passes every cell of `run` still untested but `skipped` (`item@browser/viewport`).
+    fn pass_untested_but(&self, run: &str, skipped: Option<&str>) {
         let csv = self.sandbox.path().join(format!("{run}.csv"));
         self.gl(&["export", run, "-o", csv.to_str().unwrap()])
             .success();
@@ -136,7 +141,8 @@ impl WebApp {
         let mut batch = String::new();
         for row in reader.records() {
             let row = row.unwrap();
-            if &row[status] == "untested" {
+            let name = format!("{}@{}/{}", &row[item], &row[browser], &row[viewport]);
+            if &row[status] == "untested" && Some(name.as_str()) != skipped {
                 batch.push_str(&format!(
                     "{{\"item\":\"{}\",\"browser\":\"{}\",\"viewport\":\"{}\",\"status\":\"pass\"}}\n",
                     &row[item], &row[browser], &row[viewport]
@@ -429,4 +435,23 @@ fn validate_warns_of_globs_that_name_no_file_in_the_repository() {
             "line {line}: item `no-shift`: its `paths` match no file"
         )))
         .stderr(predicates::str::contains("text-size").not());
+}
+
+#[test]
+fn only_the_cells_the_approval_passed_carry() {
+    let Some(app) = WebApp::new() else {
+        return;
+    };
+    // skeletons-match is not required: the approval leaves one of its cells untested.
+    let run = app.start(&[]);
+    app.pass_untested_but(&run, Some("skeletons-match@chrome/phone"));
+    let approval_a = app.approve(&run, "a", &app.key.clone());
+    app.change("web/pages/pricing/pricing.css", "/* b */\n");
+    let mut args = app.carry_args(&approval_a);
+    args.push("--dry-run");
+    app.starting(&args)
+        .success()
+        .stderr(predicates::str::contains(
+            "skeletons-match (1 cells): the earlier approval has no pass there",
+        ));
 }
