@@ -172,6 +172,26 @@ const CASES: &[Case] = &[
         "20240101000000Z",
         false,
     ),
+    // A day past the month's end rolls over into the next month (timegm's normalising):
+    // 30 February 2024 is 1 March.
+    at(
+        "alice@example.com valid-before=\"20240230Z\" KEY",
+        A,
+        "20240301000000Z",
+        true,
+    ),
+    at(
+        "alice@example.com valid-before=\"20240230Z\" KEY",
+        A,
+        "20240301000001Z",
+        false,
+    ),
+    at(
+        "alice@example.com valid-after=\"20240231Z\" KEY",
+        A,
+        "20240301235959Z",
+        false,
+    ),
     // Local time (no suffix), read by both in this process's time zone.
     at(
         "alice@example.com valid-after=\"20240103\" KEY",

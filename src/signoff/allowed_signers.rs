@@ -20,7 +20,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
 use ssh_key::PublicKey;
 use ssh_key::public::KeyData;
 
@@ -148,6 +148,26 @@ impl AllowedSigners {
             .collect()
     }
 
+    /// Whether some readable line lists `key` for `namespace` at `time`, for any principal:
+    /// the number of the first. This is asked of a sign-off's key before anything else about
+    /// it is read (DESIGN.md §6), as `ssh-keygen -Y find-principals` looks a key up without
+    /// a principal; whether the key may sign as the tester the statement names is
+    /// [`AllowedSigners::check`]'s to say once the statement is read.
+    pub fn lists_key(&self, key: &KeyData, namespace: &str, time: DateTime<Utc>) -> Option<usize> {
+        self.lines.iter().find_map(|line| {
+            let body = line.body.as_ref().ok()?;
+            line.principals.as_ref()?;
+            let allows = body.key.key_data() == key
+                && !body.cert_authority
+                && body
+                    .namespaces
+                    .as_ref()
+                    .is_none_or(|namespaces| list_matches(namespaces, namespace))
+                && within(body, time);
+            allows.then_some(line.number)
+        })
+    }
+
     /// Whether `key` may sign in `namespace` as `principal` at `time`: the number of the
     /// first line that allows it, or why none does.
     pub fn check(
@@ -193,9 +213,7 @@ impl AllowedSigners {
                 note(Refusal::Namespace(line.number));
                 continue;
             }
-            let too_early = body.valid_after.is_some_and(|after| time < after);
-            let too_late = body.valid_before.is_some_and(|before| time > before);
-            if too_early || too_late {
+            if !within(body, time) {
                 note(Refusal::OutsideValidity(line.number));
                 continue;
             }
@@ -203,6 +221,13 @@ impl AllowedSigners {
         }
         Err(refusal)
     }
+}
+
+/// Whether `time` is inside a line's validity window (both ends inclusive).
+fn within(body: &Body, time: DateTime<Utc>) -> bool {
+    let too_early = body.valid_after.is_some_and(|after| time < after);
+    let too_late = body.valid_before.is_some_and(|before| time > before);
+    !too_early && !too_late
 }
 
 const WHITESPACE: [char; 4] = [' ', '\t', '\r', '\n'];
@@ -380,6 +405,9 @@ fn placeholder_key() -> PublicKey {
 
 /// `YYYYMMDD[HHMM[SS]]`, UTC when followed by `Z`/`z` or `UTC` (any case), local time
 /// otherwise; `None` for anything else, and for the epoch itself (as `parse_absolute_time`).
+/// Each field is read in the range glibc's `strptime` takes (day 1–31 whatever the month,
+/// seconds up to 61) and the date is then normalised as `timegm`/`mktime` do, so that
+/// `20990230` is 2 March 2099 for greenlight as it is for ssh-keygen.
 fn parse_time(text: &str) -> Option<DateTime<Utc>> {
     let lower = text.to_ascii_lowercase();
     let (digits, utc) = if let Some(digits) = lower.strip_suffix("utc") {
@@ -389,17 +417,29 @@ fn parse_time(text: &str) -> Option<DateTime<Utc>> {
     } else {
         (lower.as_str(), false)
     };
-    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+    if !matches!(digits.len(), 8 | 12 | 14) || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let naive = match digits.len() {
-        8 => NaiveDate::parse_from_str(digits, "%Y%m%d")
-            .ok()
-            .and_then(|d| d.and_hms_opt(0, 0, 0)),
-        12 => NaiveDateTime::parse_from_str(digits, "%Y%m%d%H%M").ok(),
-        14 => NaiveDateTime::parse_from_str(digits, "%Y%m%d%H%M%S").ok(),
-        _ => None,
-    }?;
+    let field = |at: usize, len: usize, range: std::ops::RangeInclusive<i64>| {
+        let value: i64 = digits.get(at..at + len)?.parse().ok()?;
+        range.contains(&value).then_some(value)
+    };
+    let year = field(0, 4, 0..=9999)?;
+    let month = field(4, 2, 1..=12)?;
+    let day = field(6, 2, 1..=31)?;
+    let (hour, minute, second) = match digits.len() {
+        8 => (0, 0, 0),
+        12 => (field(8, 2, 0..=23)?, field(10, 2, 0..=59)?, 0),
+        _ => (
+            field(8, 2, 0..=23)?,
+            field(10, 2, 0..=59)?,
+            field(12, 2, 0..=61)?,
+        ),
+    };
+    let first = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month as u32, 1)?;
+    let naive = first.and_hms_opt(0, 0, 0)?
+        + chrono::Duration::days(day - 1)
+        + chrono::Duration::seconds(hour * 3600 + minute * 60 + second);
     let time = if utc {
         Utc.from_utc_datetime(&naive)
     } else {
@@ -607,8 +647,20 @@ mod tests {
             utc("20240101123456Z").as_deref(),
             Some("2024-01-01T12:34:56+00:00")
         );
+        // Days past the month's end roll over, as timegm rolls them.
+        assert_eq!(
+            utc("20990230Z").as_deref(),
+            Some("2099-03-02T00:00:00+00:00")
+        );
+        assert_eq!(
+            utc("20240131235961Z").as_deref(),
+            Some("2024-02-01T00:00:01+00:00")
+        );
         for bad in [
             "2024-01-01",
+            "20240132Z",
+            "20240100Z",
+            "202401012400Z",
             "19700101Z",
             "19000101Z",
             "2024010",
