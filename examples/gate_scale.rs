@@ -29,7 +29,8 @@ use greenlight::signoff::comment;
 use greenlight::signoff::gate::{Pinned, judge_gate};
 use greenlight::signoff::signing::load_key;
 use greenlight::signoff::statement::{Decision, Statement, StatementInputs};
-use greenlight::signoff::verify::{Library, Trust, find};
+use greenlight::signoff::envelope::{Library, find};
+use greenlight::signoff::verify::Trust;
 use greenlight::status::Status;
 use greenlight::store::{ChecklistRef, RunMeta, RunStore};
 
@@ -88,14 +89,16 @@ fn run() -> Result<bool> {
         let started = Instant::now();
         let inputs = folders
             .iter()
-            .map(|folder| {
-                (
-                    folder.display().to_string(),
-                    find(folder, &Library::default()),
-                )
-            })
-            .collect();
-        let report = judge_gate(inputs, COMMIT, std::slice::from_ref(&pinned), &trust, None);
+            .map(|folder| (folder.display().to_string(), find(folder)));
+        let library = Library::default();
+        let report = judge_gate(
+            inputs,
+            COMMIT,
+            std::slice::from_ref(&pinned),
+            &trust,
+            &library,
+            None,
+        );
         times.push(started.elapsed());
         ensure!(report.open, "the gate should open on 50 passing approvals");
         ensure!(

@@ -9,9 +9,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::fsutil::{
-    flush_folder_to_disk, flush_to_disk, hex, open_regular_file, sha256_of_regular_file,
-};
+use crate::fsutil::{flush_folder_to_disk, flush_to_disk, hex, open_regular_file};
 use crate::journal::Evidence;
 
 /// The folder, inside a run folder or a sign-off folder, that holds the evidence files.
@@ -157,9 +155,9 @@ pub fn kept_file(folder: &Path, evidence: &Evidence) -> Option<PathBuf> {
     Some(folder.join(FOLDER).join(file_name_of(evidence)?))
 }
 
-/// Whether the file kept for `evidence` under `folder` is there, is a regular file of at
-/// most `limit` bytes (a sign-off folder comes from a pull request: a link to `/dev/zero`
-/// must not hold the gate forever) and has its hash.
+/// Whether the file kept for `evidence` under `folder` is there, is a regular file (not a
+/// symbolic link) of at most `limit` bytes (a sign-off folder comes from a pull request: a
+/// link to `/dev/zero` must not hold the gate forever) and has its hash.
 pub fn check(folder: &Path, evidence: &Evidence, limit: u64) -> Result<(), String> {
     let Some(path) = kept_file(folder, evidence) else {
         return Err(format!(
@@ -167,8 +165,8 @@ pub fn check(folder: &Path, evidence: &Evidence, limit: u64) -> Result<(), Strin
             crate::untrusted::one_line(&evidence.path)
         ));
     };
-    let sha256 =
-        sha256_of_regular_file(&path, limit).map_err(|err| format!("{}: {err}", path.display()))?;
+    let sha256 = crate::fsutil::sha256_of_file_not_linked(&path, limit)
+        .map_err(|err| format!("{}: {err}", path.display()))?;
     if sha256 == evidence.sha256 {
         Ok(())
     } else {

@@ -120,11 +120,37 @@ pub fn sha256_file(path: &Path) -> std::io::Result<String> {
 /// folder is refused, never read. A symbolic link is followed to what it names, which must
 /// be a regular file too.
 pub fn open_regular_file(path: &Path) -> std::io::Result<std::fs::File> {
+    open_regular(path, true)
+}
+
+/// Like [`open_regular_file`], but a symbolic link is refused, not followed: for files that
+/// arrive from others, such as the sign-off folders a pull request commits, where a link
+/// could name the runner's own files (DESIGN.md §6).
+pub fn open_file_not_linked(path: &Path) -> std::io::Result<std::fs::File> {
+    open_regular(path, false)
+}
+
+fn open_regular(path: &Path, follow_links: bool) -> std::io::Result<std::fs::File> {
     use std::os::unix::fs::OpenOptionsExt;
+    let flags = if follow_links {
+        libc::O_NONBLOCK
+    } else {
+        libc::O_NONBLOCK | libc::O_NOFOLLOW
+    };
     let file = std::fs::OpenOptions::new()
         .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)?;
+        .custom_flags(flags)
+        .open(path)
+        .map_err(|err| {
+            if !follow_links && err.raw_os_error() == Some(libc::ELOOP) {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    "a symbolic link, which is not followed here",
+                )
+            } else {
+                err
+            }
+        })?;
     if !file.metadata()?.is_file() {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
@@ -145,8 +171,17 @@ fn larger_than(limit: u64) -> std::io::Error {
 /// The bytes of `path`, which must be a regular file (see [`open_regular_file`]) of at most
 /// `limit` bytes.
 pub fn read_regular_file(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    read_opened(open_regular_file(path)?, limit)
+}
+
+/// The bytes of `path`, a regular file of at most `limit` bytes that is not a symbolic link
+/// (see [`open_file_not_linked`]).
+pub fn read_file_not_linked(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    read_opened(open_file_not_linked(path)?, limit)
+}
+
+fn read_opened(file: File, limit: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let file = open_regular_file(path)?;
     let size = file.metadata()?.len();
     if size > limit {
         return Err(larger_than(limit));
@@ -163,10 +198,17 @@ pub fn read_regular_file(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
 /// The sha256 (lowercase hex) of `path`, a regular file of at most `limit` bytes, read in
 /// pieces so a large file is never held in memory.
 pub fn sha256_of_regular_file(path: &Path, limit: u64) -> std::io::Result<String> {
-    use sha2::Digest;
+    sha256_of_opened(open_regular_file(path)?, limit)
+}
+
+/// [`sha256_of_regular_file`] of a file that must not be a symbolic link.
+pub fn sha256_of_file_not_linked(path: &Path, limit: u64) -> std::io::Result<String> {
+    sha256_of_opened(open_file_not_linked(path)?, limit)
+}
+
+fn sha256_of_opened(file: File, limit: u64) -> std::io::Result<String> {
     use std::io::Read;
-    let file = open_regular_file(path)?;
-    let mut hasher = sha2::Sha256::new();
+    let mut hasher = Sha256::new();
     let copied = std::io::copy(&mut file.take(limit + 1), &mut hasher)?;
     if copied > limit {
         return Err(larger_than(limit));

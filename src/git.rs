@@ -1,6 +1,7 @@
 //! The few facts greenlight asks git for. git missing or failing means "unknown", never an
 //! error: a run can be recorded outside a repository.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -115,6 +116,109 @@ impl History {
         let range = format!("{old}..{new}");
         let out = self.run(&["diff", "--name-only", "--no-renames", "-z", &range, "--"])?;
         Ok(nul_separated(&out))
+    }
+
+    /// Every sign-off statement (`signoff.json` under `folder`) committed anywhere in the
+    /// repository's history (every ref,
+    /// and `FETCH_HEAD`, where CI fetches a pull request), by the sha256 of its bytes: the
+    /// git object id of each. A folder deleted since it was committed is still found here.
+    /// No more than `budget` bytes are read in all; past that, an error.
+    pub fn signoff_statements(
+        &self,
+        folder: &str,
+        budget: u64,
+    ) -> Result<HashMap<String, String>, String> {
+        let mut args = vec!["rev-list", "--all", "--objects"];
+        let fetched = self
+            .run(&["rev-parse", "--verify", "--quiet", "FETCH_HEAD^{commit}"])
+            .is_ok();
+        if fetched {
+            args.push("FETCH_HEAD");
+        }
+        args.extend(["--", folder]);
+        let listing = self.run(&args)?;
+        let listing = String::from_utf8_lossy(&listing);
+        let mut blobs: Vec<&str> = listing
+            .lines()
+            .filter_map(|line| {
+                let (id, path) = line.split_once(' ')?;
+                let inside = path.strip_prefix(folder)?.starts_with('/');
+                (inside && path.ends_with("/signoff.json")).then_some(id)
+            })
+            .collect();
+        blobs.sort_unstable();
+        blobs.dedup();
+        self.hash_blobs(&blobs, budget)
+    }
+
+    /// The sha256 of each blob in `ids`, read through one `git cat-file --batch`, in pieces.
+    fn hash_blobs(&self, ids: &[&str], budget: u64) -> Result<HashMap<String, String>, String> {
+        use sha2::Digest;
+        use std::io::{BufRead, Read, Write};
+        let mut child = Command::new("git")
+            .arg("-C")
+            .arg(&self.root)
+            .args(["cat-file", "--batch"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .map_err(|err| format!("cannot run git: {err}; install git"))?;
+        let mut stdin = child.stdin.take().ok_or("cannot write to git")?;
+        let request: String = ids.iter().map(|id| format!("{id}\n")).collect();
+        let writer = std::thread::spawn(move || stdin.write_all(request.as_bytes()));
+        let stdout = child.stdout.take().ok_or("cannot read from git")?;
+        let mut out = std::io::BufReader::new(stdout);
+        let mut hashes = HashMap::new();
+        let mut spent: u64 = 0;
+        let result = (|| {
+            for _ in ids {
+                let mut header = String::new();
+                out.read_line(&mut header).map_err(|err| err.to_string())?;
+                let fields: Vec<&str> = header.split_whitespace().collect();
+                let [id, "blob", size] = fields[..] else {
+                    continue;
+                };
+                let size: u64 = size.parse().map_err(|_| "git cat-file misread")?;
+                spent = spent.saturating_add(size);
+                if spent > budget {
+                    return Err(format!(
+                        "the sign-offs in the repository's history hold more than {} MB",
+                        budget >> 20
+                    ));
+                }
+                let mut hasher = sha2::Sha256::new();
+                let copied = std::io::copy(&mut (&mut out).take(size), &mut hasher)
+                    .map_err(|err| err.to_string())?;
+                if copied != size {
+                    return Err("git cat-file stopped early".to_string());
+                }
+                let mut newline = [0u8; 1];
+                out.read_exact(&mut newline)
+                    .map_err(|err| err.to_string())?;
+                hashes.insert(crate::fsutil::hex(&hasher.finalize()), id.to_string());
+            }
+            Ok(())
+        })();
+        let _ = child.kill();
+        let _ = child.wait();
+        let _ = writer.join();
+        result.map(|()| hashes)
+    }
+
+    /// The bytes of the blob `id`, at most `limit` of them.
+    pub fn blob(&self, id: &str, limit: u64) -> Result<Vec<u8>, String> {
+        if !is_object_name(id) {
+            return Err(format!("`{id}` is not an object name"));
+        }
+        let size: u64 = String::from_utf8_lossy(&self.run(&["cat-file", "-s", id])?)
+            .trim()
+            .parse()
+            .map_err(|_| "git cat-file -s misread".to_string())?;
+        if size > limit {
+            return Err(format!("object {id} is larger than {limit} bytes"));
+        }
+        self.run(&["cat-file", "blob", id])
     }
 
     /// Every file git tracks at HEAD, for checking that an item's globs name something.

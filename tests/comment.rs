@@ -347,7 +347,7 @@ fn ten_thousand_items_on_twelve_environments_are_carried_by_hash_and_verify() {
         Some(&sandbox.path().join("nowhere")),
     )
     .code(1)
-    .stderr(predicate::str::contains(
+    .stdout(predicate::str::contains(
         "commit the folder under .greenlight/signoffs/",
     ));
 

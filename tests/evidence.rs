@@ -127,10 +127,20 @@ fn the_sign_off_folder_holds_the_evidence_and_verify_checks_it() {
         .code(1)
         .stdout(predicate::str::is_match(r"FAILED +evidence").unwrap());
 
-    // A link to an endless device in a folder from a pull request is refused, not read
-    // forever.
+    // A link to an endless device, or to the runner's own files, in a folder from a pull
+    // request is refused, not followed.
     std::fs::remove_file(&kept).unwrap();
     std::os::unix::fs::symlink("/dev/zero", &kept).unwrap();
+    verify()
+        .code(1)
+        .stdout(predicate::str::contains("a symbolic link, which is not followed"));
+    // So is a device put there as it is (a FIFO would wait for a writer forever).
+    std::fs::remove_file(&kept).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&kept)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
     verify()
         .code(1)
         .stdout(predicate::str::contains("not a regular file"));

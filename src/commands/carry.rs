@@ -13,8 +13,9 @@ use crate::git::{History, short_commit};
 use crate::journal::CarriedFrom;
 use crate::run::{NewResult, RunSession};
 use crate::signoff::comment::SIGNOFFS_FOLDER;
+use crate::signoff::envelope::{FindError, Library, Listing, Opened, find, open};
 use crate::signoff::statement::{Decision, Statement};
-use crate::signoff::verify::{FindError, Library, find, verify};
+use crate::signoff::verify::verify;
 use crate::untrusted::one_line;
 
 use super::Refusal;
@@ -49,8 +50,10 @@ pub fn prepare(
     };
     let trust = super::verify::trust(args.allowed_signers.as_deref(), None)?;
     let history = History::new(root);
-    let library = Library {
-        folders: vec![root.join(SIGNOFFS_FOLDER)],
+    let library = Library::new(vec![root.join(SIGNOFFS_FOLDER)], Some(root.to_path_buf()));
+    let listing = Listing {
+        allowed_signers: &trust.allowed_signers,
+        now: trust.now,
     };
     let candidates: Vec<PathBuf> = if is_auto(given) {
         signoff_folders(&root.join(SIGNOFFS_FOLDER))?
@@ -60,15 +63,21 @@ pub fn prepare(
     let mut refusals = Vec::new();
     let mut best: Option<(Statement, String, PathBuf)> = None;
     for path in candidates {
-        let found = match find(&path, &library) {
-            Ok(found) => found,
+        let shown = one_line(&path.display().to_string()).into_owned();
+        let envelope = match find(&path) {
+            Ok(envelope) => envelope,
             Err(FindError::Unreadable(err)) if !is_auto(given) => return Err(err),
             Err(err) => {
-                refusals.push(format!(
-                    "{}: {}",
-                    path.display(),
-                    one_line(&err.to_string())
-                ));
+                refusals.push(format!("{shown}: {}", one_line(&err.to_string())));
+                continue;
+            }
+        };
+        let opened = open(envelope, &listing, &library);
+        let found = match opened {
+            Opened::Read(found) => found,
+            refused => {
+                let why = refused.refusal().unwrap_or_default();
+                refusals.push(format!("{shown}: {why}"));
                 continue;
             }
         };
@@ -80,9 +89,8 @@ pub fn prepare(
             .collect();
         let Some(statement) = verification.statement.filter(|_| failures.is_empty()) else {
             refusals.push(format!(
-                "{} does not verify ({})",
-                path.display(),
-                failures.join("; ")
+                "{shown} does not verify ({})",
+                one_line(&failures.join("; "))
             ));
             continue;
         };
@@ -108,7 +116,7 @@ pub fn prepare(
             }
         };
         if let Some(why) = why_not {
-            refusals.push(format!("{}: {why}", path.display()));
+            refusals.push(format!("{shown}: {}", one_line(&why)));
             continue;
         }
         let newer = best
@@ -120,7 +128,10 @@ pub fn prepare(
     }
     let Some((statement, sha256, origin)) = best else {
         let what = if !is_auto(given) {
-            format!("cannot carry from {}", given.display())
+            format!(
+                "cannot carry from {}",
+                one_line(&given.display().to_string())
+            )
         } else {
             format!(
                 "no trusted approval of `{}` under {SIGNOFFS_FOLDER} to carry from",
@@ -174,18 +185,18 @@ pub fn print_plan(prepared: &Prepared, checklist: &Checklist, all: bool) {
     let from = &prepared.provenance;
     let total = checklist.cell_count();
     let carried = prepared.plan.carried.len();
-    crate::output::note(format!(
+    crate::output::note(one_line(&format!(
         "{carried} carried · {} to test — from the approval {} of commit {} by {} ({})",
         total - carried,
         prepared.origin.display(),
         short_commit(&from.commit),
         from.tester,
         from.statement.get(..12).unwrap_or(&from.statement)
-    ));
+    )));
     let reasons = &prepared.plan.not_carried;
     let shown = if all { reasons.len() } else { REASONS_SHOWN };
     for (item, cells, why) in reasons.iter().take(shown) {
-        crate::output::note(format!("  {item} ({cells} cells): {why}"));
+        crate::output::note(one_line(&format!("  {item} ({cells} cells): {why}")));
     }
     if reasons.len() > shown {
         crate::output::note(format!(

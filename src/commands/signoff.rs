@@ -14,7 +14,7 @@ use crate::fsutil::{
 use crate::run::{Run, now_rfc3339};
 use crate::signoff::comment;
 use crate::signoff::signing::{find_key_path, load_key};
-use crate::signoff::statement::{Decision, Statement, StatementInputs};
+use crate::signoff::statement::{Decision, FileDigest, Statement, StatementInputs};
 
 use super::{Outcome, Workspace, warn_to_stderr};
 
@@ -83,7 +83,7 @@ pub fn sign(workspace: &Workspace, request: Request) -> Result<Outcome> {
 
     let mut results_csv = Vec::new();
     write_long_csv(&run, Safety::Spreadsheet, &mut results_csv)?;
-    let statement = Statement::new(StatementInputs {
+    let mut statement = Statement::new(StatementInputs {
         run: &run,
         commit: &commit,
         decision,
@@ -94,23 +94,27 @@ pub fn sign(workspace: &Workspace, request: Request) -> Result<Outcome> {
         signed_at: now_rfc3339(),
         results_csv_sha256: sha256_hex(&results_csv),
     });
-    let statement_bytes = statement.to_bytes()?;
-    let signature = key.sign(&statement_bytes)?;
-    let (markdown, carried) = comment::render(&statement, &statement_bytes, &signature)?;
-
     let dir = request
         .output
         .unwrap_or_else(|| PathBuf::from(format!("signoff-{id}")));
     let evidence = evidence_to_copy(&run, &statement, &dir)?;
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     copy_evidence(&evidence)?;
+    // The report embeds the copied screenshots; the statement signs the report's bytes, so
+    // a page put in its place is caught (its own fields are all set by now).
+    let mut report = Vec::new();
+    crate::export::html::write_report(&run, Some(&statement), &dir, &mut report)?;
+    statement.predicate.report_html = Some(FileDigest {
+        sha256: sha256_hex(&report),
+    });
+    let statement_bytes = statement.to_bytes()?;
+    let signature = key.sign(&statement_bytes)?;
+    let (markdown, carried) = comment::render(&statement, &statement_bytes, &signature)?;
     write_atomically(&dir.join("results.csv"), &results_csv)?;
+    write_atomically(&dir.join("report.html"), &report)?;
     write_atomically(&dir.join("signoff.json"), &statement_bytes)?;
     write_atomically(&dir.join("signoff.json.sig"), signature.as_bytes())?;
     write_atomically(&dir.join("signoff.md"), markdown.as_bytes())?;
-    write_atomically_with(&dir.join("report.html"), |out| {
-        crate::export::html::write_report(&run, Some(&statement), &dir, out)
-    })?;
     crate::output::say(format!(
         "{} release {} at commit {} by {}, signed with {}",
         decision.as_str(),

@@ -10,9 +10,10 @@ use crate::cli::{GateArgs, VerifyArgs};
 use crate::fsutil::sha256_hex;
 use crate::signoff::allowed_signers::AllowedSigners;
 use crate::signoff::comment::escape;
+use crate::signoff::envelope::{FindError, Library, Listing, Opened, find, open};
 use crate::signoff::gate::{GateReport, Pinned, Standing, StatementReport, judge_gate};
 use crate::signoff::verify::{
-    CheckOutcome, FindError, Library, Trust, allowed_signers_path, find, verify,
+    CheckName, CheckOutcome, Trust, Verification, allowed_signers_path, verify,
 };
 use crate::untrusted::one_line;
 
@@ -37,27 +38,41 @@ pub(super) fn trust(flag: Option<&Path>, repository: Option<PathBuf>) -> Result<
 }
 
 /// The folders to look up a statement by its hash in: those given, else this repository's
-/// `.greenlight/signoffs`.
+/// `.greenlight/signoffs`; and this repository's history, where a folder deleted since it
+/// was committed is still found.
 fn library(given: &[PathBuf]) -> Library {
+    let root = crate::git::toplevel(None);
     let folders = if given.is_empty() {
-        let root = crate::git::toplevel(None).unwrap_or_else(|| PathBuf::from("."));
-        vec![root.join(crate::signoff::comment::SIGNOFFS_FOLDER)]
+        let top = root.clone().unwrap_or_else(|| PathBuf::from("."));
+        vec![top.join(crate::signoff::comment::SIGNOFFS_FOLDER)]
     } else {
         given.to_vec()
     };
-    Library { folders }
+    Library::new(folders, root)
 }
 
 /// Verifies one sign-off and prints every check by name; not good unless all pass.
 pub fn run(args: &VerifyArgs) -> Result<Outcome> {
     let repository = crate::git::toplevel(None).unwrap_or_else(|| PathBuf::from("."));
     let trust = trust(args.allowed_signers.as_deref(), Some(repository))?;
-    let verification = match find(&args.path, &library(&args.signoffs)) {
-        Ok(found) => verify(found, &trust),
+    let envelope = match find(&args.path) {
+        Ok(envelope) => envelope,
         Err(FindError::NotASignoff(why) | FindError::Malformed { why, .. }) => {
             return Ok(Outcome::NotGood(why));
         }
         Err(FindError::Unreadable(err)) => return Err(err),
+    };
+    let listing = Listing {
+        allowed_signers: &trust.allowed_signers,
+        now: trust.now,
+    };
+    let opened = open(envelope, &listing, &library(&args.signoffs));
+    let why = opened.refusal().unwrap_or_default();
+    let verification = match opened {
+        Opened::Read(found) => verify(found, &trust),
+        Opened::NotSigned(_) => Verification::failed(&args.path, CheckName::Signature, why),
+        Opened::Unlisted { .. } => Verification::failed(&args.path, CheckName::Signer, why),
+        Opened::Unreadable { .. } => Verification::failed(&args.path, CheckName::Statement, why),
     };
     if args.json {
         super::print_json(&verification)?;
@@ -121,14 +136,21 @@ pub fn gate(args: &GateArgs) -> Result<Outcome> {
     // No repository: the gate never opens a checklist a statement names.
     let trust = trust(args.allowed_signers.as_deref(), None)?;
     let library = library(&args.signoffs);
+    // Read one at a time, as the gate judges them.
     let inputs = args
         .paths
         .iter()
-        .map(|path| (path.display().to_string(), find(path, &library)))
-        .collect();
+        .map(|path| (path.display().to_string(), find(path)));
     // Carried cells are checked against this repository's history (DESIGN.md §7).
     let history = crate::git::toplevel(None).map(|root| crate::git::History::new(&root));
-    let report = judge_gate(inputs, &args.commit, &pinned, &trust, history.as_ref());
+    let report = judge_gate(
+        inputs,
+        &args.commit,
+        &pinned,
+        &trust,
+        &library,
+        history.as_ref(),
+    );
     if args.json {
         super::print_json(&report)?;
     } else {
@@ -166,6 +188,9 @@ fn standing_text(statement: &StatementReport) -> String {
         Standing::Unreadable(why) => format!("does not count: cannot be read ({why})"),
         Standing::Malformed(why) => format!("does not count: {why}"),
         Standing::NotTrusted(why) => format!("does not count: {why}"),
+        Standing::Unverifiable(why) => {
+            format!("CLOSES the gate: a trusted sign-off cannot be checked: {why}")
+        }
         Standing::OtherCommit(commit) if statement.carried_through > 0 => format!(
             "an earlier approval, by {tester} for commit {commit}: {} carried passes hold through it",
             statement.carried_through
@@ -266,6 +291,11 @@ fn print_report(report: &GateReport) -> Result<()> {
         "open: the trusted approvals of this commit pass every pinned checklist".to_string()
     } else if report.rejected {
         "closed: a trusted tester rejected this commit".to_string()
+    } else if report.unverifiable {
+        "closed: a sign-off signed by a trusted key cannot be checked (its statement is \
+         missing or does not match its signature); commit its sign-off folder, or have the \
+         comment removed"
+            .to_string()
     } else {
         "closed: the trusted approvals of this commit do not pass every pinned checklist"
             .to_string()

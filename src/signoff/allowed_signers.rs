@@ -149,23 +149,22 @@ impl AllowedSigners {
     }
 
     /// Whether some readable line lists `key` for `namespace` at `time`, for any principal:
-    /// the number of the first. This is asked of a sign-off's key before anything else about
-    /// it is read (DESIGN.md §6), as `ssh-keygen -Y find-principals` looks a key up without
-    /// a principal; whether the key may sign as the tester the statement names is
-    /// [`AllowedSigners::check`]'s to say once the statement is read.
-    pub fn lists_key(&self, key: &KeyData, namespace: &str, time: DateTime<Utc>) -> Option<usize> {
-        self.lines.iter().find_map(|line| {
-            let body = line.body.as_ref().ok()?;
-            line.principals.as_ref()?;
-            let allows = body.key.key_data() == key
-                && !body.cert_authority
-                && body
-                    .namespaces
-                    .as_ref()
-                    .is_none_or(|namespaces| list_matches(namespaces, namespace))
-                && within(body, time);
-            allows.then_some(line.number)
-        })
+    /// the number of the first, or why none does. This is asked of a sign-off's key before
+    /// anything else about it is read (DESIGN.md §6), as `ssh-keygen -Y find-principals`
+    /// looks a key up without a principal; whether the key may sign as the tester the
+    /// statement names is [`AllowedSigners::check`]'s to say once the statement is read.
+    pub fn lists_key(
+        &self,
+        key: &KeyData,
+        namespace: &str,
+        time: DateTime<Utc>,
+    ) -> Result<usize, Refusal> {
+        // A line that cannot be read lists nothing, whichever principal it meant.
+        self.first_allowing(|_| true, key, namespace, time)
+            .map_err(|refusal| match refusal {
+                Refusal::Unreadable { .. } => Refusal::NotListed,
+                other => other,
+            })
     }
 
     /// Whether `key` may sign in `namespace` as `principal` at `time`: the number of the
@@ -173,6 +172,23 @@ impl AllowedSigners {
     pub fn check(
         &self,
         principal: &str,
+        key: &KeyData,
+        namespace: &str,
+        time: DateTime<Utc>,
+    ) -> Result<usize, Refusal> {
+        self.first_allowing(
+            |principals| list_matches(principals, principal),
+            key,
+            namespace,
+            time,
+        )
+    }
+
+    /// The first line whose principals `principals_match` and that allows `key` in
+    /// `namespace` at `time`, or why none does: the one rule both questions share.
+    fn first_allowing(
+        &self,
+        principals_match: impl Fn(&[String]) -> bool,
         key: &KeyData,
         namespace: &str,
         time: DateTime<Utc>,
@@ -187,7 +203,7 @@ impl AllowedSigners {
             let Some(principals) = &line.principals else {
                 continue;
             };
-            if !list_matches(principals, principal) {
+            if !principals_match(principals) {
                 continue;
             }
             let body = match &line.body {

@@ -11,8 +11,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 
+use super::envelope::{Envelope, FindError, Library, Listing, Opened, open};
 use super::statement::{Decision, Statement};
-use super::verify::{CheckName, FindError, Found, Trust, Verification, verify};
+use super::verify::{CheckName, Trust, Verification, verify};
 use crate::carry::Provenance;
 use crate::checklist::{Cell, Checklist};
 use crate::status::Status;
@@ -40,8 +41,13 @@ pub enum Standing {
     Unreadable(String),
     /// Not a sign-off, or a comment with other than one statement and one signature.
     Malformed(String),
-    /// The signature does not verify, or the signer is not trusted.
+    /// The signature's key is not listed, or the signer is not trusted for the tester the
+    /// statement names.
     NotTrusted(String),
+    /// Signed by a key the allowed signers list, but its statement cannot be found, read or
+    /// matched to the signature: it cannot be checked, and the gate closes, since a veto
+    /// must not be removable by deleting or editing a file (DESIGN.md §5.1).
+    Unverifiable(String),
     /// Trusted, but for another commit.
     OtherCommit(String),
     /// Trusted, for this commit, but something it carries does not verify.
@@ -133,6 +139,8 @@ pub struct GateReport {
     pub statements: Vec<StatementReport>,
     pub checklists: Vec<ChecklistReport>,
     pub rejected: bool,
+    /// A sign-off signed by a trusted key could not be checked.
+    pub unverifiable: bool,
     pub open: bool,
 }
 
@@ -162,52 +170,88 @@ fn same_commit(signed: &str, gated: &str, for_a_veto: bool) -> bool {
         && (signed.starts_with(&gated) || gated.starts_with(&signed))
 }
 
-/// A sign-off verified (with the sha256 of its statement's bytes), or what it amounts to
-/// when there was nothing to verify.
-type Checked = Result<(String, Verification), StatementReport>;
+/// One input's place in the report: judged already, or a verified approval waiting for
+/// every other to be known, since a pass it carried is checked through them.
+enum Slot {
+    Judged(StatementReport),
+    Approval {
+        path: String,
+        sha256: String,
+        verification: Verification,
+    },
+}
 
 /// Judges every statement and merges the approvals. `inputs` are what each path the gate
-/// was given holds (or why it holds nothing), in order.
+/// was given holds (or why it holds nothing), in order; each is read, judged and let go
+/// in turn — only a verified approval's statement is kept until the merge, and a sign-off
+/// whose key is not listed is never read past its signature.
 pub fn judge_gate(
-    inputs: Vec<(String, Result<Found, FindError>)>,
+    inputs: impl IntoIterator<Item = (String, Result<Envelope, FindError>)>,
     commit: &str,
     pinned: &[Pinned],
     trust: &Trust,
+    library: &Library,
     history: Option<&crate::git::History>,
 ) -> GateReport {
     let mut approvals: Vec<Vec<Approval>> = pinned.iter().map(|_| Vec::new()).collect();
     let no_provenance = Provenance::new(HashMap::new(), None, commit);
-    // Every sign-off is verified first: a carried cell of one is checked through another,
-    // in whatever order they were given.
-    let mut verified: Vec<(String, Checked)> = Vec::new();
+    let early = Judge {
+        commit,
+        pinned,
+        provenance: &no_provenance,
+    };
+    let listing = Listing {
+        allowed_signers: &trust.allowed_signers,
+        now: trust.now,
+    };
+    let mut slots = Vec::new();
     for (path, input) in inputs {
-        let judged = match input {
-            Ok(found) => {
-                let sha256 = crate::fsutil::sha256_hex(&found.statement);
-                Ok((sha256, verify(found, trust)))
-            }
-            Err(FindError::Unreadable(err)) => Err(bare(
-                path.clone(),
+        let slot = match input {
+            Ok(envelope) => match open(envelope, &listing, library) {
+                Opened::Read(found) => {
+                    let sha256 = crate::fsutil::sha256_hex(&found.statement);
+                    let verification = verify(found, trust);
+                    let approval = verification.verified()
+                        && verification
+                            .statement
+                            .as_ref()
+                            .is_some_and(|s| s.predicate.decision == Decision::Approved);
+                    if approval {
+                        Slot::Approval {
+                            path,
+                            sha256,
+                            verification,
+                        }
+                    } else {
+                        let mut ignored: Vec<Vec<Approval>> =
+                            pinned.iter().map(|_| Vec::new()).collect();
+                        Slot::Judged(early.one(path, &verification, &mut ignored))
+                    }
+                }
+                other => Slot::Judged(bare(path, unopened(other))),
+            },
+            Err(FindError::Unreadable(err)) => Slot::Judged(bare(
+                path,
                 Standing::Unreadable(one_line(&format!("{err:#}")).into_owned()),
             )),
-            Err(FindError::NotASignoff(why)) => Err(bare(
-                path.clone(),
-                Standing::Malformed(one_line(&why).into_owned()),
-            )),
+            Err(FindError::NotASignoff(why)) => {
+                Slot::Judged(bare(path, Standing::Malformed(one_line(&why).into_owned())))
+            }
             Err(FindError::Malformed { why, blocks }) => {
-                // Stacked blocks never count, but a trusted rejection among them still vetoes.
+                // Stacked blocks never count, but a trusted rejection among them still
+                // vetoes, and a trusted block that cannot be checked still closes.
                 let mut ignored: Vec<Vec<Approval>> = pinned.iter().map(|_| Vec::new()).collect();
-                let judge = Judge {
-                    commit,
-                    pinned,
-                    provenance: &no_provenance,
-                };
-                let vetoes = blocks.into_iter().find_map(|found| {
-                    let verification = verify(found, trust);
-                    let report = judge.one(path.clone(), &verification, &mut ignored);
-                    (report.standing == Standing::Rejects).then_some(report)
+                let closing = blocks.into_iter().find_map(|block| {
+                    let standing = match open(block, &listing, library) {
+                        Opened::Read(found) => {
+                            let verification = verify(found, trust);
+                            early.one(path.clone(), &verification, &mut ignored)
+                        }
+                        other => bare(path.clone(), unopened(other)),
+                    };
+                    standing.standing.closes().then_some(standing)
                 });
-                Err(vetoes.unwrap_or_else(|| {
+                Slot::Judged(closing.unwrap_or_else(|| {
                     bare(
                         path.clone(),
                         Standing::Malformed(one_line(&why).into_owned()),
@@ -215,15 +259,17 @@ pub fn judge_gate(
                 }))
             }
         };
-        verified.push((path, judged));
+        slots.push(slot);
     }
-    let given: HashMap<String, &Statement> = verified
+    let given: HashMap<String, &Statement> = slots
         .iter()
-        .filter_map(|(_, judged)| {
-            let (sha256, verification) = judged.as_ref().ok()?;
-            let statement = verification.statement.as_ref()?;
-            (verification.verified() && statement.predicate.decision == Decision::Approved)
-                .then(|| (sha256.clone(), statement))
+        .filter_map(|slot| match slot {
+            Slot::Approval {
+                sha256,
+                verification,
+                ..
+            } => Some((sha256.clone(), verification.statement.as_ref()?)),
+            Slot::Judged(_) => None,
         })
         .collect();
     let provenance = Provenance::new(given, history, commit);
@@ -232,17 +278,23 @@ pub fn judge_gate(
         pinned,
         provenance: &provenance,
     };
-    let mut statements: Vec<StatementReport> = verified
-        .iter()
-        .map(|(path, judged)| match judged {
-            Ok((_, verification)) => judge.one(path.clone(), verification, &mut approvals),
-            Err(report) => report.clone(),
-        })
-        .collect();
-    for (report, (_, judged)) in statements.iter_mut().zip(&verified) {
-        if let Ok((sha256, _)) = judged {
-            report.carried_through = provenance.used(sha256);
+    let mut statements: Vec<StatementReport> = Vec::with_capacity(slots.len());
+    let mut deferred = Vec::new();
+    for slot in &slots {
+        match slot {
+            Slot::Judged(report) => statements.push(report.clone()),
+            Slot::Approval {
+                path,
+                sha256,
+                verification,
+            } => {
+                deferred.push((statements.len(), sha256));
+                statements.push(judge.one(path.clone(), verification, &mut approvals));
+            }
         }
+    }
+    for (index, sha256) in deferred {
+        statements[index].carried_through = provenance.used(sha256);
     }
     let checklists: Vec<ChecklistReport> = pinned
         .iter()
@@ -250,13 +302,34 @@ pub fn judge_gate(
         .map(|(pinned, approvals)| merge(pinned, &approvals))
         .collect();
     let rejected = statements.iter().any(|s| s.standing == Standing::Rejects);
-    let open = !rejected && checklists.iter().all(|c| c.verdict.passes());
+    let unverifiable = statements
+        .iter()
+        .any(|s| matches!(s.standing, Standing::Unverifiable(_)));
+    let open = !rejected && !unverifiable && checklists.iter().all(|c| c.verdict.passes());
     GateReport {
         commit: commit.to_string(),
         statements,
         checklists,
         rejected,
+        unverifiable,
         open,
+    }
+}
+
+impl Standing {
+    /// Whether this statement closes the gate whatever the others say.
+    pub fn closes(&self) -> bool {
+        matches!(self, Standing::Rejects | Standing::Unverifiable(_))
+    }
+}
+
+/// What a sign-off whose statement was not read amounts to.
+fn unopened(opened: Opened) -> Standing {
+    let why = opened.refusal().unwrap_or_default();
+    match opened {
+        Opened::Unreadable { .. } => Standing::Unverifiable(why),
+        Opened::Unlisted { .. } => Standing::NotTrusted(why),
+        Opened::NotSigned(_) | Opened::Read(_) => Standing::Malformed(why),
     }
 }
 
@@ -294,10 +367,17 @@ impl Judge<'_> {
                 .find(|(failed, _)| *failed == name)
                 .map(|(_, why)| why.to_string())
         };
+        // Every sign-off judged here was signed by a listed key (see `open`): one whose
+        // signature does not match its statement was tampered with, or stands for a statement
+        // that is not the one signed, and cannot be checked.
         if let Some(why) = failure(CheckName::Signature) {
             return bare(
                 path,
-                Standing::NotTrusted(format!("the signature does not verify: {why}")),
+                Standing::Unverifiable(format!(
+                    "signed by a key the allowed signers list, but the signature does not match \
+                     the statement: {}",
+                    one_line(&why)
+                )),
             );
         }
         let Some(statement) = verification.statement.as_ref() else {

@@ -75,6 +75,10 @@ pub struct Signoff {
     pub definitions: BTreeMap<String, String>,
     pub cells: Vec<CellFacts>,
     pub results_csv: FileDigest,
+    /// The sign-off folder's `report.html`, which reviewers open: signed so that a page put
+    /// in its place is caught. Absent only in statements of older versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report_html: Option<FileDigest>,
 }
 
 /// The tool that made the statement.
@@ -265,6 +269,7 @@ impl Statement {
                 results_csv: FileDigest {
                     sha256: inputs.results_csv_sha256,
                 },
+                report_html: None,
             },
         }
     }

@@ -10,187 +10,16 @@ use serde::Serialize;
 use ssh_key::{HashAlg, PublicKey, SshSig};
 
 use super::allowed_signers::AllowedSigners;
-use super::comment::{self, Carried, CommentError};
+use super::comment::{self, Carried};
+use super::envelope::{Found, MAX_STATEMENT_BYTES, ResultsCsv};
 use super::statement::{NAMESPACE, Statement};
-use crate::fsutil::{read_regular_file, sha256_hex, sha256_of_regular_file};
+use crate::fsutil::{sha256_hex, sha256_of_file_not_linked};
 use crate::untrusted::one_line;
-
-/// The `results.csv` that goes with a statement.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ResultsCsv {
-    /// Beside the statement, at this path: hashed in pieces while the statement is checked,
-    /// never held whole.
-    Beside(PathBuf),
-    /// Expected beside the statement but there is no folder to look in: the check cannot
-    /// run, so it fails.
-    Missing(String),
-    /// The sign-off came as a comment, which does not carry the CSV.
-    NotCarried,
-}
-
-/// A sign-off as found on disk, before any check.
-#[derive(Debug)]
-pub struct Found {
-    /// What the user named.
-    pub origin: PathBuf,
-    pub statement: Vec<u8>,
-    pub signature: String,
-    pub results_csv: ResultsCsv,
-    /// The whole comment (line ends made LF) and how it carries the statement, when the
-    /// sign-off came as (or with) one.
-    pub comment: Option<(String, Carried)>,
-    /// The sign-off folder, whose `evidence/` holds the files the statement names.
-    pub folder: Option<PathBuf>,
-}
-
-/// Why a path holds no sign-off to check.
-#[derive(Debug, thiserror::Error)]
-pub enum FindError {
-    /// It could not be read: an environment problem.
-    #[error(transparent)]
-    Unreadable(#[from] anyhow::Error),
-    /// It was read and is not a sign-off: what `verify` reports as not good.
-    #[error("{0}")]
-    NotASignoff(String),
-    /// A comment that holds more or fewer than one statement and one signature: refused,
-    /// with the blocks found, so that a trusted rejection among them still vetoes.
-    #[error("{why}")]
-    Malformed { why: String, blocks: Vec<Found> },
-}
-
-/// The largest file of a sign-off read: a statement of 120,000 cells is about 40 MB.
-const MAX_SIGNOFF_FILE_BYTES: u64 = 256 << 20;
-/// The largest comment read: GitHub's 65,536 characters are at most 256 KiB.
-const MAX_COMMENT_BYTES: u64 = 1 << 20;
 
 /// The largest evidence file hashed: larger than any a tester attaches (GitHub itself takes
 /// no file over 100 MB), and a bound on what a folder from a pull request can make the gate
 /// read.
 const MAX_EVIDENCE_FILE_BYTES: u64 = 1 << 30;
-
-/// Folders of committed sign-offs (`.greenlight/signoffs/`), where a statement too large
-/// for its comment is found by its sha256.
-#[derive(Debug, Clone, Default)]
-pub struct Library {
-    pub folders: Vec<PathBuf>,
-}
-
-impl Library {
-    /// The sign-off folder under one of the library's folders whose `signoff.json` has
-    /// `sha256`, with that statement's bytes.
-    fn find(&self, sha256: &str) -> Option<(PathBuf, Vec<u8>)> {
-        self.folders.iter().find_map(|folder| {
-            let mut entries: Vec<PathBuf> = std::fs::read_dir(folder)
-                .ok()?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .collect();
-            entries.sort();
-            entries.into_iter().find_map(|signoff| {
-                let bytes =
-                    read_regular_file(&signoff.join("signoff.json"), MAX_SIGNOFF_FILE_BYTES)
-                        .ok()?;
-                (sha256_hex(&bytes) == sha256).then_some((signoff, bytes))
-            })
-        })
-    }
-}
-
-/// Reads a sign-off folder, a `signoff.json` with its `.sig` beside it, or a comment (whose
-/// statement, when it is carried by its hash, is looked up in `library`). Only regular
-/// files of a bounded size are read: a FIFO or a device named as a sign-off is refused,
-/// never waited on or streamed.
-pub fn find(path: &Path, library: &Library) -> Result<Found, FindError> {
-    let read = |p: &Path, limit: u64| {
-        read_regular_file(p, limit).with_context(|| format!("cannot read {}", p.display()))
-    };
-    let csv_beside = |folder: Option<&Path>| match folder {
-        Some(dir) => ResultsCsv::Beside(dir.join("results.csv")),
-        None => ResultsCsv::Missing("the statement has no folder".into()),
-    };
-    if path.is_dir() {
-        let json = path.join("signoff.json");
-        // The folder's comment is checked too, when it is a whole one.
-        let comment = read_regular_file(&path.join("signoff.md"), MAX_COMMENT_BYTES)
-            .ok()
-            .map(|bytes| String::from_utf8_lossy(&bytes).replace("\r\n", "\n"))
-            .and_then(|text| {
-                let carried = comment::parse(&text).ok()?.carried;
-                Some((text, carried))
-            });
-        return Ok(Found {
-            origin: path.to_path_buf(),
-            statement: read(&json, MAX_SIGNOFF_FILE_BYTES)?,
-            signature: String::from_utf8(read(&path.join("signoff.json.sig"), 1 << 20)?)
-                .context("signoff.json.sig is not text")?,
-            results_csv: csv_beside(Some(path)),
-            comment,
-            folder: Some(path.to_path_buf()),
-        });
-    }
-    if path.extension().is_some_and(|ext| ext == "json") {
-        let mut sig = path.as_os_str().to_owned();
-        sig.push(".sig");
-        let sig = PathBuf::from(sig);
-        return Ok(Found {
-            origin: path.to_path_buf(),
-            statement: read(path, MAX_SIGNOFF_FILE_BYTES)?,
-            signature: String::from_utf8(read(&sig, 1 << 20)?)
-                .context("the .sig file is not text")?,
-            results_csv: csv_beside(path.parent()),
-            comment: None,
-            folder: path.parent().map(Path::to_path_buf),
-        });
-    }
-    let bytes = read(path, MAX_COMMENT_BYTES)?;
-    let text =
-        String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8", path.display()))?;
-    let parts = comment::parse(&text).map_err(|err| match err {
-        CommentError::Malformed { why, pairs } => FindError::Malformed {
-            why: format!("{}: the comment is malformed: {why}", path.display()),
-            blocks: pairs
-                .into_iter()
-                .map(|(statement, signature)| Found {
-                    origin: path.to_path_buf(),
-                    statement,
-                    signature,
-                    results_csv: ResultsCsv::NotCarried,
-                    comment: None,
-                    folder: None,
-                })
-                .collect(),
-        },
-        CommentError::NotASignoff => FindError::NotASignoff(format!("{}: {err}", path.display())),
-    })?;
-    let (statement, folder) = match &parts.carried {
-        Carried::ByHash(sha256) => match library.find(sha256) {
-            Some((folder, bytes)) => (bytes, Some(folder)),
-            None => {
-                return Err(FindError::NotASignoff(format!(
-                    "{}: the comment carries its statement by its sha256 {sha256}, and no \
-                     sign-off folder in {} holds it; commit the folder under {}/ (or pass \
-                     --signoffs DIR)",
-                    path.display(),
-                    library
-                        .folders
-                        .iter()
-                        .map(|f| f.display().to_string())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    comment::SIGNOFFS_FOLDER
-                )));
-            }
-        },
-        _ => (parts.statement, None),
-    };
-    Ok(Found {
-        origin: path.to_path_buf(),
-        statement,
-        signature: parts.signature,
-        results_csv: ResultsCsv::NotCarried,
-        comment: Some((text.replace("\r\n", "\n"), parts.carried)),
-        folder,
-    })
-}
 
 /// The checks `verify` makes, in the order it makes them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -209,6 +38,8 @@ pub enum CheckName {
     Comment,
     /// The evidence files the statement names are in the folder, with their hashes.
     Evidence,
+    /// The folder's `report.html`, which reviewers open, is the one the statement signs.
+    Report,
 }
 
 impl Serialize for CheckName {
@@ -228,6 +59,7 @@ impl CheckName {
             CheckName::Checklist => "checklist",
             CheckName::Comment => "comment",
             CheckName::Evidence => "evidence",
+            CheckName::Report => "report.html",
         }
     }
 }
@@ -262,6 +94,20 @@ pub struct Verification {
 }
 
 impl Verification {
+    /// A sign-off that failed one check before its statement could be read: its signature
+    /// could not be read, its key is not listed, or its statement cannot be found.
+    pub fn failed(path: &Path, name: CheckName, why: String) -> Verification {
+        Verification {
+            path: path.to_path_buf(),
+            verified: false,
+            checks: vec![Check {
+                name,
+                outcome: CheckOutcome::Fail(why),
+            }],
+            statement: None,
+        }
+    }
+
     /// True when no check failed and the signature and signer checks passed.
     pub fn verified(&self) -> bool {
         self.verified
@@ -485,29 +331,60 @@ pub fn verify(found: Found, context: &Trust) -> Verification {
             );
         }
     }
-    if let Some((visible, carried)) = &found.comment {
-        // The whole comment is rendered again from what was verified: an edit anywhere,
-        // folded part included, or text added around it, is caught. A compressed block is
-        // taken as found, once it has inflated to exactly the signed bytes.
-        let expected =
-            comment::render_with(&statement, &found.statement, &found.signature, carried)
-                .unwrap_or_default();
+    if let Some(folder) = &found.folder {
+        v.add(CheckName::Report, check_report(folder, &statement));
+    }
+    if let Some(comment) = &found.comment {
         v.add(
             CheckName::Comment,
-            if expected.trim_end() == visible.trim_end() {
-                CheckOutcome::Pass(
-                    "the comment is exactly what the signed statement renders".into(),
-                )
-            } else {
-                CheckOutcome::Fail(format!(
-                    "the comment was edited (first difference at line {})",
-                    first_difference(&expected, visible)
-                ))
-            },
+            check_comment(comment, &statement, &found),
         );
     }
     v.statement = Some(statement);
     v.conclude()
+}
+
+/// Whether a folder's `report.html` is the one the statement signs: a reviewer opens it
+/// from the pull request, so a page put in its place must not pass.
+fn check_report(folder: &Path, statement: &Statement) -> CheckOutcome {
+    let Some(signed) = &statement.predicate.report_html else {
+        return CheckOutcome::Fail(
+            "the statement does not sign its report.html (made by an older greenlight); sign              the run again"
+                .into(),
+        );
+    };
+    let path = folder.join("report.html");
+    match sha256_of_file_not_linked(&path, MAX_STATEMENT_BYTES) {
+        Err(err) => CheckOutcome::Fail(format!("cannot read {}: {err}", path.display())),
+        Ok(sha256) if sha256 == signed.sha256 => CheckOutcome::Pass("matches its sha256".into()),
+        Ok(_) => CheckOutcome::Fail(
+            "report.html is not the report that was signed (its sha256 differs)".into(),
+        ),
+    }
+}
+
+/// Whether the comment is exactly what the verified statement renders: an edit anywhere,
+/// folded part included, or text added around it, is caught. A compressed block is taken
+/// as found, once it has inflated to exactly the signed bytes.
+fn check_comment(
+    comment: &Result<(String, Carried), String>,
+    statement: &Statement,
+    found: &Found,
+) -> CheckOutcome {
+    let (visible, carried) = match comment {
+        Ok(comment) => comment,
+        Err(why) => return CheckOutcome::Fail(why.clone()),
+    };
+    let expected = comment::render_with(statement, &found.statement, &found.signature, carried)
+        .unwrap_or_default();
+    if expected.trim_end() == visible.trim_end() {
+        CheckOutcome::Pass("the comment is exactly what the signed statement renders".into())
+    } else {
+        CheckOutcome::Fail(format!(
+            "the comment was edited (first difference at line {})",
+            first_difference(&expected, visible)
+        ))
+    }
 }
 
 /// The sha256 of the `results.csv` that goes with a statement, when it has one.
@@ -516,7 +393,7 @@ fn csv_digest(csv: &ResultsCsv) -> Option<Result<String, String>> {
         ResultsCsv::NotCarried => None,
         ResultsCsv::Missing(why) => Some(Err(why.clone())),
         ResultsCsv::Beside(path) => Some(
-            sha256_of_regular_file(path, MAX_SIGNOFF_FILE_BYTES)
+            sha256_of_file_not_linked(path, MAX_STATEMENT_BYTES)
                 .map_err(|err| format!("cannot read {}: {err}", path.display())),
         ),
     }

@@ -23,8 +23,11 @@ use crate::fsutil::sha256_hex;
 
 /// The most characters GitHub takes in an issue or pull-request comment.
 pub const COMMENT_LIMIT: usize = 65_536;
-/// The largest statement a compressed block may inflate to.
-const MAX_INFLATED: u64 = 256 << 20;
+/// The largest statement a compressed block may inflate to: far more than a comment's
+/// 65,536 characters of gzip ever hold of a real statement (JSON of cells shrinks about
+/// twentyfold), far less than the thousandfold a crafted block can reach. [`render`] never
+/// compresses a larger statement, so what greenlight writes it can always read.
+pub const MAX_INFLATED: u64 = 8 << 20;
 /// Where a statement too large for any comment is committed.
 pub const SIGNOFFS_FOLDER: &str = ".greenlight/signoffs";
 
@@ -47,13 +50,23 @@ pub enum Carried {
 }
 
 /// The parts of a comment: what people read, what was signed (or its hash), the signature.
+/// Nothing is inflated: a compressed statement is read with [`inflate`] only once its
+/// signature's key is known to be trusted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommentParts {
     pub visible: String,
     pub carried: Carried,
-    /// The statement's bytes; empty when it is carried by its hash only.
+    /// The statement's bytes when it is carried as it is; empty otherwise.
     pub statement: Vec<u8>,
     pub signature: String,
+}
+
+/// A statement block as a comment holds it, each with the signature after it: the JSON, or
+/// gzip + base64 not yet inflated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Held {
+    Json(Vec<u8>),
+    Gzip(String),
 }
 
 /// The whole comment for a statement: the statement as it is when the comment fits, else
@@ -72,7 +85,8 @@ pub fn render(
     }
     let frame = whole(&Carried::Gzip(String::new()))?;
     let room = COMMENT_LIMIT.saturating_sub(frame.chars().count());
-    if let Some(base64) = gzip_base64_within(statement_bytes, room)? {
+    let inflatable = statement_bytes.len() as u64 <= MAX_INFLATED;
+    if inflatable && let Some(base64) = gzip_base64_within(statement_bytes, room)? {
         let compressed = Carried::Gzip(base64);
         let gzipped = whole(&compressed)?;
         if gzipped.chars().count() <= COMMENT_LIMIT {
@@ -187,8 +201,9 @@ fn gzip_base64_within(bytes: &[u8], room: usize) -> Result<Option<String>> {
     Ok(Some(lines))
 }
 
-/// The statement a compressed block holds, inflated no further than [`MAX_INFLATED`].
-fn gunzip_base64(text: &str) -> Result<Vec<u8>, String> {
+/// The statement a compressed block holds, inflated no further than [`MAX_INFLATED`]. Only
+/// a block whose signature's key is trusted is ever inflated (DESIGN.md §6).
+pub fn inflate(text: &str) -> Result<Vec<u8>, String> {
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let compressed = base64::engine::general_purpose::STANDARD
         .decode(compact)
@@ -200,7 +215,7 @@ fn gunzip_base64(text: &str) -> Result<Vec<u8>, String> {
         .map_err(|err| format!("the compressed statement is not gzip: {err}"))?;
     if inflated.len() as u64 > MAX_INFLATED {
         return Err(format!(
-            "the compressed statement inflates past {} MB",
+            "the compressed statement inflates past {} MiB, more than a comment can hold of a real one",
             MAX_INFLATED >> 20
         ));
     }
@@ -218,7 +233,7 @@ pub enum CommentError {
     #[error("the comment is malformed: {why}")]
     Malformed {
         why: String,
-        pairs: Vec<(Vec<u8>, String)>,
+        pairs: Vec<(Held, String)>,
     },
 }
 
@@ -266,11 +281,9 @@ pub fn parse(markdown: &str) -> Result<CommentParts, CommentError> {
         .unwrap_or(&text[..details])
         .to_string();
     let found = blocks(&text);
-    let statement_of = |kind: &str, body: &str| -> Option<Vec<u8>> {
-        match kind {
-            "json" => Some(body.as_bytes().to_vec()),
-            _ => gunzip_base64(body).ok(),
-        }
+    let held = |kind: &str, body: &str| match kind {
+        "json" => Held::Json(body.as_bytes().to_vec()),
+        _ => Held::Gzip(body.to_string()),
     };
     let mut pairs = Vec::new();
     let mut pending: Option<(&str, &String)> = None;
@@ -278,9 +291,7 @@ pub fn parse(markdown: &str) -> Result<CommentParts, CommentError> {
         match (*kind, pending) {
             ("json" | "base64", _) => pending = Some((kind, body)),
             ("text", Some((statement_kind, statement))) => {
-                if let Some(bytes) = statement_of(statement_kind, statement) {
-                    pairs.push((bytes, body.clone()));
-                }
+                pairs.push((held(statement_kind, statement), body.clone()));
                 pending = None;
             }
             _ => {}
@@ -308,10 +319,7 @@ pub fn parse(markdown: &str) -> Result<CommentParts, CommentError> {
         .unwrap_or_default();
     let (carried, statement) = match found.iter().find(|(kind, _)| *kind != "text") {
         Some(("json", body)) => (Carried::Plain, body.as_bytes().to_vec()),
-        Some((_, body)) => match gunzip_base64(body) {
-            Ok(bytes) => (Carried::Gzip(body.clone()), bytes),
-            Err(why) => return malformed(why, pairs),
-        },
+        Some((_, body)) => (Carried::Gzip(body.clone()), Vec::new()),
         None => match named_hash(&text) {
             Some(hash) => (Carried::ByHash(hash), Vec::new()),
             None => return malformed("the statement's sha256 cannot be read".into(), pairs),
@@ -364,8 +372,8 @@ mod tests {
             "nor to 100"
         );
         assert!(packed.lines().all(|l| l.len() <= 76));
-        assert_eq!(gunzip_base64(&packed).unwrap(), statement.as_bytes());
-        assert!(gunzip_base64("not base64!").is_err());
+        assert_eq!(inflate(&packed).unwrap(), statement.as_bytes());
+        assert!(inflate("not base64!").is_err());
         // A small block that would inflate past the bound is refused, not inflated.
         let bomb = {
             let mut encoder =
@@ -377,7 +385,7 @@ mod tests {
             base64::engine::general_purpose::STANDARD.encode(encoder.finish().unwrap())
         };
         assert!(bomb.len() < 1 << 20, "a small comment: {}", bomb.len());
-        assert!(gunzip_base64(&bomb).unwrap_err().contains("inflates past"));
+        assert!(inflate(&bomb).unwrap_err().contains("inflates past"));
     }
 
     /// A statement as a hostile or enormous checklist would make it: thousands of
@@ -472,7 +480,11 @@ mod tests {
             }
             match carried {
                 Carried::ByHash(hash) => assert_eq!(hash, sha256_hex(&bytes)),
-                _ => assert_eq!(parts.statement, bytes),
+                Carried::Gzip(base64) => {
+                    assert!(parts.statement.is_empty(), "nothing is inflated on parsing");
+                    assert_eq!(inflate(&base64).unwrap(), bytes);
+                }
+                Carried::Plain => assert_eq!(parts.statement, bytes),
             }
         }
     }
