@@ -385,10 +385,15 @@ pub struct VerifyArgs {
 #[derive(Debug, Args)]
 #[command(
     after_help = "Read the checklist and the allowed-signers file from the protected \
-    default branch, never from the pull request being gated:\n  \
+    default branch, never from the pull request being gated, and give the commit the \
+    testers ran: the pull request's head (the newest commit that changed anything but \
+    .greenlight/signoffs), not $GITHUB_SHA, which for pull-request events is a merge commit \
+    nobody tested, or the base branch's head under pull_request_target:\n  \
+    git fetch --no-tags origin \"+refs/pull/$PR/head:refs/remotes/pull/$PR\"\n  \
+    tested=$(git log -1 --format=%H \"pull/$PR\" -- . ':(exclude).greenlight/signoffs')\n  \
     git show origin/main:checklists/web-ux.yaml > pinned.yaml\n  \
     git show origin/main:.github/allowed_signers > allowed_signers\n  \
-    greenlight gate signoffs/*.md --commit \"$GITHUB_SHA\" --checklist pinned.yaml \\\n    \
+    greenlight gate signoffs/*.md --commit \"$tested\" --checklist pinned.yaml \\\n    \
     --allowed-signers allowed_signers --summary \"$GITHUB_STEP_SUMMARY\""
 )]
 pub struct GateArgs {
@@ -402,10 +407,11 @@ pub struct GateArgs {
     /// several (the gate opens only when every one passes).
     #[arg(long, required = true, value_name = "FILE")]
     pub checklist: Vec<PathBuf>,
-    /// git's allowed-signers format, from the protected branch [default: git's
-    /// gpg.ssh.allowedSignersFile].
+    /// Who may sign: git's allowed-signers format, from the protected branch. Required:
+    /// the gate never falls back to git's configuration, whose relative path would name
+    /// the pull request's own file.
     #[arg(long, value_name = "FILE")]
-    pub allowed_signers: Option<PathBuf>,
+    pub allowed_signers: PathBuf,
     /// Where committed sign-off folders are, for a comment too large to carry its
     /// statement [default: .greenlight/signoffs of this repository]; repeatable.
     #[arg(long, value_name = "DIR")]

@@ -877,3 +877,208 @@ fn an_outsiders_namespace_or_broken_statement_cannot_write_lines_to_the_log_eith
         );
     }
 }
+
+/// The comment `folder`'s statement would have if it were too large for a comment: the
+/// signature and the statement's sha256 only.
+fn by_hash_comment(folder: &Path) -> String {
+    use greenlight::signoff::comment::{Carried, render_with};
+    let bytes = std::fs::read(folder.join("signoff.json")).unwrap();
+    let statement = serde_json::from_slice(&bytes).unwrap();
+    let signature = std::fs::read_to_string(folder.join("signoff.json.sig")).unwrap();
+    let sha256 = greenlight::fsutil::sha256_hex(&bytes);
+    render_with(&statement, &bytes, &signature, &Carried::ByHash(sha256)).unwrap()
+}
+
+#[test]
+fn a_trusted_veto_carried_by_hash_holds_when_its_folder_is_deleted() {
+    let Some(team) = Team::new() else { return };
+    let approvals: Vec<PathBuf> = (0..3).map(|n| team.approve(n)).collect();
+    let rejection = team.sign(
+        1,
+        &team.pinned,
+        "pass",
+        &["--reject", "--comment", "the menu hides the price"],
+    );
+    // The pull request's repository: Bob's rejection travels by its hash, its folder
+    // committed where the gate looks.
+    let repo = team.sandbox.path().join("repo");
+    let committed = repo.join(".greenlight/signoffs/bob");
+    std::fs::create_dir_all(&committed).unwrap();
+    for entry in std::fs::read_dir(&rejection).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), committed.join(entry.file_name())).unwrap();
+        }
+    }
+    let git = |args: &[&str]| team.sandbox.git(&repo, args);
+    git(&["init", "-q", "-b", "main"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "Bob's sign-off"]);
+    let comment = team
+        .sandbox
+        .write("bob-rejects.md", &by_hash_comment(&rejection));
+    let gate = |paths: &[&Path], allowed: &Path| {
+        team.sandbox
+            .cmd()
+            .current_dir(&repo)
+            .arg("gate")
+            .args(paths)
+            .args(["--commit", COMMIT, "--checklist"])
+            .arg(&team.pinned)
+            .arg("--allowed-signers")
+            .arg(allowed)
+            .timeout(std::time::Duration::from_secs(60))
+            .assert()
+    };
+    let all = [
+        approvals[0].as_path(),
+        approvals[1].as_path(),
+        approvals[2].as_path(),
+        comment.as_path(),
+    ];
+    gate(&all[..3], &team.allowed)
+        .success()
+        .stdout(predicate::str::contains("gate open"));
+    gate(&all, &team.allowed)
+        .code(1)
+        .stdout(predicate::str::contains("REJECTS this commit: rejected by BOB"));
+    // The pull request's author deletes the folder, which changes no tested file: the
+    // statement is still in the history, and the veto holds.
+    git(&["rm", "-rq", ".greenlight"]);
+    git(&["commit", "-qm", "drop the sign-off folder"]);
+    assert!(!committed.exists());
+    gate(&all, &team.allowed)
+        .code(1)
+        .stdout(predicate::str::contains("REJECTS this commit: rejected by BOB"));
+    // Rewritten out of the history too (or never committed): nothing can be checked, and a
+    // trusted signature over a statement nobody can read closes the gate.
+    git(&["checkout", "-q", "--orphan", "clean"]);
+    git(&["commit", "-qm", "history without the folder", "--allow-empty"]);
+    git(&["branch", "-D", "main"]);
+    git(&["reflog", "expire", "--expire=now", "--all"]);
+    git(&["gc", "-q", "--prune=now"]);
+    gate(&all, &team.allowed)
+        .code(1)
+        .stdout(predicate::str::contains(
+            "CLOSES the gate: a trusted sign-off cannot be checked",
+        ))
+        .stdout(predicate::str::contains("no sign-off folder"))
+        .stdout(predicate::str::contains("gate closed: a sign-off signed by a trusted key"));
+    // The same comment signed by a key nobody trusts is not read at all, and closes
+    // nothing: an outsider's comment cannot hold a release.
+    let without_bob: String = std::fs::read_to_string(&team.allowed)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with("bob@"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let allowed = team.sandbox.write("allowed_without_bob", &without_bob);
+    gate(&all, &allowed)
+        .code(1)
+        .stdout(predicate::str::contains(
+            "bob-rejects.md: does not count: the signer is not trusted",
+        ))
+        .stdout(predicate::str::contains("nothing else about it was read"))
+        .stdout(predicate::str::contains("CLOSES").not());
+}
+
+/// `comment` with its statement block replaced by a compressed block of `bytes`.
+fn with_compressed_statement(comment: &str, bytes: &[u8]) -> String {
+    use base64::Engine;
+    use std::io::Write;
+    let mut encoder = flate2::GzBuilder::new().write(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes).unwrap();
+    let base64 =
+        base64::engine::general_purpose::STANDARD.encode(encoder.finish().unwrap());
+    let lines: Vec<&str> = base64
+        .as_bytes()
+        .chunks(76)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect();
+    let start = comment.find("```json\n").expect("a plain statement block");
+    let end = start + comment[start..].find("\n```\n").unwrap() + 5;
+    format!(
+        "{}```base64\n{}\n```\n{}",
+        &comment[..start],
+        lines.join("\n"),
+        &comment[end..]
+    )
+}
+
+#[test]
+fn comments_that_inflate_are_refused_unread_or_bounded_and_judged_one_at_a_time() {
+    let Some(team) = Team::new() else { return };
+    let approvals: Vec<PathBuf> = (0..3).map(|n| team.approve(n)).collect();
+    // 46 MiB of zeros: about 46 KB of gzip, a comment GitHub takes.
+    let zeros = vec![0u8; 46 << 20];
+    let ada = std::fs::read_to_string(approvals[0].join("signoff.md")).unwrap();
+    let bomb = with_compressed_statement(&ada, &zeros);
+    assert!(bomb.chars().count() <= 65_536, "{}", bomb.chars().count());
+    let mut paths: Vec<PathBuf> = approvals.clone();
+    for n in 0..40 {
+        paths.push(team.sandbox.write(&format!("bomb-{n}.md"), &bomb));
+    }
+    let gate = |allowed: &Path| {
+        // Under a 1 GB address-space limit: forty inflated statements held at once would
+        // not fit (the gate used to take 2.7 GB here).
+        let mut command = format!(
+            "ulimit -v 1000000; exec '{}' gate",
+            assert_cmd::cargo::cargo_bin("greenlight").display()
+        );
+        for path in &paths {
+            command.push_str(&format!(" '{}'", path.display()));
+        }
+        command.push_str(&format!(
+            " --commit {COMMIT} --checklist '{}' --allowed-signers '{}'",
+            team.pinned.display(),
+            allowed.display()
+        ));
+        let output = Command::new("bash")
+            .args(["-c", &command])
+            .current_dir(team.sandbox.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    // Ada's key is trusted: each block is inflated no further than a comment can hold of a
+    // real statement, and, as it cannot be checked, closes the gate.
+    let (code, out, err) = gate(&team.allowed);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(out.contains("inflates past 8 MiB"), "{out}");
+    assert!(out.contains("gate closed: a sign-off signed by a trusted key"), "{out}");
+    // An outsider's key: not one block is inflated, and the three approvals open the gate.
+    let outsider = team.sandbox.path().join("id_outsider");
+    let made = common::keygen(&team.sandbox, "ecdsa", "");
+    std::fs::rename(&made, &outsider).unwrap();
+    std::fs::rename(made.with_extension("pub"), outsider.with_extension("pub")).unwrap();
+    let message = team.sandbox.path().join("message");
+    std::fs::copy(approvals[0].join("signoff.json"), &message).unwrap();
+    let signed = Command::new("ssh-keygen")
+        .args(["-Y", "sign", "-n", "greenlight-signoff", "-f"])
+        .arg(&outsider)
+        .arg(&message)
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(signed.success());
+    let outsider_sig = std::fs::read_to_string(message.with_extension("sig")).unwrap();
+    let ada_sig = std::fs::read_to_string(approvals[0].join("signoff.json.sig")).unwrap();
+    let foreign = bomb.replacen(ada_sig.trim_end(), outsider_sig.trim_end(), 1);
+    assert_ne!(foreign, bomb);
+    for path in &paths[3..] {
+        std::fs::write(path, &foreign).unwrap();
+    }
+    let (code, out, err) = gate(&team.allowed);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert_eq!(
+        out.matches("does not count: the signer is not trusted").count(),
+        40,
+        "{out}"
+    );
+    assert!(!out.contains("inflates"), "nothing inflated: {out}");
+}

@@ -134,7 +134,7 @@ pub fn gate(args: &GateArgs) -> Result<Outcome> {
         .map(|path| pinned(path))
         .collect::<Result<_>>()?;
     // No repository: the gate never opens a checklist a statement names.
-    let trust = trust(args.allowed_signers.as_deref(), None)?;
+    let trust = trust(Some(&args.allowed_signers), None)?;
     let library = library(&args.signoffs);
     // Read one at a time, as the gate judges them.
     let inputs = args

@@ -148,7 +148,7 @@ pub fn render_visible(statement: &Statement) -> String {
         name(&format!("{} <{}>", p.tester.name, p.tester.email)),
     ));
     visible.push(&format!(
-        "Checklist **{}** (`{}`{}) · run `{}` · signed {}\n\n",
+        "Checklist **{}** (`{}`{}) · run `{}` · signed {} with key `{}`\n\n",
         name(&p.checklist.title),
         name(&p.checklist.id),
         p.checklist
@@ -158,7 +158,13 @@ pub fn render_visible(statement: &Statement) -> String {
             .unwrap_or_default(),
         name(&p.run),
         name(&p.signed),
+        name(&p.tester.key),
     ));
+    // Anyone can post a comment shaped like this one: say who decides.
+    visible.push(
+        "<sub>Whether this key may sign for this tester is decided by the CI gate against the \
+         team's allowed-signers file on the protected branch, not by this comment.</sub>\n\n",
+    );
     if let Some(comment) = &p.comment {
         visible.push(&format!("> {}\n\n", escape(&cut(comment, 4 * NOTE_LIMIT))));
     }
