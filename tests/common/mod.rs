@@ -2,7 +2,9 @@
 
 #![allow(dead_code)]
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use assert_cmd::Command;
 use tempfile::TempDir;
@@ -12,12 +14,15 @@ pub const TESTER: &str = "Ada Lovelace <ada@example.com>";
 /// A temporary home and working folder for one test.
 pub struct Sandbox {
     pub dir: TempDir,
+    /// How many keys of each kind [`keygen`] has copied in, so that each call gets another.
+    keys_made: Mutex<HashMap<String, usize>>,
 }
 
 impl Sandbox {
     pub fn new() -> Sandbox {
         Sandbox {
             dir: tempfile::tempdir().expect("a temporary folder"),
+            keys_made: Mutex::default(),
         }
     }
 
@@ -405,26 +410,65 @@ pub fn ssh_keygen_available() -> bool {
     found
 }
 
-/// A new key of `kind` (`ed25519`, `ecdsa` (P-256), `ecdsa-521`, `rsa`) in the sandbox,
-/// made by ssh-keygen.
+/// A key of `kind` in the sandbox, as `id_{kind}` with its `.pub`: a copy of a key that
+/// ssh-keygen made once, committed under `tests/fixtures/keys/` (#20) — fresh random keys made
+/// a test fail whenever ssh-keygen drew a P-256 key ssh-key could not read. The kinds:
+/// `ed25519`, `ecdsa` (P-256, a full-length private scalar), `ecdsa-31` (P-256 whose scalar
+/// ssh-keygen stores in 31 bytes), `ecdsa-30` (in 30 bytes), `ecdsa-521`, `rsa` (3072 bits).
+/// Each call for a kind in one sandbox copies a different key of it (ed25519 has three, for
+/// a team of testers), over the `id_{kind}` a caller has not moved away. With a passphrase,
+/// the copy is encrypted with it by `ssh-keygen -p`.
 pub fn keygen(sandbox: &Sandbox, kind: &str, passphrase: &str) -> PathBuf {
-    let path = sandbox.path().join(format!("id_{kind}"));
-    let mut cmd = std::process::Command::new("ssh-keygen");
-    let (key_type, bits) = match kind {
-        "rsa" => ("rsa", Some("3072")),
-        "ecdsa-521" => ("ecdsa", Some("521")),
-        other => (other, None),
+    let nth = {
+        let mut made = sandbox.keys_made.lock().expect("the key counter");
+        let count = made.entry(kind.to_string()).or_insert(0);
+        *count += 1;
+        *count
     };
-    cmd.args(["-q", "-t", key_type, "-N", passphrase, "-C", "test", "-f"])
-        .arg(&path);
-    if let Some(bits) = bits {
-        cmd.args(["-b", bits]);
-    }
+    let name = match nth {
+        1 => format!("id_{kind}"),
+        n => format!("id_{kind}_{n}"),
+    };
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/keys")
+        .join(&name);
     assert!(
-        cmd.status().expect("ssh-keygen runs").success(),
-        "ssh-keygen -t {kind}"
+        source.is_file(),
+        "no fixture key {name}: tests/fixtures/keys/ has no key number {nth} of kind {kind}"
     );
+    let path = sandbox.path().join(format!("id_{kind}"));
+    copy_key(&source, &path);
+    if !passphrase.is_empty() {
+        let status = std::process::Command::new("ssh-keygen")
+            .args(["-q", "-p", "-P", "", "-N", passphrase, "-f"])
+            .arg(&path)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .expect("ssh-keygen runs");
+        assert!(status.success(), "ssh-keygen -p on a copy of {name}");
+    }
     path
+}
+
+/// The committed fixture key `name` (and its `.pub`) copied into the sandbox, the private
+/// key readable by its owner only, as ssh-keygen requires.
+pub fn fixture_key(sandbox: &Sandbox, name: &str) -> PathBuf {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/keys")
+        .join(name);
+    let path = sandbox.path().join(name);
+    copy_key(&source, &path);
+    path
+}
+
+/// Copies a private key and the `.pub` beside it; the private key gets mode 0600.
+fn copy_key(source: &Path, target: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::copy(source, target).expect("the fixture key copied");
+    std::fs::set_permissions(target, std::fs::Permissions::from_mode(0o600))
+        .expect("the key made private");
+    std::fs::copy(source.with_extension("pub"), target.with_extension("pub"))
+        .expect("the fixture's .pub copied");
 }
 
 /// The `TYPE BASE64` of the public key beside `key` (its `.pub`), for allowed-signers lines.
