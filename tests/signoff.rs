@@ -180,6 +180,114 @@ fn every_key_type_round_trips_and_interoperates_with_ssh_keygen_both_ways() {
     }
 }
 
+/// The passphrase of the committed `id_ecdsa-31-encrypted*` fixture keys.
+const FIXTURE_PASSPHRASE: &str = "correct horse battery staple";
+
+/// Signs `message` (a file) with `ssh-keygen -Y sign`, the reference, into `message.sig`.
+fn ssh_keygen_sign(key: &Path, message: &Path, passphrase: &str) -> bool {
+    let signature = PathBuf::from(format!("{}.sig", message.display()));
+    // ssh-keygen leaves an existing .sig as it is when it cannot sign (DESIGN.md §10).
+    let _ = std::fs::remove_file(&signature);
+    let mut cmd = Command::new("ssh-keygen");
+    cmd.args(["-Y", "sign", "-n", "greenlight-signoff"]);
+    if !passphrase.is_empty() {
+        cmd.args(["-P", passphrase]);
+    }
+    cmd.arg("-f").arg(key).arg(message).stderr(Stdio::null());
+    cmd.status().unwrap().success() && signature.is_file()
+}
+
+#[test]
+fn a_p256_key_whose_scalar_ssh_keygen_stored_short_signs_as_ssh_keygen_does() {
+    // ssh-keygen writes a P-256 private scalar as an mpint: one key in 256 stores it in 31
+    // bytes, one in 65,536 in 30, and ssh-key refused both (#20).
+    if !ssh_keygen_available() {
+        return;
+    }
+    for kind in ["ecdsa-31", "ecdsa-30"] {
+        let sandbox = Sandbox::new();
+        let key = common::keygen(&sandbox, kind, "");
+        let allowed = allowed(&sandbox, EMAIL, "", &key);
+        let run = complete_run(&sandbox);
+        let dir = signoff(&sandbox, &run, &key, &["--approve"]);
+        verify(&sandbox, &dir, &allowed)
+            .success()
+            .stdout(predicate::str::is_match(r"ok +signature").unwrap());
+        assert!(
+            ssh_keygen_verify(&allowed, EMAIL, &dir),
+            "{kind}: ssh-keygen -Y verify accepts greenlight's signature"
+        );
+        // Side by side: ssh-keygen signs the same statement with the same file, and its
+        // signature verifies for both.
+        let json = dir.join("signoff.json");
+        assert!(
+            ssh_keygen_sign(&key, &json, ""),
+            "{kind}: ssh-keygen -Y sign"
+        );
+        assert!(ssh_keygen_verify(&allowed, EMAIL, &dir));
+        verify(&sandbox, &json, &allowed).success();
+    }
+}
+
+#[test]
+fn an_encrypted_p256_key_with_a_31_byte_scalar_signs_with_its_passphrase_asked_once() {
+    if !ssh_keygen_available() {
+        return;
+    }
+    use greenlight::signoff::signing::{Key, load_private_key};
+    // aes256-ctr (ssh-keygen's default) and an AEAD cipher, whose tag is checked.
+    for name in ["id_ecdsa-31-encrypted", "id_ecdsa-31-encrypted-gcm"] {
+        let sandbox = Sandbox::new();
+        let path = common::fixture_key(&sandbox, name);
+        let asked = std::cell::Cell::new(0);
+        let key = load_private_key(&path, || {
+            asked.set(asked.get() + 1);
+            Ok(zeroize::Zeroizing::new(FIXTURE_PASSPHRASE.to_string()))
+        })
+        .unwrap_or_else(|error| panic!("{name}: {error:#}"));
+        assert_eq!(asked.get(), 1, "{name}: the passphrase is asked for once");
+        assert!(matches!(key, Key::Private(_)));
+        let public = key.public().to_openssh().unwrap();
+        assert_eq!(
+            public
+                .split_whitespace()
+                .take(2)
+                .collect::<Vec<_>>()
+                .join(" "),
+            public_key(&path),
+            "{name}: the key read is the one in the .pub"
+        );
+
+        // Its signature is the one ssh-keygen accepts, as is ssh-keygen's own with the file.
+        let message = sandbox.write("signoff.json", "{\"a\":\"statement\"}\n");
+        let armored = key.sign(&std::fs::read(&message).unwrap()).unwrap();
+        std::fs::write(sandbox.path().join("signoff.json.sig"), armored).unwrap();
+        let allowed = allowed(&sandbox, EMAIL, "", &path);
+        assert!(
+            ssh_keygen_verify(&allowed, EMAIL, sandbox.path()),
+            "{name}: ssh-keygen -Y verify accepts the signature"
+        );
+        assert!(
+            ssh_keygen_sign(&path, &message, FIXTURE_PASSPHRASE),
+            "{name}: ssh-keygen -Y sign with the same passphrase"
+        );
+        assert!(ssh_keygen_verify(&allowed, EMAIL, sandbox.path()));
+
+        // A wrong passphrase is still called one.
+        let error = load_private_key(&path, || {
+            Ok(zeroize::Zeroizing::new(
+                "Correct horse battery staple".to_string(),
+            ))
+        })
+        .err()
+        .unwrap_or_else(|| panic!("{name}: a wrong passphrase is refused"));
+        assert_eq!(
+            format!("{error:#}"),
+            format!("wrong passphrase for {}", path.display())
+        );
+    }
+}
+
 #[test]
 fn the_statement_is_an_in_toto_statement_with_what_design_lists() {
     if !ssh_keygen_available() {

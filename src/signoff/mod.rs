@@ -3,6 +3,7 @@
 
 pub mod allowed_signers;
 pub mod comment;
+pub mod ecdsa_repair;
 pub mod envelope;
 pub mod gate;
 pub mod signing;

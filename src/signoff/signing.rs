@@ -9,7 +9,9 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 use ssh_key::{HashAlg, LineEnding, PrivateKey, PublicKey, SshSig};
+use zeroize::Zeroizing;
 
+use super::ecdsa_repair;
 use super::statement::NAMESPACE;
 use crate::config::Config;
 use crate::fsutil::expand_home;
@@ -85,7 +87,8 @@ pub fn find_key_path(flag: Option<&Path>, config: &Config) -> Result<PathBuf> {
     )
 }
 
-/// Reads the key at `path`; a `.pub` means "sign through ssh-keygen".
+/// Reads the key at `path`; a `.pub` means "sign through ssh-keygen". An encrypted key's
+/// passphrase is asked for on the terminal, once.
 pub fn load_key(path: &Path) -> Result<Key> {
     if path.extension().is_some_and(|ext| ext == "pub") {
         let public = PublicKey::read_openssh_file(path)
@@ -95,28 +98,60 @@ pub fn load_key(path: &Path) -> Result<Key> {
             path: path.to_path_buf(),
         });
     }
-    let key = PrivateKey::read_openssh_file(path).with_context(|| {
+    load_private_key(path, || {
+        if !std::io::stdin().is_terminal() {
+            bail!(
+                "{} is protected by a passphrase and there is no terminal to ask for it; \
+                 add it to ssh-agent and pass --key {}.pub",
+                path.display(),
+                path.display()
+            );
+        }
+        rpassword::prompt_password(format!("Passphrase for {}: ", path.display()))
+            .map(Zeroizing::new)
+            .context("cannot read the passphrase")
+    })
+}
+
+/// Reads the OpenSSH private key at `path`, calling `passphrase` (once, and only if the key
+/// is encrypted) for the passphrase that decrypts it. ECDSA keys whose private scalar
+/// ssh-key refuses as too short are repaired in memory (see [`ecdsa_repair`]).
+pub fn load_private_key(
+    path: &Path,
+    passphrase: impl FnOnce() -> Result<Zeroizing<String>>,
+) -> Result<Key> {
+    let unreadable = || {
         format!(
             "cannot read the SSH private key {} (an OpenSSH key is expected; for a key in an agent, pass its .pub)",
             path.display()
         )
-    })?;
+    };
+    let pem = Zeroizing::new(std::fs::read(path).with_context(unreadable)?);
+    let key = match PrivateKey::from_openssh(&*pem) {
+        Ok(key) => key,
+        Err(error) => match ecdsa_repair::load_unencrypted(&pem) {
+            Ok(key) => key,
+            Err(_) => return Err(error).with_context(unreadable),
+        },
+    };
     if !key.is_encrypted() {
         return Ok(Key::Private(Box::new(key)));
     }
-    if !std::io::stdin().is_terminal() {
-        bail!(
-            "{} is protected by a passphrase and there is no terminal to ask for it; \
-             add it to ssh-agent and pass --key {}.pub",
-            path.display(),
-            path.display()
-        );
-    }
-    let passphrase = rpassword::prompt_password(format!("Passphrase for {}: ", path.display()))
-        .context("cannot read the passphrase")?;
-    let key = key
-        .decrypt(passphrase.as_bytes())
-        .map_err(|_| anyhow::anyhow!("wrong passphrase for {}", path.display()))?;
+    let passphrase = passphrase()?;
+    let wrong = || anyhow::anyhow!("wrong passphrase for {}", path.display());
+    let key = match key.decrypt(passphrase.as_bytes()) {
+        Ok(key) => key,
+        // A wrong passphrase: the checkints differ or the authentication tag does not match.
+        Err(ssh_key::Error::Crypto) => return Err(wrong()),
+        Err(error) if key.algorithm().is_ecdsa() => {
+            match ecdsa_repair::decrypt(&pem, passphrase.as_bytes()) {
+                Ok(key) => key,
+                Err(ecdsa_repair::RepairError::WrongPassphrase) => return Err(wrong()),
+                Err(_) => return Err(error).with_context(unreadable),
+            }
+        }
+        Err(error) => return Err(error).with_context(unreadable),
+    };
     Ok(Key::Private(Box::new(key)))
 }
 
