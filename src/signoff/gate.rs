@@ -177,7 +177,7 @@ enum Slot {
     Approval {
         path: String,
         sha256: String,
-        verification: Verification,
+        verification: Box<Verification>,
     },
 }
 
@@ -220,7 +220,7 @@ pub fn judge_gate(
                         Slot::Approval {
                             path,
                             sha256,
-                            verification,
+                            verification: Box::new(verification),
                         }
                     } else {
                         let mut ignored: Vec<Vec<Approval>> =
