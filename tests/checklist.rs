@@ -376,3 +376,33 @@ fn an_alias_bomb_is_refused_at_once_with_one_clear_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_long_text_aliased_thousands_of_times_is_refused_within_a_gigabyte() {
+    let sandbox = Sandbox::new();
+    // One 1 MiB scalar, aliased 5,000 times as items' steps: a 1.2 MB file, 5 GB of text.
+    let mut text = format!(
+        "id: bomb\ntitle: Bomb\nmatrix: {{browsers: [{{id: c}}], viewports: [{{id: p, width: 1, height: 1}}]}}\nsections:\n  - id: s\n    title: S\n    items:\n      - {{id: i0, title: T, steps: &steps {}}}\n",
+        "x".repeat(1 << 20)
+    );
+    for n in 1..5_000 {
+        text.push_str(&format!("      - {{id: i{n}, title: T, steps: *steps}}\n"));
+    }
+    let bomb = sandbox.write("bomb.yaml", &text);
+    let output = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 1000000; exec '{}' validate '{}'",
+            assert_cmd::cargo::cargo_bin("greenlight").display(),
+            bomb.display()
+        ))
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("bomb.yaml:8:") && stderr.contains("repeated through its aliases"),
+        "names the anchored text's line: {stderr}"
+    );
+}

@@ -17,6 +17,14 @@ pub fn max_values(bytes: usize) -> u64 {
     10_000 + bytes as u64 / 2
 }
 
+/// How many bytes of text a document of `bytes` bytes may hold once its aliases are
+/// expanded: an alias of a long scalar repeats all of it, so a 1 MiB scalar aliased 5,000
+/// times is 5 GB from a 1 MB file. A checklist that shares a paragraph of steps among
+/// thousands of items stays far below this.
+pub fn max_text_bytes(bytes: usize) -> u64 {
+    (16 << 20) + 8 * bytes as u64
+}
+
 /// A limit the text goes past: its message, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OverLimit {
@@ -35,28 +43,42 @@ pub fn check(source: &str) -> Result<(), OverLimit> {
         return Ok(());
     }
     let budget = max_values(source.len());
+    let text_budget = max_text_bytes(source.len());
     let counting = CountValues {
         left: std::cell::Cell::new(budget),
+        text_left: std::cell::Cell::new(text_budget),
     };
     let seeded =
         de::DeserializeSeed::deserialize(&counting, serde_yaml::Deserializer::from_str(source));
+    let over = |err: &serde_yaml::Error, message: String| {
+        let (line, column) = err.location().map_or((1, 1), |at| (at.line(), at.column()));
+        Err(OverLimit {
+            line,
+            column,
+            message,
+        })
+    };
     match seeded {
-        Err(err) if err.to_string().contains(TOO_MANY) => {
-            let (line, column) = err.location().map_or((1, 1), |at| (at.line(), at.column()));
-            Err(OverLimit {
-                line,
-                column,
-                message: format!(
-                    "the YAML expands to more than {budget} values (aliases such as `*name` repeating large parts of it); a checklist never needs that: write its items out"
-                ),
-            })
-        }
+        Err(err) if err.to_string().contains(TOO_MANY) => over(
+            &err,
+            format!(
+                "the YAML expands to more than {budget} values (aliases such as `*name` repeating large parts of it); a checklist never needs that: write its items out"
+            ),
+        ),
+        Err(err) if err.to_string().contains(TOO_LONG) => over(
+            &err,
+            format!(
+                "the text anchored here is repeated through its aliases (`*name`) past {} MB in all; a checklist never needs that: shorten it, or write it where it is needed",
+                text_budget >> 20
+            ),
+        ),
         // Anything else wrong is for the real parse to report, with its position.
         _ => Ok(()),
     }
 }
 
 const TOO_MANY: &str = "greenlight: too many values";
+const TOO_LONG: &str = "greenlight: too much text";
 
 /// Whether `source` has an `&` directly followed by a character an anchor's name may start
 /// with: every anchor does (prose such as `A&B` may too, and only costs a counting pass).
@@ -120,10 +142,11 @@ fn flow_depth(source: &str) -> Result<(), OverLimit> {
     Ok(())
 }
 
-/// Deserializes any YAML, keeping nothing, and fails once more than its budget of values
-/// went by — aliases included, each time they are expanded.
+/// Deserializes any YAML, keeping nothing, and fails once more than its budget of values,
+/// or of text, went by — aliases included, each time they are expanded.
 struct CountValues {
     left: std::cell::Cell<u64>,
+    text_left: std::cell::Cell<u64>,
 }
 
 impl CountValues {
@@ -134,6 +157,18 @@ impl CountValues {
                 Ok(())
             }
             None => Err(E::custom(TOO_MANY)),
+        }
+    }
+
+    /// One scalar of `text`: a value, and its bytes against the text budget.
+    fn take_text<E: de::Error>(&self, text: &str) -> Result<(), E> {
+        self.take()?;
+        match self.text_left.get().checked_sub(text.len() as u64) {
+            Some(left) => {
+                self.text_left.set(left);
+                Ok(())
+            }
+            None => Err(E::custom(TOO_LONG)),
         }
     }
 }
@@ -165,8 +200,8 @@ impl<'de> Visitor<'de> for &CountValues {
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
         self.take()
     }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        self.take()
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<(), E> {
+        self.take_text(text)
     }
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
         self.take()
@@ -221,6 +256,26 @@ mod tests {
         let err = check(&bomb).unwrap_err();
         assert!(err.message.contains("expands to more than"), "{err:?}");
         assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[test]
+    fn an_alias_of_a_long_text_is_charged_for_every_byte_it_repeats() {
+        // One 1 MiB scalar aliased 5,000 times: few values, 5 GB of text.
+        let long = "x".repeat(1 << 20);
+        let mut bomb = format!("a: &big {long}\nb:\n");
+        for _ in 0..5_000 {
+            bomb.push_str("  - *big\n");
+        }
+        assert!(5_003 < max_values(bomb.len()), "few values: the value count lets it by");
+        let err = check(&bomb).unwrap_err();
+        assert!(err.message.contains("repeated through its aliases"), "{err:?}");
+        assert_eq!((err.line, err.column), (1, 4), "names the anchored text: {err:?}");
+        // The same text written once, or aliased a few times, passes.
+        let mut fine = format!("a: &big {}\nb:\n", "x".repeat(10_000));
+        for _ in 0..100 {
+            fine.push_str("  - *big\n");
+        }
+        assert!(check(&fine).is_ok());
     }
 
     #[test]
