@@ -455,3 +455,43 @@ fn only_the_cells_the_approval_passed_carry() {
             "skeletons-match (1 cells): the earlier approval has no pass there",
         ));
 }
+
+#[test]
+fn folder_names_from_a_pull_request_never_start_a_line_of_the_ci_log() {
+    let Some(app) = WebApp::new() else {
+        return;
+    };
+    let approval = app.approved_here("a", &app.key.clone());
+    // The pull request names its sign-off folders to print workflow commands.
+    let evil = ".greenlight/signoffs/x\n::error title=Deploy::approved";
+    std::fs::rename(app.repo.join(&approval), app.repo.join(evil)).unwrap();
+    let broken = app
+        .repo
+        .join(".greenlight/signoffs/y\n::warning::merge it\n");
+    std::fs::create_dir_all(&broken).unwrap();
+    std::fs::write(broken.join("signoff.json"), "{}").unwrap();
+    std::fs::write(broken.join("signoff.json.sig"), "not a signature").unwrap();
+    app.change("web/pages/pricing/pricing.css", ".plans { gap: 1rem; }\n");
+    let mut args = app.carry_args("auto");
+    args.push("--dry-run");
+    for output in [
+        app.starting(&args).success().get_output().clone(),
+        app.starting(&app.carry_args(evil)).get_output().clone(),
+        app.starting(&app.carry_args(broken.to_str().unwrap()))
+            .get_output()
+            .clone(),
+    ] {
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(text.contains("\\n::"), "the names are there, escaped: {text}");
+        for line in text.lines() {
+            assert!(
+                !line.trim_start().starts_with("::"),
+                "a line starts a workflow command: {line:?} in\n{text}"
+            );
+        }
+    }
+}
