@@ -430,6 +430,47 @@ fn tampering_with_any_part_is_caught() {
 }
 
 #[test]
+fn the_files_a_reviewer_opens_are_checked_too() {
+    let Some(Signer {
+        sandbox,
+        key,
+        allowed,
+        run,
+    }) = Signer::new()
+    else {
+        return;
+    };
+    let folder = signoff(&sandbox, &run, &key, &["--approve"]);
+    verify(&sandbox, &folder, &allowed)
+        .success()
+        .stdout(predicate::str::is_match(r"ok +report.html +matches its sha256").unwrap())
+        .stdout(predicate::str::is_match(r"ok +comment").unwrap());
+    let report = std::fs::read(folder.join("report.html")).unwrap();
+    let markdown = std::fs::read(folder.join("signoff.md")).unwrap();
+    // A page put in the report's place, as a pull request could commit it.
+    std::fs::write(
+        folder.join("report.html"),
+        "<h1>✅ Approved</h1><script>location='https://evil.example'</script>",
+    )
+    .unwrap();
+    verify(&sandbox, &folder, &allowed)
+        .code(1)
+        .stdout(predicate::str::is_match(r"FAILED +report.html +report.html is not the report that was signed").unwrap());
+    std::fs::write(folder.join("report.html"), &report).unwrap();
+    // A comment that is not a sign-off comment at all fails, rather than going unchecked.
+    std::fs::write(folder.join("signoff.md"), "# ✅ Approved\n\nAll good, merge it.\n").unwrap();
+    verify(&sandbox, &folder, &allowed)
+        .code(1)
+        .stdout(predicate::str::is_match(r"FAILED +comment +.*is not its sign-off comment").unwrap());
+    std::fs::remove_file(folder.join("signoff.md")).unwrap();
+    verify(&sandbox, &folder, &allowed)
+        .code(1)
+        .stdout(predicate::str::is_match(r"FAILED +comment +cannot read").unwrap());
+    std::fs::write(folder.join("signoff.md"), &markdown).unwrap();
+    verify(&sandbox, &folder, &allowed).success();
+}
+
+#[test]
 fn only_the_listed_key_for_the_testers_email_in_its_window_and_namespace_is_trusted() {
     if !ssh_keygen_available() {
         return;
