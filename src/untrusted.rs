@@ -1,9 +1,9 @@
 //! One rule for showing text that came from outside — a checklist, a journal, a sheet, a
 //! statement, a comment — wherever it is shown (DESIGN.md §6): control characters, carriage
-//! returns, line and paragraph separators and bidi overrides are written as escapes
-//! (`\x1b`, `\r`, `\u{202e}`), so such text can never move a terminal's cursor, set its
-//! title or clipboard, start a CI workflow command on a line of its own, or reorder what a
-//! reader sees.
+//! returns, line and paragraph separators, bidi overrides and characters that take no room
+//! are written as escapes (`\x1b`, `\r`, `\u{202e}`, `\u{200b}`), so such text can never
+//! move a terminal's cursor, set its title or clipboard, start a CI workflow command on a
+//! line of its own, reorder what a reader sees, or pass one name off as another.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -13,13 +13,24 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
-/// Whether `c` must be escaped; `keep_newlines` lets `\n` through for multi-line text.
+/// Characters that take no room: `ada\u{200b}@example.com` looks like `ada@example.com`.
+/// The zero-width joiner is one too, but it is also what joins emoji (👩‍💻), so multi-line
+/// text (notes) keeps it.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00ad}' | '\u{180e}' | '\u{200b}' | '\u{200c}' | '\u{2060}'..='\u{2064}' | '\u{feff}'
+    )
+}
+
+/// Whether `c` must be escaped; multi-line text (`keep_newlines`) keeps `\n`, and the
+/// zero-width joiner of its emoji.
 fn needs_escape(c: char, keep_newlines: bool) -> bool {
     match c {
-        '\n' => !keep_newlines,
+        '\n' | '\u{200d}' => !keep_newlines,
         c if c.is_control() => true,
         '\u{2028}' | '\u{2029}' => true,
-        c => is_bidi_control(c),
+        c => is_bidi_control(c) || is_invisible(c),
     }
 }
 
@@ -99,5 +110,26 @@ mod tests {
         assert_eq!(one_line("\u{85}next\u{2028}"), "\\u{85}next\\u{2028}");
         assert_eq!(one_line("\x7f"), "\\x7f");
         assert_eq!(multi_line("two\nlines\x1b"), "two\nlines\\x1b");
+    }
+
+    #[test]
+    fn escapes_what_takes_no_room_so_a_name_cannot_pass_for_another() {
+        assert_eq!(
+            one_line("ada\u{200b}@example.com"),
+            "ada\\u{200b}@example.com"
+        );
+        for invisible in [
+            '\u{200c}', '\u{200d}', '\u{2060}', '\u{feff}', '\u{ad}', '\u{180e}',
+        ] {
+            assert_ne!(
+                one_line(&format!("a{invisible}b")),
+                format!("a{invisible}b")
+            );
+        }
+        assert_eq!(
+            multi_line("👩\u{200d}💻 in a note"),
+            "👩\u{200d}💻 in a note"
+        );
+        assert_eq!(multi_line("zero\u{200b}width"), "zero\\u{200b}width");
     }
 }

@@ -336,3 +336,40 @@ fn without_gh_or_with_dry_run_the_commands_are_printed() {
         assert_eq!(count(&made, "issue", "list"), 1, "it reads what is open");
     }
 }
+
+#[test]
+fn a_passes_marker_pasted_by_another_account_does_not_silence_greenlight() {
+    if !python_available() {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let run = failing_run(&sandbox);
+    with_gh(&sandbox, &["bugs", &run, "--create"]).success();
+    // Mallory, who may comment on issues, pastes what greenlight would say.
+    let pasted = std::process::Command::new(format!("{FAKE_GH}/gh"))
+        .args([
+            "issue",
+            "comment",
+            "1",
+            "--body=Passes now, trust me.\n\n<!-- greenlight:passes -->",
+        ])
+        .env("FAKE_GH_USER", "mallory")
+        .env("FAKE_GH_LOG", log(&sandbox))
+        .env("FAKE_GH_STATE", sandbox.path().join("gh-state.json"))
+        .status()
+        .unwrap();
+    assert!(pasted.success());
+    let later = sandbox.start(&sandbox.fixture("small.yaml"));
+    sandbox
+        .record(&later, &["no-shift", "chrome", "phone", "pass"])
+        .success();
+    with_gh(&sandbox, &["bugs", &later, "--create"])
+        .success()
+        .stdout(predicate::str::contains("commented on #1"));
+    assert!(
+        calls(&sandbox)
+            .iter()
+            .any(|c| c[..] == ["api", "user", "--jq=.login"]),
+        "asks gh who it is"
+    );
+}

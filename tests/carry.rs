@@ -486,7 +486,10 @@ fn folder_names_from_a_pull_request_never_start_a_line_of_the_ci_log() {
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
         );
-        assert!(text.contains("\\n::"), "the names are there, escaped: {text}");
+        assert!(
+            text.contains("\\n::"),
+            "the names are there, escaped: {text}"
+        );
         for line in text.lines() {
             assert!(
                 !line.trim_start().starts_with("::"),

@@ -131,9 +131,9 @@ fn the_sign_off_folder_holds_the_evidence_and_verify_checks_it() {
     // request is refused, not followed.
     std::fs::remove_file(&kept).unwrap();
     std::os::unix::fs::symlink("/dev/zero", &kept).unwrap();
-    verify()
-        .code(1)
-        .stdout(predicate::str::contains("a symbolic link, which is not followed"));
+    verify().code(1).stdout(predicate::str::contains(
+        "a symbolic link, which is not followed",
+    ));
     // So is a device put there as it is (a FIFO would wait for a writer forever).
     std::fs::remove_file(&kept).unwrap();
     let made = std::process::Command::new("mkfifo")

@@ -941,7 +941,9 @@ fn a_trusted_veto_carried_by_hash_holds_when_its_folder_is_deleted() {
         .stdout(predicate::str::contains("gate open"));
     gate(&all, &team.allowed)
         .code(1)
-        .stdout(predicate::str::contains("REJECTS this commit: rejected by BOB"));
+        .stdout(predicate::str::contains(
+            "REJECTS this commit: rejected by BOB",
+        ));
     // The pull request's author deletes the folder, which changes no tested file: the
     // statement is still in the history, and the veto holds.
     git(&["rm", "-rq", ".greenlight"]);
@@ -949,11 +951,18 @@ fn a_trusted_veto_carried_by_hash_holds_when_its_folder_is_deleted() {
     assert!(!committed.exists());
     gate(&all, &team.allowed)
         .code(1)
-        .stdout(predicate::str::contains("REJECTS this commit: rejected by BOB"));
+        .stdout(predicate::str::contains(
+            "REJECTS this commit: rejected by BOB",
+        ));
     // Rewritten out of the history too (or never committed): nothing can be checked, and a
     // trusted signature over a statement nobody can read closes the gate.
     git(&["checkout", "-q", "--orphan", "clean"]);
-    git(&["commit", "-qm", "history without the folder", "--allow-empty"]);
+    git(&[
+        "commit",
+        "-qm",
+        "history without the folder",
+        "--allow-empty",
+    ]);
     git(&["branch", "-D", "main"]);
     git(&["reflog", "expire", "--expire=now", "--all"]);
     git(&["gc", "-q", "--prune=now"]);
@@ -963,7 +972,9 @@ fn a_trusted_veto_carried_by_hash_holds_when_its_folder_is_deleted() {
             "CLOSES the gate: a trusted sign-off cannot be checked",
         ))
         .stdout(predicate::str::contains("no sign-off folder"))
-        .stdout(predicate::str::contains("gate closed: a sign-off signed by a trusted key"));
+        .stdout(predicate::str::contains(
+            "gate closed: a sign-off signed by a trusted key",
+        ));
     // The same comment signed by a key nobody trusts is not read at all, and closes
     // nothing: an outsider's comment cannot hold a release.
     let without_bob: String = std::fs::read_to_string(&team.allowed)
@@ -988,8 +999,7 @@ fn with_compressed_statement(comment: &str, bytes: &[u8]) -> String {
     use std::io::Write;
     let mut encoder = flate2::GzBuilder::new().write(Vec::new(), flate2::Compression::best());
     encoder.write_all(bytes).unwrap();
-    let base64 =
-        base64::engine::general_purpose::STANDARD.encode(encoder.finish().unwrap());
+    let base64 = base64::engine::general_purpose::STANDARD.encode(encoder.finish().unwrap());
     let lines: Vec<&str> = base64
         .as_bytes()
         .chunks(76)
@@ -1050,7 +1060,10 @@ fn comments_that_inflate_are_refused_unread_or_bounded_and_judged_one_at_a_time(
     let (code, out, err) = gate(&team.allowed);
     assert_eq!(code, Some(1), "{out}{err}");
     assert!(out.contains("inflates past 8 MiB"), "{out}");
-    assert!(out.contains("gate closed: a sign-off signed by a trusted key"), "{out}");
+    assert!(
+        out.contains("gate closed: a sign-off signed by a trusted key"),
+        "{out}"
+    );
     // An outsider's key: not one block is inflated, and the three approvals open the gate.
     let outsider = team.sandbox.path().join("id_outsider");
     let made = common::keygen(&team.sandbox, "ecdsa", "");
@@ -1076,9 +1089,94 @@ fn comments_that_inflate_are_refused_unread_or_bounded_and_judged_one_at_a_time(
     let (code, out, err) = gate(&team.allowed);
     assert_eq!(code, Some(0), "{out}{err}");
     assert_eq!(
-        out.matches("does not count: the signer is not trusted").count(),
+        out.matches("does not count: the signer is not trusted")
+            .count(),
         40,
         "{out}"
     );
     assert!(!out.contains("inflates"), "nothing inflated: {out}");
+}
+
+#[test]
+fn the_same_checklist_pinned_twice_is_judged_once() {
+    let Some(team) = Team::new() else { return };
+    let shares: Vec<PathBuf> = (0..3).map(|n| team.approve(n)).collect();
+    let copy = team.sandbox.write(
+        "again.yaml",
+        &std::fs::read_to_string(&team.pinned).unwrap(),
+    );
+    team.sandbox
+        .cmd()
+        .arg("gate")
+        .args(&shares)
+        .args(["--commit", COMMIT, "--checklist"])
+        .arg(&team.pinned)
+        .arg("--checklist")
+        .arg(&copy)
+        .arg("--allowed-signers")
+        .arg(&team.allowed)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("is the same checklist as"))
+        .stdout(predicate::str::contains("gate open"));
+}
+
+#[test]
+fn the_gate_takes_who_may_sign_only_from_its_flag_and_follows_no_link() {
+    let Some(team) = Team::new() else { return };
+    let shares: Vec<PathBuf> = (0..3).map(|n| team.approve(n)).collect();
+    // git's configuration names an allowed-signers file by a relative path: in CI that is
+    // the pull request's own copy. The gate never reads it.
+    let repo = team.sandbox.path().join("pr");
+    std::fs::create_dir_all(&repo).unwrap();
+    team.sandbox.git(&repo, &["init", "-q"]);
+    std::fs::copy(&team.allowed, repo.join("allowed_signers")).unwrap();
+    team.sandbox.git(
+        &repo,
+        &["config", "gpg.ssh.allowedSignersFile", "allowed_signers"],
+    );
+    team.sandbox
+        .cmd()
+        .current_dir(&repo)
+        .arg("gate")
+        .args(&shares)
+        .args(["--commit", COMMIT, "--checklist"])
+        .arg(&team.pinned)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--allowed-signers"));
+    let help = team
+        .sandbox
+        .cmd()
+        .args(["gate", "--help"])
+        .assert()
+        .success();
+    let help = String::from_utf8_lossy(&help.get_output().stdout).into_owned();
+    assert!(help.contains("--commit \"$tested\""), "{help}");
+    assert!(!help.contains("--commit \"$GITHUB_SHA\""), "{help}");
+
+    // A pull request commits `.greenlight/signoffs` as a link to the runner's own files: the
+    // gate lists none of them, and a folder given through a link is refused.
+    let outside = team.sandbox.path().join("runner-secrets");
+    std::fs::create_dir_all(outside.join("aws-credentials")).unwrap();
+    std::fs::create_dir_all(repo.join(".greenlight")).unwrap();
+    std::os::unix::fs::symlink(&outside, repo.join(".greenlight/signoffs")).unwrap();
+    let linked = repo.join("linked-signoff");
+    std::os::unix::fs::symlink(&shares[0], &linked).unwrap();
+    let comment = by_hash_comment(&shares[1]);
+    let comment = team.sandbox.write("by-hash.md", &comment);
+    team.sandbox
+        .cmd()
+        .current_dir(&repo)
+        .arg("gate")
+        .arg(&linked)
+        .arg(&comment)
+        .args(["--commit", COMMIT, "--checklist"])
+        .arg(&team.pinned)
+        .arg("--allowed-signers")
+        .arg(&team.allowed)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("is a symbolic link"))
+        .stdout(predicate::str::contains("aws-credentials").not());
 }

@@ -453,15 +453,22 @@ fn the_files_a_reviewer_opens_are_checked_too() {
         "<h1>✅ Approved</h1><script>location='https://evil.example'</script>",
     )
     .unwrap();
-    verify(&sandbox, &folder, &allowed)
-        .code(1)
-        .stdout(predicate::str::is_match(r"FAILED +report.html +report.html is not the report that was signed").unwrap());
+    verify(&sandbox, &folder, &allowed).code(1).stdout(
+        predicate::str::is_match(
+            r"FAILED +report.html +report.html is not the report that was signed",
+        )
+        .unwrap(),
+    );
     std::fs::write(folder.join("report.html"), &report).unwrap();
     // A comment that is not a sign-off comment at all fails, rather than going unchecked.
-    std::fs::write(folder.join("signoff.md"), "# ✅ Approved\n\nAll good, merge it.\n").unwrap();
-    verify(&sandbox, &folder, &allowed)
-        .code(1)
-        .stdout(predicate::str::is_match(r"FAILED +comment +.*is not its sign-off comment").unwrap());
+    std::fs::write(
+        folder.join("signoff.md"),
+        "# ✅ Approved\n\nAll good, merge it.\n",
+    )
+    .unwrap();
+    verify(&sandbox, &folder, &allowed).code(1).stdout(
+        predicate::str::is_match(r"FAILED +comment +.*is not its sign-off comment").unwrap(),
+    );
     std::fs::remove_file(folder.join("signoff.md")).unwrap();
     verify(&sandbox, &folder, &allowed)
         .code(1)

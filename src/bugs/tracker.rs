@@ -31,6 +31,17 @@ pub struct Issue {
 pub struct IssueComment {
     #[serde(default)]
     pub body: String,
+    /// Who wrote it: only greenlight's own account's markers count, since anyone who can
+    /// comment on an issue can paste one.
+    #[serde(default)]
+    pub author: Option<Author>,
+}
+
+/// A GitHub account, as `gh` names it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Author {
+    #[serde(default)]
+    pub login: String,
 }
 
 /// The run the calls are about.
@@ -136,13 +147,19 @@ fn last_line(text: &str) -> &str {
         .trim()
 }
 
-/// Whether `issue` already has a comment (or a body) ending with `marker`.
-fn marked(issue: &Issue, marker: &str) -> bool {
+/// Whether `issue` already has a comment by `me` (the account `gh` is logged in as) ending
+/// with `marker`: a marker someone else pasted must not silence greenlight.
+fn marked(issue: &Issue, marker: &str, me: &str) -> bool {
     issue
         .comments
         .iter()
-        .map(|c| c.body.as_str())
-        .any(|body| last_line(body) == marker)
+        .filter(|c| c.author.as_ref().is_some_and(|a| a.login == me))
+        .any(|c| last_line(&c.body) == marker)
+}
+
+/// The `gh` call that names the account it is logged in as.
+pub fn whoami_args() -> Vec<String> {
+    ["api", "user", "--jq=.login"].map(String::from).to_vec()
 }
 
 /// What was decided for each draft and passing cell, for people.
@@ -155,13 +172,15 @@ pub struct Plan {
 
 /// The calls that file `drafts`, never twice, and tell the open issues of the cells that
 /// `passing` names (fingerprints of cells this run passed) that they pass now — once, or by
-/// closing them with `close_fixed`.
+/// closing them with `close_fixed`. `me` is the account greenlight's comments are posted
+/// as: only its markers count.
 pub fn plan(
     drafts: &[Draft],
     passing: &[String],
     open: &[Issue],
     run: &RunRef,
     close_fixed: bool,
+    me: &str,
 ) -> Plan {
     let by_fingerprint: HashMap<String, &Issue> = open
         .iter()
@@ -175,7 +194,7 @@ pub fn plan(
                 plan.already_open.push((index, issue.number));
                 let marker = still_fails_marker(&run.id);
                 let filed_from_this_run = issue.body.contains(&format!("run `{}`", run.id));
-                if !filed_from_this_run && !marked(issue, &marker) {
+                if !filed_from_this_run && !marked(issue, &marker, me) {
                     plan.calls.push(Call::Comment {
                         number: issue.number,
                         body: format!(
@@ -208,7 +227,7 @@ pub fn plan(
         let Some(issue) = by_fingerprint.get(fingerprint) else {
             continue;
         };
-        let said = marked(issue, PASSES_MARKER);
+        let said = marked(issue, PASSES_MARKER, me);
         let text = format!(
             "Passes in run {} at commit {} (release {}).\n\n{PASSES_MARKER}",
             run.id, run.commit, run.release
@@ -264,7 +283,15 @@ mod tests {
         }
     }
 
+    /// The account greenlight posts as in these tests.
+    const ME: &str = "release-bot";
+
+    /// An open issue with comments by `ME`.
     fn issue(number: u64, fingerprint: &str, comments: &[&str]) -> Issue {
+        issue_by(number, fingerprint, comments, ME)
+    }
+
+    fn issue_by(number: u64, fingerprint: &str, comments: &[&str], author: &str) -> Issue {
         Issue {
             number,
             title: String::new(),
@@ -273,6 +300,9 @@ mod tests {
                 .iter()
                 .map(|body| IssueComment {
                     body: body.to_string(),
+                    author: Some(Author {
+                        login: author.into(),
+                    }),
                 })
                 .collect(),
         }
@@ -289,7 +319,7 @@ mod tests {
     #[test]
     fn new_failures_are_created_with_their_labels_once() {
         let drafts = [draft("a", 1), draft("b", 3), draft("c", 1)];
-        let first = plan(&drafts, &[], &[issue(7, "b", &[])], &run("r2"), false);
+        let first = plan(&drafts, &[], &[issue(7, "b", &[])], &run("r2"), false, ME);
         let creates: Vec<&Call> = first
             .calls
             .iter()
@@ -324,6 +354,7 @@ mod tests {
             &[issue(7, "b", &[&comment])],
             &run("r2"),
             false,
+            ME,
         );
         assert!(
             !again
@@ -336,7 +367,7 @@ mod tests {
     #[test]
     fn a_passing_cell_gets_one_comment_and_close_fixed_closes_it() {
         let passing = ["a".repeat(64)];
-        let first = plan(&[], &passing, &[issue(3, "a", &[])], &run("r3"), false);
+        let first = plan(&[], &passing, &[issue(3, "a", &[])], &run("r3"), false, ME);
         let Call::Comment { number: 3, body } = &first.calls[0] else {
             panic!("{:?}", first.calls)
         };
@@ -348,15 +379,44 @@ mod tests {
             std::slice::from_ref(&commented),
             &run("r3"),
             false,
+            ME,
         );
         assert!(second.calls.is_empty(), "{:?}", second.calls);
-        let closing = plan(&[], &passing, &[commented], &run("r3"), true);
+        let closing = plan(&[], &passing, &[commented], &run("r3"), true, ME);
         assert_eq!(
             closing.calls,
             [Call::Close {
                 number: 3,
                 comment: None
             }]
+        );
+    }
+
+    #[test]
+    fn a_marker_pasted_by_someone_else_silences_nothing() {
+        let passing = ["a".repeat(64)];
+        let ours = plan(&[], &passing, &[issue(3, "a", &[])], &run("r3"), false, ME);
+        let Call::Comment { body, .. } = &ours.calls[0] else {
+            panic!("{:?}", ours.calls)
+        };
+        // Mallory pastes the very comment greenlight would post, markers and all.
+        let pasted = issue_by(3, "a", &[body], "mallory");
+        let still = plan(&[], &passing, &[pasted], &run("r3"), false, ME);
+        assert_eq!(still.calls.len(), 1, "greenlight still says it passes");
+        let drafts = [draft("b", 1)];
+        let fails = plan(&drafts, &[], &[issue(7, "b", &[])], &run("r2"), false, ME);
+        let Some(Call::Comment { body, .. }) = fails.calls.last() else {
+            panic!("{:?}", fails.calls)
+        };
+        let pasted = issue_by(7, "b", &[body], "mallory");
+        let again = plan(&drafts, &[], &[pasted], &run("r2"), false, ME);
+        assert!(
+            again
+                .calls
+                .iter()
+                .any(|c| matches!(c, Call::Comment { .. })),
+            "{:?}",
+            again.calls
         );
     }
 

@@ -266,10 +266,20 @@ mod tests {
         for _ in 0..5_000 {
             bomb.push_str("  - *big\n");
         }
-        assert!(5_003 < max_values(bomb.len()), "few values: the value count lets it by");
+        assert!(
+            5_003 < max_values(bomb.len()),
+            "few values: the value count lets it by"
+        );
         let err = check(&bomb).unwrap_err();
-        assert!(err.message.contains("repeated through its aliases"), "{err:?}");
-        assert_eq!((err.line, err.column), (1, 4), "names the anchored text: {err:?}");
+        assert!(
+            err.message.contains("repeated through its aliases"),
+            "{err:?}"
+        );
+        assert_eq!(
+            (err.line, err.column),
+            (1, 4),
+            "names the anchored text: {err:?}"
+        );
         // The same text written once, or aliased a few times, passes.
         let mut fine = format!("a: &big {}\nb:\n", "x".repeat(10_000));
         for _ in 0..100 {

@@ -8,7 +8,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-use crate::bugs::tracker::{Call, Issue, RunRef, list_args, plan};
+use crate::bugs::tracker::{Call, Issue, RunRef, list_args, plan, whoami_args};
 use crate::bugs::{Draft, cell_fingerprint, drafts, fingerprint};
 use crate::cli::{BugsArgs, BugsFormat};
 use crate::run::Run;
@@ -216,7 +216,30 @@ fn file_issues(run: &Run, drafts: &[Draft], args: &BugsArgs) -> Result<()> {
         println!("{}", shown(&gh(&list_args(), repo)));
         Vec::new()
     };
-    let plan = plan(drafts, &passing(run), &open, &run_ref, args.close_fixed);
+    // Only greenlight's own markers count: whose they are is the logged-in account's.
+    let me = if open.is_empty() {
+        String::new()
+    } else {
+        let whoami = whoami_args();
+        let out = run_gh(&whoami)?;
+        let login = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        if !out.status.success() || login.is_empty() {
+            bail!(
+                "{} failed: {} (is gh logged in? `gh auth status` says)",
+                shown(&whoami),
+                one_line(String::from_utf8_lossy(&out.stderr).trim())
+            );
+        }
+        login
+    };
+    let plan = plan(
+        drafts,
+        &passing(run),
+        &open,
+        &run_ref,
+        args.close_fixed,
+        &me,
+    );
     for (index, number) in &plan.already_open {
         crate::output::note(format!(
             "already open as #{number}: {}",

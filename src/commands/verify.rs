@@ -128,11 +128,18 @@ pub fn gate(args: &GateArgs) -> Result<Outcome> {
          being released, such as the pull request's head",
         one_line(&args.commit)
     );
-    let pinned: Vec<Pinned> = args
-        .checklist
-        .iter()
-        .map(|path| pinned(path))
-        .collect::<Result<_>>()?;
+    let mut pinned: Vec<Pinned> = Vec::new();
+    for path in &args.checklist {
+        let next = self::pinned(path)?;
+        match pinned.iter().find(|earlier| earlier.sha256 == next.sha256) {
+            // The same bytes twice: one checklist, judged once.
+            Some(earlier) => crate::output::warn(format!(
+                "--checklist {} is the same checklist as {} (same sha256): it is judged once",
+                next.name, earlier.name
+            )),
+            None => pinned.push(next),
+        }
+    }
     // No repository: the gate never opens a checklist a statement names.
     let trust = trust(Some(&args.allowed_signers), None)?;
     let library = library(&args.signoffs);
