@@ -91,14 +91,10 @@ fn count(calls: &[Vec<String>], first: &str, second: &str) -> usize {
 }
 
 fn python_available() -> bool {
-    let found = std::process::Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_ok();
-    if !found {
-        eprintln!("skipped: the fake gh needs python3 (.ci/run installs it)");
-    }
-    found
+    common::tool_available(
+        common::runs("python3", &["--version"]),
+        "python3, which runs the fake gh",
+    )
 }
 
 #[test]

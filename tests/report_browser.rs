@@ -27,15 +27,9 @@ fn chromium() -> Option<PathBuf> {
             .filter(|o| o.status.success())
             .map(|_| PathBuf::from(name))
     });
-    if found.is_none() {
-        // CI installs it: there, a missing browser is a failure, not a skip.
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "chromium is not installed; .ci/run installs it"
-        );
-        eprintln!("skipped: chromium is not installed (.ci/run installs it)");
-    }
-    found
+    common::tool_available(found.is_some(), "chromium (Debian's chromium)")
+        .then_some(())
+        .and(found)
 }
 
 /// What headless Chromium did with a page.

@@ -608,8 +608,10 @@ fn a_key_in_ssh_agent_signs_through_ssh_keygen_when_given_as_pub() {
     if !ssh_keygen_available() {
         return;
     }
-    if Command::new("ssh-agent").arg("-h").output().is_err() {
-        eprintln!("skipped: ssh-agent is not installed (.ci/run installs openssh-client)");
+    if !common::tool_available(
+        Command::new("ssh-agent").arg("-h").output().is_ok(),
+        "ssh-agent (Debian's openssh-client)",
+    ) {
         return;
     }
     let sandbox = Sandbox::new();

@@ -21,8 +21,7 @@ impl Tmux {
             .arg("-V")
             .output()
             .is_ok_and(|o| o.status.success());
-        if !available {
-            eprintln!("skipped: tmux is not installed (.ci/run installs it)");
+        if !common::tool_available(available, "tmux (Debian's tmux)") {
             return None;
         }
         // One server per test: tests run in parallel, and each kills its server when done.

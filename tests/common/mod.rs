@@ -54,7 +54,13 @@ impl Sandbox {
 
     /// `greenlight` run in the sandbox, isolated from the user's git and config.
     pub fn cmd(&self) -> Command {
-        let mut cmd = Command::cargo_bin("greenlight").expect("the binary");
+        Command::from_std(self.std_cmd())
+    }
+
+    /// [`Sandbox::cmd`] as a standard command, for what assert_cmd does not set (the user
+    /// it runs as).
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("greenlight"));
         cmd.current_dir(self.path()).env_remove("GREENLIGHT_CONFIG");
         for (name, value) in self.isolation() {
             cmd.env(name, value);
@@ -398,16 +404,37 @@ pub fn key(code: crossterm_key::KeyCode) -> crossterm_key::KeyEvent {
     crossterm_key::KeyEvent::new(code, crossterm_key::KeyModifiers::NONE)
 }
 
-/// Whether `ssh-keygen` can be run; says the test is skipped when it cannot.
-pub fn ssh_keygen_available() -> bool {
-    let found = std::process::Command::new("ssh-keygen")
-        .arg("-?")
-        .output()
-        .is_ok();
-    if !found {
-        eprintln!("skipped: ssh-keygen is not installed (.ci/run installs openssh-client)");
+/// Whether a tool a test needs (`what`, with the package that has it) is there. Where it is
+/// missing the test says it skipped — except in CI, where `.ci/run` sets
+/// `GREENLIGHT_TEST_TOOLS=required` and a missing tool fails the test: there, no test
+/// passes by skipping.
+pub fn tool_available(found: bool, what: &str) -> bool {
+    if found {
+        return true;
     }
-    found
+    if std::env::var("GREENLIGHT_TEST_TOOLS").as_deref() == Ok("required") {
+        panic!("{what} is missing, and this run requires every tool the tests use");
+    }
+    eprintln!("skipped: {what} is missing (.ci/run installs it)");
+    false
+}
+
+/// Whether `program` runs with `args`.
+pub fn runs(program: &str, args: &[&str]) -> bool {
+    std::process::Command::new(program)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok()
+}
+
+/// Whether `ssh-keygen` can be run (see [`tool_available`]).
+pub fn ssh_keygen_available() -> bool {
+    tool_available(
+        runs("ssh-keygen", &["-?"]),
+        "ssh-keygen (Debian's openssh-client)",
+    )
 }
 
 /// A key of `kind` in the sandbox, as `id_{kind}` with its `.pub`: a copy of a key that
