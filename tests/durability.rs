@@ -344,11 +344,14 @@ fn a_batch_is_synced_once_and_a_bad_row_keeps_the_rows_before_it() {
         ok("no-such-item", "chrome"),
         ok("no-shift", "safari"),
     ];
+    let flushes = greenlight::fsutil::flushes_on_this_thread;
+    let before = flushes();
     let (done, err) = walk
         .session
         .record_all(&batch, common::TESTER)
         .expect_err("the third row names no item");
     assert_eq!(done, 2);
+    assert_eq!(flushes() - before, 1, "the two rows before it, synced once");
     assert!(err.to_string().contains("no-such-item"), "{err}");
     assert_eq!(walk.entries().len(), 2);
     // What was recorded is on disk, whole.
@@ -357,9 +360,15 @@ fn a_batch_is_synced_once_and_a_bad_row_keeps_the_rows_before_it() {
     let contents = greenlight::journal::parse_journal(&bytes, &dir).unwrap();
     assert_eq!(contents.entries.len(), 2);
     assert!(contents.torn_tail.is_none());
-    let all = walk
-        .session
-        .record_all(&batch[3..], common::TESTER)
-        .unwrap();
-    assert_eq!(all.len(), 1);
+    let many: Vec<NewResult> = ["chrome", "safari"]
+        .iter()
+        .flat_map(|browser| {
+            ["no-shift", "text-size"]
+                .map(|item| NewResult::new(item, browser, "phone", Status::Pass))
+        })
+        .collect();
+    let before = flushes();
+    let all = walk.session.record_all(&many, common::TESTER).unwrap();
+    assert_eq!(all.len(), 4);
+    assert_eq!(flushes() - before, 1, "four results, one sync at the end");
 }

@@ -1180,3 +1180,73 @@ fn the_gate_takes_who_may_sign_only_from_its_flag_and_follows_no_link() {
         .stdout(predicate::str::contains("is a symbolic link"))
         .stdout(predicate::str::contains("aws-credentials").not());
 }
+
+#[test]
+fn two_distinct_approvers_open_a_gate_that_needs_two() {
+    let Some(team) = Team::new() else { return };
+    let pinned = team.sandbox.write(
+        "two.yaml",
+        &std::fs::read_to_string(&team.pinned).unwrap().replace(
+            "require_complete: true",
+            "require_complete: true\n  approvals: 2",
+        ),
+    );
+    // Ada and Bob each pass the whole matrix and approve it.
+    let whole = |n: usize| {
+        let (name, ..) = SHARES[n];
+        let tester = format!("{} <{}>", name.to_uppercase(), email(name));
+        let output = team
+            .sandbox
+            .cmd()
+            .arg("start")
+            .arg(&pinned)
+            .args(["--release", "2.0", "--commit", COMMIT, "--tester", &tester])
+            .output()
+            .unwrap();
+        let run = String::from_utf8(output.stdout).unwrap().trim().to_string();
+        for cell in [
+            "no-shift chrome phone",
+            "no-shift chrome laptop",
+            "no-shift safari phone",
+            "text-size chrome phone",
+            "text-size chrome laptop",
+            "text-size safari phone",
+        ] {
+            let args: Vec<&str> = cell.split(' ').chain(["pass"]).collect();
+            team.sandbox.record(&run, &args).success();
+        }
+        let out = team.sandbox.path().join(format!("whole-{name}"));
+        team.sandbox
+            .cmd()
+            .args(["signoff", &run, "--approve", "--key"])
+            .arg(&team.keys[n])
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .success();
+        out
+    };
+    let (ada, bob) = (whole(0), whole(1));
+    let gate = |paths: &[&Path]| {
+        team.sandbox
+            .cmd()
+            .arg("gate")
+            .args(paths)
+            .args(["--commit", COMMIT, "--checklist"])
+            .arg(&pinned)
+            .arg("--allowed-signers")
+            .arg(&team.allowed)
+            .arg("--json")
+            .assert()
+    };
+    let opened = gate(&[&ada, &bob]).success();
+    let report: serde_json::Value =
+        serde_json::from_slice(&opened.get_output().stdout).unwrap();
+    assert_eq!(report["open"], true);
+    assert_eq!(
+        report["checklists"][0]["approvers"],
+        serde_json::json!(["ADA <ada@example.com>", "BOB <bob@example.com>"])
+    );
+    // Ada's approval given twice is still one approver.
+    gate(&[&ada, &ada]).code(1);
+}
