@@ -129,6 +129,52 @@ impl Team {
         self.sign(n, &self.pinned, "pass", &["--approve"])
     }
 
+    /// The fixture with a policy that needs two distinct approvers.
+    fn needing_two(&self) -> PathBuf {
+        self.sandbox.write(
+            "two.yaml",
+            &std::fs::read_to_string(&self.pinned).unwrap().replace(
+                "require_complete: true",
+                "require_complete: true\n  approvals: 2",
+            ),
+        )
+    }
+
+    /// `tester` passes every cell of `checklist` and approves it with tester `key`'s key,
+    /// into the folder `name`.
+    fn approve_whole(&self, checklist: &Path, tester: &str, key: usize, name: &str) -> PathBuf {
+        let output = self
+            .sandbox
+            .cmd()
+            .arg("start")
+            .arg(checklist)
+            .args(["--release", "2.0", "--commit", COMMIT, "--tester", tester])
+            .output()
+            .unwrap();
+        let run = String::from_utf8(output.stdout).unwrap().trim().to_string();
+        for cell in [
+            "no-shift chrome phone",
+            "no-shift chrome laptop",
+            "no-shift safari phone",
+            "text-size chrome phone",
+            "text-size chrome laptop",
+            "text-size safari phone",
+        ] {
+            let args: Vec<&str> = cell.split(' ').chain(["pass"]).collect();
+            self.sandbox.record(&run, &args).success();
+        }
+        let out = self.sandbox.path().join(name);
+        self.sandbox
+            .cmd()
+            .args(["signoff", &run, "--approve", "--key"])
+            .arg(&self.keys[key])
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .success();
+        out
+    }
+
     /// `greenlight gate PATHS` for the commit, against the pinned checklist.
     fn gate(&self, paths: &[&Path]) -> assert_cmd::assert::Assert {
         self.gate_with(paths, &self.allowed)
@@ -567,47 +613,9 @@ fn blocked_and_skipped_required_cells_block_approval_and_the_gate() {
 #[test]
 fn the_policy_can_ask_for_several_distinct_approvers_and_disagreements_are_listed() {
     let Some(team) = Team::new() else { return };
-    let pinned = team.sandbox.write(
-        "two.yaml",
-        &std::fs::read_to_string(&team.pinned).unwrap().replace(
-            "require_complete: true",
-            "require_complete: true\n  approvals: 2",
-        ),
-    );
+    let pinned = team.needing_two();
     // Ada covers everything alone; the policy wants two people.
-    let (name, ..) = SHARES[0];
-    let tester = format!("{} <{}>", name.to_uppercase(), email(name));
-    let run = {
-        let output = team
-            .sandbox
-            .cmd()
-            .arg("start")
-            .arg(&pinned)
-            .args(["--release", "2.0", "--commit", COMMIT, "--tester", &tester])
-            .output()
-            .unwrap();
-        String::from_utf8(output.stdout).unwrap().trim().to_string()
-    };
-    for cell in [
-        "no-shift chrome phone",
-        "no-shift chrome laptop",
-        "no-shift safari phone",
-        "text-size chrome phone",
-        "text-size chrome laptop",
-        "text-size safari phone",
-    ] {
-        let args: Vec<&str> = cell.split(' ').chain(["pass"]).collect();
-        team.sandbox.record(&run, &args).success();
-    }
-    let alone = team.sandbox.path().join("alone");
-    team.sandbox
-        .cmd()
-        .args(["signoff", &run, "--approve", "--key"])
-        .arg(&team.keys[0])
-        .arg("-o")
-        .arg(&alone)
-        .assert()
-        .success();
+    let alone = team.approve_whole(&pinned, "ADA <ada@example.com>", 0, "alone");
     let gate = |paths: &[&Path]| {
         team.sandbox
             .cmd()
@@ -702,54 +710,17 @@ fn with_several_pinned_checklists_the_gate_opens_only_when_every_one_passes() {
 #[test]
 fn one_key_is_one_approver_whatever_principals_it_signs_as() {
     let Some(team) = Team::new() else { return };
-    let pinned = team.sandbox.write(
-        "two.yaml",
-        &std::fs::read_to_string(&team.pinned).unwrap().replace(
-            "require_complete: true",
-            "require_complete: true\n  approvals: 2",
-        ),
-    );
+    let pinned = team.needing_two();
     // Ada's key may sign for any @example.com address: she signs twice, as two people.
     let ada_key = public_key(&team.keys[0]);
     let allowed = team
         .sandbox
         .write("wild", &format!("*@example.com {ada_key}\n"));
-    let mut folders = Vec::new();
-    for (n, tester) in ["Ada <ada@example.com>", "Ada Again <ada.work@example.com>"]
+    let folders: Vec<PathBuf> = ["Ada <ada@example.com>", "Ada Again <ada.work@example.com>"]
         .iter()
         .enumerate()
-    {
-        let output = team
-            .sandbox
-            .cmd()
-            .arg("start")
-            .arg(&pinned)
-            .args(["--release", "2.0", "--commit", COMMIT, "--tester", tester])
-            .output()
-            .unwrap();
-        let run = String::from_utf8(output.stdout).unwrap().trim().to_string();
-        for cell in [
-            "no-shift chrome phone",
-            "no-shift chrome laptop",
-            "no-shift safari phone",
-            "text-size chrome phone",
-            "text-size chrome laptop",
-            "text-size safari phone",
-        ] {
-            let args: Vec<&str> = cell.split(' ').chain(["pass"]).collect();
-            team.sandbox.record(&run, &args).success();
-        }
-        let out = team.sandbox.path().join(format!("as-{n}"));
-        team.sandbox
-            .cmd()
-            .args(["signoff", &run, "--approve", "--key"])
-            .arg(&team.keys[0])
-            .arg("-o")
-            .arg(&out)
-            .assert()
-            .success();
-        folders.push(out);
-    }
+        .map(|(n, tester)| team.approve_whole(&pinned, tester, 0, &format!("as-{n}")))
+        .collect();
     team.sandbox
         .cmd()
         .arg("gate")
@@ -1184,49 +1155,10 @@ fn the_gate_takes_who_may_sign_only_from_its_flag_and_follows_no_link() {
 #[test]
 fn two_distinct_approvers_open_a_gate_that_needs_two() {
     let Some(team) = Team::new() else { return };
-    let pinned = team.sandbox.write(
-        "two.yaml",
-        &std::fs::read_to_string(&team.pinned).unwrap().replace(
-            "require_complete: true",
-            "require_complete: true\n  approvals: 2",
-        ),
-    );
+    let pinned = team.needing_two();
     // Ada and Bob each pass the whole matrix and approve it.
-    let whole = |n: usize| {
-        let (name, ..) = SHARES[n];
-        let tester = format!("{} <{}>", name.to_uppercase(), email(name));
-        let output = team
-            .sandbox
-            .cmd()
-            .arg("start")
-            .arg(&pinned)
-            .args(["--release", "2.0", "--commit", COMMIT, "--tester", &tester])
-            .output()
-            .unwrap();
-        let run = String::from_utf8(output.stdout).unwrap().trim().to_string();
-        for cell in [
-            "no-shift chrome phone",
-            "no-shift chrome laptop",
-            "no-shift safari phone",
-            "text-size chrome phone",
-            "text-size chrome laptop",
-            "text-size safari phone",
-        ] {
-            let args: Vec<&str> = cell.split(' ').chain(["pass"]).collect();
-            team.sandbox.record(&run, &args).success();
-        }
-        let out = team.sandbox.path().join(format!("whole-{name}"));
-        team.sandbox
-            .cmd()
-            .args(["signoff", &run, "--approve", "--key"])
-            .arg(&team.keys[n])
-            .arg("-o")
-            .arg(&out)
-            .assert()
-            .success();
-        out
-    };
-    let (ada, bob) = (whole(0), whole(1));
+    let ada = team.approve_whole(&pinned, "ADA <ada@example.com>", 0, "whole-ada");
+    let bob = team.approve_whole(&pinned, "BOB <bob@example.com>", 1, "whole-bob");
     let gate = |paths: &[&Path]| {
         team.sandbox
             .cmd()
@@ -1240,8 +1172,7 @@ fn two_distinct_approvers_open_a_gate_that_needs_two() {
             .assert()
     };
     let opened = gate(&[&ada, &bob]).success();
-    let report: serde_json::Value =
-        serde_json::from_slice(&opened.get_output().stdout).unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&opened.get_output().stdout).unwrap();
     assert_eq!(report["open"], true);
     assert_eq!(
         report["checklists"][0]["approvers"],
