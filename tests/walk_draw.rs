@@ -29,7 +29,11 @@ fn recorded() -> Walk {
     let mut walk = Walk::new("small.yaml");
     walk.keys("p");
     walk.keys("f");
-    walk.keys("3Text too small");
+    walk.press(common::crossterm_key::KeyEvent::new(
+        common::crossterm_key::KeyCode::Char('3'),
+        common::crossterm_key::KeyModifiers::ALT,
+    ));
+    walk.keys("Text too small");
     walk.code(common::crossterm_key::KeyCode::Enter);
     // The phone is done: the walk waits until the laptop's window is set.
     assert!(matches!(
@@ -212,13 +216,13 @@ fn the_fail_dialog_preselects_the_items_severity() {
     assert!(chosen(" 3 minor "));
     assert!(!chosen(" 1 blocker "));
     assert!(!chosen(" 2 major "));
-    walk.keys("1");
+    walk.code(common::crossterm_key::KeyCode::Tab);
     let terminal = render(&mut walk, 80, 24, COLOR);
     let buffer = terminal.backend().buffer();
     let (x, y) = find(&terminal, " 1 blocker ");
     assert!(
         buffer[(x, y)].modifier.contains(Modifier::REVERSED),
-        "1 chose blocker"
+        "Tab went round from minor to blocker"
     );
 }
 

@@ -141,12 +141,13 @@ fn a_tester_walks_fails_with_a_note_quits_resumes_and_finds_every_result() {
     tmux.wait_for("walk", "0/7 (0%)");
     tmux.keys("walk", &["p"]);
     tmux.wait_for("walk", "1/7");
-    tmux.keys("walk", &["f"]);
-    tmux.wait_for("walk", "Severity");
-    tmux.keys("walk", &["1"]);
-    tmux.type_text("walk", "Text cut off");
+    // Typed at full speed, without waiting for the dialog: the note's first digit stays
+    // in it, and Tab, pressed once the note has text, moves the severity on to major.
+    tmux.type_text("walk", "f3 tiles cut off");
+    tmux.keys("walk", &["Tab"]);
     tmux.keys("walk", &["M-Enter"]);
     tmux.type_text("walk", "at 390px");
+    tmux.wait_for("walk", "2 major");
     tmux.keys("walk", &["Enter"]);
     tmux.wait_for("walk", "2/7");
     // The phone size is done: the walk stops on a card until the laptop's window is set.
@@ -160,7 +161,7 @@ fn a_tester_walks_fails_with_a_note_quits_resumes_and_finds_every_result() {
     tmux.keys("walk", &["Enter"]);
     tmux.keys("walk", &["m"]);
     let matrix = tmux.wait_for("walk", "item \\ environment");
-    assert!(matrix.contains("✓") && matrix.contains("✗1"), "{matrix}");
+    assert!(matrix.contains("✓") && matrix.contains("✗2"), "{matrix}");
     tmux.keys("walk", &["q"]);
     let after = tmux.wait_for("walk", "EXIT=0");
     assert!(
@@ -178,7 +179,7 @@ fn a_tester_walks_fails_with_a_note_quits_resumes_and_finds_every_result() {
         .output()
         .unwrap();
     let csv = String::from_utf8(output.stdout).unwrap();
-    assert!(csv.contains("\"Text cut off\nat 390px\""), "{csv}");
+    assert!(csv.contains("\"3 tiles cut off\nat 390px\""), "{csv}");
 
     tmux.run("resume", &sandbox.shell("resume"));
     let screen = tmux.wait_for("resume", "2/7");

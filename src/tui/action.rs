@@ -46,8 +46,10 @@ pub enum Action {
     Cancel,
     Confirm,
     Newline,
-    FocusNote,
+    /// The fail dialog's severity: set to a level, or the next or previous one.
     Severity(u8),
+    NextSeverity,
+    PreviousSeverity,
     /// A key for the text field that has the focus.
     Type(KeyEvent),
     /// From the summary: approve or reject the release.

@@ -16,8 +16,9 @@ pub enum Mode {
     Help,
     /// A text field has the keyboard (notes, evidence path, filter).
     Editing,
-    /// The fail dialog while its severity has the focus.
-    FailSeverity,
+    /// The fail dialog: its note takes every key but those that change the severity, so a
+    /// note starting with a digit keeps it.
+    Fail,
     /// The walk has just crossed into another environment and waits for the tester.
     Crossing,
     /// A list to pick from, filtered by what is typed.
@@ -34,7 +35,7 @@ impl Mode {
         Mode::Summary,
         Mode::Help,
         Mode::Editing,
-        Mode::FailSeverity,
+        Mode::Fail,
         Mode::Crossing,
         Mode::Picker,
         Mode::Question,
@@ -42,7 +43,7 @@ impl Mode {
 
     /// Whether keys that are not bound go to a text field.
     pub fn types_text(self) -> bool {
-        matches!(self, Mode::Editing | Mode::FailSeverity | Mode::Picker)
+        matches!(self, Mode::Editing | Mode::Fail | Mode::Picker)
     }
 }
 
@@ -213,7 +214,7 @@ const RECORD: [Binding; 8] = [
     bind(
         &[ch('f')],
         "f",
-        "fail: severity (1/2/3) and what went wrong; Enter saves",
+        "fail: what went wrong (Tab changes the severity); Enter saves",
         Action::Fail,
         Some("fail"),
     ),
@@ -356,23 +357,28 @@ const EDITING: [Binding; 3] = [
     ),
     bind(&[key(Esc)], "Esc", "cancel", Action::Cancel, Some("cancel")),
 ];
-const SEVERITY: [Binding; 7] = [
-    bind(
-        &[ch('1')],
-        "1/2/3",
-        "severity: blocker / major / minor",
-        Action::Severity(1),
-        Some("severity"),
-    ),
-    bind(&[ch('2')], "", "", Action::Severity(2), None),
-    bind(&[ch('3')], "", "", Action::Severity(3), None),
+const fn alt(c: char) -> Chord {
+    Chord::with(KeyCode::Char(c), KeyModifiers::ALT)
+}
+
+const SEVERITY: [Binding; 8] = [
     bind(
         &[key(Tab)],
-        "Tab",
-        "write a note",
-        Action::FocusNote,
-        Some("note"),
+        "Tab/Shift-Tab",
+        "severity: the next / previous level (the note keeps every key it is typed)",
+        Action::NextSeverity,
+        Some("severity"),
     ),
+    bind(&[key(BackTab)], "", "", Action::PreviousSeverity, None),
+    bind(
+        &[alt('1')],
+        "Alt-1/2/3",
+        "severity: blocker / major / minor",
+        Action::Severity(1),
+        None,
+    ),
+    bind(&[alt('2')], "", "", Action::Severity(2), None),
+    bind(&[alt('3')], "", "", Action::Severity(3), None),
     bind(
         &[key(Enter)],
         "Enter",
@@ -380,7 +386,13 @@ const SEVERITY: [Binding; 7] = [
         Action::Confirm,
         Some("save"),
     ),
-    bind(&[ALT_ENTER], "", "", Action::Newline, None),
+    bind(
+        &[ALT_ENTER],
+        "Alt-Enter",
+        "new line",
+        Action::Newline,
+        Some("new line"),
+    ),
     bind(&[key(Esc)], "Esc", "cancel", Action::Cancel, Some("cancel")),
 ];
 const SUMMARY_LIST: [Binding; 4] = [
@@ -513,7 +525,7 @@ pub fn bindings(mode: Mode) -> Vec<&'static Binding> {
         ],
         Mode::Help => &[&CLOSE, &GLOBAL],
         Mode::Editing => &[&EDITING, &GLOBAL],
-        Mode::FailSeverity => &[&SEVERITY, &GLOBAL],
+        Mode::Fail => &[&SEVERITY, &GLOBAL],
         Mode::Crossing => &[&CROSSING, &GLOBAL],
         Mode::Picker => &[&PICKER, &GLOBAL],
         Mode::Question => &[&QUESTION, &GLOBAL],
@@ -728,10 +740,7 @@ mod tests {
         assert_eq!(action_for(Mode::Editing, key(Enter)), Some(Action::Confirm));
         let alt_enter = KeyEvent::new(Enter, KeyModifiers::ALT);
         assert_eq!(action_for(Mode::Editing, alt_enter), Some(Action::Newline));
-        assert_eq!(
-            action_for(Mode::FailSeverity, alt_enter),
-            Some(Action::Newline)
-        );
+        assert_eq!(action_for(Mode::Fail, alt_enter), Some(Action::Newline));
     }
 
     #[test]
@@ -784,14 +793,22 @@ mod tests {
     }
 
     #[test]
-    fn the_fail_dialog_takes_severity_digits_and_sends_other_text_to_the_note() {
+    fn the_fail_dialog_sends_every_character_to_the_note_and_changes_severity_by_other_keys() {
+        for c in ['1', '2', '3', 'x'] {
+            assert_eq!(
+                action_for(Mode::Fail, key(KeyCode::Char(c))),
+                Some(Action::Type(key(KeyCode::Char(c)))),
+                "{c} is text"
+            );
+        }
+        assert_eq!(action_for(Mode::Fail, key(Tab)), Some(Action::NextSeverity));
         assert_eq!(
-            action_for(Mode::FailSeverity, key(KeyCode::Char('1'))),
-            Some(Action::Severity(1))
+            action_for(Mode::Fail, key(BackTab)),
+            Some(Action::PreviousSeverity)
         );
         assert_eq!(
-            action_for(Mode::FailSeverity, key(KeyCode::Char('x'))),
-            Some(Action::Type(key(KeyCode::Char('x'))))
+            action_for(Mode::Fail, chord('1', KeyModifiers::ALT)),
+            Some(Action::Severity(1))
         );
     }
 

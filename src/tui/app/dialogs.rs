@@ -156,20 +156,20 @@ impl HelpPanel {
     }
 }
 
-/// A failure: its severity (preselected from the item) and a note.
+/// A failure: its severity (preselected from the item) and a note. Every character typed
+/// goes to the note — "3 tiles overlap" keeps its 3 — and the severity changes, at any time,
+/// with keys that are not text (Tab, Shift-Tab, Alt-1/2/3).
 #[derive(Debug, Clone)]
 pub struct FailDialog {
     severity: Severity,
-    note_focused: bool,
     note: TextArea<'static>,
 }
 
 impl FailDialog {
-    /// A dialog with `severity` chosen and `draft` in the note (focused when not empty).
+    /// A dialog with `severity` chosen and `draft` in the note.
     pub fn new(severity: Severity, draft: &str) -> FailDialog {
         FailDialog {
             severity,
-            note_focused: !draft.is_empty(),
             note: text_area(draft),
         }
     }
@@ -177,11 +177,6 @@ impl FailDialog {
     /// The severity chosen.
     pub fn severity(&self) -> Severity {
         self.severity
-    }
-
-    /// Whether typing goes to the note (digits are then text, not severities).
-    pub fn note_focused(&self) -> bool {
-        self.note_focused
     }
 
     /// The note field.
@@ -194,15 +189,22 @@ impl FailDialog {
             Action::Severity(level) => {
                 self.severity = Severity::new(level.into()).unwrap_or(self.severity);
             }
-            Action::FocusNote => self.note_focused = true,
+            Action::NextSeverity | Action::PreviousSeverity => {
+                let levels = Severity::ALL;
+                let at = levels.iter().position(|&s| s == self.severity).unwrap_or(0);
+                let step = if action == Action::NextSeverity {
+                    1
+                } else {
+                    levels.len() - 1
+                };
+                self.severity = levels[(at + step) % levels.len()];
+            }
             Action::Type(_) | Action::Newline => {
-                self.note_focused = true;
                 edit(&mut self.note, action);
             }
             Action::Confirm => {
                 let note = text_of(&self.note);
                 if note.is_empty() {
-                    self.note_focused = true;
                     return Step::Refuse(Missing::NoteForFailure);
                 }
                 return Step::Submit(Submission::Fail {
@@ -420,7 +422,6 @@ impl Overlay {
             Overlay::Help(_) | Overlay::Crossing(_) | Overlay::ConfirmLaunch(_) => return None,
             Overlay::Picker(picker) => picker.paste(text),
             Overlay::Fail(dialog) => {
-                dialog.note_focused = true;
                 dialog.note.insert_str(pasted(text));
             }
             Overlay::Note(dialog) => {

@@ -151,7 +151,7 @@ impl App {
             Some(Overlay::Crossing(_)) => Mode::Crossing,
             Some(Overlay::ConfirmLaunch(_)) => Mode::Question,
             Some(Overlay::Picker(_)) => Mode::Picker,
-            Some(Overlay::Fail(dialog)) if !dialog.note_focused() => Mode::FailSeverity,
+            Some(Overlay::Fail(_)) => Mode::Fail,
             Some(_) => Mode::Editing,
             None => match self.view {
                 View::Walk => Mode::Walk,

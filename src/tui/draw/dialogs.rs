@@ -30,8 +30,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) {
     match overlay {
         Overlay::Help(panel) => draw_help(frame, area, panel.scroll(), theme),
         Overlay::Fail(dialog) => {
-            let (severity, note_focused, note) =
-                (dialog.severity(), dialog.note_focused(), dialog.note());
+            let (severity, note) = (dialog.severity(), dialog.note());
             let inner = popup(frame, area, &format!(" Fail: {item} · {environment} "), 12);
             let [choice, label, field, hint] = Layout::vertical([
                 Constraint::Length(1),
@@ -57,11 +56,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) {
                 label,
             );
             frame.render_widget(note, field);
-            let hint_text = if note_focused {
-                "Enter save · Alt-Enter new line · Esc cancel"
-            } else {
-                "1/2/3 severity · type or Tab for the note · Enter save · Esc cancel"
-            };
+            let hint_text = "Tab severity · Enter save · Alt-Enter new line · Esc cancel";
             frame.render_widget(Paragraph::new(hint_text).style(theme.dim()), hint);
         }
         Overlay::Note(dialog) => {
