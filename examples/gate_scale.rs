@@ -28,7 +28,7 @@ use greenlight::signoff::allowed_signers::AllowedSigners;
 use greenlight::signoff::comment;
 use greenlight::signoff::envelope::{Library, find};
 use greenlight::signoff::gate::{Pinned, judge_gate};
-use greenlight::signoff::signing::load_key;
+use greenlight::signoff::signing::{KeyFile, read_key};
 use greenlight::signoff::statement::{Decision, Statement, StatementInputs};
 use greenlight::signoff::verify::Trust;
 use greenlight::status::Status;
@@ -173,7 +173,9 @@ fn make_fixture(dir: &Path) -> Result<(Vec<PathBuf>, Pinned, PathBuf)> {
     let run = session.run();
     let mut csv = Vec::new();
     write_long_csv(run, Safety::Spreadsheet, &mut csv)?;
-    let signing = load_key(&key)?;
+    let KeyFile::Ready(signing) = read_key(&key)? else {
+        anyhow::bail!("the example's key has no passphrase");
+    };
     let mut folders = Vec::new();
     for n in 0..STATEMENTS {
         let statement = Statement::new(StatementInputs {

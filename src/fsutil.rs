@@ -216,6 +216,50 @@ fn sha256_of_opened(file: File, limit: u64) -> std::io::Result<String> {
     Ok(hex(&hasher.finalize()))
 }
 
+/// The controlling terminal's echo, turned off until this is dropped (then put back as it
+/// was): for the whole of a passphrase exchange, not only while a line is read. Does nothing
+/// where there is no terminal.
+pub struct TerminalEcho {
+    tty: Option<(File, libc::termios)>,
+}
+
+impl TerminalEcho {
+    /// Turns echo off on `/dev/tty`, when there is one.
+    pub fn off() -> TerminalEcho {
+        use std::os::fd::AsRawFd;
+        let tty = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/dev/tty")
+            .ok()
+            .and_then(|tty| {
+                // SAFETY: an all-zero termios is a valid value for tcgetattr to fill in.
+                let mut saved: libc::termios = unsafe { std::mem::zeroed() };
+                // SAFETY: the descriptor is open for the life of `tty`; `saved` is a valid
+                // termios to write into.
+                if unsafe { libc::tcgetattr(tty.as_raw_fd(), &mut saved) } != 0 {
+                    return None;
+                }
+                let mut quiet = saved;
+                quiet.c_lflag &= !(libc::ECHO | libc::ECHONL);
+                // SAFETY: as above; `quiet` is the terminal's own settings less echo.
+                unsafe { libc::tcsetattr(tty.as_raw_fd(), libc::TCSANOW, &quiet) };
+                Some((tty, saved))
+            });
+        TerminalEcho { tty }
+    }
+}
+
+impl Drop for TerminalEcho {
+    fn drop(&mut self) {
+        use std::os::fd::AsRawFd;
+        if let Some((tty, saved)) = &self.tty {
+            // SAFETY: the descriptor is still open; `saved` came from tcgetattr on it.
+            unsafe { libc::tcsetattr(tty.as_raw_fd(), libc::TCSANOW, saved) };
+        }
+    }
+}
+
 /// Bytes as lowercase hex.
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;

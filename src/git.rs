@@ -282,6 +282,30 @@ pub fn without_credentials(url: &str) -> String {
     }
 }
 
+/// The remote's default branch as this clone knows it (`origin/HEAD`, such as
+/// `origin/main`), when it knows one.
+pub fn default_branch(root: &Path) -> Option<String> {
+    let full = git_in(
+        Some(root),
+        &["symbolic-ref", "--quiet", "refs/remotes/origin/HEAD"],
+    )?;
+    full.strip_prefix("refs/remotes/").map(str::to_string)
+}
+
+/// The bytes of `path` as commit-ish `rev` has it (`git show rev:path`), when it has it.
+pub fn file_at(root: &Path, rev: &str, path: &str) -> Option<Vec<u8>> {
+    if rev.starts_with('-') || path.starts_with('-') {
+        return None;
+    }
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["show", &format!("{rev}:{path}")])
+        .output()
+        .ok()?;
+    output.status.success().then_some(output.stdout)
+}
+
 /// The top folder of the repository that holds `dir` (the current folder when `None`).
 pub fn toplevel(dir: Option<&Path>) -> Option<PathBuf> {
     git_in(dir, &["rev-parse", "--show-toplevel"]).map(PathBuf::from)

@@ -24,6 +24,7 @@ pub mod import;
 pub mod journal;
 pub mod launch_trust;
 pub mod output;
+pub mod preflight;
 pub mod results;
 pub mod run;
 pub mod signoff;

@@ -465,10 +465,39 @@ fn next_untested_wraps_round_and_skips_what_is_done() {
     );
 }
 
+/// A copy of a committed fixture key in the walk's home, readable only by its owner.
+fn fixture_key(walk: &Walk, name: &str) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/keys")
+        .join(name);
+    let key = walk.home.path().join(name);
+    std::fs::copy(&source, &key).unwrap();
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    key
+}
+
+/// The sign-off folders the walk wrote, by name.
+fn signoffs(walk: &Walk) -> Vec<String> {
+    let folder = walk.home.path().join(".greenlight/signoffs");
+    let mut names: Vec<String> = std::fs::read_dir(folder)
+        .map(|entries| {
+            entries
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
 #[test]
 fn the_summary_approves_only_when_the_policy_passes_and_rejects_with_a_reason() {
     use greenlight::signoff::statement::Decision;
+    use greenlight::tui::event_loop::Flow;
     let mut walk = Walk::new("small.yaml");
+    let key = fixture_key(&walk, "id_ed25519");
+    walk.sign_with(&key);
     walk.keys("S");
     walk.keys("a");
     assert!(walk.app.overlay.is_none());
@@ -477,6 +506,11 @@ fn the_summary_approves_only_when_the_policy_passes_and_rejects_with_a_reason() 
         is_error && text.contains("cannot approve: blocked"),
         "{text}"
     );
+    // The refusal holds typed characters: an `r` typed on opens nothing.
+    walk.keys("r");
+    assert!(walk.app.overlay.is_none());
+    walk.code(KeyCode::Esc);
+    assert!(walk.notice().is_none(), "Esc dismissed it");
     walk.keys("r");
     assert!(matches!(walk.app.overlay, Some(Overlay::Signoff(_))));
     assert_eq!(
@@ -485,25 +519,99 @@ fn the_summary_approves_only_when_the_policy_passes_and_rejects_with_a_reason() 
         "a rejection needs a reason"
     );
     walk.keys("hero image broken");
-    assert_eq!(
-        walk.act(Action::Confirm),
-        Some(Effect::Signoff {
-            decision: Decision::Rejected,
-            comment: Some("hero image broken".into())
-        })
+    walk.act(Action::Confirm);
+    // Nothing is signed before the tester says yes to what will be signed.
+    assert!(matches!(
+        &walk.app.overlay,
+        Some(Overlay::ConfirmSignoff(pending)) if pending.decision == Decision::Rejected
+    ));
+    assert!(signoffs(&walk).is_empty());
+    walk.keys("n");
+    assert!(
+        matches!(&walk.app.overlay, Some(Overlay::Signoff(d)) if d.comment().lines()[0] == "hero image broken"),
+        "back to the comment, kept"
     );
-    walk.code(KeyCode::Esc);
+    walk.act(Action::Confirm);
+    walk.keys("y");
+    assert!(
+        matches!(&walk.flow, Some(Flow::Signed(lines)) if lines[0].starts_with("rejected release 1.4.0")),
+        "{:?}",
+        walk.flow
+    );
+    let run = walk.session.run().meta().id.clone();
+    assert_eq!(signoffs(&walk), std::slice::from_ref(&run));
+
+    // Everything passed: the approval goes to a folder of its own, never over the rejection.
+    walk.flow = None;
     walk.code(KeyCode::Esc);
     walk.pass_cells(7);
     assert_eq!(walk.session.run().counts().untested, 0);
     walk.keys("S");
     walk.keys("a");
-    assert_eq!(
-        walk.act(Action::Confirm),
-        Some(Effect::Signoff {
-            decision: Decision::Approved,
-            comment: None
-        })
+    walk.act(Action::Confirm);
+    walk.keys("y");
+    assert!(matches!(&walk.flow, Some(Flow::Signed(lines)) if lines[0].starts_with("approved")));
+    assert_eq!(signoffs(&walk), [run.clone(), format!("{run}-2")]);
+}
+
+#[test]
+fn letters_typed_after_a_refusal_never_sign_a_rejection() {
+    let mut walk = Walk::new("small.yaml");
+    let key = fixture_key(&walk, "id_ed25519");
+    walk.sign_with(&key);
+    walk.keys("S");
+    // `a` is refused; the tester, not looking, types the comment on and presses Enter.
+    walk.keys("a");
+    walk.keys("approved after the fix, ready to ship");
+    walk.code(KeyCode::Enter);
+    walk.keys("yyy");
+    assert!(walk.app.overlay.is_none(), "{:?}", walk.app.overlay);
+    assert!(walk.flow.is_none(), "nothing signed: {:?}", walk.flow);
+    assert!(signoffs(&walk).is_empty());
+}
+
+#[test]
+fn the_passphrase_is_asked_in_the_walk_three_times_and_the_comment_survives() {
+    use greenlight::tui::event_loop::Flow;
+    let mut walk = Walk::new("small.yaml");
+    let key = fixture_key(&walk, "id_ecdsa-31-encrypted");
+    walk.sign_with(&key);
+    walk.keys("S");
+    walk.keys("r");
+    walk.keys("logo overlaps the menu");
+    walk.code(KeyCode::Enter);
+    walk.keys("y");
+    assert!(matches!(&walk.app.overlay, Some(Overlay::Passphrase(d)) if d.tries_left == 3));
+    for tries_left in [2, 1] {
+        walk.keys("not it");
+        walk.code(KeyCode::Enter);
+        assert!(
+            matches!(&walk.app.overlay, Some(Overlay::Passphrase(d)) if d.tries_left == tries_left && d.wrong),
+            "{:?}",
+            walk.app.overlay
+        );
+    }
+    walk.keys("still not it");
+    walk.code(KeyCode::Enter);
+    assert!(walk.app.overlay.is_none());
+    assert!(walk.notice().unwrap().0.contains("three wrong passphrases"));
+    assert!(signoffs(&walk).is_empty());
+    // The comment is kept: `r` again offers it, and a pasted passphrase (with the line end a
+    // password manager adds) signs.
+    walk.code(KeyCode::Esc);
+    walk.keys("r");
+    assert!(
+        matches!(&walk.app.overlay, Some(Overlay::Signoff(d)) if d.comment().lines()[0] == "logo overlaps the menu")
+    );
+    walk.code(KeyCode::Enter);
+    walk.keys("y");
+    walk.paste("correct horse battery staple\n");
+    walk.code(KeyCode::Enter);
+    assert!(
+        matches!(&walk.flow, Some(Flow::Signed(lines)) if lines[0].starts_with("rejected")),
+        "{:?} {:?}",
+        walk.flow,
+        walk.notice()
     );
 }
 

@@ -332,6 +332,12 @@ fn a_tester_signs_off_from_the_summary_and_the_sign_off_verifies() {
     tmux.wait_for("sign", "Approve release 9.9");
     tmux.type_text("sign", "all good on staging");
     tmux.keys("sign", &["Enter"]);
+    let confirm = tmux.wait_for("sign", "Sign this?");
+    assert!(
+        confirm.contains("APPROVE release 9.9") && confirm.contains("at commit abc1234"),
+        "names what will be signed:\n{confirm}"
+    );
+    tmux.keys("sign", &["y"]);
     let screen = tmux.wait_for("sign", "EXIT=0");
     assert!(
         screen.contains("approved release 9.9 at commit abc1234"),
@@ -373,10 +379,16 @@ fn a_passphrase_protected_key_asks_for_its_passphrase_without_echo() {
         tmux.wait_for(name, "Passphrase for");
     };
     signoff("wrong");
-    tmux.type_text("wrong", "guess");
-    tmux.keys("wrong", &["Enter"]);
+    for guess in ["guess", "guess again", "last guess"] {
+        tmux.type_text("wrong", guess);
+        tmux.keys("wrong", &["Enter"]);
+    }
     let screen = tmux.wait_for("wrong", "EXIT=2");
-    assert!(screen.contains("wrong passphrase"), "{screen}");
+    assert!(
+        screen.contains("wrong passphrase; 2 more tries"),
+        "{screen}"
+    );
+    assert!(screen.contains("wrong passphrase for"), "{screen}");
     assert!(
         !screen.contains("guess"),
         "the passphrase is not echoed:\n{screen}"
@@ -540,4 +552,55 @@ fn ctrl_c_keeps_a_note_then_quits_saying_truthfully_what_is_saved() {
         screen.contains("1/7 cells done, every result is saved (the draft notes above"),
         "{screen}"
     );
+}
+
+#[test]
+fn signing_from_the_walk_takes_a_passphrase_typed_at_full_speed_or_pasted() {
+    let Some(tmux) = Tmux::start() else { return };
+    if !common::ssh_keygen_available() {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    sandbox.fixture("small.yaml");
+    let key = common::keygen(&sandbox, "ed25519", "open sesame");
+    std::fs::create_dir_all(sandbox.home()).unwrap();
+    std::fs::write(
+        sandbox.home().join("config.yaml"),
+        format!("signing_key: {}\n", key.display()),
+    )
+    .unwrap();
+    for (name, by_paste) in [("typed", false), ("pasted", true)] {
+        tmux.run(
+            name,
+            &sandbox.shell(&format!(
+                "run small.yaml --release 9.{} --commit abc1234 --tester '{TESTER}'",
+                u8::from(by_paste)
+            )),
+        );
+        tmux.wait_for(name, "0/7");
+        // The summary, a rejection, its comment, yes, and the passphrase: all in one burst,
+        // as fast as tmux sends keys, without waiting for any dialog to appear.
+        tmux.keys(name, &["S", "r"]);
+        tmux.type_text(name, "the hero image is cut off on phones");
+        tmux.keys(name, &["Enter", "y"]);
+        if by_paste {
+            tmux.wait_for(name, "Unlock your SSH key");
+            tmux.paste(name, "open sesame");
+        } else {
+            tmux.type_text(name, "open sesame");
+        }
+        tmux.keys(name, &["Enter"]);
+        let screen = tmux.wait_for(name, "EXIT=");
+        assert!(
+            screen.contains("rejected release 9.") && screen.contains("EXIT=0"),
+            "{name}:\n{screen}"
+        );
+        assert!(!screen.contains("open sesame"), "never echoed:\n{screen}");
+    }
+    let folders: Vec<_> = std::fs::read_dir(sandbox.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with("signoff-"))
+        .collect();
+    assert_eq!(folders.len(), 2, "two sign-offs, one per run");
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use crate::cli::{ResumeArgs, RunArgs};
-use crate::tui::event_loop::{Flow, WalkOptions, walk};
+use crate::tui::event_loop::{Flow, SigningSetup, WalkOptions, walk};
 
 use super::{Outcome, Workspace};
 
@@ -45,6 +45,20 @@ fn walk_run(
         None => None,
     };
     let trust_file = crate::launch_trust::LaunchTrust::beside(&workspace.paths.config_file);
+    let repository = crate::git::toplevel(None);
+    let key = crate::signoff::signing::find_key_path(None, &config);
+    let email = crate::config::Tester::parse(&session.run().meta().tester)
+        .map(|t| t.email)
+        .unwrap_or_default();
+    // Said before the walk (once the terminal is back they would be lost) and again in the
+    // summary, where the tester signs.
+    let warnings = match &key {
+        Ok(path) => crate::preflight::warnings(session.run(), path, &email, repository.as_deref()),
+        Err(_) => Vec::new(),
+    };
+    for warning in &warnings {
+        crate::output::warn(warning);
+    }
     let options = WalkOptions {
         capture: config.capture,
         config_file: workspace.paths.config_file.clone(),
@@ -56,6 +70,11 @@ fn walk_run(
                 .clone(),
         },
         launch_trust: Some(trust_file),
+        signing: SigningSetup {
+            key: Some(key.map_err(|err| format!("{err:#}"))),
+            repository: repository.clone(),
+        },
+        warnings,
     };
     let tester = session.run().meta().tester.clone();
     let ending = walk(&mut session, &tester, &options)?;
@@ -64,20 +83,25 @@ fn walk_run(
     for draft in &ending.unsaved_drafts {
         crate::output::note(format!("not saved (a draft you did not finish): {draft}"));
     }
-    // The sign-off reads the run afresh; the walk's lock is no longer needed.
-    drop(session);
-    if let Flow::Signoff { decision, comment } = flow {
-        return super::signoff::sign(
-            workspace,
-            super::signoff::Request {
-                run: id.to_string(),
+    match flow {
+        Flow::Signed(lines) => {
+            for line in lines {
+                crate::output::say(line);
+            }
+            return Ok(Outcome::Done);
+        }
+        Flow::SignThroughSshKeygen { decision, comment } => {
+            // ssh-keygen may ask for a PIN or a touch: the walk's terminal is given back
+            // and its reader stopped before it runs.
+            return super::signoff::sign_with(
+                workspace,
+                session.run(),
                 decision,
-                comment,
-                key: None,
-                output: None,
-                commit: None,
-            },
-        );
+                comment.as_deref(),
+                super::signoff::Chosen::default(),
+            );
+        }
+        Flow::Continue | Flow::Quit => {}
     }
     let saved = if ending.unsaved_drafts.is_empty() {
         "every result is saved"

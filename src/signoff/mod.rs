@@ -9,3 +9,4 @@ pub mod gate;
 pub mod signing;
 pub mod statement;
 pub mod verify;
+pub mod write;

@@ -3,7 +3,7 @@
 //! `ssh-keygen -Y sign` (the way git does it) when the key lives in an agent or on hardware.
 //! Private key material stays in memory and is never written anywhere.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -87,72 +87,130 @@ pub fn find_key_path(flag: Option<&Path>, config: &Config) -> Result<PathBuf> {
     )
 }
 
-/// Reads the key at `path`; a `.pub` means "sign through ssh-keygen". An encrypted key's
-/// passphrase is asked for on the terminal, once.
-pub fn load_key(path: &Path) -> Result<Key> {
+/// How many passphrases are tried before greenlight gives up on a key.
+pub const PASSPHRASE_TRIES: usize = 3;
+
+/// A key file as read: ready to sign, or waiting for the passphrase that decrypts it.
+pub enum KeyFile {
+    Ready(Key),
+    Locked(Box<LockedKey>),
+}
+
+/// An encrypted private key, read and not yet decrypted: its public half is known, so who
+/// it is can be checked before anyone is asked for a passphrase.
+pub struct LockedKey {
+    path: PathBuf,
+    pem: Zeroizing<Vec<u8>>,
+    encrypted: PrivateKey,
+}
+
+/// Why a passphrase did not unlock a key.
+#[derive(Debug, thiserror::Error)]
+pub enum UnlockError {
+    /// The passphrase is not this key's: try again.
+    #[error("wrong passphrase for {0}")]
+    WrongPassphrase(String),
+    /// The key cannot be decrypted whatever the passphrase.
+    #[error(transparent)]
+    Unreadable(#[from] anyhow::Error),
+}
+
+impl LockedKey {
+    /// The key's public half.
+    pub fn public(&self) -> &PublicKey {
+        self.encrypted.public_key()
+    }
+
+    /// Where the key was read from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The key, decrypted with `passphrase`. ECDSA keys whose private scalar ssh-key refuses
+    /// as too short are repaired in memory (see [`ecdsa_repair`]).
+    pub fn unlock(&self, passphrase: &[u8]) -> Result<Key, UnlockError> {
+        let wrong = || UnlockError::WrongPassphrase(self.path.display().to_string());
+        let key = match self.encrypted.decrypt(passphrase) {
+            Ok(key) => key,
+            // A wrong passphrase: the checkints differ or the authentication tag does not
+            // match.
+            Err(ssh_key::Error::Crypto) => return Err(wrong()),
+            Err(error) if self.encrypted.algorithm().is_ecdsa() => {
+                match ecdsa_repair::decrypt(&self.pem, passphrase) {
+                    Ok(key) => key,
+                    Err(ecdsa_repair::RepairError::WrongPassphrase) => return Err(wrong()),
+                    Err(_) => {
+                        return Err(UnlockError::Unreadable(
+                            anyhow::Error::from(error).context(unreadable(&self.path)),
+                        ));
+                    }
+                }
+            }
+            Err(error) => {
+                return Err(UnlockError::Unreadable(
+                    anyhow::Error::from(error).context(unreadable(&self.path)),
+                ));
+            }
+        };
+        Ok(Key::Private(Box::new(key)))
+    }
+}
+
+fn unreadable(path: &Path) -> String {
+    format!(
+        "cannot read the SSH private key {} (an OpenSSH key is expected; for a key in an agent, pass its .pub)",
+        path.display()
+    )
+}
+
+/// Reads the key at `path`: a `.pub` means "sign through ssh-keygen" (the way git does it,
+/// for a key in an agent or on hardware); a private key is ready, or locked by a passphrase.
+pub fn read_key(path: &Path) -> Result<KeyFile> {
     if path.extension().is_some_and(|ext| ext == "pub") {
         let public = PublicKey::read_openssh_file(path)
             .with_context(|| format!("cannot read the public key {}", path.display()))?;
-        return Ok(Key::ThroughSshKeygen {
+        return Ok(KeyFile::Ready(Key::ThroughSshKeygen {
             public,
             path: path.to_path_buf(),
-        });
+        }));
     }
-    load_private_key(path, || {
-        if !std::io::stdin().is_terminal() {
-            bail!(
-                "{} is protected by a passphrase and there is no terminal to ask for it; \
-                 add it to ssh-agent and pass --key {}.pub",
-                path.display(),
-                path.display()
-            );
-        }
-        rpassword::prompt_password(format!("Passphrase for {}: ", path.display()))
-            .map(Zeroizing::new)
-            .context("cannot read the passphrase")
-    })
-}
-
-/// Reads the OpenSSH private key at `path`, calling `passphrase` (once, and only if the key
-/// is encrypted) for the passphrase that decrypts it. ECDSA keys whose private scalar
-/// ssh-key refuses as too short are repaired in memory (see [`ecdsa_repair`]).
-pub fn load_private_key(
-    path: &Path,
-    passphrase: impl FnOnce() -> Result<Zeroizing<String>>,
-) -> Result<Key> {
-    let unreadable = || {
-        format!(
-            "cannot read the SSH private key {} (an OpenSSH key is expected; for a key in an agent, pass its .pub)",
-            path.display()
-        )
-    };
-    let pem = Zeroizing::new(std::fs::read(path).with_context(unreadable)?);
+    let pem = Zeroizing::new(std::fs::read(path).with_context(|| unreadable(path))?);
     let key = match PrivateKey::from_openssh(&*pem) {
         Ok(key) => key,
         Err(error) => match ecdsa_repair::load_unencrypted(&pem) {
             Ok(key) => key,
-            Err(_) => return Err(error).with_context(unreadable),
+            Err(_) => return Err(error).with_context(|| unreadable(path)),
         },
     };
     if !key.is_encrypted() {
-        return Ok(Key::Private(Box::new(key)));
+        return Ok(KeyFile::Ready(Key::Private(Box::new(key))));
     }
-    let passphrase = passphrase()?;
-    let wrong = || anyhow::anyhow!("wrong passphrase for {}", path.display());
-    let key = match key.decrypt(passphrase.as_bytes()) {
-        Ok(key) => key,
-        // A wrong passphrase: the checkints differ or the authentication tag does not match.
-        Err(ssh_key::Error::Crypto) => return Err(wrong()),
-        Err(error) if key.algorithm().is_ecdsa() => {
-            match ecdsa_repair::decrypt(&pem, passphrase.as_bytes()) {
-                Ok(key) => key,
-                Err(ecdsa_repair::RepairError::WrongPassphrase) => return Err(wrong()),
-                Err(_) => return Err(error).with_context(unreadable),
-            }
-        }
-        Err(error) => return Err(error).with_context(unreadable),
-    };
-    Ok(Key::Private(Box::new(key)))
+    Ok(KeyFile::Locked(Box::new(LockedKey {
+        path: path.to_path_buf(),
+        pem,
+        encrypted: key,
+    })))
+}
+
+/// The public half of the key at `path`, read without asking for any passphrase: to say
+/// before signing whether the allowed-signers file lists it.
+pub fn public_key_of(path: &Path) -> Result<PublicKey> {
+    Ok(match read_key(path)? {
+        KeyFile::Ready(key) => key.public().clone(),
+        KeyFile::Locked(locked) => locked.public().clone(),
+    })
+}
+
+/// Reads the OpenSSH private key at `path`, calling `passphrase` (once, and only if the key
+/// is encrypted) for the passphrase that decrypts it.
+pub fn load_private_key(
+    path: &Path,
+    passphrase: impl FnOnce() -> Result<Zeroizing<String>>,
+) -> Result<Key> {
+    match read_key(path)? {
+        KeyFile::Ready(key) => Ok(key),
+        KeyFile::Locked(locked) => Ok(locked.unlock(passphrase()?.as_bytes())?),
+    }
 }
 
 fn sign_with_ssh_keygen(public: &Path, message: &[u8]) -> Result<String> {

@@ -422,15 +422,30 @@ fn first_difference(a: &str, b: &str) -> usize {
         + 1
 }
 
-/// The allowed-signers file: the one given, else git's `gpg.ssh.allowedSignersFile`.
+/// Where the README tells teams to keep their allowed-signers file, in the repository.
+pub const TEAM_ALLOWED_SIGNERS: &str = ".github/allowed_signers";
+
+/// The allowed-signers file for commands other than the gate: the one given, else git's
+/// `gpg.ssh.allowedSignersFile`, else the repository's `.github/allowed_signers`. (The gate
+/// takes it only from its flag.)
 pub fn allowed_signers_path(flag: Option<&Path>) -> Result<PathBuf> {
     if let Some(path) = flag {
         return Ok(path.to_path_buf());
     }
+    find_allowed_signers(crate::git::toplevel(None).as_deref()).context(
+        "no allowed-signers file: pass --allowed-signers FILE, set git's \
+         gpg.ssh.allowedSignersFile, or keep the team's as .github/allowed_signers (on your \
+         protected default branch)",
+    )
+}
+
+/// git's `gpg.ssh.allowedSignersFile`, else `.github/allowed_signers` in `repository`
+/// when it is there.
+pub fn find_allowed_signers(repository: Option<&Path>) -> Option<PathBuf> {
     crate::git::config_value("gpg.ssh.allowedSignersFile")
         .map(PathBuf::from)
-        .context(
-            "no allowed-signers file: pass --allowed-signers FILE, or set git's gpg.ssh.allowedSignersFile \
-             (keep it on your protected default branch)",
-        )
+        .or_else(|| {
+            let team = repository?.join(TEAM_ALLOWED_SIGNERS);
+            team.is_file().then_some(team)
+        })
 }

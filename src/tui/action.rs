@@ -80,10 +80,40 @@ pub enum Effect {
     },
     /// Run the configured `capture` command and attach the file it writes to `cell`.
     Capture(crate::checklist::Cell),
-    /// Leave the walk and sign the run off.
-    Signoff {
+    /// Sign the run off, confirmed: check the decision, read the key, sign — asking for the
+    /// key's passphrase in the walk when it has one.
+    Sign {
         decision: Decision,
         comment: Option<String>,
     },
+    /// Unlock the signing key with this passphrase, and sign.
+    Unlock {
+        decision: Decision,
+        comment: Option<String>,
+        passphrase: Secret,
+    },
     Quit,
+}
+
+/// Text that is never shown nor kept: a passphrase on its way to the key, wiped from memory
+/// when dropped.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(zeroize::Zeroizing<String>);
+
+impl Secret {
+    /// Keeps `text` as a secret.
+    pub fn new(text: String) -> Secret {
+        Secret(zeroize::Zeroizing::new(text))
+    }
+
+    /// The text, for the one place that uses it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
 }

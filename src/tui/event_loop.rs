@@ -11,8 +11,8 @@ use ratatui::crossterm::event::{
     self, Event, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
 };
 
-use super::action::{Action, Effect};
-use super::app::{App, Hits};
+use super::action::{Action, Effect, Secret};
+use super::app::{App, Hits, PendingSignoff};
 use super::draw::{draw, fits};
 use super::keymap::action_for;
 use super::notice::Notice;
@@ -28,11 +28,23 @@ use crate::signoff::statement::Decision;
 pub enum Flow {
     Continue,
     Quit,
-    /// Leave the walk to sign the run off (signing may need the terminal for a passphrase).
-    Signoff {
+    /// The run was signed off in the walk: what to say once the terminal is back.
+    Signed(Vec<String>),
+    /// Leave the walk to sign through `ssh-keygen` (a key in an agent or on hardware, which
+    /// may need the terminal for a PIN or a touch): the walk's reader is stopped first.
+    SignThroughSshKeygen {
         decision: Decision,
         comment: Option<String>,
     },
+}
+
+/// What signing from the walk's summary needs: the key, and where the folder goes.
+#[derive(Debug, Clone, Default)]
+pub struct SigningSetup {
+    /// The key to sign with, or why there is none (what `signoff` would say).
+    pub key: Option<Result<std::path::PathBuf, String>>,
+    /// The repository, whose `.greenlight/signoffs/` takes the folder.
+    pub repository: Option<std::path::PathBuf>,
 }
 
 /// What the walk needs besides the run.
@@ -49,6 +61,11 @@ pub struct WalkOptions {
     pub launch: crate::tui::app::LaunchPolicy,
     /// Where allowances are remembered; `None` keeps them for this walk only.
     pub launch_trust: Option<std::path::PathBuf>,
+    /// How the summary's `a` and `r` sign.
+    pub signing: SigningSetup,
+    /// What the summary warns of before anyone signs (a checklist the gate will not pin, a
+    /// key the allowed signers do not list).
+    pub warnings: Vec<String>,
 }
 
 /// How the walk ended, and what typed text it could not save.
@@ -67,6 +84,7 @@ pub fn walk(session: &mut RunSession, tester: &str, options: &WalkOptions) -> Re
         None => App::new(session.run()),
     };
     app.launch_policy = options.launch.clone();
+    app.warnings = options.warnings.clone();
     let flow = walk_app(session, &mut app, tester, options)?;
     let checklist = session.run().checklist();
     let unsaved_drafts = app
@@ -94,7 +112,10 @@ fn walk_app(
     let theme = Theme::from_env();
     let stop = stop_signals()?;
     let mut guard = TerminalGuard::enter()?;
-    let events = spawn_event_reader();
+    // Stopped (and joined) whenever this function returns: once the walk has ended no
+    // thread of it reads the terminal, so a passphrase typed next reaches whoever asks.
+    let reader = EventReader::start();
+    let events = &reader.events;
     loop {
         let mut hits = Hits::default();
         let mut fitted = true;
@@ -138,19 +159,64 @@ fn walk_app(
     }
 }
 
-/// Reads terminal events on a thread of their own, so that the walk keeps control (signals,
-/// a closed window) even when reading blocks, or spins on a terminal that has gone away.
-/// The channel closes when reading fails.
-fn spawn_event_reader() -> Receiver<Event> {
-    let (sender, receiver) = mpsc::channel();
-    std::thread::spawn(move || {
-        while let Ok(event) = event::read() {
-            if sender.send(event).is_err() {
-                return;
+/// Reads terminal events on a thread of its own, so that the walk keeps control (signals,
+/// a closed window) even when no key comes, or the terminal has gone away. The thread
+/// waits for input a little at a time and looks at its stop flag in between; dropping the
+/// reader raises the flag and waits for the thread to end, so nothing of the walk reads the
+/// terminal after it. (Only a thread stuck on a terminal that has gone away is not waited
+/// for long: there is nobody left to type.) The channel closes when reading fails.
+struct EventReader {
+    events: Receiver<Event>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    ended: Receiver<()>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// How long dropping the reader waits for its thread, which looks at its flag every
+/// [`READER_POLL`].
+const READER_STOP_WAIT: Duration = Duration::from_millis(500);
+
+/// How long the reader waits for input before it looks at its stop flag again.
+const READER_POLL: Duration = Duration::from_millis(20);
+
+impl EventReader {
+    fn start() -> EventReader {
+        let (sender, events) = mpsc::channel();
+        let (end, ended) = mpsc::channel();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopping = std::sync::Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            while !stopping.load(Ordering::Relaxed) {
+                match event::poll(READER_POLL) {
+                    Ok(false) => continue,
+                    Ok(true) => {}
+                    Err(_) => break,
+                }
+                let Ok(event) = event::read() else { break };
+                if sender.send(event).is_err() {
+                    break;
+                }
             }
+            let _ = end.send(());
+        });
+        EventReader {
+            events,
+            stop,
+            ended,
+            thread: Some(thread),
         }
-    });
-    receiver
+    }
+}
+
+impl Drop for EventReader {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if self.ended.recv_timeout(READER_STOP_WAIT).is_ok()
+            && let Some(thread) = self.thread.take()
+        {
+            let _ = thread.join();
+        }
+    }
 }
 
 /// Whether this process still has its terminal: once the window is closed, opening
@@ -182,7 +248,23 @@ pub fn carry_out(
 ) -> Flow {
     match effect {
         Effect::Quit => return Flow::Quit,
-        Effect::Signoff { decision, comment } => return Flow::Signoff { decision, comment },
+        Effect::Sign { decision, comment } => {
+            return sign(
+                session.run(),
+                app,
+                PendingSignoff { decision, comment },
+                options,
+                None,
+            );
+        }
+        Effect::Unlock {
+            decision,
+            comment,
+            passphrase,
+        } => {
+            let pending = PendingSignoff { decision, comment };
+            return sign(session.run(), app, pending, options, Some(passphrase));
+        }
         Effect::Record(new) => match session.record(&new, tester) {
             Ok(entry) => app.recorded(session.run(), &entry),
             Err(err) => app.failed(&err),
@@ -247,6 +329,77 @@ pub fn carry_out(
         }
     }
     Flow::Continue
+}
+
+/// Signs `pending` from the walk: the decision checked, the key read, its passphrase asked
+/// in the walk (or tried, when `passphrase` is given), the folder written. Whatever stops it
+/// goes back to the summary with the comment kept.
+fn sign(
+    run: &crate::run::Run,
+    app: &mut App,
+    pending: PendingSignoff,
+    options: &WalkOptions,
+    passphrase: Option<Secret>,
+) -> Flow {
+    use crate::signoff::signing::{KeyFile, PASSPHRASE_TRIES, UnlockError, read_key};
+    let refuse = |app: &mut App, pending: PendingSignoff, why: String| {
+        app.sign_refused(pending, Notice::SignRefused(one_line_str(&why)));
+        Flow::Continue
+    };
+    let decided = match crate::signoff::write::decide(
+        run,
+        pending.decision,
+        pending.comment.as_deref(),
+        None,
+    ) {
+        Ok(Ok(decided)) => decided,
+        Ok(Err(refused)) => return refuse(app, pending, refused.to_string()),
+        Err(err) => return refuse(app, pending, format!("{err:#}")),
+    };
+    let path = match &options.signing.key {
+        Some(Ok(path)) => path.clone(),
+        Some(Err(why)) => return refuse(app, pending, why.clone()),
+        None => return refuse(app, pending, "no signing key is set up".into()),
+    };
+    let key = match (read_key(&path), passphrase) {
+        (Err(err), _) => return refuse(app, pending, format!("{err:#}")),
+        (Ok(KeyFile::Ready(key)), _) => key,
+        (Ok(KeyFile::Locked(_)), None) => {
+            app.ask_passphrase(pending, path.display().to_string(), PASSPHRASE_TRIES);
+            return Flow::Continue;
+        }
+        (Ok(KeyFile::Locked(locked)), Some(passphrase)) => {
+            match locked.unlock(passphrase.expose().as_bytes()) {
+                Ok(key) => key,
+                Err(UnlockError::WrongPassphrase(_)) => {
+                    app.wrong_passphrase();
+                    return Flow::Continue;
+                }
+                Err(UnlockError::Unreadable(err)) => {
+                    return refuse(app, pending, format!("{err:#}"));
+                }
+            }
+        }
+    };
+    if matches!(key, crate::signoff::signing::Key::ThroughSshKeygen { .. }) {
+        return Flow::SignThroughSshKeygen {
+            decision: pending.decision,
+            comment: pending.comment,
+        };
+    }
+    let dir = crate::signoff::write::default_folder(
+        &run.meta().id,
+        options.signing.repository.as_deref(),
+    );
+    match crate::signoff::write::write(run, &decided, &key, &dir) {
+        Ok(written) => Flow::Signed(crate::signoff::write::said(&written, run)),
+        Err(err) => refuse(app, pending, format!("{err:#}")),
+    }
+}
+
+/// An error's text on one line, for the status line.
+fn one_line_str(text: &str) -> String {
+    crate::untrusted::one_line(text).into_owned()
 }
 
 /// Starts a browser detached from the walk: its own process group, no shared input or output.

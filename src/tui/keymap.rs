@@ -25,11 +25,13 @@ pub enum Mode {
     Picker,
     /// A yes-or-no question (may this browser command run?).
     Question,
+    /// "Sign this?": the last step before the key is used.
+    ConfirmSignoff,
 }
 
 impl Mode {
     /// Every mode, for checks over the whole table.
-    pub const ALL: [Mode; 9] = [
+    pub const ALL: [Mode; 10] = [
         Mode::Walk,
         Mode::Matrix,
         Mode::Summary,
@@ -39,6 +41,7 @@ impl Mode {
         Mode::Crossing,
         Mode::Picker,
         Mode::Question,
+        Mode::ConfirmSignoff,
     ];
 
     /// Whether keys that are not bound go to a text field.
@@ -480,6 +483,23 @@ const QUESTION: [Binding; 2] = [
     ),
 ];
 
+const CONFIRM_SIGNOFF: [Binding; 2] = [
+    bind(
+        &[ch('y')],
+        "y",
+        "yes: sign it with your SSH key",
+        Action::Yes,
+        Some("sign it"),
+    ),
+    bind(
+        &[ch('n'), key(Esc)],
+        "n",
+        "no: back to the comment",
+        Action::No,
+        Some("back"),
+    ),
+];
+
 /// Keys that work in every mode.
 const GLOBAL: [Binding; 1] = [bind(
     &[Chord::with(KeyCode::Char('c'), KeyModifiers::CONTROL)],
@@ -529,6 +549,7 @@ pub fn bindings(mode: Mode) -> Vec<&'static Binding> {
         Mode::Crossing => &[&CROSSING, &GLOBAL],
         Mode::Picker => &[&PICKER, &GLOBAL],
         Mode::Question => &[&QUESTION, &GLOBAL],
+        Mode::ConfirmSignoff => &[&CONFIRM_SIGNOFF, &GLOBAL],
     };
     groups.iter().flat_map(|g| g.iter()).collect()
 }
@@ -557,6 +578,7 @@ pub fn help_sections() -> Vec<(&'static str, Vec<&'static Binding>)> {
             ]),
         ),
         ("Summary", labelled(&[&DECIDE, &SUMMARY_LIST])),
+        ("Signing", labelled(&[&CONFIRM_SIGNOFF])),
         (
             "On reaching another environment (by-environment order)",
             labelled(&[&CROSSING]),

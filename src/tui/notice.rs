@@ -88,9 +88,23 @@ pub enum Notice {
     LaunchOff,
     /// The tester did not allow a browser's command.
     LaunchDeclined { browser: String },
+    /// Signing did not happen: why (the decision cannot be taken, the key cannot be read or
+    /// used, the folder cannot be written). The comment is kept.
+    SignRefused(String),
+    /// Three wrong passphrases: nothing was signed; the comment is kept.
+    PassphraseGaveUp,
 }
 
 impl Notice {
+    /// Whether this is a refusal of the summary's that holds typed characters until Esc or
+    /// Enter: the tester who goes on typing the comment must not sign a rejection with it.
+    pub fn holds_letters(&self) -> bool {
+        matches!(
+            self,
+            Notice::CannotApprove(_) | Notice::SignRefused(_) | Notice::PassphraseGaveUp
+        )
+    }
+
     /// Whether the notice reports something that went wrong or was refused.
     pub fn is_error(&self) -> bool {
         !matches!(

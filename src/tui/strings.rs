@@ -77,7 +77,9 @@ pub fn notice(notice: &Notice, checklist: &Checklist) -> String {
         Notice::Needs(Missing::RejectionReason) => {
             "a rejection needs a comment saying why (Esc cancels)".into()
         }
-        Notice::CannotApprove(verdict) => format!("cannot approve: {verdict}"),
+        Notice::CannotApprove(verdict) => {
+            format!("cannot approve: {verdict} · Esc or Enter to go on")
+        }
         Notice::NoLaunchCommand { browser } => {
             format!("{browser} has no `launch` command in the checklist; open it by hand")
         }
@@ -123,6 +125,12 @@ pub fn notice(notice: &Notice, checklist: &Checklist) -> String {
         Notice::LaunchDeclined { browser } => {
             format!("not started: {browser}'s command was not allowed (x asks again)")
         }
+        Notice::SignRefused(why) => {
+            format!("not signed: {why} · your comment is kept · Esc or Enter to go on")
+        }
+        Notice::PassphraseGaveUp => "not signed: three wrong passphrases · your comment is kept \
+             (a or r to try again) · Esc or Enter to go on"
+            .into(),
         Notice::CaptureHeld => {
             "screenshot taken: it is attached with the result you enter for this cell".into()
         }

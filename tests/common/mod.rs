@@ -227,6 +227,8 @@ pub struct Walk {
     pub app: greenlight::tui::app::App,
     /// What the event loop is given: no `capture` command unless a test sets one.
     pub options: greenlight::tui::event_loop::WalkOptions,
+    /// How the last effect carried out left the walk (signed, for one).
+    pub flow: Option<greenlight::tui::event_loop::Flow>,
 }
 
 impl Walk {
@@ -267,16 +269,28 @@ impl Walk {
             session,
             app,
             options: Default::default(),
+            flow: None,
         }
     }
 
     /// Presses keys as a person would: through the keymap, the app and the journal.
     pub fn press(&mut self, key: crossterm_key::KeyEvent) {
         use greenlight::tui::keymap::action_for;
-        self.app.key_pressed(key);
+        if self.app.key_pressed(key) {
+            return;
+        }
         if let Some(action) = action_for(self.app.mode(), key) {
             self.act(action);
         }
+    }
+
+    /// Lets the summary sign with `key` (a private key file), writing under the walk's
+    /// temporary home.
+    pub fn sign_with(&mut self, key: &Path) {
+        self.options.signing = greenlight::tui::event_loop::SigningSetup {
+            key: Some(Ok(key.to_path_buf())),
+            repository: Some(self.home.path().to_path_buf()),
+        };
     }
 
     /// Applies one action and carries out its effect.
@@ -296,13 +310,13 @@ impl Walk {
         ) {
             return Some(effect);
         }
-        greenlight::tui::event_loop::carry_out(
+        self.flow = Some(greenlight::tui::event_loop::carry_out(
             effect.clone(),
             &mut self.session,
             &mut self.app,
             TESTER,
             &self.options,
-        );
+        ));
         Some(effect)
     }
 
@@ -310,13 +324,13 @@ impl Walk {
     /// follows.
     pub fn paste(&mut self, text: &str) {
         if let Some(effect) = self.app.paste(self.session.run(), text) {
-            greenlight::tui::event_loop::carry_out(
+            self.flow = Some(greenlight::tui::event_loop::carry_out(
                 effect,
                 &mut self.session,
                 &mut self.app,
                 TESTER,
                 &self.options,
-            );
+            ));
         }
     }
 

@@ -21,6 +21,10 @@ pub enum Overlay {
     Evidence(EvidenceDialog),
     Filter(FilterField),
     Signoff(SignoffDialog),
+    /// "Sign this?", naming what will be signed: the last step before a key is used.
+    ConfirmSignoff(PendingSignoff),
+    /// The signing key's passphrase, asked in the walk: no other reader of the terminal.
+    Passphrase(PassphraseDialog),
     Crossing(Crossing),
     Picker(Picker),
     /// A `launch` command not yet allowed: shown whole before it may run.
@@ -85,6 +89,7 @@ pub enum Submission {
         decision: Decision,
         comment: Option<String>,
     },
+    Passphrase(crate::tui::action::Secret),
 }
 
 /// What a note field is for.
@@ -394,6 +399,78 @@ impl SignoffDialog {
     }
 }
 
+/// A decision and its comment, on their way to being signed: kept whole through the
+/// confirmation and the passphrase, and given back as a draft if signing does not happen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingSignoff {
+    pub decision: Decision,
+    pub comment: Option<String>,
+}
+
+/// The passphrase of the signing key, typed masked; after a wrong one the field empties
+/// and says how many tries are left.
+#[derive(Debug, Clone)]
+pub struct PassphraseDialog {
+    pub pending: PendingSignoff,
+    /// The key, as the tester named it (its path).
+    pub key: String,
+    pub tries_left: usize,
+    /// Whether the last passphrase was wrong.
+    pub wrong: bool,
+    field: TextArea<'static>,
+}
+
+impl PassphraseDialog {
+    /// Asks for the passphrase of `key` to sign `pending`, `tries` times at most.
+    pub fn new(pending: PendingSignoff, key: String, tries: usize) -> PassphraseDialog {
+        PassphraseDialog {
+            pending,
+            key,
+            tries_left: tries,
+            wrong: false,
+            field: masked_field(),
+        }
+    }
+
+    /// The masked field.
+    pub fn field(&self) -> &TextArea<'static> {
+        &self.field
+    }
+
+    /// The passphrase was wrong: one try fewer, and an empty field.
+    pub fn wrong_passphrase(&mut self) {
+        self.tries_left = self.tries_left.saturating_sub(1);
+        self.wrong = true;
+        self.field = masked_field();
+    }
+
+    fn handle(&mut self, action: Action) -> Step {
+        match action {
+            Action::Type(key) if !is_newline(key) => {
+                self.field.input(key);
+                Step::Stay
+            }
+            Action::Confirm => {
+                let typed = self.field.lines().join("");
+                if typed.is_empty() {
+                    return Step::Stay;
+                }
+                self.field = masked_field();
+                Step::Submit(Submission::Passphrase(crate::tui::action::Secret::new(
+                    typed,
+                )))
+            }
+            _ => Step::Stay,
+        }
+    }
+}
+
+fn masked_field() -> TextArea<'static> {
+    let mut field = text_area("");
+    field.set_mask_char('•');
+    field
+}
+
 /// Pasted text as a field takes it: line ends made `\n`, tabs kept, every other control
 /// character (an escape sequence in a copied terminal log) dropped.
 fn pasted(text: &str) -> String {
@@ -419,7 +496,15 @@ impl Overlay {
     /// when this overlay has no text field.
     pub fn paste(&mut self, text: &str) -> Option<Step> {
         match self {
-            Overlay::Help(_) | Overlay::Crossing(_) | Overlay::ConfirmLaunch(_) => return None,
+            Overlay::Help(_)
+            | Overlay::Crossing(_)
+            | Overlay::ConfirmLaunch(_)
+            | Overlay::ConfirmSignoff(_) => return None,
+            Overlay::Passphrase(dialog) => {
+                // A password manager pastes the passphrase, perhaps with a line end.
+                let line = pasted(text);
+                dialog.field.insert_str(line.trim_end_matches(['\n', '\r']));
+            }
             Overlay::Picker(picker) => picker.paste(text),
             Overlay::Fail(dialog) => {
                 dialog.note.insert_str(pasted(text));
@@ -452,7 +537,10 @@ impl Overlay {
             Overlay::Filter(field) => field.handle(action),
             Overlay::Signoff(dialog) => dialog.handle(action),
             Overlay::Picker(picker) => picker.handle(action),
-            Overlay::Crossing(_) | Overlay::ConfirmLaunch(_) => Step::Stay,
+            Overlay::Passphrase(dialog) => dialog.handle(action),
+            Overlay::Crossing(_) | Overlay::ConfirmLaunch(_) | Overlay::ConfirmSignoff(_) => {
+                Step::Stay
+            }
         }
     }
 

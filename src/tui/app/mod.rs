@@ -12,6 +12,7 @@ pub mod jump;
 mod launch;
 pub mod picker;
 mod recording;
+mod signing;
 
 use std::collections::HashMap;
 
@@ -29,7 +30,7 @@ use super::notice::Notice;
 use cursor::{Cursor, Move};
 pub use dialogs::{
     Crossing, EvidenceDialog, FailDialog, FilterField, HelpPanel, LaunchRequest, NoteDialog,
-    NotePurpose, Overlay, SignoffDialog, Step, Submission,
+    NotePurpose, Overlay, PassphraseDialog, PendingSignoff, SignoffDialog, Step, Submission,
 };
 pub use picker::{Picker, PickerEntry, PickerKind};
 
@@ -89,6 +90,9 @@ pub struct App {
     pending_evidence: Vec<(Cell, std::path::PathBuf)>,
     /// A screenshot is being attached to a result the cell has: the cursor stays.
     attaching_capture: bool,
+    /// What the summary warns of before anyone signs: the checklist the gate will not pin,
+    /// a key the team's allowed signers do not list.
+    pub warnings: Vec<String>,
 }
 
 impl App {
@@ -112,6 +116,7 @@ impl App {
             pending_evidence: Vec::new(),
             attaching_capture: false,
             launch_policy: LaunchPolicy::default(),
+            warnings: Vec::new(),
         }
     }
 
@@ -150,6 +155,7 @@ impl App {
             Some(Overlay::Help(_)) => Mode::Help,
             Some(Overlay::Crossing(_)) => Mode::Crossing,
             Some(Overlay::ConfirmLaunch(_)) => Mode::Question,
+            Some(Overlay::ConfirmSignoff(_)) => Mode::ConfirmSignoff,
             Some(Overlay::Picker(_)) => Mode::Picker,
             Some(Overlay::Fail(_)) => Mode::Fail,
             Some(_) => Mode::Editing,
@@ -194,9 +200,25 @@ impl App {
     }
 
     /// Every key press, before its action: keeps the Caps Lock guess current (a lower-case
-    /// letter clears it) and says so when the key does nothing here.
-    pub fn key_pressed(&mut self, key: ratatui::crossterm::event::KeyEvent) {
-        use ratatui::crossterm::event::KeyCode;
+    /// letter clears it) and says so when the key does nothing here. Returns whether the key
+    /// was used up here, so that it must not be looked up as an action: while a refusal is
+    /// on the summary, typed characters do nothing (the tester typing on must not open
+    /// Reject with the `r` of "after") and Esc or Enter only dismisses it.
+    pub fn key_pressed(&mut self, key: ratatui::crossterm::event::KeyEvent) -> bool {
+        use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+        if self.refusal_holds_letters() {
+            let plain = !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+            match key.code {
+                KeyCode::Char(_) if plain => return true,
+                KeyCode::Esc | KeyCode::Enter => {
+                    self.notice = None;
+                    return true;
+                }
+                _ => {}
+            }
+        }
         let mode = self.mode();
         if let KeyCode::Char(c) = key.code
             && c.is_ascii_lowercase()
@@ -205,7 +227,7 @@ impl App {
             self.caps_lock_suspected = false;
         }
         let Some(text) = super::keymap::describe_unbound(mode, key) else {
-            return;
+            return false;
         };
         self.caps_lock_suspected = super::keymap::looks_like_caps_lock(mode, key);
         self.notice = Some(Notice::Unbound {
@@ -216,10 +238,26 @@ impl App {
                 _ => None,
             },
         });
+        false
     }
 
     /// Keeps the open dialog's unsaved text as a draft and closes it; whether there was any.
     fn keep_draft(&mut self) -> bool {
+        if let Some(
+            Overlay::ConfirmSignoff(pending)
+            | Overlay::Passphrase(PassphraseDialog { pending, .. }),
+        ) = &self.overlay
+        {
+            let pending = pending.clone();
+            self.overlay = None;
+            return match pending.comment {
+                Some(comment) => {
+                    self.comment_draft = Some((pending.decision, comment));
+                    true
+                }
+                None => false,
+            };
+        }
         let Some(text) = self.overlay.as_ref().and_then(Overlay::unsaved_text) else {
             return false;
         };
@@ -449,6 +487,9 @@ impl App {
         let overlay = self.overlay.as_mut()?;
         if let Overlay::Crossing(_) = overlay {
             return self.handle_crossing(run, action);
+        }
+        if let Overlay::ConfirmSignoff(_) = overlay {
+            return self.handle_confirm_signoff(action);
         }
         if let Overlay::ConfirmLaunch(request) = overlay {
             let request = request.clone();

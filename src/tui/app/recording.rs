@@ -58,8 +58,10 @@ impl App {
                 }))
             }
             Submission::Signoff { decision, comment } => {
-                Some(Effect::Signoff { decision, comment })
+                self.confirm_signoff(super::PendingSignoff { decision, comment });
+                None
             }
+            Submission::Passphrase(passphrase) => self.passphrase_typed(passphrase),
         }
     }
 

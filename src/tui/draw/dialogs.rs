@@ -89,18 +89,72 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) {
         }
         Overlay::Signoff(dialog) => {
             let release = &run.meta().release;
-            let title = match dialog.decision() {
-                Decision::Approved => format!(" Approve release {release} "),
-                Decision::Rejected => format!(" Reject release {release}: why? "),
+            let (title, label) = match dialog.decision() {
+                Decision::Approved => (
+                    format!(" Approve release {release} "),
+                    "Comment (optional), signed with the approval",
+                ),
+                Decision::Rejected => (
+                    format!(" Reject release {release} "),
+                    "Why (required), signed with the rejection",
+                ),
             };
-            text_popup(
-                frame,
-                area,
-                &title,
-                dialog.comment(),
-                "Enter sign with your SSH key (the walk closes) · Alt-Enter new line · Esc cancel",
-                theme,
-                8,
+            let inner = popup(frame, area, &title, 9);
+            let [label_area, field, hint] = Layout::vertical([
+                Constraint::Length(1),
+                Constraint::Min(1),
+                Constraint::Length(1),
+            ])
+            .areas(inner);
+            frame.render_widget(
+                Paragraph::new(Line::styled(label, theme.heading())),
+                label_area,
+            );
+            frame.render_widget(dialog.comment(), field);
+            frame.render_widget(
+                Paragraph::new("Enter next: confirm · Alt-Enter new line · Esc cancel")
+                    .style(theme.dim()),
+                hint,
+            );
+        }
+        Overlay::ConfirmSignoff(pending) => {
+            draw_confirm_signoff(frame, area, pending, app, run, theme)
+        }
+        Overlay::Passphrase(dialog) => {
+            let inner = popup(frame, area, " Unlock your SSH key to sign ", 7);
+            let [key_line, field, status, hint] = Layout::vertical([
+                Constraint::Length(1),
+                Constraint::Length(1),
+                Constraint::Length(1),
+                Constraint::Length(1),
+            ])
+            .areas(inner);
+            frame.render_widget(
+                Paragraph::new(Line::styled(
+                    format!("Passphrase for {}", dialog.key),
+                    theme.heading(),
+                )),
+                key_line,
+            );
+            frame.render_widget(dialog.field(), field);
+            if dialog.wrong {
+                frame.render_widget(
+                    Paragraph::new(format!(
+                        "wrong passphrase · {} more {}",
+                        dialog.tries_left,
+                        if dialog.tries_left == 1 {
+                            "try"
+                        } else {
+                            "tries"
+                        }
+                    ))
+                    .style(theme.error()),
+                    status,
+                );
+            }
+            frame.render_widget(
+                Paragraph::new("Enter sign · Esc cancel (your comment is kept)").style(theme.dim()),
+                hint,
             );
         }
         Overlay::Filter(field) => {
@@ -281,6 +335,51 @@ fn draw_picker(frame: &mut Frame, area: Rect, picker: &Picker, theme: Theme) {
 
 /// Clears a bordered box of 72 × `height` centred in `area`, titled `title`; returns its
 /// inside.
+/// "Sign this?", naming the decision, the release, the commit, who signs, with which key,
+/// and the comment: what will be signed, before anything is.
+fn draw_confirm_signoff(
+    frame: &mut Frame,
+    area: Rect,
+    pending: &crate::tui::app::PendingSignoff,
+    app: &App,
+    run: &crate::run::Run,
+    theme: Theme,
+) {
+    let meta = run.meta();
+    let (word, style) = match pending.decision {
+        Decision::Approved => ("APPROVE", theme.heading()),
+        Decision::Rejected => ("REJECT", theme.error()),
+    };
+    let commit = meta.commit.as_deref().unwrap_or("unknown");
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(format!("{word} "), style),
+            Span::raw(format!("release {}", meta.release)),
+        ]),
+        Line::raw(format!("at commit {commit}")),
+        Line::raw(format!("as {}", meta.tester)),
+    ];
+    if let Some(comment) = &pending.comment {
+        lines.push(Line::raw(format!(
+            "comment: {}",
+            comment.replace('\n', " ")
+        )));
+    }
+    for warning in &app.warnings {
+        lines.push(Line::styled(format!("⚠ {warning}"), theme.error()));
+    }
+    let inner = popup(frame, area, " Sign this? ", 10);
+    let [text, hint] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }),
+        text,
+    );
+    frame.render_widget(
+        Paragraph::new("y sign it with your SSH key · n back to the comment").style(theme.dim()),
+        hint,
+    );
+}
+
 fn popup(frame: &mut Frame, area: Rect, title: &str, height: u16) -> Rect {
     let popup = centered(area, 72, height);
     let block = Block::default()

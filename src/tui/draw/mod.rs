@@ -59,7 +59,7 @@ pub fn draw(frame: &mut Frame, app: &App, run: &Run, theme: Theme) -> Hits {
         View::Walk => walk::draw(frame, body, app, run, theme),
         View::Matrix => matrix::draw(frame, body, app, run, theme),
         View::Summary => {
-            summary::draw(frame, body, run, app.summary_selected, theme);
+            summary::draw(frame, body, run, app.summary_selected, &app.warnings, theme);
             Hits::default()
         }
     };

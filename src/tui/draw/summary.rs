@@ -13,8 +13,16 @@ use crate::tui::app::jump::{self, ProblemGroup};
 use crate::tui::text::{fit, pad};
 use crate::tui::theme::Theme;
 
-/// Draws the summary with the `selected`-th failed, blocked or skipped cell highlighted.
-pub fn draw(frame: &mut Frame, area: Rect, run: &Run, selected: usize, theme: Theme) {
+/// Draws the summary with the `selected`-th failed, blocked or skipped cell highlighted,
+/// and `warnings` — what would make the gate ignore a sign-off — under the verdict.
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    run: &Run,
+    selected: usize,
+    warnings: &[String],
+    theme: Theme,
+) {
     let checklist = run.checklist();
     let (counts, per_environment) = (run.counts(), run.per_environment());
     let verdict = run.verdict();
@@ -29,13 +37,27 @@ pub fn draw(frame: &mut Frame, area: Rect, run: &Run, selected: usize, theme: Th
         .style(verdict_style)
         .wrap(Wrap { trim: false });
     let verdict_height = verdict.line_count(area.width).clamp(1, 3) as u16;
-    let [verdict_area, _, area] = Layout::vertical([
+    let warning = Paragraph::new(
+        warnings
+            .iter()
+            .map(|w| Line::styled(format!("⚠ {w}"), theme.error()))
+            .collect::<Vec<_>>(),
+    )
+    .wrap(Wrap { trim: false });
+    let warning_height = if warnings.is_empty() {
+        0
+    } else {
+        (warning.line_count(area.width) as u16).min(area.height / 3)
+    };
+    let [verdict_area, warning_area, _, area] = Layout::vertical([
         Constraint::Length(verdict_height),
+        Constraint::Length(warning_height),
         Constraint::Length(1),
         Constraint::Min(1),
     ])
     .areas(area);
     frame.render_widget(verdict, verdict_area);
+    frame.render_widget(warning, warning_area);
     let key_width = (0..checklist.environments.len())
         .map(|e| checklist.environment_key(e).len())
         .max()
