@@ -4,3 +4,4 @@
 pub mod checklist;
 pub mod results;
 pub mod table;
+mod workbook_limits;

@@ -3,7 +3,9 @@
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use calamine::{Data, Reader, open_workbook_auto};
+use calamine::{Data, Reader};
+
+use super::workbook_limits::{self, Budget, MAX_TEXT, Part};
 
 /// One sheet: rows of text cells, the first being the header.
 #[derive(Debug, Clone, Default)]
@@ -78,71 +80,57 @@ pub fn read_sheets(path: &Path) -> Result<Vec<Sheet>> {
     }
 }
 
-/// The most a part of a workbook (a sheet's XML, the shared strings) may hold unpacked, and
-/// all of them together: a spreadsheet of checks is a few megabytes (DESIGN.md §6).
-const MAX_UNPACKED_PART: u64 = 256 << 20;
-const MAX_UNPACKED_TOTAL: u64 = 512 << 20;
-/// The most cells, and text, read from one sheet.
-const MAX_CELLS: usize = 2_000_000;
-const MAX_TEXT: usize = 64 << 20;
-
-/// Refuses a zip (XLSX, ODS) whose parts unpack past the limits, before anything is
-/// inflated: a 1 MB file can hold gigabytes.
-fn check_unpacked_sizes(path: &Path) -> Result<()> {
-    let file =
-        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file))
-        .with_context(|| format!("{} is not a workbook (not a zip archive)", path.display()))?;
-    let mut total: u64 = 0;
-    for index in 0..archive.len() {
-        let entry = archive
-            .by_index_raw(index)
-            .with_context(|| format!("cannot read the contents of {}", path.display()))?;
-        let size = entry.size();
-        total = total.saturating_add(size);
-        if size > MAX_UNPACKED_PART || total > MAX_UNPACKED_TOTAL {
-            bail!(
-                "{}: its part `{}` unpacks to {} MB (the limits are {} MB a part, {} MB in all); \
-                 a sheet of checks is never that big — save it again, or export it as CSV",
-                path.display(),
-                crate::untrusted::one_line(
-                    &entry.name().map(|n| n.into_owned()).unwrap_or_default()
-                ),
-                size >> 20,
-                MAX_UNPACKED_PART >> 20,
-                MAX_UNPACKED_TOTAL >> 20
-            );
-        }
-    }
-    Ok(())
-}
-
+/// The sheets of a workbook, each read within the limits of [`workbook_limits`]: the parts
+/// calamine reads in full as it opens the workbook are counted first, and the cells
+/// greenlight keeps are counted as they are read.
 fn read_workbook(path: &Path) -> Result<Vec<Sheet>> {
+    use calamine::{Ods, Xlsx};
+    use std::io::BufReader;
     let extension = path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
-    if extension != "xls" {
-        check_unpacked_sizes(path)?;
+    let mut budget = Budget::new(path);
+    let cannot_open = || format!("cannot open {}", path.display());
+    if extension == "xls" {
+        let workbook = calamine::open_workbook_auto(path).with_context(cannot_open)?;
+        return read_ranges(workbook, path, &mut budget);
     }
-    if matches!(extension.as_str(), "xlsx" | "xlsm") {
-        return read_xlsx(path);
+    // One opening of the file for every reading of it: what is checked is what is read.
+    let file = crate::fsutil::open_regular_file(path).with_context(cannot_open)?;
+    workbook_limits::check_unpacked_sizes(&file, path)?;
+    if extension == "ods" {
+        let workbook = Ods::new(BufReader::new(file)).with_context(cannot_open)?;
+        return read_ranges(workbook, path, &mut budget);
     }
-    let mut workbook =
-        open_workbook_auto(path).with_context(|| format!("cannot open {}", path.display()))?;
+    workbook_limits::check_xlsx(BufReader::new(&file), &mut budget)?;
+    let workbook = Xlsx::new(BufReader::new(file)).with_context(cannot_open)?;
+    read_xlsx(workbook, path, &mut budget)
+}
+
+/// The sheets of an XLS or ODS workbook, which calamine has read in full.
+fn read_ranges<R: Reader<RS>, RS: std::io::Read + std::io::Seek>(
+    mut workbook: R,
+    path: &Path,
+    budget: &mut Budget,
+) -> Result<Vec<Sheet>>
+where
+    R::Error: std::error::Error + Send + Sync + 'static,
+{
     let mut sheets = Vec::new();
-    for name in workbook.sheet_names().to_vec() {
+    for name in workbook.sheet_names() {
         let range = workbook
             .worksheet_range(&name)
             .with_context(|| format!("cannot read sheet `{name}` of {}", path.display()))?;
         let (top, left) = range.start().unwrap_or((0, 0));
-        let mut rows: Vec<Vec<String>> = vec![Vec::new(); top as usize];
-        rows.extend(range.rows().map(|row| {
-            std::iter::repeat_n(String::new(), left as usize)
-                .chain(row.iter().map(cell_text))
-                .collect()
-        }));
+        let mut cells = Vec::new();
+        for (row, column, cell) in range.used_cells() {
+            let value = cell_text(cell);
+            budget.charge(Part::Sheet(&name), 1, value.len())?;
+            cells.push((top + row as u32, left + column as u32, value));
+        }
+        let rows = rows_of(cells, budget, &name)?;
         sheets.push(Sheet { name, rows });
     }
     Ok(sheets)
@@ -150,17 +138,17 @@ fn read_workbook(path: &Path) -> Result<Vec<Sheet>> {
 
 /// An XLSX workbook read cell by cell, so that a sheet's declared size (a cell at
 /// XFD1048576) costs nothing and its real content is bounded.
-fn read_xlsx(path: &Path) -> Result<Vec<Sheet>> {
-    use calamine::{Reader, Xlsx, open_workbook};
-    let mut workbook: Xlsx<_> =
-        open_workbook(path).with_context(|| format!("cannot open {}", path.display()))?;
+fn read_xlsx<RS: std::io::Read + std::io::Seek>(
+    mut workbook: calamine::Xlsx<RS>,
+    path: &Path,
+    budget: &mut Budget,
+) -> Result<Vec<Sheet>> {
     let mut sheets = Vec::new();
-    for name in workbook.sheet_names().to_vec() {
+    for name in workbook.sheet_names() {
         let mut reader = workbook
             .worksheet_cells_reader(&name)
             .with_context(|| format!("cannot read sheet `{name}` of {}", path.display()))?;
         let mut cells: Vec<(u32, u32, String)> = Vec::new();
-        let mut text = 0usize;
         while let Some(cell) = reader
             .next_cell()
             .with_context(|| format!("cannot read sheet `{name}` of {}", path.display()))?
@@ -170,43 +158,42 @@ fn read_xlsx(path: &Path) -> Result<Vec<Sheet>> {
             if value.is_empty() {
                 continue;
             }
-            text += value.len();
-            if cells.len() >= MAX_CELLS || text > MAX_TEXT {
-                bail!(
-                    "{} sheet `{}`: more than {MAX_CELLS} cells or {} MB of text; a sheet of checks \
-                     is never that big",
-                    path.display(),
-                    crate::untrusted::one_line(&name),
-                    MAX_TEXT >> 20
-                );
-            }
+            budget.charge(Part::Sheet(&name), 1, value.len())?;
             cells.push((row, column, value));
         }
-        sheets.push(Sheet {
-            name,
-            rows: rows_of(cells),
-        });
+        let rows = rows_of(cells, budget, &name)?;
+        sheets.push(Sheet { name, rows });
     }
     Ok(sheets)
 }
 
-/// Rows as a spreadsheet shows them, from cells that are not empty: row `n` of the result
-/// is the sheet's row `n + 1`, padded on the left, so row and column numbers hold.
-fn rows_of(mut cells: Vec<(u32, u32, String)>) -> Vec<Vec<String>> {
+/// Rows as a spreadsheet shows them, from cells with their row and column: row `n` of the
+/// result is the sheet's row `n + 1`, padded on the left, so row and column numbers hold.
+/// Empty cells are left out; the padding is charged to `budget` (a cell alone at XFD is
+/// 16,384 of them).
+fn rows_of(
+    mut cells: Vec<(u32, u32, String)>,
+    budget: &mut Budget,
+    sheet: &str,
+) -> Result<Vec<Vec<String>>> {
+    cells.retain(|(_, _, value)| !value.is_empty());
     cells.sort_by_key(|&(row, column, _)| (row, column));
     let mut rows: Vec<Vec<String>> = Vec::new();
     for (row, column, value) in cells {
         let (row, column) = (row as usize, column as usize);
         if rows.len() <= row {
+            budget.charge(Part::Sheet(sheet), row + 1 - rows.len(), 0)?;
             rows.resize_with(row + 1, Vec::new);
         }
         let cells = &mut rows[row];
         if cells.len() <= column {
+            // The empty cells before this one, which was counted as it was read.
+            budget.charge(Part::Sheet(sheet), column - cells.len(), 0)?;
             cells.resize(column + 1, String::new());
         }
         cells[column] = value;
     }
-    rows
+    Ok(rows)
 }
 
 /// A CSV file as one sheet. UTF-8 (with or without BOM) and UTF-16 with BOM are read as

@@ -1,0 +1,246 @@
+//! `greenlight import` of workbooks made to cost far more than their size (#20): each is
+//! refused with one clear error, quickly, within a gigabyte of memory, before calamine
+//! allocates what it asks for; and ordinary workbooks of each kind still import.
+//!
+//! The workbooks are built here, byte by byte where no writer makes them.
+
+mod common;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use common::Sandbox;
+
+/// What the end of every refusal says to do.
+const REMEDY: &str = "save it again, or export the sheet as CSV";
+
+/// `greenlight import SOURCE` run with at most 1 GB of address space, as a shell's
+/// `ulimit -v` sets it (a reader that asked for more would abort), and killed after a
+/// minute (one that read forever would still be running): its exit code and standard error.
+fn import_bounded(sandbox: &Sandbox, source: &Path) -> (Option<i32>, String) {
+    let stderr = sandbox.path().join("stderr.txt");
+    let mut child = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(r#"ulimit -v 1048576; exec "$0" import "$1" -o "$2""#)
+        .arg(assert_cmd::cargo::cargo_bin("greenlight"))
+        .arg(source)
+        .arg(sandbox.path().join("out.yaml"))
+        .env("GREENLIGHT_HOME", sandbox.home())
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&stderr).unwrap())
+        .spawn()
+        .expect("sh runs");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("importing {} still ran after a minute", source.display());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    (status.code(), std::fs::read_to_string(stderr).unwrap())
+}
+
+/// Imports `source`, which must be refused (exit 2) with a message holding each of `says`
+/// and the remedy.
+fn assert_refused(sandbox: &Sandbox, source: &Path, says: &[&str]) {
+    let (code, stderr) = import_bounded(sandbox, source);
+    assert_eq!(code, Some(2), "{stderr}");
+    for needle in says.iter().chain([&REMEDY]) {
+        assert!(stderr.contains(needle), "no `{needle}` in:\n{stderr}");
+    }
+}
+
+/// A zip of `parts` (name, content) at `path`, the first stored, the rest deflated.
+fn zip(path: &Path, parts: &[(&str, &[u8])]) {
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for (index, (name, content)) in parts.iter().enumerate() {
+        let method = match index {
+            0 => zip::CompressionMethod::Stored,
+            _ => zip::CompressionMethod::Deflated,
+        };
+        let options = zip::write::SimpleFileOptions::default().compression_method(method);
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(content).unwrap();
+    }
+    zip.finish().unwrap();
+}
+
+/// A compound file whose directory's sector chain leads back to itself: calamine's reader
+/// follows it for ever, holding a copy of each turn.
+fn looping_compound_file() -> Vec<u8> {
+    let mut header = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    header.extend([0; 16]);
+    for value in [0x3E_u16, 3, 0xFFFE, 9, 6, 0] {
+        header.extend(value.to_le_bytes());
+    }
+    header.extend([0; 4]);
+    // No directory sectors counted, one FAT sector, the directory at sector 1, …
+    for value in [0_u32, 1, 1, 0, 4096, 0xFFFF_FFFE, 0, 0xFFFF_FFFE, 0] {
+        header.extend(value.to_le_bytes());
+    }
+    // … and the FAT at sector 0.
+    header.extend(0_u32.to_le_bytes());
+    header.resize(512, 0xFF);
+    let mut fat = Vec::new();
+    for value in [0xFFFF_FFFD_u32, 1] {
+        fat.extend(value.to_le_bytes());
+    }
+    fat.resize(512, 0xFF);
+    [header, fat, vec![0; 512]].concat()
+}
+
+// XLSX
+
+/// An XLSX workbook of one sheet at `sandbox/name`, with `sheet` inside its `<worksheet>`
+/// and the shared strings and styles parts given.
+fn xlsx(
+    sandbox: &Sandbox,
+    name: &str,
+    sheet: &str,
+    shared_strings: Option<&str>,
+    styles: Option<&str>,
+) -> PathBuf {
+    const MAIN: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    const RELS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
+    const DOC: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    let path = sandbox.path().join(name);
+    let types = r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>"#;
+    let rels = format!(
+        r#"<?xml version="1.0"?><Relationships xmlns="{RELS}"><Relationship Id="rId1" Type="{DOC}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
+    );
+    let workbook = format!(
+        r#"<?xml version="1.0"?><workbook xmlns="{MAIN}" xmlns:r="{DOC}"><sheets><sheet name="Checks" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+    );
+    let workbook_rels = format!(
+        r#"<?xml version="1.0"?><Relationships xmlns="{RELS}"><Relationship Id="rId1" Type="{DOC}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#
+    );
+    let sheet = format!(r#"<?xml version="1.0"?><worksheet xmlns="{MAIN}">{sheet}</worksheet>"#);
+    let mut parts: Vec<(&str, &[u8])> = vec![
+        ("[Content_Types].xml", types.as_bytes()),
+        ("_rels/.rels", rels.as_bytes()),
+        ("xl/workbook.xml", workbook.as_bytes()),
+        ("xl/_rels/workbook.xml.rels", workbook_rels.as_bytes()),
+        ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+    ];
+    if let Some(strings) = shared_strings {
+        parts.push(("xl/sharedStrings.xml", strings.as_bytes()));
+    }
+    if let Some(styles) = styles {
+        parts.push(("xl/styles.xml", styles.as_bytes()));
+    }
+    zip(&path, &parts);
+    path
+}
+
+/// A sheet of a header and one check, in shared strings 0 and 1.
+const SHARED_CHECKS: &str = r#"<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>1</v></c></row></sheetData>"#;
+
+#[test]
+fn an_xlsx_declaring_a_hundred_billion_shared_strings_is_refused() {
+    let sandbox = Sandbox::new();
+    let strings = r#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="2" uniqueCount="99999999999"><si><t>title</t></si><si><t>The page loads</t></si></sst>"#;
+    let source = xlsx(&sandbox, "count.xlsx", SHARED_CHECKS, Some(strings), None);
+    assert_refused(
+        &sandbox,
+        &source,
+        &[
+            "count.xlsx",
+            "shared strings declare 99999999999 strings",
+            "2000000",
+        ],
+    );
+}
+
+#[test]
+fn an_xlsx_of_three_million_shared_strings_is_refused() {
+    let sandbox = Sandbox::new();
+    let strings = format!(
+        r#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>title</t></si><si><t>The page loads</t></si>{}</sst>"#,
+        "<si/>".repeat(3_000_000)
+    );
+    let source = xlsx(
+        &sandbox,
+        "strings.xlsx",
+        SHARED_CHECKS,
+        Some(&strings),
+        None,
+    );
+    assert_refused(
+        &sandbox,
+        &source,
+        &[
+            "strings.xlsx",
+            "its shared strings",
+            "more than 2000000 cells",
+        ],
+    );
+}
+
+#[test]
+fn an_xlsx_copying_a_long_number_format_into_many_styles_is_refused() {
+    let sandbox = Sandbox::new();
+    // A number format of a million characters, and 5,000 styles that each hold a copy.
+    let styles = format!(
+        r#"<?xml version="1.0"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="164" formatCode="{}"/></numFmts><cellXfs>{}</cellXfs></styleSheet>"#,
+        "0".repeat(1 << 20),
+        r#"<xf numFmtId="164"/>"#.repeat(5000)
+    );
+    let sheet = r#"<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>title</t></is></c></row></sheetData>"#;
+    let source = xlsx(&sandbox, "styles.xlsx", sheet, None, Some(&styles));
+    assert!(
+        std::fs::metadata(&source).unwrap().len() < 10_000,
+        "a tiny file"
+    );
+    assert_refused(
+        &sandbox,
+        &source,
+        &["styles.xlsx", "its styles", "64 MB of text"],
+    );
+}
+
+#[test]
+fn an_xlsx_of_cells_far_to_the_right_is_refused_before_its_rows_are_padded() {
+    let sandbox = Sandbox::new();
+    // Each cell at column XFD becomes a row of 16,384 cells: 5,000 of them, 82 million.
+    let mut sheet = String::from(
+        r#"<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>title</t></is></c></row>"#,
+    );
+    for row in 2..5002 {
+        sheet += &format!(r#"<row r="{row}"><c r="XFD{row}"><v>1</v></c></row>"#);
+    }
+    sheet += "</sheetData>";
+    let source = xlsx(&sandbox, "far.xlsx", &sheet, None, None);
+    assert_refused(
+        &sandbox,
+        &source,
+        &["far.xlsx", "sheet `Checks`", "2000000 cells"],
+    );
+}
+
+#[test]
+fn an_xlsx_that_is_also_a_compound_file_is_refused() {
+    let sandbox = Sandbox::new();
+    // calamine looks into an XLSX as a compound file first (for a password): one whose
+    // sector chain loops, with an ordinary workbook after it, where zip readers look.
+    let workbook = xlsx(
+        &sandbox,
+        "inner.xlsx",
+        r#"<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>title</t></is></c></row></sheetData>"#,
+        None,
+        None,
+    );
+    let source = sandbox.path().join("both.xlsx");
+    std::fs::write(
+        &source,
+        [looping_compound_file(), std::fs::read(workbook).unwrap()].concat(),
+    )
+    .unwrap();
+    assert_refused(&sandbox, &source, &["both.xlsx", "not a zip archive"]);
+}
