@@ -57,6 +57,13 @@ fn assert_refused(sandbox: &Sandbox, source: &Path, says: &[&str]) {
     }
 }
 
+/// Imports `source`, which must succeed; the checklist written.
+fn assert_imports(sandbox: &Sandbox, source: &Path) -> String {
+    let (code, stderr) = import_bounded(sandbox, source);
+    assert_eq!(code, Some(0), "{stderr}");
+    std::fs::read_to_string(sandbox.path().join("out.yaml")).unwrap()
+}
+
 /// A zip of `parts` (name, content) at `path`, the first stored, the rest deflated.
 fn zip(path: &Path, parts: &[(&str, &[u8])]) {
     let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
@@ -70,6 +77,100 @@ fn zip(path: &Path, parts: &[(&str, &[u8])]) {
         zip.write_all(content).unwrap();
     }
     zip.finish().unwrap();
+}
+
+/// An ODS workbook at `sandbox/name` whose spreadsheet body is `tables`.
+fn ods(sandbox: &Sandbox, name: &str, tables: &str) -> PathBuf {
+    let path = sandbox.path().join(name);
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"#
+    );
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    zip(
+        &path,
+        &[
+            (
+                "mimetype",
+                b"application/vnd.oasis.opendocument.spreadsheet",
+            ),
+            ("META-INF/manifest.xml", manifest.as_bytes()),
+            ("content.xml", content.as_bytes()),
+        ],
+    );
+    path
+}
+
+/// A string cell of an ODS table.
+fn ods_text(text: &str) -> String {
+    format!(
+        r#"<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>"#
+    )
+}
+
+#[test]
+fn an_ods_of_repeated_rows_of_repeated_values_is_refused_before_it_is_expanded() {
+    let sandbox = Sandbox::new();
+    let source = ods(
+        &sandbox,
+        "bomb.ods",
+        r#"<table:table table:name="Checks"><table:table-row table:number-rows-repeated="20000"><table:table-cell table:number-columns-repeated="1000" office:value-type="float" office:value="1"/></table:table-row></table:table>"#,
+    );
+    assert!(
+        std::fs::metadata(&source).unwrap().len() < 2000,
+        "a tiny file"
+    );
+    assert_refused(
+        &sandbox,
+        &source,
+        &["bomb.ods", "sheet `Checks`", "more than 2000000 cells"],
+    );
+}
+
+#[test]
+fn an_ods_cut_short_inside_a_table_is_refused_not_read_forever() {
+    let sandbox = Sandbox::new();
+    let source = ods(
+        &sandbox,
+        "cut.ods",
+        &format!(
+            r#"<table:table table:name="Checks"><table:table-row>{}</table:table-row>"#,
+            ods_text("title")
+        ),
+    );
+    assert_refused(
+        &sandbox,
+        &source,
+        &["cut.ods", "sheet `Checks`", "never finish"],
+    );
+}
+
+#[test]
+fn an_ods_with_libreoffice_trailing_rows_and_cells_still_imports() {
+    let sandbox = Sandbox::new();
+    // As LibreOffice saves a sheet: a column spec for the whole width, each row ending in
+    // styled empty cells to column AMJ, an empty row between items, and empty rows to the
+    // last of the sheet's 1,048,576.
+    let row = |cells: &[&str]| {
+        let cells: String = cells.iter().map(|c| ods_text(c)).collect();
+        format!(
+            r#"<table:table-row table:style-name="ro1">{cells}<table:table-cell table:style-name="ce1" table:number-columns-repeated="1000"/></table:table-row>"#
+        )
+    };
+    let mut table = String::from(
+        r#"<table:table table:name="Checks"><table:table-column table:number-columns-repeated="1024"/>"#,
+    );
+    table += &row(&["title", "steps"]);
+    for n in 1..=3000 {
+        table += &row(&[&format!("Check {n} works"), &format!("Do {n}")]);
+        if n % 1000 == 0 {
+            table += r#"<table:table-row table:number-rows-repeated="2"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>"#;
+        }
+    }
+    table += r#"<table:table-row table:style-name="ro1" table:number-rows-repeated="1045569"><table:table-cell table:number-columns-repeated="1024"/></table:table-row></table:table>"#;
+    let source = ods(&sandbox, "checks.ods", &table);
+    let yaml = assert_imports(&sandbox, &source);
+    assert!(yaml.contains("title: Check 1 works"), "{yaml}");
+    assert!(yaml.contains("title: Check 3000 works"), "{yaml}");
 }
 
 /// A compound file whose directory's sector chain leads back to itself: calamine's reader

@@ -101,6 +101,7 @@ fn read_workbook(path: &Path) -> Result<Vec<Sheet>> {
     let file = crate::fsutil::open_regular_file(path).with_context(cannot_open)?;
     workbook_limits::check_unpacked_sizes(&file, path)?;
     if extension == "ods" {
+        workbook_limits::check_ods(BufReader::new(&file), &mut budget)?;
         let workbook = Ods::new(BufReader::new(file)).with_context(cannot_open)?;
         return read_ranges(workbook, path, &mut budget);
     }

@@ -9,12 +9,14 @@
 //! refused with a clear error before calamine allocates anything. The limits are for the
 //! whole workbook; a sheet of checks never comes near them.
 
+mod ods;
 mod xlsx;
 
 use std::path::Path;
 
 use anyhow::{Result, bail};
 
+pub use ods::check_ods;
 pub use xlsx::check_xlsx;
 
 /// The most cells reading one workbook may hold, calamine's and greenlight's together.
