@@ -173,6 +173,225 @@ fn an_ods_with_libreoffice_trailing_rows_and_cells_still_imports() {
     assert!(yaml.contains("title: Check 3000 works"), "{yaml}");
 }
 
+// XLS: a BIFF8 Workbook stream in a compound file.
+
+fn record(kind: u16, data: &[u8]) -> Vec<u8> {
+    let mut record = kind.to_le_bytes().to_vec();
+    record.extend((data.len() as u16).to_le_bytes());
+    record.extend(data);
+    record
+}
+
+/// BOF of the globals (`kind` 5) or of a worksheet (`kind` 0x10), BIFF8.
+fn bof(kind: u16) -> Vec<u8> {
+    let mut data = vec![0x00, 0x06];
+    data.extend(kind.to_le_bytes());
+    data.extend([0xBB, 0x0D, 0xCC, 0x07, 0, 0, 0, 0, 0x06, 0, 0, 0]);
+    record(0x0809, &data)
+}
+
+fn eof() -> Vec<u8> {
+    record(0x000A, &[])
+}
+
+fn cell_data(row: u16, column: u16) -> Vec<u8> {
+    [row.to_le_bytes(), column.to_le_bytes(), [0, 0]].concat()
+}
+
+fn label(row: u16, column: u16, text: &str) -> Vec<u8> {
+    let mut data = cell_data(row, column);
+    data.extend((text.len() as u16).to_le_bytes());
+    data.push(0);
+    data.extend(text.as_bytes());
+    record(0x0204, &data)
+}
+
+fn number(row: u16, column: u16, value: f64) -> Vec<u8> {
+    record(
+        0x0203,
+        &[cell_data(row, column), value.to_le_bytes().to_vec()].concat(),
+    )
+}
+
+/// A header and one check, as the first rows of a sheet.
+fn checks() -> Vec<u8> {
+    [label(0, 0, "title"), label(1, 0, "The page loads")].concat()
+}
+
+/// A Workbook stream: globals holding `globals` and a sheet record for each of `sheets`,
+/// or for the first of them under each of `names` when given.
+fn workbook(globals: &[u8], sheets: &[Vec<u8>], names: Option<&[String]>) -> Vec<u8> {
+    let own: Vec<String> = (0..sheets.len()).map(|n| format!("S{n}")).collect();
+    let names = names.unwrap_or(&own);
+    let bound_sheet = |pos: u32, name: &str| {
+        let data = [
+            pos.to_le_bytes().as_slice(),
+            &[0, 0, name.len() as u8, 0],
+            name.as_bytes(),
+        ]
+        .concat();
+        record(0x0085, &data)
+    };
+    let globals_len: usize = bof(5).len()
+        + globals.len()
+        + names.iter().map(|n| bound_sheet(0, n).len()).sum::<usize>()
+        + eof().len();
+    let substreams: Vec<Vec<u8>> = sheets
+        .iter()
+        .map(|records| [bof(0x10), records.clone(), eof()].concat())
+        .collect();
+    let mut starts = Vec::new();
+    let mut at = globals_len;
+    for substream in &substreams {
+        starts.push(at as u32);
+        at += substream.len();
+    }
+    let mut stream = [bof(5), globals.to_vec()].concat();
+    for (n, name) in names.iter().enumerate() {
+        let start = if names.len() == sheets.len() {
+            starts[n]
+        } else {
+            starts[0]
+        };
+        stream.extend(bound_sheet(start, name));
+    }
+    stream.extend(eof());
+    stream.extend(substreams.concat());
+    stream
+}
+
+/// An XLS file at `sandbox/name` holding `stream` as its Workbook stream.
+fn xls(sandbox: &Sandbox, name: &str, stream: &[u8]) -> PathBuf {
+    let path = sandbox.path().join(name);
+    let file = std::fs::File::create(&path).unwrap();
+    let mut compound = cfb::CompoundFile::create_with_version(cfb::Version::V3, file).unwrap();
+    compound
+        .create_stream("/Workbook")
+        .unwrap()
+        .write_all(stream)
+        .unwrap();
+    compound.flush().unwrap();
+    path
+}
+
+#[test]
+fn an_xls_workbook_imports() {
+    let sandbox = Sandbox::new();
+    let sheet = [
+        record(0x0200, &[0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 2, 0, 0, 0]),
+        checks(),
+        label(2, 0, "The menu opens"),
+        number(2, 1, 3.0),
+    ]
+    .concat();
+    let source = xls(&sandbox, "checks.xls", &workbook(&[], &[sheet], None));
+    let yaml = assert_imports(&sandbox, &source);
+    assert!(yaml.contains("title: The page loads"), "{yaml}");
+    assert!(yaml.contains("title: The menu opens"), "{yaml}");
+}
+
+#[test]
+fn an_xls_sheet_declaring_four_billion_rows_is_refused() {
+    let sandbox = Sandbox::new();
+    // DIMENSIONS: rows 0 to 4,294,967,294, column A.
+    let dimensions = record(
+        0x0200,
+        &[0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 1, 0, 0, 0],
+    );
+    let sheet = [dimensions, checks()].concat();
+    let source = xls(&sandbox, "rows.xls", &workbook(&[], &[sheet], None));
+    assert_refused(
+        &sandbox,
+        &source,
+        &["rows.xls", "sheet `S0`", "more than 2000000 cells"],
+    );
+}
+
+#[test]
+fn xls_sheets_spanning_a1_to_iv65536_are_refused() {
+    let sandbox = Sandbox::new();
+    // Three cells make a dense range of 16,777,216 cells on each sheet: one sheet alone is
+    // half a gigabyte in calamine.
+    let sheet = [checks(), number(65535, 255, 1.0)].concat();
+    let source = xls(
+        &sandbox,
+        "wide.xls",
+        &workbook(&[], &[sheet.clone(), sheet], None),
+    );
+    assert_refused(
+        &sandbox,
+        &source,
+        &["wide.xls", "sheet `S0`", "2000000 cells"],
+    );
+    // Or a sheet of a million cells, read once for each of a hundred sheet records that
+    // name it.
+    let names: Vec<String> = (0..100).map(|n| format!("Copy {n}")).collect();
+    let sheet = [checks(), number(999, 999, 1.0)].concat();
+    let source = xls(
+        &sandbox,
+        "copies.xls",
+        &workbook(&[], &[sheet], Some(&names)),
+    );
+    assert_refused(
+        &sandbox,
+        &source,
+        &["copies.xls", "sheet `Copy 1`", "2000000 cells"],
+    );
+}
+
+#[test]
+fn an_xls_copying_one_long_shared_string_into_many_cells_is_refused() {
+    let sandbox = Sandbox::new();
+    // A shared string of 8,000 characters, and 100,000 cells that each hold a copy of it.
+    let mut sst = [1u32.to_le_bytes(), 1u32.to_le_bytes()].concat();
+    sst.extend(8000u16.to_le_bytes());
+    sst.push(0);
+    sst.extend([b'x'; 8000]);
+    let cells: Vec<u8> = (0..100_000u32)
+        .flat_map(|n| {
+            let data = [
+                cell_data(2 + (n / 200) as u16, (n % 200) as u16),
+                0u32.to_le_bytes().to_vec(),
+            ];
+            record(0x00FD, &data.concat())
+        })
+        .collect();
+    let sheet = [checks(), cells].concat();
+    let source = xls(
+        &sandbox,
+        "shared.xls",
+        &workbook(&record(0x00FC, &sst), &[sheet], None),
+    );
+    assert_refused(
+        &sandbox,
+        &source,
+        &["shared.xls", "sheet `S0`", "64 MB of text"],
+    );
+}
+
+#[test]
+fn an_xls_formula_that_grows_as_it_is_read_is_refused_not_read_for_hours() {
+    let sandbox = Sandbox::new();
+    // The number 1, then 16,000 tokens that each put 255 spaces before it: calamine
+    // inserts them one at a time at the front of a text that grows to 4 MB.
+    let mut tokens = vec![0x1E, 1, 0];
+    for _ in 0..16_000 {
+        tokens.extend([0x19, 0x40, 0x00, 0xFF]);
+    }
+    let mut formula = cell_data(2, 0);
+    formula.extend(1.0f64.to_le_bytes());
+    formula.extend([0; 6]);
+    formula.extend((tokens.len() as u16).to_le_bytes());
+    formula.extend(tokens);
+    let sheet = [checks(), record(0x0006, &formula)].concat();
+    let source = xls(&sandbox, "formula.xls", &workbook(&[], &[sheet], None));
+    assert_refused(
+        &sandbox,
+        &source,
+        &["formula.xls", "sheet `S0`", "copying more than"],
+    );
+}
+
 /// A compound file whose directory's sector chain leads back to itself: calamine's reader
 /// follows it for ever, holding a copy of each turn.
 fn looping_compound_file() -> Vec<u8> {
@@ -195,6 +414,18 @@ fn looping_compound_file() -> Vec<u8> {
     }
     fat.resize(512, 0xFF);
     [header, fat, vec![0; 512]].concat()
+}
+
+#[test]
+fn an_xls_whose_sector_chain_loops_is_refused() {
+    let sandbox = Sandbox::new();
+    let source = sandbox.path().join("loop.xls");
+    std::fs::write(&source, looping_compound_file()).unwrap();
+    assert_refused(
+        &sandbox,
+        &source,
+        &["loop.xls is not an Excel 97-2003 workbook"],
+    );
 }
 
 // XLSX

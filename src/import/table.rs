@@ -84,8 +84,8 @@ pub fn read_sheets(path: &Path) -> Result<Vec<Sheet>> {
 /// calamine reads in full as it opens the workbook are counted first, and the cells
 /// greenlight keeps are counted as they are read.
 fn read_workbook(path: &Path) -> Result<Vec<Sheet>> {
-    use calamine::{Ods, Xlsx};
-    use std::io::BufReader;
+    use calamine::{Ods, Xls, Xlsx};
+    use std::io::{BufReader, Cursor};
     let extension = path
         .extension()
         .and_then(|e| e.to_str())
@@ -94,7 +94,8 @@ fn read_workbook(path: &Path) -> Result<Vec<Sheet>> {
     let mut budget = Budget::new(path);
     let cannot_open = || format!("cannot open {}", path.display());
     if extension == "xls" {
-        let workbook = calamine::open_workbook_auto(path).with_context(cannot_open)?;
+        let workbook = workbook_limits::checked_xls(path, &mut budget)?;
+        let workbook = Xls::new(Cursor::new(workbook)).with_context(cannot_open)?;
         return read_ranges(workbook, path, &mut budget);
     }
     // One opening of the file for every reading of it: what is checked is what is read.

@@ -10,6 +10,7 @@
 //! whole workbook; a sheet of checks never comes near them.
 
 mod ods;
+mod xls;
 mod xlsx;
 
 use std::path::Path;
@@ -17,12 +18,17 @@ use std::path::Path;
 use anyhow::{Result, bail};
 
 pub use ods::check_ods;
+pub use xls::checked_xls;
 pub use xlsx::check_xlsx;
 
 /// The most cells reading one workbook may hold, calamine's and greenlight's together.
 pub const MAX_CELLS: usize = 2_000_000;
 /// The most bytes of text reading one workbook may hold (and the largest CSV file read).
 pub const MAX_TEXT: usize = 64 << 20;
+/// The most bytes calamine may move or scan for an XLS workbook's formulas and sheets: a few
+/// seconds' work. Formula text is built by inserting into the middle of a string, so a
+/// formula made to grow costs the square of its length.
+const MAX_WORK: u64 = 1 << 33;
 /// The most a part of a zip workbook (a sheet's XML, the shared strings) may hold unpacked,
 /// and all of them together: a spreadsheet of checks is a few megabytes.
 const MAX_UNPACKED_PART: u64 = 256 << 20;
@@ -41,6 +47,7 @@ pub struct Budget {
     file: String,
     cells: usize,
     text: usize,
+    work: u64,
 }
 
 impl Budget {
@@ -50,6 +57,7 @@ impl Budget {
             file: path.display().to_string(),
             cells: 0,
             text: 0,
+            work: 0,
         }
     }
 
@@ -65,6 +73,22 @@ impl Budget {
                 self.file,
                 part,
                 MAX_TEXT >> 20
+            );
+        }
+        Ok(())
+    }
+
+    /// Counts `work` more bytes moved or scanned for `part`, refusing past [`MAX_WORK`].
+    fn charge_work(&mut self, part: Part<'_>, work: u64) -> Result<()> {
+        self.work = self.work.saturating_add(work);
+        if self.work > MAX_WORK {
+            bail!(
+                "{}: reading {} means copying more than {} GB (formulas that grow as they are \
+                 read, or sheets that share their records); a workbook of checks never needs \
+                 that — {REMEDY}",
+                self.file,
+                part,
+                MAX_WORK >> 30
             );
         }
         Ok(())
@@ -86,6 +110,8 @@ pub enum Part<'a> {
     SharedStrings,
     /// An XLSX workbook's styles.
     Styles,
+    /// What the workbook holds outside its sheets.
+    Workbook,
 }
 
 impl std::fmt::Display for Part<'_> {
@@ -94,6 +120,7 @@ impl std::fmt::Display for Part<'_> {
             Part::Sheet(name) => write!(f, "sheet `{}`", crate::untrusted::one_line(name)),
             Part::SharedStrings => f.write_str("its shared strings"),
             Part::Styles => f.write_str("its styles"),
+            Part::Workbook => f.write_str("the workbook"),
         }
     }
 }
