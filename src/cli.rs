@@ -397,8 +397,9 @@ pub struct VerifyArgs {
     --allowed-signers allowed_signers --summary \"$GITHUB_STEP_SUMMARY\""
 )]
 pub struct GateArgs {
-    /// Sign-off folders, statements or comments (every approval and rejection posted).
-    #[arg(required = true, value_name = "PATH")]
+    /// Sign-off folders, statements or comments (every approval and rejection posted); none
+    /// at all is a pull request nobody has signed yet: the gate says so and stays closed.
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// The commit being released.
     #[arg(long, value_name = "SHA")]

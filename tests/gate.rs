@@ -1181,3 +1181,25 @@ fn two_distinct_approvers_open_a_gate_that_needs_two() {
     // Ada's approval given twice is still one approver.
     gate(&[&ada, &ada]).code(1);
 }
+
+#[test]
+fn a_pull_request_nobody_has_signed_yet_closes_the_gate_with_a_summary() {
+    let Some(team) = Team::new() else { return };
+    let summary = team.sandbox.path().join("summary.md");
+    team.sandbox
+        .cmd()
+        .arg("gate")
+        .args(["--commit", COMMIT, "--checklist"])
+        .arg(&team.pinned)
+        .arg("--allowed-signers")
+        .arg(&team.allowed)
+        .arg("--summary")
+        .arg(&summary)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("closed: no sign-offs yet"))
+        .stderr(predicate::str::contains("no sign-offs yet"));
+    let written = std::fs::read_to_string(&summary).unwrap();
+    assert!(written.contains("❌ closed"), "{written}");
+    assert!(written.contains("No sign-offs yet"), "{written}");
+}

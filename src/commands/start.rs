@@ -84,6 +84,13 @@ pub fn create_run(
             Some(prepared)
         }
     };
+    // Before anyone spends an afternoon: a checklist the gate will not pin wastes the run.
+    if let Some(root) = &place.root
+        && let Some(warning) =
+            crate::preflight::checklist_not_pinned(root, &place.path, &sha256_hex(&bytes))
+    {
+        crate::output::warn(warning);
+    }
     let meta = RunMeta {
         id: String::new(),
         release: release.to_string(),

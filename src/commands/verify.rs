@@ -169,6 +169,12 @@ pub fn gate(args: &GateArgs) -> Result<Outcome> {
     if report.open {
         return Ok(Outcome::Done);
     }
+    if report.statements.is_empty() {
+        return Ok(Outcome::NotGood(format!(
+            "gate closed for {}: no sign-offs yet",
+            report.commit
+        )));
+    }
     Ok(Outcome::NotGood(format!(
         "gate closed for {}",
         report.commit
@@ -209,7 +215,9 @@ fn standing_text(statement: &StatementReport) -> String {
             format!("does not count: signed by {tester}, but it does not verify ({why})")
         }
         Standing::OtherChecklist(sha) => format!(
-            "does not count: signed by {tester} for a checklist that is not pinned (sha256 {})",
+            "does not count: signed by {tester} for a checklist that is not pinned (sha256 {}): \
+             the run followed a copy that differs from the default branch's; land the \
+             checklist change there first, then test and sign again",
             short(sha)
         ),
         Standing::BadCells(why) => format!("does not count: signed by {tester}, but {why}"),
@@ -296,6 +304,10 @@ fn print_report(report: &GateReport) -> Result<()> {
     }
     let decision = if report.open {
         "open: the trusted approvals of this commit pass every pinned checklist".to_string()
+    } else if report.statements.is_empty() {
+        "closed: no sign-offs yet — testers sign with `greenlight signoff` and post the \
+         comment on the pull request"
+            .to_string()
     } else if report.rejected {
         "closed: a trusted tester rejected this commit".to_string()
     } else if report.unverifiable {
@@ -324,7 +336,7 @@ impl<W: Write> LineWriter<W> {
 fn append_summary(path: &Path, report: &GateReport) -> Result<()> {
     let cell = |text: &str| escape(text);
     let mut md = format!(
-        "## greenlight gate: {} for `{}`\n\n| sign-off | standing |\n| --- | --- |\n",
+        "## greenlight gate: {} for `{}`\n\n",
         if report.open {
             "✅ open"
         } else {
@@ -332,6 +344,14 @@ fn append_summary(path: &Path, report: &GateReport) -> Result<()> {
         },
         cell(&report.commit)
     );
+    if report.statements.is_empty() {
+        md.push_str(
+            "No sign-offs yet: each tester signs with `greenlight signoff` and posts the \
+             comment on this pull request.\n",
+        );
+    } else {
+        md.push_str("| sign-off | standing |\n| --- | --- |\n");
+    }
     for statement in &report.statements {
         md.push_str(&format!(
             "| {} | {} |\n",

@@ -50,15 +50,12 @@ fn walk_run(
     let email = crate::config::Tester::parse(&session.run().meta().tester)
         .map(|t| t.email)
         .unwrap_or_default();
-    // Said before the walk (once the terminal is back they would be lost) and again in the
-    // summary, where the tester signs.
+    // Shown in the summary, where the tester signs (`run` and `start` said the checklist's
+    // already, before the run began).
     let warnings = match &key {
         Ok(path) => crate::preflight::warnings(session.run(), path, &email, repository.as_deref()),
         Err(_) => Vec::new(),
     };
-    for warning in &warnings {
-        crate::output::warn(warning);
-    }
     let options = WalkOptions {
         capture: config.capture,
         config_file: workspace.paths.config_file.clone(),
