@@ -114,14 +114,25 @@ fn three_failures_make_three_drafts_holding_every_fact() {
         .iter()
         .map(|d| d["title"].as_str().unwrap())
         .collect();
+    // A title says what fails (the tester's note), never the expectation the checklist
+    // states, which reads as the opposite of a bug.
     assert_eq!(
         titles,
         [
-            "Nothing jumps around while the page loads — Google Chrome · Phone 390×844",
-            "Nothing jumps around while the page loads — Safari · Phone 390×844",
-            "Body text is readable — Google Chrome · Laptop 1366×768",
+            "Hero image pushes the headline down — Google Chrome · Phone 390×844",
+            "--label=wontfix ``` </details> <b>x</b> [y](http://evil) — Safari · Phone 390×844",
+            "--help — Google Chrome · Laptop 1366×768",
         ]
     );
+    for draft in &drafts {
+        assert!(
+            !draft["title"]
+                .as_str()
+                .unwrap()
+                .contains("Nothing jumps around"),
+            "{draft}"
+        );
+    }
     let labels: Vec<&str> = drafts
         .iter()
         .map(|d| d["severity_label"].as_str().unwrap())
@@ -139,7 +150,7 @@ fn three_failures_make_three_drafts_holding_every_fact() {
         &format!("run `{run}`"),
         "Tester Ada Lovelace &lt;ada@example.com&gt;",
         "Found 20",
-        "**Severity 1** (the app does not work)",
+        "**Severity 1** (the app does not work) · found by greenlight · expected: Nothing jumps around while the page loads",
         "hero.png · sha256 `",
     ] {
         assert!(body.contains(fact), "missing {fact:?} in:\n{body}");
@@ -162,7 +173,7 @@ fn three_failures_make_three_drafts_holding_every_fact() {
     );
     assert_eq!(
         grouped[0]["title"],
-        "Nothing jumps around while the page loads — Google Chrome · Phone 390×844, Safari · Phone 390×844"
+        "Hero image pushes the headline down — Google Chrome · Phone 390×844, Safari · Phone 390×844"
     );
     assert_ne!(grouped[0]["fingerprint"], drafts[0]["fingerprint"]);
     // A grouped report says whose note is whose; a single one needs no such line.
@@ -312,12 +323,15 @@ fn without_gh_or_with_dry_run_the_commands_are_printed() {
         .stderr(predicate::str::contains("gh is not installed"))
         .stdout(predicate::str::contains("gh issue list '--state=open'"))
         .stdout(predicate::str::contains(format!(
-            "gh issue create '--title=Body text is readable — Google Chrome · Laptop 1366×768' '--body-file=bugs-{run}/body-03.md'"
+            "gh issue create '--title=--help — Google Chrome · Laptop 1366×768' '--body-file={}/body-03.md'",
+            sandbox.run_dir(&run).join("bugs").display()
         )))
         .stdout(predicate::str::contains("gh label create").count(3));
-    // The printed commands' body files outlive the command.
-    let body = std::fs::read_to_string(sandbox.path().join(format!("bugs-{run}/body-03.md")))
+    // The printed commands' body files outlive the command, in the run's own folder: nothing
+    // is left in the folder greenlight runs in (the repository under test).
+    let body = std::fs::read_to_string(sandbox.run_dir(&run).join("bugs/body-03.md"))
         .expect("the body file the printed command names");
+    assert!(!sandbox.path().join(format!("bugs-{run}")).exists());
     assert!(body.trim_end().ends_with(" -->"), "{body}");
     if python_available() {
         with_gh(&sandbox, &["bugs", &run, "--create", "--dry-run"])
@@ -367,5 +381,65 @@ fn a_passes_marker_pasted_by_another_account_does_not_silence_greenlight() {
             .iter()
             .any(|c| c[..] == ["api", "user", "--jq=.login"]),
         "asks gh who it is"
+    );
+}
+
+#[test]
+fn the_screenshot_reaches_the_issue_through_the_repositorys_evidence_branch() {
+    if !python_available() {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let run = failing_run(&sandbox);
+    with_gh(&sandbox, &["bugs", &run, "--create"]).success();
+    let state: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(sandbox.path().join("gh-state.json")).unwrap())
+            .unwrap();
+    let sha = greenlight::fsutil::sha256_hex(b"not really a png");
+    let path = format!(".greenlight/evidence/{sha}.png");
+    assert_eq!(
+        state["files"][&path], "not really a png",
+        "uploaded as it is"
+    );
+    assert_eq!(
+        state["branches"],
+        serde_json::json!(["main", "greenlight-evidence"])
+    );
+    let body = state["issues"][0]["body"].as_str().unwrap();
+    assert!(
+        body.contains(&format!(
+            "![hero.png](https://github.com/example/webapp/blob/greenlight-evidence/{path}?raw=true)"
+        )),
+        "the picture is shown in the issue:\n{body}"
+    );
+    // A later run filing a new failure with the same screenshot: the branch is there and
+    // the file too; neither is made again, and nothing fails.
+    let later = sandbox.start(&sandbox.fixture("small.yaml"));
+    let shot = sandbox.path().join("hero.png");
+    sandbox
+        .record(
+            &later,
+            &[
+                "text-size",
+                "safari",
+                "phone",
+                "fail",
+                "--note",
+                "Body text 9px",
+                "--evidence",
+                shot.to_str().unwrap(),
+            ],
+        )
+        .success();
+    let before = calls(&sandbox).len();
+    with_gh(&sandbox, &["bugs", &later, "--create"]).success();
+    let after = &calls(&sandbox)[before..];
+    assert_eq!(
+        after
+            .iter()
+            .filter(|c| c.iter().any(|a| a.ends_with("/git/refs")))
+            .count(),
+        0,
+        "{after:?}"
     );
 }

@@ -87,8 +87,59 @@ pub fn cell_fingerprint(checklist: &Checklist, cell: Cell) -> String {
     )
 }
 
-/// The drafts for every failed cell of `run`, worst severity first, then in checklist order.
-pub fn drafts(run: &Run, grouping: Grouping) -> Vec<Draft> {
+/// Where a draft's evidence is seen by whoever opens the issue: the files uploaded to a
+/// branch of the repository, linked from the body and images shown in it. Without one, the
+/// body names each file by its hash and its place in the run folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceHost {
+    /// `https://github.com/OWNER/NAME/blob/BRANCH`.
+    base: String,
+}
+
+impl EvidenceHost {
+    /// The branch evidence files are uploaded to, apart from the code.
+    pub const BRANCH: &'static str = "greenlight-evidence";
+
+    /// The evidence branch of the GitHub repository `owner/name`.
+    pub fn github(name_with_owner: &str) -> EvidenceHost {
+        EvidenceHost {
+            base: format!(
+                "https://github.com/{name_with_owner}/blob/{}",
+                EvidenceHost::BRANCH
+            ),
+        }
+    }
+
+    /// Where `evidence` is seen once uploaded.
+    pub fn url(&self, evidence: &Evidence) -> Option<String> {
+        Some(format!("{}/{}?raw=true", self.base, repo_path(evidence)?))
+    }
+}
+
+/// Where an evidence file goes in the repository's evidence branch: by its hash, so a file
+/// attached to several failures is uploaded once.
+pub fn repo_path(evidence: &Evidence) -> Option<String> {
+    Some(format!(
+        ".greenlight/evidence/{}",
+        crate::evidence::file_name_of(evidence)?
+    ))
+}
+
+/// Whether a tracker shows `evidence` as a picture.
+fn is_image(evidence: &Evidence) -> bool {
+    let extension = std::path::Path::new(&evidence.path)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    matches!(
+        extension.as_deref(),
+        Some("png" | "jpg" | "jpeg" | "gif" | "webp")
+    )
+}
+
+/// The drafts for every failed cell of `run`, worst severity first, then in checklist order;
+/// with `host`, their evidence is linked to (and pictures shown from) it.
+pub fn drafts(run: &Run, grouping: Grouping, host: Option<&EvidenceHost>) -> Vec<Draft> {
     let checklist = run.checklist();
     let failed: Vec<Cell> = checklist
         .cells()
@@ -97,7 +148,7 @@ pub fn drafts(run: &Run, grouping: Grouping) -> Vec<Draft> {
     let mut drafts: Vec<(Severity, Draft)> = match grouping {
         Grouping::Cell => failed
             .iter()
-            .map(|&cell| draft(run, &[cell], true))
+            .map(|&cell| draft(run, &[cell], true, host))
             .collect(),
         Grouping::Item => {
             let mut by_item: Vec<(usize, Vec<Cell>)> = Vec::new();
@@ -109,7 +160,7 @@ pub fn drafts(run: &Run, grouping: Grouping) -> Vec<Draft> {
             }
             by_item
                 .iter()
-                .map(|(_, cells)| draft(run, cells, false))
+                .map(|(_, cells)| draft(run, cells, false, host))
                 .collect()
         }
     };
@@ -134,8 +185,35 @@ fn fenced(text: &str) -> String {
     format!("{fence}text\n{}\n{fence}\n", text.trim_end())
 }
 
+/// The words of a title that say what fails: the first line of the tester's note, cut at a
+/// word; the checklist's own title says what should hold, which reads as the opposite of a
+/// bug, so it is used only when there is no note.
+fn what_fails(note: Option<&str>, item_title: &str) -> String {
+    const LIMIT: usize = 100;
+    let line = note
+        .and_then(|n| n.lines().map(str::trim).find(|l| !l.is_empty()))
+        .unwrap_or("");
+    if line.is_empty() {
+        return format!("Fails: {item_title}");
+    }
+    if line.chars().count() <= LIMIT {
+        return line.to_string();
+    }
+    let kept: String = line.chars().take(LIMIT).collect();
+    let at_word = kept
+        .rfind(' ')
+        .filter(|&at| at > LIMIT / 2)
+        .unwrap_or(kept.len());
+    format!("{}…", kept[..at_word].trim_end())
+}
+
 /// One draft for `cells` (all of one item); `per_cell` puts the place in the fingerprint.
-fn draft(run: &Run, cells: &[Cell], per_cell: bool) -> (Severity, Draft) {
+fn draft(
+    run: &Run,
+    cells: &[Cell],
+    per_cell: bool,
+    host: Option<&EvidenceHost>,
+) -> (Severity, Draft) {
     let checklist = run.checklist();
     let meta = run.meta();
     let first = cells[0];
@@ -150,8 +228,9 @@ fn draft(run: &Run, cells: &[Cell], per_cell: bool) -> (Severity, Draft) {
         .iter()
         .map(|&cell| checklist.environment_label(cell.environment))
         .collect();
+    let note = latest(first).and_then(|r| r.note.as_deref());
     let title = one_line(&cut(
-        &format!("{} — {}", item.title, places.join(", ")),
+        &format!("{} — {}", what_fails(note, &item.title), places.join(", ")),
         TITLE_LIMIT,
     ))
     .into_owned();
@@ -162,9 +241,10 @@ fn draft(run: &Run, cells: &[Cell], per_cell: bool) -> (Severity, Draft) {
     };
     let mut body = String::new();
     body.push_str(&format!(
-        "**Severity {}** ({}) · found by greenlight\n\n",
+        "**Severity {}** ({}) · found by greenlight · expected: {}\n\n",
         severity.level(),
-        level_words(severity)
+        level_words(severity),
+        escape(&item.title)
     ));
     body.push_str("### Where\n\n");
     if let Some(url) = checklist.item_url(first.item) {
@@ -236,12 +316,22 @@ fn draft(run: &Run, cells: &[Cell], per_cell: bool) -> (Severity, Draft) {
     if !evidence.is_empty() {
         body.push_str("\n### Evidence\n\n");
         for e in &evidence {
-            body.push_str(&format!(
-                "- {} · sha256 `{}` (in the run folder: `{}`)\n",
-                escape(e.name.as_deref().unwrap_or(&e.path)),
-                escape(&e.sha256),
-                escape(&e.path)
-            ));
+            let name = escape(e.name.as_deref().unwrap_or(&e.path));
+            match host.and_then(|host| host.url(e)) {
+                Some(url) if is_image(e) => body.push_str(&format!(
+                    "![{name}]({url})\n\n{name} · sha256 `{}`\n\n",
+                    escape(&e.sha256)
+                )),
+                Some(url) => body.push_str(&format!(
+                    "- [{name}]({url}) · sha256 `{}`\n",
+                    escape(&e.sha256)
+                )),
+                None => body.push_str(&format!(
+                    "- {name} · sha256 `{}` (in the run folder: `{}`)\n",
+                    escape(&e.sha256),
+                    escape(&e.path)
+                )),
+            }
         }
     }
     body.push('\n');

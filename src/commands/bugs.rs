@@ -9,7 +9,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 
 use crate::bugs::tracker::{Call, Issue, RunRef, list_args, plan, whoami_args};
-use crate::bugs::{Draft, cell_fingerprint, drafts, fingerprint};
+use crate::bugs::{Draft, EvidenceHost, cell_fingerprint, drafts, fingerprint};
 use crate::cli::{BugsArgs, BugsFormat};
 use crate::run::Run;
 use crate::status::Status;
@@ -21,7 +21,7 @@ use super::{Outcome, Workspace, warn_to_stderr};
 pub fn run(workspace: &Workspace, args: &BugsArgs) -> Result<Outcome> {
     let id = workspace.store.resolve(args.run.as_deref())?;
     let run = Run::open(&workspace.store, &id, &mut warn_to_stderr)?;
-    let drafts = drafts(&run, args.group);
+    let drafts = drafts(&run, args.group, None);
     match &args.output {
         Some(dir) => {
             write_drafts(dir, &drafts, &run, args.format)?;
@@ -38,7 +38,7 @@ pub fn run(workspace: &Workspace, args: &BugsArgs) -> Result<Outcome> {
         crate::output::note(format!("run {id} has no failed cell: no bug to report"));
     }
     if args.create {
-        file_issues(&run, &drafts, args)?;
+        file_issues(&run, args)?;
     }
     Ok(Outcome::Done)
 }
@@ -185,7 +185,165 @@ fn gh_installed() -> bool {
         .is_ok_and(|out| out.status.success())
 }
 
-fn file_issues(run: &Run, drafts: &[Draft], args: &BugsArgs) -> Result<()> {
+/// The GitHub repository issues are filed in, as `gh repo view` names it.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Target {
+    name_with_owner: String,
+    default_branch_ref: Option<BranchRef>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+struct BranchRef {
+    name: String,
+}
+
+/// The repository `gh` files in (`--repo`, else the current folder's), asked of `gh`; when
+/// it cannot be asked (no gh), the one given, or a placeholder in the printed commands.
+fn target(repo: Option<&str>, installed: bool) -> Result<Target> {
+    if !installed {
+        return Ok(Target {
+            name_with_owner: repo.unwrap_or("OWNER/NAME").to_string(),
+            default_branch_ref: None,
+        });
+    }
+    let mut args: Vec<String> = vec!["repo".into(), "view".into()];
+    args.extend(repo.map(str::to_string));
+    args.push("--json=nameWithOwner,defaultBranchRef".into());
+    let out = run_gh(&args)?;
+    if !out.status.success() {
+        bail!(
+            "{} failed: {} (run it in the repository's folder, or pass --repo OWNER/NAME)",
+            shown(&args),
+            one_line(String::from_utf8_lossy(&out.stderr).trim())
+        );
+    }
+    serde_json::from_slice(&out.stdout)
+        .with_context(|| format!("{} did not give JSON", shown(&args)))
+}
+
+/// The largest evidence file uploaded (GitHub's contents API takes up to 100 MB); a larger
+/// one is named in the report, by its hash, and not uploaded.
+const MAX_UPLOAD: u64 = 50 << 20;
+
+/// Uploads the drafts' evidence files to the repository's evidence branch (made from the
+/// default branch's head when it is not there), so that whoever opens an issue sees the
+/// screenshot; a file already there (same hash, same path) is left as it is. Printed, not
+/// run, when `printing`.
+fn share_evidence(
+    target: &Target,
+    drafts: &[Draft],
+    run: &Run,
+    bodies: &Path,
+    printing: bool,
+) -> Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    let files: Vec<(&crate::journal::Evidence, String)> = drafts
+        .iter()
+        .flat_map(|d| d.evidence.iter())
+        .filter_map(|e| Some((e, crate::bugs::repo_path(e)?)))
+        .filter(|(_, path)| seen.insert(path.clone()))
+        .collect();
+    if files.is_empty() {
+        return Ok(());
+    }
+    let repo = &target.name_with_owner;
+    let branch = EvidenceHost::BRANCH;
+    let exists = [
+        "api".to_string(),
+        format!("repos/{repo}/branches/{branch}"),
+        "--silent".into(),
+    ];
+    let missing = if printing {
+        true
+    } else {
+        !run_gh(&exists)?.status.success()
+    };
+    if missing {
+        let default = target
+            .default_branch_ref
+            .as_ref()
+            .map_or("main", |b| b.name.as_str());
+        let head = [
+            "api".to_string(),
+            format!("repos/{repo}/git/ref/heads/{default}"),
+            "--jq=.object.sha".into(),
+        ];
+        let sha = if printing {
+            println!("{}", shown(&head));
+            "SHA".to_string()
+        } else {
+            let out = run_gh(&head)?;
+            if !out.status.success() {
+                bail!(
+                    "{} failed: {}",
+                    shown(&head),
+                    one_line(String::from_utf8_lossy(&out.stderr).trim())
+                );
+            }
+            String::from_utf8_lossy(&out.stdout).trim().to_string()
+        };
+        let create = [
+            "api".to_string(),
+            "--method=POST".into(),
+            format!("repos/{repo}/git/refs"),
+            format!("--raw-field=ref=refs/heads/{branch}"),
+            format!("--raw-field=sha={sha}"),
+        ];
+        gh_step(&create, printing, |_| false)?;
+    }
+    for (n, (evidence, path)) in files.iter().enumerate() {
+        let source = run.dir().join(&evidence.path);
+        let size = std::fs::metadata(&source)
+            .map(|m| m.len())
+            .unwrap_or(u64::MAX);
+        if size > MAX_UPLOAD {
+            crate::output::warn(format!(
+                "{} is not uploaded ({} MB, more than {} MB): the report names it by its hash",
+                one_line(&source.display().to_string()),
+                size >> 20,
+                MAX_UPLOAD >> 20
+            ));
+            continue;
+        }
+        let bytes = crate::fsutil::read_regular_file(&source, MAX_UPLOAD)
+            .with_context(|| format!("cannot read {}", source.display()))?;
+        let request = serde_json::json!({
+            "message": format!("greenlight evidence {}", evidence.sha256),
+            "branch": branch,
+            "content": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &bytes),
+        });
+        let input = bodies.join(format!("evidence-{:02}.json", n + 1));
+        std::fs::write(&input, serde_json::to_vec(&request)?)
+            .with_context(|| format!("cannot write {}", input.display()))?;
+        let upload = [
+            "api".to_string(),
+            "--method=PUT".into(),
+            format!("repos/{repo}/contents/{path}"),
+            format!("--input={}", input.display()),
+            "--silent".into(),
+        ];
+        // Already there: GitHub wants the old file's sha to replace it, and it is the same.
+        gh_step(&upload, printing, |stderr| stderr.contains("\"sha\""))?;
+    }
+    Ok(())
+}
+
+/// Runs one `gh` call (or prints it); a failure `tolerated` recognises is fine.
+fn gh_step(args: &[String], printing: bool, tolerated: impl Fn(&str) -> bool) -> Result<()> {
+    if printing {
+        println!("{}", shown(args));
+        return Ok(());
+    }
+    let out = run_gh(args)?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() && !tolerated(&stderr) {
+        bail!("{} failed: {}", shown(args), one_line(stderr.trim()));
+    }
+    Ok(())
+}
+
+fn file_issues(run: &Run, args: &BugsArgs) -> Result<()> {
     let repo = args.repo.as_deref();
     let meta = run.meta();
     let run_ref = RunRef {
@@ -199,6 +357,14 @@ fn file_issues(run: &Run, drafts: &[Draft], args: &BugsArgs) -> Result<()> {
             "gh is not installed (https://cli.github.com): these are the commands it would run",
         );
     }
+    let target = target(repo, installed)?;
+    // The drafts link their evidence to the repository's evidence branch, where it is
+    // uploaded below: a developer opening the issue sees the screenshot.
+    let drafts = &drafts(
+        run,
+        args.group,
+        Some(&EvidenceHost::github(&target.name_with_owner)),
+    );
     // Reading what is open changes nothing, so even a dry run asks, when it can.
     let open: Vec<Issue> = if installed {
         let list = gh(&list_args(), repo);
@@ -247,20 +413,25 @@ fn file_issues(run: &Run, drafts: &[Draft], args: &BugsArgs) -> Result<()> {
         ));
     }
     // Printed commands must still find their body files after this process: those go into
-    // the drafts' folder (-o, else ./bugs-RUN); run ones, into a temporary folder.
+    // the drafts' folder (-o, else the run's own folder, never the repository under test);
+    // run ones, into a temporary folder.
     let printing = args.dry_run || !installed;
     let temporary = tempfile::tempdir().context("cannot create a temporary folder")?;
     let bodies: PathBuf = if printing {
         let dir = args
             .output
             .clone()
-            .unwrap_or_else(|| PathBuf::from(format!("bugs-{}", run_ref.id)));
+            .unwrap_or_else(|| run.dir().join("bugs"));
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("cannot create {}", dir.display()))?;
         dir
     } else {
         temporary.path().to_path_buf()
     };
+    let creating = plan.calls.iter().any(|c| matches!(c, Call::Create { .. }));
+    if creating {
+        share_evidence(&target, drafts, run, &bodies, printing)?;
+    }
     let mut done = Vec::new();
     for call in &plan.calls {
         let body_file = match call {
