@@ -402,6 +402,30 @@ fn a_carry_from_an_approval_the_gate_does_not_trust_counts_as_untested() {
 }
 
 #[test]
+fn a_carry_from_a_trusted_approval_that_does_not_verify_counts_as_untested() {
+    let Some(app) = WebApp::new() else {
+        return;
+    };
+    let approval_a = app.approved_here("a", &app.key.clone());
+    let b = app.change("web/pages/pricing/pricing.css", "/* b */\n");
+    let run_b = app.start(&app.carry_args(&approval_a));
+    app.pass_untested(&run_b);
+    let approval_b = app.approve(&run_b, "b", &app.key.clone());
+    app.gate(&[&approval_a, &approval_b], &b, &app.allowed)
+        .success();
+    // A's signature and signer still hold, but its folder no longer verifies (its
+    // results.csv changed): nothing carried through it counts.
+    let csv = app.repo.join(&approval_a).join("results.csv");
+    let mut bytes = std::fs::read(&csv).unwrap();
+    let last = bytes.len() - 2;
+    bytes[last] ^= 1;
+    std::fs::write(&csv, bytes).unwrap();
+    app.gate(&[&approval_a, &approval_b], &b, &app.allowed)
+        .code(1)
+        .stdout(predicates::str::contains("cells count as untested"));
+}
+
+#[test]
 fn validate_warns_of_globs_that_name_no_file_in_the_repository() {
     let Some(app) = WebApp::new() else {
         return;
