@@ -604,3 +604,84 @@ fn signing_from_the_walk_takes_a_passphrase_typed_at_full_speed_or_pasted() {
         .collect();
     assert_eq!(folders.len(), 2, "two sign-offs, one per run");
 }
+
+#[test]
+fn at_80x24_every_line_of_a_long_note_can_be_scrolled_to_in_the_summary() {
+    let Some(tmux) = Tmux::start() else { return };
+    let sandbox = Sandbox::new();
+    let run = sandbox.start(&sandbox.fixture("small.yaml"));
+    let note: Vec<String> = (1..30)
+        .map(|n| format!("line {n} of what I saw"))
+        .chain(["THE LAST LINE".to_string()])
+        .collect();
+    sandbox
+        .record(
+            &run,
+            &[
+                "no-shift",
+                "chrome",
+                "phone",
+                "fail",
+                "--note",
+                &note.join("\n"),
+            ],
+        )
+        .success();
+    tmux.run_sized("long", &sandbox.shell(&format!("resume {run}")), 80, 24);
+    tmux.wait_for("long", "1/7");
+    tmux.keys("long", &["S"]);
+    let screen = tmux.wait_for("long", "more lines of this one");
+    assert!(!screen.contains("THE LAST LINE"), "{screen}");
+    for _ in 0..10 {
+        tmux.keys("long", &["J"]);
+    }
+    let screen = tmux.wait_for("long", "THE LAST LINE");
+    assert!(screen.contains("line 29 of what I saw"), "{screen}");
+    // Back up to the entry's first line.
+    for _ in 0..10 {
+        tmux.keys("long", &["K"]);
+    }
+    tmux.wait_for("long", "line 1 of what I saw");
+    tmux.keys("long", &["q"]);
+    tmux.wait_for("long", "EXIT=0");
+}
+
+#[test]
+fn a_comment_typed_on_after_a_refusal_signs_nothing_in_a_real_terminal() {
+    let Some(tmux) = Tmux::start() else { return };
+    if !common::ssh_keygen_available() {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    sandbox.fixture("small.yaml");
+    let key = common::keygen(&sandbox, "ed25519", "");
+    std::fs::create_dir_all(sandbox.home()).unwrap();
+    std::fs::write(
+        sandbox.home().join("config.yaml"),
+        format!("signing_key: {}\n", key.display()),
+    )
+    .unwrap();
+    tmux.run(
+        "refused",
+        &sandbox.shell(&format!(
+            "run small.yaml --release 9.9 --commit abc1234 --tester '{TESTER}'"
+        )),
+    );
+    tmux.wait_for("refused", "0/7");
+    // Approve is refused (nothing is tested); the tester, eyes on the browser, types the
+    // comment on at full speed, with an `r` in "after", and presses Enter and y.
+    tmux.keys("refused", &["S", "a"]);
+    tmux.type_text("refused", "approved after the fix on staging");
+    tmux.keys("refused", &["Enter", "y"]);
+    let screen = tmux.wait_for("refused", "Verdict:");
+    assert!(!screen.contains("Reject release"), "{screen}");
+    assert!(!screen.contains("Sign this?"), "{screen}");
+    tmux.keys("refused", &["q"]);
+    let screen = tmux.wait_for("refused", "EXIT=0");
+    assert!(!screen.contains("rejected release"), "{screen}");
+    let signed = std::fs::read_dir(sandbox.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .any(|e| e.file_name().to_string_lossy().starts_with("signoff-"));
+    assert!(!signed, "nothing was signed");
+}

@@ -139,10 +139,7 @@ fn walk_app(
             Event::Paste(text) => app.paste(session.run(), &text),
             event => {
                 let action = match event {
-                    Event::Key(key) if key.kind == KeyEventKind::Press => {
-                        app.key_pressed(key);
-                        action_for(app.mode(), key)
-                    }
+                    Event::Key(key) if key.kind == KeyEventKind::Press => key_action(app, key),
                     Event::Mouse(mouse) => mouse_action(mouse),
                     _ => None,
                 };
@@ -216,6 +213,16 @@ impl Drop for EventReader {
         {
             let _ = thread.join();
         }
+    }
+}
+
+/// What a key press means now: the app sees every key first, and one it uses up itself (a
+/// refusal holding typed characters) is no action.
+pub fn key_action(app: &mut App, key: ratatui::crossterm::event::KeyEvent) -> Option<Action> {
+    if app.key_pressed(key) {
+        None
+    } else {
+        action_for(app.mode(), key)
     }
 }
 

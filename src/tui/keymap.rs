@@ -539,6 +539,7 @@ pub fn bindings(mode: Mode) -> Vec<&'static Binding> {
             &DECIDE,
             &SUMMARY_LIST,
             &SUMMARY_PAGE_UP,
+            &DETAILS,
             &VIEWS,
             &BACK,
             &GLOBAL,

@@ -275,11 +275,7 @@ impl Walk {
 
     /// Presses keys as a person would: through the keymap, the app and the journal.
     pub fn press(&mut self, key: crossterm_key::KeyEvent) {
-        use greenlight::tui::keymap::action_for;
-        if self.app.key_pressed(key) {
-            return;
-        }
-        if let Some(action) = action_for(self.app.mode(), key) {
+        if let Some(action) = greenlight::tui::event_loop::key_action(&mut self.app, key) {
             self.act(action);
         }
     }

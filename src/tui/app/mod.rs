@@ -367,11 +367,11 @@ impl App {
                     None => self.notice = Some(Notice::NoProblems),
                 }
             }
-            Action::DetailsDown if self.view == View::Walk => {
+            Action::DetailsDown if self.view != View::Matrix => {
                 let most = self.hits.details_overflow;
                 self.details_scroll = self.details_scroll.saturating_add(3).min(most);
             }
-            Action::DetailsUp if self.view == View::Walk => {
+            Action::DetailsUp if self.view != View::Matrix => {
                 self.details_scroll = self.details_scroll.saturating_sub(3);
             }
             Action::Filter => {
@@ -424,6 +424,7 @@ impl App {
     fn toggle_view(&mut self, view: View) {
         self.view = if self.view == view { View::Walk } else { view };
         self.summary_selected = 0;
+        self.details_scroll = 0;
     }
 
     /// The summary's list: j/k select a failed, blocked or skipped cell, Enter walks it.
@@ -447,6 +448,8 @@ impl App {
         let problems = jump::problems(run);
         let last = problems.len().saturating_sub(1);
         let selected = self.summary_selected.min(last);
+        // Another entry is read from its first line.
+        self.details_scroll = 0;
         self.summary_selected = match action {
             Action::Down | Action::ScrollDown => (selected + 1).min(last),
             Action::Up | Action::ScrollUp => selected.saturating_sub(1),

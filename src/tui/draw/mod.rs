@@ -58,10 +58,10 @@ pub fn draw(frame: &mut Frame, app: &App, run: &Run, theme: Theme) -> Hits {
     let hits = match app.view {
         View::Walk => walk::draw(frame, body, app, run, theme),
         View::Matrix => matrix::draw(frame, body, app, run, theme),
-        View::Summary => {
-            summary::draw(frame, body, run, app.summary_selected, &app.warnings, theme);
-            Hits::default()
-        }
+        View::Summary => Hits {
+            details_overflow: summary::draw(frame, body, app, run, theme),
+            ..Hits::default()
+        },
     };
     draw_status(frame, status, app, run, theme);
     draw_footer(frame, footer, app, theme);

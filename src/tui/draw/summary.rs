@@ -9,20 +9,17 @@ use ratatui::widgets::{Paragraph, Wrap};
 use crate::checklist::Severity;
 use crate::run::Run;
 use crate::status::{CARRIED, STATES, Status, look};
+use crate::tui::app::App;
 use crate::tui::app::jump::{self, ProblemGroup};
 use crate::tui::text::{fit, pad};
 use crate::tui::theme::Theme;
 
-/// Draws the summary with the `selected`-th failed, blocked or skipped cell highlighted,
-/// and `warnings` — what would make the gate ignore a sign-off — under the verdict.
-pub fn draw(
-    frame: &mut Frame,
-    area: Rect,
-    run: &Run,
-    selected: usize,
-    warnings: &[String],
-    theme: Theme,
-) {
+/// Draws the summary with the app's selected failed, blocked or skipped cell highlighted
+/// (scrolled within when its note is taller than the list), and the app's warnings — what
+/// would make the gate ignore a sign-off — under the verdict. Returns how many lines of the
+/// selected entry do not fit, for J/K to scroll through.
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) -> u16 {
+    let (selected, warnings) = (app.summary_selected, app.warnings.as_slice());
     let checklist = run.checklist();
     let (counts, per_environment) = (run.counts(), run.per_environment());
     let verdict = run.verdict();
@@ -154,20 +151,29 @@ pub fn draw(
     ])
     .areas(area);
     frame.render_widget(Paragraph::new(left), left_area);
-    draw_list(frame, right_area, right, &starts, selected, theme);
+    draw_list(
+        frame,
+        right_area,
+        right,
+        &starts,
+        (selected, app.details_scroll),
+        theme,
+    )
 }
 
-/// The list of failed, blocked and skipped cells, scrolled so that the selected one shows,
-/// with a line saying how many are above and below — the screen one approves from hides
-/// nothing without saying so.
+/// The list of failed, blocked and skipped cells, scrolled so that the selected one shows —
+/// from its first line, or `scroll` lines into it when it is taller than the list — with a
+/// line saying what is above and below: the screen one approves from hides nothing without
+/// saying so, and every line of a long note can be reached. Returns how many lines of the
+/// selected entry do not fit.
 fn draw_list(
     frame: &mut Frame,
     area: Rect,
     lines: Vec<Line<'static>>,
     starts: &[usize],
-    selected: usize,
+    (selected, scroll): (usize, u16),
     theme: Theme,
-) {
+) -> u16 {
     // Each line wraps on its own, so the row each line starts on is a running sum.
     let mut row_of_line = Vec::with_capacity(lines.len() + 1);
     let mut rows = 0;
@@ -181,11 +187,20 @@ fn draw_list(
     let height = area.height as usize;
     if rows <= height {
         frame.render_widget(paragraph, area);
-        return;
+        return 0;
     }
     let window = height.saturating_sub(1);
     let here = starts.get(selected).map_or(0, |&line| row_of_line[line]);
-    let first = super::window_start(here, window, rows);
+    // The selected entry runs to the next one (or the end).
+    let end = starts
+        .get(selected + 1)
+        .map_or(rows, |&line| row_of_line[line]);
+    let overflow = (end - here).saturating_sub(window);
+    let first = if overflow > 0 {
+        here + (scroll as usize).min(overflow)
+    } else {
+        super::window_start(here, window, rows)
+    };
     let above = starts.iter().filter(|&&s| row_of_line[s] < first).count();
     let below = starts
         .iter()
@@ -198,15 +213,22 @@ fn draw_list(
         paragraph.scroll((first.min(u16::MAX as usize) as u16, 0)),
         list_area,
     );
-    let hint = match (above, below) {
-        (0, _) => format!("▼ {below} more below · j/k select · Enter walks it"),
-        (_, 0) => format!("▲ {above} above · j/k select · Enter walks it"),
+    let inside = overflow.saturating_sub((scroll as usize).min(overflow));
+    let hint = match (above, below, inside) {
+        (_, _, lines) if lines > 0 => format!(
+            "▼ {lines} more line{} of this one — J scrolls · j/k select",
+            if lines == 1 { "" } else { "s" }
+        ),
+        (0, 0, _) => "▲ scrolled to its end — K scrolls back · j/k select".to_string(),
+        (0, _, _) => format!("▼ {below} more below · j/k select · Enter walks it"),
+        (_, 0, _) => format!("▲ {above} above · j/k select · Enter walks it"),
         _ => format!("▲ {above} above · ▼ {below} below · j/k · Enter"),
     };
     frame.render_widget(
         Paragraph::new(fit(&hint, width)).style(theme.heading()),
         hint_area,
     );
+    overflow.min(u16::MAX as usize) as u16
 }
 
 fn group_title(group: ProblemGroup) -> &'static str {
