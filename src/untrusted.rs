@@ -87,6 +87,91 @@ impl<W: std::io::Write> std::io::Write for Escaping<W> {
     }
 }
 
+/// JSON for people and programs alike: what `serde_json` writes, except that every
+/// character [`one_line`] would escape — bidi overrides, characters that take no room, C1
+/// controls, line and paragraph separators — is written as `\uXXXX`. It is the same JSON
+/// value, so a program reads no difference, but `cat`, a CI log or a pull-request comment
+/// shows the escape, not a reordered line (DESIGN.md §6).
+pub fn write_json_pretty<W: std::io::Write, T: serde::Serialize + ?Sized>(
+    writer: W,
+    value: &T,
+) -> serde_json::Result<()> {
+    let mut serializer = serde_json::Serializer::with_formatter(
+        writer,
+        EscapingFormatter(serde_json::ser::PrettyFormatter::new()),
+    );
+    value.serialize(&mut serializer)
+}
+
+/// [`write_json_pretty`] into bytes.
+pub fn to_json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    write_json_pretty(&mut bytes, value)?;
+    Ok(bytes)
+}
+
+/// A pretty formatter that writes the characters a terminal or a reader could be fooled by
+/// as `\uXXXX` (UTF-16, as JSON escapes are).
+struct EscapingFormatter<'a>(serde_json::ser::PrettyFormatter<'a>);
+
+impl serde_json::ser::Formatter for EscapingFormatter<'_> {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut start = 0;
+        for (at, c) in fragment.char_indices() {
+            if !needs_escape(c, false) {
+                continue;
+            }
+            writer.write_all(&fragment.as_bytes()[start..at])?;
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                write!(writer, "\\u{unit:04x}")?;
+            }
+            start = at + c.len_utf8();
+        }
+        writer.write_all(&fragment.as_bytes()[start..])
+    }
+
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,6 +195,28 @@ mod tests {
         assert_eq!(one_line("\u{85}next\u{2028}"), "\\u{85}next\\u{2028}");
         assert_eq!(one_line("\x7f"), "\\x7f");
         assert_eq!(multi_line("two\nlines\x1b"), "two\nlines\\x1b");
+    }
+
+    #[test]
+    fn json_escapes_what_a_reader_could_be_fooled_by_and_reads_back_the_same() {
+        let value =
+            serde_json::json!({"title": "safe\u{202e}txt.exe", "ok": "ünï ✓ 👩\u{200d}💻", "n": 1});
+        let bytes = to_json_pretty(&value).unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(text.contains("safe\\u202etxt.exe"), "{text}");
+        assert!(text.contains("\\u200d"), "{text}");
+        assert!(text.contains("ünï ✓"), "plain text stays as it is: {text}");
+        assert!(!text.contains('\u{202e}'));
+        let back: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(back, value, "the same JSON value");
+        assert_eq!(
+            text,
+            serde_json::to_string_pretty(&value)
+                .unwrap()
+                .replace('\u{202e}', "\\u202e")
+                .replace('\u{200d}', "\\u200d"),
+            "pretty as serde_json writes it"
+        );
     }
 
     #[test]

@@ -8,19 +8,21 @@ use common::Sandbox;
 
 /// Strings that would clear the screen, set the title or the clipboard, ring, return the
 /// cursor to overwrite a line, or reverse what a reader sees.
-const HOSTILE: [&str; 6] = [
+const HOSTILE: [&str; 7] = [
     "\u{1b}[2J\u{1b}[H cleared",
     "\u{1b}]0;pwned\u{7} titled",
     "\u{1b}]52;c;SGVsbG8=\u{7} clipboard",
     "over\rwritten",
     "\u{202e}txt.exe",
     "::error::\u{1b}[5m blinking",
+    "ada\u{200b}@example.com",
 ];
 
 /// Whether `bytes` hold anything a terminal acts on: C0 controls but the line feed, DEL,
 /// C1 controls, and bidi overrides — once greenlight's own colours (bold, red, yellow, cyan,
 /// reset) are taken out.
 fn dangerous(bytes: &[u8]) -> Option<String> {
+    // Characters that take no room count too: they pass one name off as another.
     let mut text = String::from_utf8_lossy(bytes).into_owned();
     for ours in [
         "\u{1b}[0m",
@@ -34,7 +36,15 @@ fn dangerous(bytes: &[u8]) -> Option<String> {
     text.chars()
         .find(|&c| {
             (c.is_control() && c != '\n')
-                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+                || matches!(
+                    c,
+                    '\u{202a}'..='\u{202e}'
+                        | '\u{2066}'..='\u{2069}'
+                        | '\u{200b}'
+                        | '\u{200c}'
+                        | '\u{2060}'
+                        | '\u{feff}'
+                )
         })
         .map(|c| format!("{c:?} in:\n{text}"))
 }
@@ -103,6 +113,15 @@ fn no_command_prints_a_control_character_it_read() {
         );
         run_cmd(&mut outputs, &["status", &run]);
         run_cmd(&mut outputs, &["runs"]);
+        // JSON for scripts too: the same values, with such characters as `\uXXXX`.
+        run_cmd(
+            &mut outputs,
+            &["validate", file.to_str().unwrap(), "--json"],
+        );
+        run_cmd(&mut outputs, &["status", &run, "--json"]);
+        run_cmd(&mut outputs, &["runs", "--json"]);
+        run_cmd(&mut outputs, &["export", &run, "--format", "json"]);
+        run_cmd(&mut outputs, &["bugs", &run, "--format", "json"]);
         // An error quoting what it read: an unknown key.
         let broken = sandbox.write(
             "broken.yaml",

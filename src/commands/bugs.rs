@@ -74,7 +74,7 @@ fn write_drafts(dir: &Path, drafts: &[Draft], run: &Run, format: BugsFormat) -> 
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     match format {
         BugsFormat::Json => {
-            let json = serde_json::to_vec_pretty(drafts)?;
+            let json = crate::untrusted::to_json_pretty(drafts)?;
             crate::fsutil::write_atomically(&dir.join("drafts.json"), &json)?;
         }
         BugsFormat::Md => {

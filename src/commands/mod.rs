@@ -74,7 +74,7 @@ pub fn open_for_recording(workspace: &Workspace, id: &str) -> Result<crate::run:
 /// Prints `value` as pretty JSON on standard output.
 pub fn print_json(value: &impl serde::Serialize) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value)?;
+    crate::untrusted::write_json_pretty(&mut out, value)?;
     writeln!(out)?;
     Ok(())
 }

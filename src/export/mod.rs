@@ -232,7 +232,7 @@ pub fn write_grid_csv(run: &Run, safety: Safety, out: &mut dyn Write) -> Result<
 /// result and the full history.
 pub fn write_json(run: &Run, out: &mut dyn Write) -> Result<()> {
     let document = RunDocument::new(run);
-    serde_json::to_writer_pretty(&mut *out, &document)?;
+    crate::untrusted::write_json_pretty(&mut *out, &document)?;
     out.write_all(b"\n")?;
     Ok(())
 }

@@ -276,7 +276,9 @@ impl Statement {
 
     /// The exact bytes of `signoff.json`: pretty JSON, LF line ends, a final newline.
     pub fn to_bytes(&self) -> serde_json::Result<Vec<u8>> {
-        let mut bytes = serde_json::to_vec_pretty(self)?;
+        // Bidi overrides and the like from a hostile checklist are written escaped: the same
+        // JSON value, but the comment that carries it cannot be reordered (DESIGN.md §6).
+        let mut bytes = crate::untrusted::to_json_pretty(self)?;
         bytes.push(b'\n');
         Ok(bytes)
     }
