@@ -69,6 +69,19 @@ impl<'a> Earlier<'a> {
             statement: self.sha256.clone(),
             commit: self.commit().to_string(),
             tester: format!("{} <{}>", tester.name, tester.email),
+            tested_by: None,
+            tested_at: None,
+        }
+    }
+
+    /// [`Earlier::provenance`] for one carried cell: with who tested it in the earlier run,
+    /// and when.
+    pub fn provenance_of(&self, item: &str, browser: &str, viewport: &str) -> CarriedFrom {
+        let cell = self.pass_of(item, browser, viewport);
+        CarriedFrom {
+            tested_by: cell.and_then(|c| c.tester.clone()),
+            tested_at: cell.and_then(|c| c.recorded_at.clone()),
+            ..self.provenance()
         }
     }
 
@@ -129,8 +142,8 @@ impl<'a> Earlier<'a> {
 /// What a new run carries from an earlier approval, and why the rest is not carried.
 #[derive(Debug, Default)]
 pub struct Plan {
-    /// The cells carried, in checklist order.
-    pub carried: Vec<Cell>,
+    /// The cells carried, in checklist order, each with where its pass came from.
+    pub carried: Vec<(Cell, CarriedFrom)>,
     /// Per item not carried in full: its id, how many of its cells are not carried, and why.
     pub not_carried: Vec<(String, usize, String)>,
 }
@@ -154,7 +167,8 @@ pub fn plan(checklist: &Checklist, earlier: &Earlier<'_>) -> Plan {
             let browser = &checklist.browsers[env.browser].id;
             let viewport = &checklist.viewports[env.viewport].id;
             if earlier.pass_of(&item.id, browser, viewport).is_some() {
-                plan.carried.push(cell);
+                plan.carried
+                    .push((cell, earlier.provenance_of(&item.id, browser, viewport)));
             } else {
                 missed += 1;
             }
@@ -292,9 +306,9 @@ pub fn describe<'a>(
     carried: impl IntoIterator<Item = &'a CarriedFrom>,
     total: usize,
 ) -> Option<String> {
-    let mut sources: std::collections::BTreeMap<&CarriedFrom, usize> = Default::default();
+    let mut sources: std::collections::BTreeMap<(&str, &str, &str), usize> = Default::default();
     for from in carried {
-        *sources.entry(from).or_default() += 1;
+        *sources.entry(from.approval()).or_default() += 1;
     }
     if sources.is_empty() {
         return None;
@@ -302,12 +316,11 @@ pub fn describe<'a>(
     let count: usize = sources.values().sum();
     let from: Vec<String> = sources
         .iter()
-        .map(|(from, n)| {
+        .map(|((statement, commit, tester), n)| {
             format!(
-                "{n} from the approval {} of commit {} by {}",
-                from.statement.get(..12).unwrap_or(&from.statement),
-                crate::git::short_commit(&from.commit),
-                from.tester
+                "{n} from the approval {} of commit {} by {tester}",
+                statement.get(..12).unwrap_or(statement),
+                crate::git::short_commit(commit),
             )
         })
         .collect();
@@ -326,6 +339,8 @@ mod tests {
             statement: statement.repeat(64),
             commit: commit.repeat(40),
             tester: "Ada <ada@example.com>".into(),
+            tested_by: None,
+            tested_at: None,
         }
     }
 

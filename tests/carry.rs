@@ -426,6 +426,82 @@ fn a_carry_from_a_trusted_approval_that_does_not_verify_counts_as_untested() {
 }
 
 #[test]
+fn exports_show_who_tested_a_carried_cell_and_when_not_the_carry() {
+    let Some(app) = WebApp::new() else {
+        return;
+    };
+    let approval_a = app.approved_here("a", &app.key.clone());
+    // A's own record of one cell that will carry: who and when.
+    let rows = |csv: &str| -> Vec<csv::StringRecord> {
+        csv::Reader::from_reader(csv.as_bytes())
+            .records()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let a_csv = std::fs::read_to_string(app.repo.join(&approval_a).join("results.csv")).unwrap();
+    let a_rows = rows(&a_csv);
+    let find = |rows: &[csv::StringRecord], item: &str| {
+        rows.iter()
+            .find(|r| &r[5] == item && &r[7] == "chrome" && &r[8] == "phone")
+            .cloned()
+            .unwrap()
+    };
+    let original = find(&a_rows, "font-swap-reflow");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    app.change("web/pages/dashboard/index.tsx", "export default Dash;\n");
+    let run_b = app
+        .starting(&[
+            "--carry-from",
+            &approval_a,
+            "--allowed-signers",
+            app.allowed.to_str().unwrap(),
+        ])
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let run_b = String::from_utf8(run_b).unwrap().trim().to_string();
+    let out = app
+        .sandbox
+        .cmd()
+        .args(["export", &run_b, "--format", "csv"])
+        .output()
+        .unwrap();
+    let b_rows = rows(&String::from_utf8(out.stdout).unwrap());
+    let carried = find(&b_rows, "font-swap-reflow");
+    assert!(!carried[17].is_empty(), "carried_from is set: {carried:?}");
+    assert_eq!(
+        (&carried[15], &carried[16]),
+        (&original[15], &original[16]),
+        "the tester and time of the approval's own result"
+    );
+    // JSON says so in words; the workbook's matrix marks it ↻.
+    let json = app.sandbox.json(&["export", &run_b, "--format", "json"]);
+    let cell = json["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| {
+            c["item"] == "font-swap-reflow" && c["browser"] == "chrome" && c["viewport"] == "phone"
+        })
+        .unwrap();
+    assert_eq!(cell["carried"], true);
+    assert_eq!(cell["tested_at"], original[16].to_string());
+    let workbook = app.sandbox.path().join("b.xlsx");
+    app.sandbox
+        .cmd()
+        .args(["export", &run_b, "-o", workbook.to_str().unwrap()])
+        .assert()
+        .success();
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&workbook).unwrap();
+    let matrix = book.worksheet_range("Matrix").unwrap();
+    let glyphs: Vec<String> = matrix.rows().flatten().map(|c| c.to_string()).collect();
+    assert!(glyphs.iter().any(|g| g == "↻"), "{glyphs:?}");
+    assert!(glyphs.iter().any(|g| g.contains("times are UTC")));
+}
+
+#[test]
 fn validate_warns_of_globs_that_name_no_file_in_the_repository() {
     let Some(app) = WebApp::new() else {
         return;

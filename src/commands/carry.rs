@@ -213,11 +213,11 @@ pub fn record(session: &mut RunSession, prepared: &Prepared, tester: &str) -> Re
         .plan
         .carried
         .iter()
-        .map(|&cell| {
+        .map(|(cell, from)| {
             let item = &checklist.items[cell.item];
             let env = checklist.environments[cell.environment];
             NewResult {
-                carried_from: Some(prepared.provenance.clone()),
+                carried_from: Some(from.clone()),
                 ..NewResult::new(
                     &item.id,
                     &checklist.browsers[env.browser].id,

@@ -173,8 +173,9 @@ pub fn write_long_csv(run: &Run, safety: Safety, out: &mut dyn Write) -> Result<
                 row.push(safety.field(result.note.as_deref().unwrap_or("")));
                 let evidence: Vec<&str> = result.evidence.iter().map(|e| e.path.as_str()).collect();
                 row.push(safety.field(&evidence.join(";")).into_owned().into());
-                row.push(safety.field(&result.tester));
-                row.push(result.at.as_str().into());
+                let (tester, at) = result.tested();
+                row.push(safety.field(tester));
+                row.push(at.into());
                 row.push(carried_from(result).into());
             }
             None => {
@@ -287,6 +288,14 @@ struct CellDocument<'a> {
     viewport: &'a str,
     #[serde(with = "crate::status::or_untested")]
     status: Option<Status>,
+    /// Who tested it and when (UTC): for a carried pass, the earlier approval's tester and
+    /// time, not this run's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tested_by: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tested_at: Option<&'a str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    carried: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     result: Option<&'a crate::journal::ResultEntry>,
 }
@@ -307,6 +316,9 @@ impl<'a> RunDocument<'a> {
                     browser: &checklist.browsers[env.browser].id,
                     viewport: &checklist.viewports[env.viewport].id,
                     status: result.map(|r| r.status),
+                    tested_by: result.map(|r| r.tested().0),
+                    tested_at: result.map(|r| r.tested().1),
+                    carried: result.is_some_and(|r| r.carried_from.is_some()),
                     result,
                 }
             })

@@ -101,7 +101,8 @@ fn write_results(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
         sheet.set_column_width(column as u16, *width)?;
     }
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
-    let time = Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
+    // The time says it is UTC in the cell itself: a spreadsheet shows no time zone.
+    let time = Format::new().set_num_format("yyyy-mm-dd hh:mm:ss \"UTC\"");
     // The header row (with the table or the filter) goes first: constant-memory mode writes
     // rows strictly in order.
     let last_column = LONG_COLUMNS.len() as u16 - 1;
@@ -160,10 +161,11 @@ fn write_results(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
             let paths: Vec<&str> = result.evidence.iter().map(|e| e.path.as_str()).collect();
             sheet.write_string(row, 14, fit(&paths.join(";")))?;
         }
-        sheet.write_string(row, 15, &result.tester)?;
-        match chrono::DateTime::parse_from_rfc3339(&result.at) {
-            Ok(at) => sheet.write_datetime_with_format(row, 16, at.naive_utc(), &time)?,
-            Err(_) => sheet.write_string(row, 16, &result.at)?,
+        let (tester, at) = result.tested();
+        sheet.write_string(row, 15, tester)?;
+        match chrono::DateTime::parse_from_rfc3339(at) {
+            Ok(parsed) => sheet.write_datetime_with_format(row, 16, parsed.naive_utc(), &time)?,
+            Err(_) => sheet.write_string(row, 16, at)?,
         };
         let carried = super::carried_from(result);
         if !carried.is_empty() {
@@ -208,7 +210,11 @@ fn write_matrix(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
             };
             let latest = run.latest(cell);
             let status = latest.map(|r| r.status);
-            let mut glyph = look(status).glyph.to_string();
+            // A carried pass is marked as such: it was tested at an earlier commit.
+            let mut glyph = match latest.and_then(|r| r.carried_from.as_ref()) {
+                Some(_) => crate::status::CARRIED.glyph.to_string(),
+                None => look(status).glyph.to_string(),
+            };
             if let Some(severity) = latest.and_then(|r| r.severity) {
                 glyph.push_str(&severity.to_string());
             }
@@ -221,8 +227,9 @@ fn write_matrix(run: &Run, sheet: &mut Worksheet) -> Result<(), XlsxError> {
         legend_row,
         0,
         format!(
-            "{}  (✗ with a digit: the failure's severity; blank: does not apply)",
-            legend()
+            "{}  {} carried from an earlier approval  (✗ with a digit: the failure's severity; blank: does not apply; times are UTC)",
+            legend(),
+            crate::status::CARRIED.glyph
         ),
         &center.set_align(FormatAlign::Left),
     )?;

@@ -28,6 +28,21 @@ pub struct CarriedFrom {
     pub commit: String,
     /// Who signed it: `Name <email>`.
     pub tester: String,
+    /// Who tested the cell in the earlier run, and when (UTC, RFC 3339), when the approval
+    /// says: what the exports show for a carried pass, rather than this run's tester and
+    /// the moment it was carried.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tested_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tested_at: Option<String>,
+}
+
+impl CarriedFrom {
+    /// The approval this came from, without the cell's own facts: what carried passes are
+    /// grouped by.
+    pub fn approval(&self) -> (&str, &str, &str) {
+        (&self.statement, &self.commit, &self.tester)
+    }
 }
 
 /// One result entered for one cell.
@@ -51,6 +66,21 @@ pub struct ResultEntry {
     /// Set on a pass carried from an earlier approval instead of tested in this run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carried_from: Option<CarriedFrom>,
+}
+
+impl ResultEntry {
+    /// Who tested the cell and when (UTC): for a pass carried from an earlier approval, the
+    /// tester and time of that approval's own result — not this run's tester at the moment
+    /// it was carried. What every export shows, in one place.
+    pub fn tested(&self) -> (&str, &str) {
+        match &self.carried_from {
+            Some(from) => (
+                from.tested_by.as_deref().unwrap_or(&from.tester),
+                from.tested_at.as_deref().unwrap_or(&self.at),
+            ),
+            None => (&self.tester, &self.at),
+        }
+    }
 }
 
 /// Withdraws an earlier result; the cell goes back to what it was before that result.
