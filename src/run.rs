@@ -47,7 +47,7 @@ pub struct NewResult {
     /// must not re-read, or lose, an earlier screenshot).
     pub kept_evidence: Vec<Evidence>,
     /// Set only when the pass is carried from an earlier approval (DESIGN.md §7).
-    pub carried_from: Option<CarriedFrom>,
+    pub carried_from: Option<Box<CarriedFrom>>,
 }
 
 impl NewResult {
@@ -167,7 +167,7 @@ impl Run {
     pub fn carried_sources(&self) -> impl Iterator<Item = &CarriedFrom> + '_ {
         self.checklist
             .cells()
-            .filter_map(|cell| self.latest(cell)?.carried_from.as_ref())
+            .filter_map(|cell| self.latest(cell)?.carried_from.as_deref())
     }
 
     /// How many cells hold a carried pass (DESIGN.md §7).

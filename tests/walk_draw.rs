@@ -459,11 +459,13 @@ fn a_checklists_command_is_shown_whole_and_escaped_before_it_may_run() {
 fn carried_passes_show_apart_in_the_list_the_header_and_the_summary() {
     let mut walk = Walk::new("small.yaml");
     let carried = greenlight::run::NewResult {
-        carried_from: Some(greenlight::journal::CarriedFrom {
+        carried_from: Some(Box::new(greenlight::journal::CarriedFrom {
             statement: "5f".repeat(32),
             commit: "ab".repeat(20),
             tester: "Grace <grace@example.com>".into(),
-        }),
+            tested_by: None,
+            tested_at: None,
+        })),
         ..greenlight::run::NewResult::new(
             "no-shift",
             "chrome",

@@ -217,7 +217,7 @@ pub fn record(session: &mut RunSession, prepared: &Prepared, tester: &str) -> Re
             let item = &checklist.items[cell.item];
             let env = checklist.environments[cell.environment];
             NewResult {
-                carried_from: Some(from.clone()),
+                carried_from: Some(Box::new(from.clone())),
                 ..NewResult::new(
                     &item.id,
                     &checklist.browsers[env.browser].id,

@@ -65,7 +65,7 @@ pub struct ResultEntry {
     pub evidence: Vec<Evidence>,
     /// Set on a pass carried from an earlier approval instead of tested in this run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub carried_from: Option<CarriedFrom>,
+    pub carried_from: Option<Box<CarriedFrom>>,
 }
 
 impl ResultEntry {
@@ -136,7 +136,7 @@ struct Line {
     severity: Option<Severity>,
     note: Option<String>,
     evidence: Option<Vec<Evidence>>,
-    carried_from: Option<CarriedFrom>,
+    carried_from: Option<Box<CarriedFrom>>,
     undoes: Option<u64>,
 }
 

@@ -312,6 +312,6 @@ fn cell_facts(run: &Run, cell: Cell) -> CellFacts {
                 .history(cell)
                 .iter()
                 .any(|(r, undone)| !undone && r.status == Status::Fail),
-        carried_from: latest.and_then(|r| r.carried_from.clone()),
+        carried_from: latest.and_then(|r| r.carried_from.as_deref().cloned()),
     }
 }
