@@ -237,7 +237,8 @@ fn three_shares_signed_by_three_trusted_testers_open_the_gate_together() {
             "counts: approved by CYD <cyd@example.com>, release 2.0, safari × phone — 2 cells",
         ))
         .stdout(predicate::str::contains("verdict: passes"))
-        .stdout(predicate::str::contains("gate open"));
+        .stdout(predicate::str::contains("gate open"))
+        .stdout(predicate::str::contains("disagreement").not());
     // Any one share missing: its cells are untested, and the line says where.
     team.gate(&all[..2])
         .code(1)
@@ -1174,6 +1175,11 @@ fn two_distinct_approvers_open_a_gate_that_needs_two() {
     let opened = gate(&[&ada, &bob]).success();
     let report: serde_json::Value = serde_json::from_slice(&opened.get_output().stdout).unwrap();
     assert_eq!(report["open"], true);
+    assert_eq!(
+        report["checklists"][0]["disagreements"],
+        serde_json::json!([]),
+        "two passes agree"
+    );
     assert_eq!(
         report["checklists"][0]["approvers"],
         serde_json::json!(["ADA <ada@example.com>", "BOB <bob@example.com>"])
