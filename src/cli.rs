@@ -48,7 +48,7 @@ pub enum Command {
     Status(StatusArgs),
     /// List runs, oldest first.
     Runs(RunsArgs),
-    /// Write a run's results as CSV or JSON.
+    /// Write a run's results: CSV, JSON, an XLSX workbook or a one-file HTML report.
     Export(ExportArgs),
     /// Approve or reject a run: write the sign-off folder, signed with your SSH key.
     Signoff(SignoffArgs),

@@ -34,3 +34,4 @@ pub mod tui;
 pub mod untrusted;
 pub mod verdict;
 pub mod walk_order;
+pub mod words;

@@ -552,7 +552,7 @@ fn only_the_cells_the_approval_passed_carry() {
     app.starting(&args)
         .success()
         .stderr(predicates::str::contains(
-            "skeletons-match (1 cells): the earlier approval has no pass there",
+            "skeletons-match (1 cell): the earlier approval has no pass there",
         ));
 }
 

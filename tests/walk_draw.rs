@@ -520,3 +520,29 @@ fn carried_passes_show_apart_in_the_list_the_header_and_the_summary() {
         screen(&terminal)
     );
 }
+
+#[test]
+fn steps_wrapped_by_hand_flow_as_their_items_instead_of_ragged_lines() {
+    let mut walk = Walk::new("wrapped.yaml");
+    let terminal = render(&mut walk, 80, 24, COLOR);
+    let screen: Vec<String> = terminal
+        .backend()
+        .buffer()
+        .content
+        .chunks(80)
+        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>())
+        .collect();
+    let text = screen.join("\n");
+    assert!(
+        !screen.iter().any(|row| row
+            .split('│')
+            .nth(1)
+            .is_some_and(|pane| pane.starts_with("    font-size"))),
+        "a hand-wrapped line is not broken again on its own:\n{text}"
+    );
+    assert!(
+        text.contains("1. Open /pricing and read it at normal"),
+        "{text}"
+    );
+    assert!(!text.contains("   zooming."), "joined to its item:\n{text}");
+}

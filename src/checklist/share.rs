@@ -193,9 +193,9 @@ impl Checklist {
     pub fn share_label(&self) -> Option<String> {
         let share = self.share.as_ref()?;
         Some(format!(
-            "{} — {} cells",
+            "{} — {}",
             share.describe(),
-            self.cell_count()
+            crate::words::count(self.cell_count(), "cell")
         ))
     }
 }

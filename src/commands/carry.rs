@@ -196,7 +196,10 @@ pub fn print_plan(prepared: &Prepared, checklist: &Checklist, all: bool) {
     let reasons = &prepared.plan.not_carried;
     let shown = if all { reasons.len() } else { REASONS_SHOWN };
     for (item, cells, why) in reasons.iter().take(shown) {
-        crate::output::note(one_line(&format!("  {item} ({cells} cells): {why}")));
+        crate::output::note(one_line(&format!(
+            "  {item} ({}): {why}",
+            crate::words::count(*cells, "cell")
+        )));
     }
     if reasons.len() > shown {
         crate::output::note(format!(

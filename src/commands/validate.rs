@@ -116,13 +116,13 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome> {
                 } else {
                     writeln!(
                         stdout,
-                        "{name}: ok — {} ({}): {} sections, {} items, {} environments, {} cells",
+                        "{name}: ok — {} ({}): {}, {}, {}, {}",
                         crate::untrusted::one_line(summary.title),
                         summary.id,
-                        summary.sections,
-                        summary.items,
-                        summary.environments,
-                        summary.cells
+                        crate::words::count(summary.sections, "section"),
+                        crate::words::count(summary.items, "item"),
+                        crate::words::count(summary.environments, "environment"),
+                        crate::words::count(summary.cells, "cell")
                     )?;
                 }
             }

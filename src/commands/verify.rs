@@ -241,20 +241,20 @@ fn print_report(report: &GateReport) -> Result<()> {
     }
     for checklist in &report.checklists {
         out.line(format!(
-            "checklist {} ({}, sha256 {}): {} of {} cells have a result from {} approval(s)",
+            "checklist {} ({}, sha256 {}): {} of {} have a result from {}",
             checklist.name,
             checklist.id,
             short(&checklist.sha256),
             checklist.covered,
-            checklist.cells,
-            checklist.coverage.len()
+            crate::words::count(checklist.cells, "cell"),
+            crate::words::count(checklist.coverage.len(), "approval")
         ))?;
         for coverage in &checklist.coverage {
             out.line(format!(
-                "  covered by {}: {} ({} cells)",
+                "  covered by {}: {} ({})",
                 coverage.tester,
                 coverage.environments.join(", "),
-                coverage.cells
+                crate::words::count(coverage.cells, "cell")
             ))?;
         }
         if !checklist.missing.is_empty() {
@@ -287,8 +287,8 @@ fn print_report(report: &GateReport) -> Result<()> {
         }
         if !checklist.uncarried.is_empty() {
             out.line(format!(
-                "  not carried: {} cells count as untested",
-                checklist.uncarried.len()
+                "  not carried: {} count as untested",
+                crate::words::count(checklist.uncarried.len(), "cell")
             ))?;
             for uncarried in checklist.uncarried.iter().take(UNCARRIED_SHOWN) {
                 out.line(format!("    {}: {}", uncarried.cell, uncarried.why))?;

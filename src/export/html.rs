@@ -195,9 +195,12 @@ pub fn write_report(
         ("Tester", meta.tester.clone()),
         (
             "Share",
-            checklist
-                .share_label()
-                .unwrap_or_else(|| format!("the whole matrix — {} cells", checklist.cell_count())),
+            checklist.share_label().unwrap_or_else(|| {
+                format!(
+                    "the whole matrix — {}",
+                    crate::words::count(checklist.cell_count(), "cell")
+                )
+            }),
         ),
         ("Run", format!("{} · started {}", meta.id, meta.started_at)),
     ];

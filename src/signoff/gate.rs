@@ -467,9 +467,12 @@ fn results_of(
             one_line(&err.to_string())
         )
     })?;
-    let label = restricted
-        .share_label()
-        .unwrap_or_else(|| format!("the whole matrix — {} cells", restricted.cell_count()));
+    let label = restricted.share_label().unwrap_or_else(|| {
+        format!(
+            "the whole matrix — {}",
+            crate::words::count(restricted.cell_count(), "cell")
+        )
+    });
     let mut seen = HashSet::new();
     let mut results = Vec::new();
     let (mut carried, mut uncarried) = (0, Vec::new());

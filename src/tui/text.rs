@@ -29,6 +29,48 @@ pub fn fit(text: &str, width: usize) -> String {
     out
 }
 
+/// Text a checklist's author wrapped by hand (a YAML block with a line break every 70
+/// columns) as the paragraphs and list items it means, so the pane can wrap it to its own
+/// width instead of breaking it twice into ragged lines: a blank line ends a paragraph, a
+/// line that starts a list item (`-`, `*`, `+`, `•`, `1.`, `1)`) starts a line of its own,
+/// and any other line continues the one before it.
+pub fn reflow(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut open = false;
+    for raw in text.lines() {
+        let line = raw.trim_end();
+        if line.trim().is_empty() {
+            if open {
+                lines.push(String::new());
+            }
+            open = false;
+            continue;
+        }
+        match lines.last_mut() {
+            Some(last) if open && !starts_list_item(line) => {
+                last.push(' ');
+                last.push_str(line.trim_start());
+            }
+            _ => lines.push(line.to_string()),
+        }
+        open = true;
+    }
+    while lines.last().is_some_and(String::is_empty) {
+        lines.pop();
+    }
+    lines
+}
+
+/// Whether `line` starts a list item: a bullet, or a number followed by `.` or `)`.
+fn starts_list_item(line: &str) -> bool {
+    let line = line.trim_start();
+    if let Some(rest) = line.strip_prefix(['-', '*', '+', '•']) {
+        return rest.starts_with(' ');
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && matches!(line.as_bytes().get(digits), Some(b'.' | b')'))
+}
+
 /// `text` fitted to exactly `width` columns: cut with `…` or padded with spaces.
 pub fn pad(text: &str, width: usize) -> String {
     let mut out = fit(text, width);
@@ -62,6 +104,29 @@ pub fn fit_spans(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hand_wrapped_steps_read_as_their_items_and_paragraphs() {
+        let steps = "1. Open /pricing and read it at normal distance without\n   zooming.\n2. Inspect body text, footnotes, table cells and form\n   hints. Check the computed\n   font-size in DevTools.\n\nThen write down\nwhat you saw.\n- one\n- two\n";
+        assert_eq!(
+            reflow(steps),
+            [
+                "1. Open /pricing and read it at normal distance without zooming.",
+                "2. Inspect body text, footnotes, table cells and form hints. Check the computed font-size in DevTools.",
+                "",
+                "Then write down what you saw.",
+                "- one",
+                "- two",
+            ]
+        );
+        assert_eq!(reflow("one line"), ["one line"]);
+        assert_eq!(
+            reflow("-5 degrees\nis cold"),
+            ["-5 degrees is cold"],
+            "not a bullet"
+        );
+        assert!(reflow("\n\n").is_empty());
+    }
 
     #[test]
     fn cuts_by_display_width_with_an_ellipsis() {

@@ -139,8 +139,15 @@ pub fn render_visible(statement: &Statement) -> String {
         ));
     }
     let share = match &p.share {
-        Some(share) => format!("{} ({} cells)", name(&share.describe()), p.cells.len()),
-        None => format!("the whole matrix ({} cells)", p.cells.len()),
+        Some(share) => format!(
+            "{} ({})",
+            name(&share.describe()),
+            crate::words::count(p.cells.len(), "cell")
+        ),
+        None => format!(
+            "the whole matrix ({})",
+            crate::words::count(p.cells.len(), "cell")
+        ),
     };
     visible.push(&format!(
         "**Release** {} · **commit** `{short}` · **tester** {} · **share** {share}\n\n",

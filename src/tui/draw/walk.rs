@@ -146,7 +146,7 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme
     for (label, text) in [("Steps", &item.steps), ("Expected", &item.expect)] {
         if let Some(text) = text {
             lines.push(Line::styled(label, theme.heading()));
-            lines.extend(text.trim_end().lines().map(|l| Line::raw(l.to_string())));
+            lines.extend(crate::tui::text::reflow(text).into_iter().map(Line::raw));
             lines.push(Line::raw(""));
         }
     }
