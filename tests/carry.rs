@@ -315,6 +315,18 @@ fn a_stylesheet_change_retests_only_what_it_can_affect_and_the_gate_checks_the_c
             app.git(&["rev-parse", "HEAD~1"]),
             608 - to_test
         )));
+    let json = app
+        .gate(&[&approval_a, &approval_b, "--json"], &b, &app.allowed)
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let report: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(
+        report["statements"][0]["carried_through"],
+        608 - to_test,
+        "--json says how many passes held through the earlier approval"
+    );
     // Without the earlier approval, the carried cells count as untested.
     app.gate(&[&approval_b], &b, &app.allowed)
         .code(1)

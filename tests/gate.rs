@@ -1180,6 +1180,10 @@ fn two_distinct_approvers_open_a_gate_that_needs_two() {
         serde_json::json!([]),
         "two passes agree"
     );
+    assert!(
+        report["statements"][0].get("carried_through").is_none(),
+        "nothing carried through it: not said"
+    );
     assert_eq!(
         report["checklists"][0]["approvers"],
         serde_json::json!(["ADA <ada@example.com>", "BOB <bob@example.com>"])
@@ -1208,4 +1212,57 @@ fn a_pull_request_nobody_has_signed_yet_closes_the_gate_with_a_summary() {
     let written = std::fs::read_to_string(&summary).unwrap();
     assert!(written.contains("❌ closed"), "{written}");
     assert!(written.contains("No sign-offs yet"), "{written}");
+}
+
+#[test]
+fn the_worst_result_wins_whichever_approval_comes_first() {
+    let Some(team) = Team::new() else { return };
+    let pinned = team.needing_two();
+    let passing = team.approve_whole(&pinned, "ADA <ada@example.com>", 0, "passing");
+    // Cyd fails no-shift in Safari on a phone, as a blocker, and approves anyway (re-signed
+    // by hand: greenlight would refuse): the failure must win in either order.
+    let failing = team.sign(2, &pinned, "fail", &["--reject", "--comment", "x"]);
+    let failing = team.forge(&failing, 2, |s| {
+        s["predicate"]["decision"] = "approved".into()
+    });
+    let gate = |paths: &[&Path]| {
+        team.sandbox
+            .cmd()
+            .arg("gate")
+            .args(paths)
+            .args(["--commit", COMMIT, "--checklist"])
+            .arg(&pinned)
+            .arg("--allowed-signers")
+            .arg(&team.allowed)
+            .assert()
+    };
+    for order in [[&passing, &failing], [&failing, &passing]] {
+        let paths: Vec<&Path> = order.iter().map(|p| p.as_path()).collect();
+        gate(&paths)
+            .code(1)
+            .stdout(predicate::str::contains("have a result from 2 approvals"))
+            .stdout(predicate::str::contains(
+                "verdict: blocked: 1 blocker failure",
+            ));
+    }
+    // Between two failures the more severe wins: a major one from Ada, a blocker from Cyd.
+    let major = team.approve_whole(&pinned, "ADA <ada@example.com>", 0, "major");
+    let major = team.forge(&major, 0, |s| {
+        for cell in s["predicate"]["cells"].as_array_mut().unwrap() {
+            if cell["item"] == "no-shift" && cell["browser"] == "safari" {
+                cell["status"] = "fail".into();
+                cell["severity"] = 2.into();
+                cell["note"] = "minor jump".into();
+            }
+        }
+    });
+    for order in [[&major, &failing], [&failing, &major]] {
+        let paths: Vec<&Path> = order.iter().map(|p| p.as_path()).collect();
+        gate(&paths)
+            .code(1)
+            .stdout(predicate::str::contains("have a result from 2 approvals"))
+            .stdout(predicate::str::contains(
+                "verdict: blocked: 1 blocker failure",
+            ));
+    }
 }
