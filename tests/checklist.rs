@@ -273,7 +273,7 @@ fn validate_prints_counts_for_a_good_file_and_exits_1_for_a_bad_one() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "Demo (demo): 1 sections, 2 items, 4 environments, 6 cells",
+            "Demo (demo): 1 section, 2 items, 4 environments, 6 cells",
         ));
     sandbox
         .cmd()

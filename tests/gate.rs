@@ -228,7 +228,7 @@ fn three_shares_signed_by_three_trusted_testers_open_the_gate_together() {
     team.gate(&all)
         .success()
         .stdout(predicate::str::contains(
-            "7 of 7 cells have a result from 3 approval(s)",
+            "7 of 7 cells have a result from 3 approvals",
         ))
         .stdout(predicate::str::contains(
             "covered by ADA <ada@example.com>: chrome/phone (2 cells)",
@@ -666,7 +666,7 @@ fn with_several_pinned_checklists_the_gate_opens_only_when_every_one_passes() {
         .stdout(predicate::str::contains("small.yaml (small, sha256"))
         .stdout(predicate::str::contains("wide.yaml (wide, sha256"))
         .stdout(predicate::str::contains(
-            "0 of 12 cells have a result from 0 approval(s)",
+            "0 of 12 cells have a result from 0 approvals",
         ));
     // Ada walks the whole second checklist too.
     let tester = "ADA <ada@example.com>";

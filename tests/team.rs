@@ -194,7 +194,7 @@ fn three_testers_sign_their_shares_and_ci_gates_the_pull_request_from_the_protec
             "eve.md: does not count: the signer is not trusted",
         ))
         .stdout(predicate::str::contains(
-            "7 of 7 cells have a result from 3 approval(s)",
+            "7 of 7 cells have a result from 3 approvals",
         ))
         .stdout(predicate::str::contains("gate open"));
     // Eve's share does not stand in for Cyd's.

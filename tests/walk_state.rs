@@ -457,12 +457,94 @@ fn next_untested_wraps_round_and_skips_what_is_done() {
     walk.keys("o");
     walk.keys("g");
     walk.act(Action::Down);
-    walk.keys("p");
+    // A pass over a cell that has one already takes a second `p`.
+    walk.keys("pp");
     assert_eq!(
         walk.cursor(),
         "print-preview@chrome/laptop",
         "by item, on to the undone cell"
     );
+}
+
+#[test]
+fn reflex_keys_after_attaching_evidence_or_after_the_last_cell_record_nothing() {
+    let mut walk = Walk::new("small.yaml");
+    walk.keys("f");
+    walk.keys("the hero image covers the headline");
+    walk.code(KeyCode::Enter);
+    // Back to the failure to attach a screenshot; the cursor stays there.
+    walk.keys("k");
+    let shot = walk.home.path().join("shot.png");
+    std::fs::write(&shot, "png").unwrap();
+    walk.keys("e");
+    walk.keys(shot.to_str().unwrap());
+    walk.code(KeyCode::Enter);
+    assert_eq!(walk.cursor(), "no-shift@chrome/phone");
+    let entries = walk.entries().len();
+    // The reflex `p`: nothing is recorded, and the status line says what the cell holds.
+    walk.keys("p");
+    assert_eq!(walk.entries().len(), entries);
+    assert_eq!(
+        walk.status("no-shift", "chrome", "phone"),
+        Some(Status::Fail)
+    );
+    let (text, _) = walk.notice().unwrap();
+    assert!(
+        text.contains("already fail: the hero image covers the headline")
+            && text.contains("p again"),
+        "{text}"
+    );
+    // Anything else in between disarms it: `p` asks again.
+    walk.keys("j");
+    walk.keys("k");
+    walk.keys("p");
+    assert_eq!(walk.entries().len(), entries);
+    // Meant: a second `p` at once passes it (a re-test after the fix).
+    walk.keys("p");
+    assert_eq!(
+        walk.status("no-shift", "chrome", "phone"),
+        Some(Status::Pass)
+    );
+
+    // After the last cell, an extra `p` records nothing more.
+    let mut walk = Walk::new("small.yaml");
+    let cards = walk.pass_cells(7);
+    assert_eq!(walk.session.run().counts().untested, 0, "{cards} cards");
+    let entries = walk.entries().len();
+    walk.keys("p");
+    assert_eq!(walk.entries().len(), entries, "not recorded twice");
+    assert!(walk.notice().unwrap().0.contains("already pass"));
+}
+
+#[test]
+fn a_re_test_shows_what_the_previous_run_found_and_offers_its_note_again() {
+    use std::sync::Arc;
+    let mut before = Walk::new("small.yaml");
+    before.keys("f");
+    before.code(KeyCode::Tab); // blocker → major
+    before.keys("3 tiles overlap the search bar");
+    before.code(KeyCode::Enter);
+    let earlier = greenlight::earlier::EarlierResults::of(before.session.run());
+    let mut walk = Walk::new("small.yaml");
+    walk.app.earlier = Some(Arc::new(earlier));
+    // Failing again offers the earlier note and severity, to keep or change.
+    walk.keys("f");
+    match &walk.app.overlay {
+        Some(Overlay::Fail(dialog)) => {
+            assert_eq!(dialog.note().lines(), ["3 tiles overlap the search bar"]);
+            assert_eq!(dialog.severity(), Severity::MAJOR);
+        }
+        other => panic!("{other:?}"),
+    }
+    walk.keys(", still");
+    walk.code(KeyCode::Enter);
+    assert_eq!(
+        walk.last_result().note.as_deref(),
+        Some("3 tiles overlap the search bar, still")
+    );
+    // A cell the earlier run did not fail offers nothing: the note is the tester's own.
+    walk.keys("f");
+    assert!(matches!(&walk.app.overlay, Some(Overlay::Fail(d)) if d.note().lines() == [""]));
 }
 
 /// A copy of a committed fixture key in the walk's home, readable only by its owner.

@@ -685,3 +685,65 @@ fn a_comment_typed_on_after_a_refusal_signs_nothing_in_a_real_terminal() {
         .any(|e| e.file_name().to_string_lossy().starts_with("signoff-"));
     assert!(!signed, "nothing was signed");
 }
+
+#[test]
+fn a_re_test_sees_the_earlier_failure_and_reflex_keys_record_nothing() {
+    let Some(tmux) = Tmux::start() else { return };
+    let sandbox = Sandbox::new();
+    let checklist = sandbox.fixture("small.yaml");
+    // Release 1.4.0 failed the first cell; the fix is in, and 1.4.1 is tested.
+    let first = sandbox.start(&checklist);
+    sandbox
+        .record(
+            &first,
+            &[
+                "no-shift",
+                "chrome",
+                "phone",
+                "fail",
+                "--note",
+                "hero jumps 40px",
+            ],
+        )
+        .success();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    tmux.run_sized(
+        "retest",
+        &sandbox.shell(&format!(
+            "run '{}' --release 1.4.1 --commit abc1234 --tester '{TESTER}'",
+            checklist.display()
+        )),
+        120,
+        40,
+    );
+    let screen = tmux.wait_for("retest", "0/7");
+    assert!(
+        screen.contains("Before  ✗ fail") && screen.contains("hero jumps 40px"),
+        "the earlier failure and its note are shown:\n{screen}"
+    );
+    // Failing it again offers the note; the tester adds to it.
+    tmux.keys("retest", &["f"]);
+    tmux.type_text("retest", " again after the fix");
+    tmux.keys("retest", &["Enter"]);
+    tmux.wait_for("retest", "1/7");
+    // Back to it to attach a screenshot, then the reflex `p`: nothing is recorded.
+    let shot = sandbox.write("shot.png", "png");
+    tmux.keys("retest", &["k", "e"]);
+    tmux.type_text("retest", shot.to_str().unwrap());
+    tmux.keys("retest", &["Enter"]);
+    tmux.wait_for("retest", "evidence attached");
+    tmux.keys("retest", &["p"]);
+    tmux.wait_for("retest", "p again records a pass over it");
+    tmux.keys("retest", &["q"]);
+    tmux.wait_for("retest", "EXIT=0");
+    let status = sandbox.json(&["status", "--json"]);
+    assert_eq!(status["release"], "1.4.1");
+    assert_eq!(status["counts"]["fail"], 1, "still a failure: {status}");
+    let csv = sandbox
+        .cmd()
+        .args(["export", "--format", "csv"])
+        .output()
+        .unwrap();
+    let csv = String::from_utf8(csv.stdout).unwrap();
+    assert!(csv.contains("hero jumps 40px again after the fix"), "{csv}");
+}

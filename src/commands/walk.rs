@@ -72,6 +72,8 @@ fn walk_run(
             repository: repository.clone(),
         },
         warnings,
+        earlier: crate::earlier::previous_run(&workspace.store, session.run())
+            .map(|run| std::sync::Arc::new(crate::earlier::EarlierResults::of(&run))),
     };
     let tester = session.run().meta().tester.clone();
     let ending = walk(&mut session, &tester, &options)?;

@@ -66,6 +66,8 @@ pub struct WalkOptions {
     /// What the summary warns of before anyone signs (a checklist the gate will not pin, a
     /// key the allowed signers do not list).
     pub warnings: Vec<String>,
+    /// What the previous run of this checklist found, cell by cell.
+    pub earlier: Option<std::sync::Arc<crate::earlier::EarlierResults>>,
 }
 
 /// How the walk ended, and what typed text it could not save.
@@ -85,6 +87,7 @@ pub fn walk(session: &mut RunSession, tester: &str, options: &WalkOptions) -> Re
     };
     app.launch_policy = options.launch.clone();
     app.warnings = options.warnings.clone();
+    app.earlier = options.earlier.clone();
     let flow = walk_app(session, &mut app, tester, options)?;
     let checklist = session.run().checklist();
     let unsaved_drafts = app

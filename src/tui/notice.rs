@@ -93,6 +93,11 @@ pub enum Notice {
     SignRefused(String),
     /// Three wrong passphrases: nothing was signed; the comment is kept.
     PassphraseGaveUp,
+    /// `p` on a cell that has a result already: what it holds; `p` again records the pass.
+    AlreadyRecorded {
+        status: Status,
+        note: Option<String>,
+    },
 }
 
 impl Notice {

@@ -128,6 +128,12 @@ pub fn notice(notice: &Notice, checklist: &Checklist) -> String {
         Notice::SignRefused(why) => {
             format!("not signed: {why} · your comment is kept · Esc or Enter to go on")
         }
+        Notice::AlreadyRecorded { status, note } => format!(
+            "this cell is already {status}{} · p again records a pass over it",
+            note.as_deref()
+                .map(|n| format!(": {}", crate::tui::text::fit(n, 60)))
+                .unwrap_or_default()
+        ),
         Notice::PassphraseGaveUp => "not signed: three wrong passphrases · your comment is kept \
              (a or r to try again) · Esc or Enter to go on"
             .into(),

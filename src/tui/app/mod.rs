@@ -21,7 +21,6 @@ use ratatui::layout::Rect;
 use crate::checklist::{Cell, Checklist};
 use crate::run::Run;
 use crate::signoff::statement::Decision;
-use crate::status::Status;
 use crate::walk_order::{Order, next_untested, resume_position, sequence};
 
 pub use super::action::{Action, Effect};
@@ -93,6 +92,13 @@ pub struct App {
     /// What the summary warns of before anyone signs: the checklist the gate will not pin,
     /// a key the team's allowed signers do not list.
     pub warnings: Vec<String>,
+    /// What the previous run of this checklist found, shown beside each cell and offered
+    /// when it fails again.
+    pub earlier: Option<std::sync::Arc<crate::earlier::EarlierResults>>,
+    /// A `p` on a cell that already has a result, waiting for a second `p`: a reflex key
+    /// after attaching evidence, or after the last cell, must not pass a failure or record a
+    /// result twice.
+    overwrite_armed: Option<Cell>,
 }
 
 impl App {
@@ -117,6 +123,8 @@ impl App {
             attaching_capture: false,
             launch_policy: LaunchPolicy::default(),
             warnings: Vec::new(),
+            earlier: None,
+            overwrite_armed: None,
         }
     }
 
@@ -191,8 +199,10 @@ impl App {
             return self.handle_overlay(run, action);
         }
         self.notice = None;
+        // A second `p` must come right after the first, on the same cell.
+        let armed = self.overwrite_armed.take();
         let before = self.cursor();
-        let effect = self.handle_view(run, action);
+        let effect = self.handle_view(run, action, armed);
         if self.cursor() != before {
             self.details_scroll = 0;
         }
@@ -275,7 +285,7 @@ impl App {
         self.drafts.remove(&self.cursor()).unwrap_or_default()
     }
 
-    fn handle_view(&mut self, run: &Run, action: Action) -> Option<Effect> {
+    fn handle_view(&mut self, run: &Run, action: Action, armed: Option<Cell>) -> Option<Effect> {
         let checklist = run.checklist();
         if self.view == View::Summary && self.handle_summary_list(run, action) {
             return None;
@@ -297,11 +307,14 @@ impl App {
             return None;
         }
         match action {
-            Action::Pass => return self.record_now(run, Status::Pass),
+            Action::Pass => return self.pass(run, armed),
             Action::Fail => {
-                let severity = checklist.items[self.cursor().item].severity;
                 let draft = self.take_draft();
-                self.open_on_a_cell(checklist, Overlay::Fail(FailDialog::new(severity, &draft)));
+                let (severity, note) = match self.failed_before(run) {
+                    Some((severity, note)) if draft.is_empty() => (severity, note),
+                    _ => (checklist.items[self.cursor().item].severity, draft),
+                };
+                self.open_on_a_cell(checklist, Overlay::Fail(FailDialog::new(severity, &note)));
             }
             Action::Blocked | Action::Skip => {
                 let purpose = if action == Action::Blocked {

@@ -65,16 +65,53 @@ impl App {
         }
     }
 
-    pub(super) fn record_now(&mut self, run: &Run, status: Status) -> Option<Effect> {
+    /// `p`: a pass. On a cell that already has a result of this run (not one carried from an
+    /// earlier approval, which `p` tests again), the first `p` only says what the cell holds
+    /// and a second `p` right after records the pass: a reflex key after attaching evidence
+    /// to a failure, or after the last cell, must not pass the failure or record twice.
+    pub(super) fn pass(&mut self, run: &Run, armed: Option<Cell>) -> Option<Effect> {
         if !self.cursor.on_a_cell(run.checklist()) {
             self.notice = Some(Notice::NoCellHere);
             return None;
         }
+        let cell = self.cursor();
+        if let Some(latest) = run.latest(cell)
+            && latest.carried_from.is_none()
+            && armed != Some(cell)
+        {
+            self.overwrite_armed = Some(cell);
+            self.notice = Some(Notice::AlreadyRecorded {
+                status: latest.status,
+                note: latest.note.clone(),
+            });
+            return None;
+        }
         Some(Effect::Record(self.new_result(
             run.checklist(),
-            self.cursor(),
-            status,
+            cell,
+            Status::Pass,
         )))
+    }
+
+    /// The severity and note the cursor's cell failed with before — in this run (a failure
+    /// it still holds, or one undone) or in the previous run of the checklist — offered when
+    /// it fails again.
+    pub(super) fn failed_before(&self, run: &Run) -> Option<(crate::checklist::Severity, String)> {
+        let cell = self.cursor();
+        let default = run.checklist().items.get(cell.item)?.severity;
+        let this_run = run
+            .history(cell)
+            .into_iter()
+            .rev()
+            .map(|(result, _)| result)
+            .find(|r| r.status == Status::Fail)
+            .map(|r| (r.severity, r.note.clone()));
+        let earlier = || {
+            let earlier = self.earlier.as_ref()?.of_cell(run.checklist(), cell)?;
+            (earlier.status == Status::Fail).then(|| (earlier.severity, earlier.note.clone()))
+        };
+        let (severity, note) = this_run.or_else(earlier)?;
+        Some((severity.unwrap_or(default), note?))
     }
 
     /// A new result for `cell` with `status`, carrying any screenshot taken for it before it

@@ -186,6 +186,39 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme
         if let Some(note) = latest.and_then(|r| r.note.as_deref()) {
             lines.extend(note.lines().map(|l| Line::raw(format!("  {l}"))));
         }
+        // What the previous run found here: a re-test after a fix sees what failed.
+        if let Some(earlier) = app
+            .earlier
+            .as_ref()
+            .and_then(|earlier| Some((earlier, earlier.of_cell(checklist, cell)?)))
+        {
+            let (run_before, result) = earlier;
+            let before = crate::status::look(Some(result.status));
+            let severity = result
+                .severity
+                .map(|s| format!(" · severity {s}"))
+                .unwrap_or_default();
+            lines.push(Line::from(vec![
+                Span::styled("Before  ", theme.heading()),
+                Span::styled(
+                    format!("{} {}", before.glyph, before.word),
+                    theme.status(Some(result.status)),
+                ),
+                Span::styled(
+                    format!(
+                        "{severity} · release {} ({}, run {})",
+                        run_before.release, result.at, run_before.run
+                    ),
+                    theme.dim(),
+                ),
+            ]));
+            if let Some(note) = &result.note {
+                lines.extend(
+                    note.lines()
+                        .map(|l| Line::styled(format!("  {l}"), theme.dim())),
+                );
+            }
+        }
         for evidence in latest.map(|r| r.evidence.as_slice()).unwrap_or_default() {
             lines.push(Line::styled(
                 format!(
