@@ -180,6 +180,25 @@ impl Team {
         self.gate_with(paths, &self.allowed)
     }
 
+    /// `greenlight gate PATHS` for the commit against `checklist` (with `extra` flags).
+    fn gate_against(
+        &self,
+        checklist: &Path,
+        paths: &[&Path],
+        extra: &[&str],
+    ) -> assert_cmd::assert::Assert {
+        self.sandbox
+            .cmd()
+            .arg("gate")
+            .args(paths)
+            .args(["--commit", COMMIT, "--checklist"])
+            .arg(checklist)
+            .arg("--allowed-signers")
+            .arg(&self.allowed)
+            .args(extra)
+            .assert()
+    }
+
     fn gate_with(&self, paths: &[&Path], allowed: &Path) -> assert_cmd::assert::Assert {
         self.sandbox
             .cmd()
@@ -617,17 +636,7 @@ fn the_policy_can_ask_for_several_distinct_approvers_and_disagreements_are_liste
     let pinned = team.needing_two();
     // Ada covers everything alone; the policy wants two people.
     let alone = team.approve_whole(&pinned, "ADA <ada@example.com>", 0, "alone");
-    let gate = |paths: &[&Path]| {
-        team.sandbox
-            .cmd()
-            .arg("gate")
-            .args(paths)
-            .args(["--commit", COMMIT, "--checklist"])
-            .arg(&pinned)
-            .arg("--allowed-signers")
-            .arg(&team.allowed)
-            .assert()
-    };
+    let gate = |paths: &[&Path]| team.gate_against(&pinned, paths, &[]);
     gate(&[&alone]).code(1).stdout(predicate::str::contains(
         "the policy needs 2 distinct trusted approvers and has 1",
     ));
@@ -1160,18 +1169,7 @@ fn two_distinct_approvers_open_a_gate_that_needs_two() {
     // Ada and Bob each pass the whole matrix and approve it.
     let ada = team.approve_whole(&pinned, "ADA <ada@example.com>", 0, "whole-ada");
     let bob = team.approve_whole(&pinned, "BOB <bob@example.com>", 1, "whole-bob");
-    let gate = |paths: &[&Path]| {
-        team.sandbox
-            .cmd()
-            .arg("gate")
-            .args(paths)
-            .args(["--commit", COMMIT, "--checklist"])
-            .arg(&pinned)
-            .arg("--allowed-signers")
-            .arg(&team.allowed)
-            .arg("--json")
-            .assert()
-    };
+    let gate = |paths: &[&Path]| team.gate_against(&pinned, paths, &["--json"]);
     let opened = gate(&[&ada, &bob]).success();
     let report: serde_json::Value = serde_json::from_slice(&opened.get_output().stdout).unwrap();
     assert_eq!(report["open"], true);
@@ -1225,17 +1223,7 @@ fn the_worst_result_wins_whichever_approval_comes_first() {
     let failing = team.forge(&failing, 2, |s| {
         s["predicate"]["decision"] = "approved".into()
     });
-    let gate = |paths: &[&Path]| {
-        team.sandbox
-            .cmd()
-            .arg("gate")
-            .args(paths)
-            .args(["--commit", COMMIT, "--checklist"])
-            .arg(&pinned)
-            .arg("--allowed-signers")
-            .arg(&team.allowed)
-            .assert()
-    };
+    let gate = |paths: &[&Path]| team.gate_against(&pinned, paths, &[]);
     for order in [[&passing, &failing], [&failing, &passing]] {
         let paths: Vec<&Path> = order.iter().map(|p| p.as_path()).collect();
         gate(&paths)

@@ -301,12 +301,7 @@ fn a_tester_signs_off_from_the_summary_and_the_sign_off_verifies() {
     let sandbox = Sandbox::new();
     sandbox.fixture("small.yaml");
     let key = common::keygen(&sandbox, "ed25519", "");
-    std::fs::create_dir_all(sandbox.home()).unwrap();
-    std::fs::write(
-        sandbox.home().join("config.yaml"),
-        format!("signing_key: {}\n", key.display()),
-    )
-    .unwrap();
+    signing_key_in_config(&sandbox, &key);
     let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
     let allowed = sandbox.write("allowed_signers", &format!("ada@example.com {public}"));
     tmux.run(
@@ -563,12 +558,7 @@ fn signing_from_the_walk_takes_a_passphrase_typed_at_full_speed_or_pasted() {
     let sandbox = Sandbox::new();
     sandbox.fixture("small.yaml");
     let key = common::keygen(&sandbox, "ed25519", "open sesame");
-    std::fs::create_dir_all(sandbox.home()).unwrap();
-    std::fs::write(
-        sandbox.home().join("config.yaml"),
-        format!("signing_key: {}\n", key.display()),
-    )
-    .unwrap();
+    signing_key_in_config(&sandbox, &key);
     for (name, by_paste) in [("typed", false), ("pasted", true)] {
         tmux.run(
             name,
@@ -655,12 +645,7 @@ fn a_comment_typed_on_after_a_refusal_signs_nothing_in_a_real_terminal() {
     let sandbox = Sandbox::new();
     sandbox.fixture("small.yaml");
     let key = common::keygen(&sandbox, "ed25519", "");
-    std::fs::create_dir_all(sandbox.home()).unwrap();
-    std::fs::write(
-        sandbox.home().join("config.yaml"),
-        format!("signing_key: {}\n", key.display()),
-    )
-    .unwrap();
+    signing_key_in_config(&sandbox, &key);
     tmux.run(
         "refused",
         &sandbox.shell(&format!(
@@ -746,4 +731,14 @@ fn a_re_test_sees_the_earlier_failure_and_reflex_keys_record_nothing() {
         .unwrap();
     let csv = String::from_utf8(csv.stdout).unwrap();
     assert!(csv.contains("hero jumps 40px again after the fix"), "{csv}");
+}
+
+/// Makes `key` the signing key of the sandbox's config, as a tester sets it up once.
+fn signing_key_in_config(sandbox: &Sandbox, key: &std::path::Path) {
+    std::fs::create_dir_all(sandbox.home()).unwrap();
+    std::fs::write(
+        sandbox.home().join("config.yaml"),
+        format!("signing_key: {}\n", key.display()),
+    )
+    .unwrap();
 }
