@@ -1037,12 +1037,14 @@ fn comments_that_inflate_are_refused_unread_or_bounded_and_judged_one_at_a_time(
         )
     };
     // Ada's key is trusted: each block is inflated no further than a comment can hold of a
-    // real statement, and, as it cannot be checked, closes the gate.
+    // real statement, and, as a comment anyone could have posted, it does not count — it
+    // removes no veto, and it holds nothing closed.
     let (code, out, err) = gate(&team.allowed);
-    assert_eq!(code, Some(1), "{out}{err}");
-    assert!(out.contains("inflates past 8 MiB"), "{out}");
-    assert!(
-        out.contains("gate closed: a sign-off signed by a trusted key"),
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert_eq!(
+        out.matches("does not count: the comment is broken or forged: the compressed statement inflates past 8 MiB")
+            .count(),
+        40,
         "{out}"
     );
     // An outsider's key: not one block is inflated, and the three approvals open the gate.
@@ -1253,4 +1255,40 @@ fn the_worst_result_wins_whichever_approval_comes_first() {
                 "verdict: blocked: 1 blocker failure",
             ));
     }
+}
+
+#[test]
+fn an_edited_comment_counts_for_nothing_but_an_edited_committed_veto_closes() {
+    let Some(team) = Team::new() else { return };
+    let approvals: Vec<PathBuf> = (0..3).map(|n| team.approve(n)).collect();
+    let mut paths: Vec<&Path> = approvals.iter().map(PathBuf::as_path).collect();
+    // Anyone can copy a trusted tester's comment and change a byte of its statement: such a
+    // comment proves nothing and removes nothing, so it neither counts nor closes the gate.
+    let ada = std::fs::read_to_string(approvals[0].join("signoff.md")).unwrap();
+    let forged = ada.replacen("\"decision\": \"approved\"", "\"decision\": \"rejected\"", 1);
+    assert_ne!(forged, ada);
+    let forged = team.sandbox.write("forged.md", &forged);
+    paths.push(&forged);
+    team.gate(&paths)
+        .success()
+        .stdout(predicate::str::contains(
+            "forged.md: does not count: the comment was edited or forged: the signature by SHA256:",
+        ));
+    // A rejection committed as a folder, edited into an approval by the pull request's
+    // author: the file no longer matches its trusted signature, and the gate closes.
+    let rejection = team.sign(1, &team.pinned, "pass", &["--reject", "--comment", "wait"]);
+    let json = rejection.join("signoff.json");
+    let text = std::fs::read_to_string(&json).unwrap();
+    std::fs::write(
+        &json,
+        text.replacen("\"decision\": \"rejected\"", "\"decision\": \"approved\"", 1),
+    )
+    .unwrap();
+    let mut paths: Vec<&Path> = approvals.iter().map(PathBuf::as_path).collect();
+    paths.push(&rejection);
+    team.gate(&paths)
+        .code(1)
+        .stdout(predicate::str::contains(
+            "CLOSES the gate: a trusted sign-off cannot be checked: signed by a key the allowed signers list, but the signature does not match",
+        ));
 }

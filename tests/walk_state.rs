@@ -605,16 +605,17 @@ fn the_summary_approves_only_when_the_policy_passes_and_rejects_with_a_reason() 
     // Nothing is signed before the tester says yes to what will be signed.
     assert!(matches!(
         &walk.app.overlay,
-        Some(Overlay::ConfirmSignoff(pending)) if pending.decision == Decision::Rejected
+        Some(Overlay::ConfirmSignoff(dialog)) if dialog.pending.decision == Decision::Rejected
     ));
     assert!(signoffs(&walk).is_empty());
-    walk.keys("n");
+    walk.code(KeyCode::Esc);
     assert!(
         matches!(&walk.app.overlay, Some(Overlay::Signoff(d)) if d.comment().lines()[0] == "hero image broken"),
         "back to the comment, kept"
     );
     walk.act(Action::Confirm);
-    walk.keys("y");
+    walk.keys("yes");
+    walk.code(KeyCode::Enter);
     assert!(
         matches!(&walk.flow, Some(Flow::Signed(lines)) if lines[0].starts_with("rejected release 1.4.0")),
         "{:?}",
@@ -631,7 +632,8 @@ fn the_summary_approves_only_when_the_policy_passes_and_rejects_with_a_reason() 
     walk.keys("S");
     walk.keys("a");
     walk.act(Action::Confirm);
-    walk.keys("y");
+    walk.keys("yes");
+    walk.code(KeyCode::Enter);
     assert!(matches!(&walk.flow, Some(Flow::Signed(lines)) if lines[0].starts_with("approved")));
     assert_eq!(signoffs(&walk), [run.clone(), format!("{run}-2")]);
 }
@@ -653,6 +655,28 @@ fn letters_typed_after_a_refusal_never_sign_a_rejection() {
 }
 
 #[test]
+fn enter_meant_as_a_new_line_and_typing_on_signs_nothing() {
+    let mut walk = Walk::new("small.yaml");
+    let key = fixture_key(&walk, "id_ed25519");
+    walk.sign_with(&key);
+    walk.keys("S");
+    walk.keys("r");
+    // Enter, meant as a new line, then the rest of the comment: its `y`s sign nothing, and
+    // what was typed goes back into the comment.
+    walk.keys("Hero image broken.");
+    walk.code(KeyCode::Enter);
+    walk.keys("Keyboard focus lost too, mostly on display");
+    walk.code(KeyCode::Enter);
+    assert!(walk.flow.is_none(), "nothing signed: {:?}", walk.flow);
+    assert!(signoffs(&walk).is_empty());
+    assert!(
+        matches!(&walk.app.overlay, Some(Overlay::Signoff(d)) if d.comment().lines() == ["Hero image broken.", "Keyboard focus lost too, mostly on display"]),
+        "{:?}",
+        walk.app.overlay
+    );
+}
+
+#[test]
 fn the_passphrase_is_asked_in_the_walk_three_times_and_the_comment_survives() {
     use greenlight::tui::event_loop::Flow;
     let mut walk = Walk::new("small.yaml");
@@ -662,7 +686,8 @@ fn the_passphrase_is_asked_in_the_walk_three_times_and_the_comment_survives() {
     walk.keys("r");
     walk.keys("logo overlaps the menu");
     walk.code(KeyCode::Enter);
-    walk.keys("y");
+    walk.keys("yes");
+    walk.code(KeyCode::Enter);
     assert!(matches!(&walk.app.overlay, Some(Overlay::Passphrase(d)) if d.tries_left == 3));
     for tries_left in [2, 1] {
         walk.keys("not it");
@@ -686,7 +711,8 @@ fn the_passphrase_is_asked_in_the_walk_three_times_and_the_comment_survives() {
         matches!(&walk.app.overlay, Some(Overlay::Signoff(d)) if d.comment().lines()[0] == "logo overlaps the menu")
     );
     walk.code(KeyCode::Enter);
-    walk.keys("y");
+    walk.keys("yes");
+    walk.code(KeyCode::Enter);
     walk.paste("correct horse battery staple\n");
     walk.code(KeyCode::Enter);
     assert!(

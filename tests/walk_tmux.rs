@@ -332,7 +332,8 @@ fn a_tester_signs_off_from_the_summary_and_the_sign_off_verifies() {
         confirm.contains("APPROVE release 9.9") && confirm.contains("at commit abc1234"),
         "names what will be signed:\n{confirm}"
     );
-    tmux.keys("sign", &["y"]);
+    tmux.type_text("sign", "yes");
+    tmux.keys("sign", &["Enter"]);
     let screen = tmux.wait_for("sign", "EXIT=0");
     assert!(
         screen.contains("approved release 9.9 at commit abc1234"),
@@ -572,7 +573,9 @@ fn signing_from_the_walk_takes_a_passphrase_typed_at_full_speed_or_pasted() {
         // as fast as tmux sends keys, without waiting for any dialog to appear.
         tmux.keys(name, &["S", "r"]);
         tmux.type_text(name, "the hero image is cut off on phones");
-        tmux.keys(name, &["Enter", "y"]);
+        tmux.keys(name, &["Enter"]);
+        tmux.type_text(name, "yes");
+        tmux.keys(name, &["Enter"]);
         if by_paste {
             tmux.wait_for(name, "Unlock your SSH key");
             tmux.paste(name, "open sesame");
@@ -657,7 +660,9 @@ fn a_comment_typed_on_after_a_refusal_signs_nothing_in_a_real_terminal() {
     // comment on at full speed, with an `r` in "after", and presses Enter and y.
     tmux.keys("refused", &["S", "a"]);
     tmux.type_text("refused", "approved after the fix on staging");
-    tmux.keys("refused", &["Enter", "y"]);
+    tmux.keys("refused", &["Enter"]);
+    tmux.type_text("refused", "yes");
+    tmux.keys("refused", &["Enter"]);
     let screen = tmux.wait_for("refused", "Verdict:");
     assert!(!screen.contains("Reject release"), "{screen}");
     assert!(!screen.contains("Sign this?"), "{screen}");

@@ -71,6 +71,7 @@ pub fn run(args: &VerifyArgs) -> Result<Outcome> {
     let verification = match opened {
         Opened::Read(found) => verify(found, &trust),
         Opened::NotSigned(_) => Verification::failed(&args.path, CheckName::Signature, why),
+        Opened::Broken(_) => Verification::failed(&args.path, CheckName::Statement, why),
         Opened::Unlisted { .. } => Verification::failed(&args.path, CheckName::Signer, why),
         Opened::Unreadable { .. } => Verification::failed(&args.path, CheckName::Statement, why),
     };

@@ -59,6 +59,11 @@ pub struct Found {
     /// The sign-off folder, whose `evidence/` holds the files the statement names and whose
     /// `report.html` the statement signs.
     pub folder: Option<PathBuf>,
+    /// Whether the statement's bytes came inside a comment (plain or compressed), rather
+    /// than from a file the comment's hash or a path named: a comment whose statement does
+    /// not match its signature is an edited or forged comment, which anyone can post and
+    /// which removes nothing, while a file that does not match may be a veto tampered with.
+    pub inside_comment: bool,
 }
 
 /// Where a sign-off's statement is, before it is read.
@@ -219,6 +224,9 @@ pub enum Opened {
     /// Signed by a listed key, but its statement cannot be found or read: such a sign-off
     /// cannot be checked, and the gate closes on it.
     Unreadable { key: String, why: String },
+    /// A comment whose own compressed statement does not inflate: the comment is broken or
+    /// forged (anyone can post one, and it removes no veto), so it does not count.
+    Broken(String),
 }
 
 impl Opened {
@@ -237,6 +245,10 @@ impl Opened {
             )),
             Opened::Unreadable { key, why } => Some(format!(
                 "signed by {key}, a key the allowed signers list, but {}",
+                one_line(why)
+            )),
+            Opened::Broken(why) => Some(format!(
+                "the comment is broken or forged: {}",
                 one_line(why)
             )),
         }
@@ -281,6 +293,7 @@ pub fn open(envelope: Envelope, listing: &Listing<'_>, library: &Library) -> Ope
         key: fingerprint.clone(),
         why,
     };
+    let inside_comment = matches!(envelope.carrier, Carrier::Inline(_) | Carrier::Gzip(_));
     let (statement, folder, results_csv) = match &envelope.carrier {
         Carrier::File(path) => match read_file_not_linked(path, MAX_STATEMENT_BYTES) {
             Ok(bytes) => (bytes, envelope.folder, envelope.results_csv),
@@ -289,7 +302,7 @@ pub fn open(envelope: Envelope, listing: &Listing<'_>, library: &Library) -> Ope
         Carrier::Inline(bytes) => (bytes.clone(), envelope.folder, envelope.results_csv),
         Carrier::Gzip(base64) => match comment::inflate(base64) {
             Ok(bytes) => (bytes, envelope.folder, envelope.results_csv),
-            Err(why) => return unreadable(why),
+            Err(why) => return Opened::Broken(why),
         },
         Carrier::ByHash(sha256) => match library.find(sha256) {
             Ok(Located::Folder(folder, bytes)) => {
@@ -307,6 +320,7 @@ pub fn open(envelope: Envelope, listing: &Listing<'_>, library: &Library) -> Ope
         results_csv,
         comment: envelope.comment,
         folder,
+        inside_comment,
     })
 }
 

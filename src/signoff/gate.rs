@@ -329,7 +329,7 @@ fn unopened(opened: Opened) -> Standing {
     match opened {
         Opened::Unreadable { .. } => Standing::Unverifiable(why),
         Opened::Unlisted { .. } => Standing::NotTrusted(why),
-        Opened::NotSigned(_) | Opened::Read(_) => Standing::Malformed(why),
+        Opened::NotSigned(_) | Opened::Broken(_) | Opened::Read(_) => Standing::Malformed(why),
     }
 }
 
@@ -367,10 +367,21 @@ impl Judge<'_> {
                 .find(|(failed, _)| *failed == name)
                 .map(|(_, why)| why.to_string())
         };
-        // Every sign-off judged here was signed by a listed key (see `open`): one whose
-        // signature does not match its statement was tampered with, or stands for a statement
-        // that is not the one signed, and cannot be checked.
+        // Every sign-off judged here was signed by a listed key (see `open`). A comment
+        // whose own statement does not match its signature is edited or forged — anyone can
+        // post one, and removing it removes no veto — so it does not count. A file that does
+        // not match (a committed folder, or the statement a comment names by hash) may be a
+        // veto tampered with: it cannot be checked, and closes the gate.
         if let Some(why) = failure(CheckName::Signature) {
+            if verification.inside_comment {
+                return bare(
+                    path,
+                    Standing::NotTrusted(format!(
+                        "the comment was edited or forged: {}",
+                        one_line(&why)
+                    )),
+                );
+            }
             return bare(
                 path,
                 Standing::Unverifiable(format!(

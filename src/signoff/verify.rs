@@ -91,6 +91,9 @@ pub struct Verification {
     /// The statement, once its signature verified.
     #[serde(skip)]
     pub statement: Option<Statement>,
+    /// Whether the statement came inside a comment (see `Found::inside_comment`).
+    #[serde(skip)]
+    pub inside_comment: bool,
 }
 
 impl Verification {
@@ -105,6 +108,7 @@ impl Verification {
                 outcome: CheckOutcome::Fail(why),
             }],
             statement: None,
+            inside_comment: false,
         }
     }
 
@@ -194,6 +198,7 @@ pub fn verify(found: Found, context: &Trust) -> Verification {
         verified: false,
         checks: Vec::new(),
         statement: None,
+        inside_comment: found.inside_comment,
     };
     // Hashing the statement for its signature and parsing it are each about half the work on
     // a large sign-off: they run side by side, and the parse is used only once the
@@ -349,7 +354,8 @@ pub fn verify(found: Found, context: &Trust) -> Verification {
 fn check_report(folder: &Path, statement: &Statement) -> CheckOutcome {
     let Some(signed) = &statement.predicate.report_html else {
         return CheckOutcome::Fail(
-            "the statement does not sign its report.html (made by an older greenlight); sign              the run again"
+            "the statement does not sign its report.html (made by an older greenlight); sign \
+             the run again"
                 .into(),
         );
     };
@@ -410,7 +416,12 @@ fn check_signature(found: &Found) -> Result<PublicKey> {
     }
     let key = PublicKey::from(signature.public_key().clone());
     key.verify(NAMESPACE, &found.statement, &signature)
-        .context("the signature does not match the statement's bytes (changed after signing?)")?;
+        .with_context(|| {
+            format!(
+                "the signature by {} does not match the statement's bytes (changed after signing?)",
+                key.fingerprint(HashAlg::Sha256)
+            )
+        })?;
     Ok(key)
 }
 

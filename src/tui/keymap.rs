@@ -46,7 +46,10 @@ impl Mode {
 
     /// Whether keys that are not bound go to a text field.
     pub fn types_text(self) -> bool {
-        matches!(self, Mode::Editing | Mode::Fail | Mode::Picker)
+        matches!(
+            self,
+            Mode::Editing | Mode::Fail | Mode::Picker | Mode::ConfirmSignoff
+        )
     }
 }
 
@@ -485,19 +488,13 @@ const QUESTION: [Binding; 2] = [
 
 const CONFIRM_SIGNOFF: [Binding; 2] = [
     bind(
-        &[ch('y')],
-        "y",
-        "yes: sign it with your SSH key",
-        Action::Yes,
-        Some("sign it"),
+        &[key(Enter)],
+        "yes Enter",
+        "type yes and press Enter to sign with your SSH key (anything else typed goes back to the comment)",
+        Action::Confirm,
+        Some("sign (after typing yes)"),
     ),
-    bind(
-        &[ch('n'), key(Esc)],
-        "n",
-        "no: back to the comment",
-        Action::No,
-        Some("back"),
-    ),
+    bind(&[key(Esc)], "Esc", "back to the comment", Action::Cancel, Some("back")),
 ];
 
 /// Keys that work in every mode.

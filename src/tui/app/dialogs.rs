@@ -22,7 +22,7 @@ pub enum Overlay {
     Filter(FilterField),
     Signoff(SignoffDialog),
     /// "Sign this?", naming what will be signed: the last step before a key is used.
-    ConfirmSignoff(PendingSignoff),
+    ConfirmSignoff(ConfirmDialog),
     /// The signing key's passphrase, asked in the walk: no other reader of the terminal.
     Passphrase(PassphraseDialog),
     Crossing(Crossing),
@@ -405,6 +405,62 @@ impl SignoffDialog {
 pub struct PendingSignoff {
     pub decision: Decision,
     pub comment: Option<String>,
+}
+
+/// "Sign this?": signed only when the tester types `yes` and presses Enter. No single key
+/// signs, so a tester who pressed Enter meaning a new line and typed on ("Keyboard focus
+/// lost…") never signs with the `y` of a word: whatever else is typed goes back to the
+/// comment, where it was meant to go.
+#[derive(Debug, Clone)]
+pub struct ConfirmDialog {
+    pub pending: PendingSignoff,
+    typed: String,
+}
+
+/// What the confirmation's Enter means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// `yes`: sign it.
+    Sign,
+    /// Anything else: back to the comment, with what was typed added to it.
+    BackToComment(String),
+}
+
+impl ConfirmDialog {
+    /// Asks whether to sign `pending`.
+    pub fn new(pending: PendingSignoff) -> ConfirmDialog {
+        ConfirmDialog {
+            pending,
+            typed: String::new(),
+        }
+    }
+
+    /// What has been typed so far.
+    pub fn typed(&self) -> &str {
+        &self.typed
+    }
+
+    /// A character typed, or Backspace.
+    pub fn key(&mut self, key: KeyEvent) {
+        match key.code {
+            KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
+                self.typed.push(c);
+            }
+            KeyCode::Backspace => {
+                self.typed.pop();
+            }
+            _ => {}
+        }
+    }
+
+    /// Enter: sign when `yes` was typed, else go back to the comment with the text.
+    pub fn answer(&self) -> Answer {
+        if self.typed.trim().eq_ignore_ascii_case("yes") {
+            Answer::Sign
+        } else {
+            Answer::BackToComment(self.typed.clone())
+        }
+    }
 }
 
 /// The passphrase of the signing key, typed masked; after a wrong one the field empties

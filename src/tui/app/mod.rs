@@ -28,7 +28,7 @@ use super::keymap::Mode;
 use super::notice::Notice;
 use cursor::{Cursor, Move};
 pub use dialogs::{
-    Crossing, EvidenceDialog, FailDialog, FilterField, HelpPanel, LaunchRequest, NoteDialog,
+    ConfirmDialog, Crossing, EvidenceDialog, FailDialog, FilterField, HelpPanel, LaunchRequest, NoteDialog,
     NotePurpose, Overlay, PassphraseDialog, PendingSignoff, SignoffDialog, Step, Submission,
 };
 pub use picker::{Picker, PickerEntry, PickerKind};
@@ -254,7 +254,7 @@ impl App {
     /// Keeps the open dialog's unsaved text as a draft and closes it; whether there was any.
     fn keep_draft(&mut self) -> bool {
         if let Some(
-            Overlay::ConfirmSignoff(pending)
+            Overlay::ConfirmSignoff(dialogs::ConfirmDialog { pending, .. })
             | Overlay::Passphrase(PassphraseDialog { pending, .. }),
         ) = &self.overlay
         {

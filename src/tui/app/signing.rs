@@ -4,6 +4,7 @@
 //! screen typed characters do nothing (Esc or Enter dismisses it), so a comment typed on
 //! cannot turn into commands.
 
+use super::dialogs::{Answer, ConfirmDialog};
 use super::{App, Effect, Overlay, PassphraseDialog, PendingSignoff, SignoffDialog, View};
 use crate::tui::action::{Action, Secret};
 use crate::tui::notice::Notice;
@@ -12,29 +13,51 @@ impl App {
     /// The comment is written: ask, naming the decision, the release and the commit,
     /// before anything is signed.
     pub(super) fn confirm_signoff(&mut self, pending: PendingSignoff) {
-        self.overlay = Some(Overlay::ConfirmSignoff(pending));
+        self.overlay = Some(Overlay::ConfirmSignoff(ConfirmDialog::new(pending)));
     }
 
-    /// The answer to "sign this?": `y` signs, anything else goes back to the comment.
+    /// The answer to "sign this?": `yes` and Enter signs; Enter after anything else, or Esc,
+    /// goes back to the comment with what was typed added to it.
     pub(super) fn handle_confirm_signoff(&mut self, action: Action) -> Option<Effect> {
-        let Some(Overlay::ConfirmSignoff(pending)) = self.overlay.take() else {
+        let Some(Overlay::ConfirmSignoff(mut dialog)) = self.overlay.take() else {
             return None;
         };
+        let back = |app: &mut App, pending: PendingSignoff, typed: &str| {
+            let mut text = pending.comment.unwrap_or_default();
+            if !typed.trim().is_empty() {
+                if !text.is_empty() {
+                    text.push('\n');
+                }
+                text.push_str(typed.trim_start());
+            }
+            app.overlay = Some(Overlay::Signoff(SignoffDialog::new(
+                pending.decision,
+                &text,
+            )));
+        };
         match action {
-            Action::Yes => Some(Effect::Sign {
-                decision: pending.decision,
-                comment: pending.comment,
-            }),
-            Action::No | Action::Cancel => {
-                let text = pending.comment.unwrap_or_default();
-                self.overlay = Some(Overlay::Signoff(SignoffDialog::new(
-                    pending.decision,
-                    &text,
-                )));
+            Action::Type(key) => {
+                dialog.key(key);
+                self.overlay = Some(Overlay::ConfirmSignoff(dialog));
+                None
+            }
+            Action::Confirm => match dialog.answer() {
+                Answer::Sign => Some(Effect::Sign {
+                    decision: dialog.pending.decision,
+                    comment: dialog.pending.comment,
+                }),
+                Answer::BackToComment(typed) => {
+                    back(self, dialog.pending, &typed);
+                    None
+                }
+            },
+            Action::Cancel => {
+                let typed = dialog.typed().to_string();
+                back(self, dialog.pending, &typed);
                 None
             }
             _ => {
-                self.overlay = Some(Overlay::ConfirmSignoff(pending));
+                self.overlay = Some(Overlay::ConfirmSignoff(dialog));
                 None
             }
         }

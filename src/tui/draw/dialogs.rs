@@ -340,11 +340,12 @@ fn draw_picker(frame: &mut Frame, area: Rect, picker: &Picker, theme: Theme) {
 fn draw_confirm_signoff(
     frame: &mut Frame,
     area: Rect,
-    pending: &crate::tui::app::PendingSignoff,
+    dialog: &crate::tui::app::ConfirmDialog,
     app: &App,
     run: &crate::run::Run,
     theme: Theme,
 ) {
+    let pending = &dialog.pending;
     let meta = run.meta();
     let (word, style) = match pending.decision {
         Decision::Approved => ("APPROVE", theme.heading()),
@@ -368,14 +369,27 @@ fn draw_confirm_signoff(
     for warning in &app.warnings {
         lines.push(Line::styled(format!("⚠ {warning}"), theme.error()));
     }
-    let inner = popup(frame, area, " Sign this? ", 10);
-    let [text, hint] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    let inner = popup(frame, area, " Sign this? ", 11);
+    let [text, answer, hint] = Layout::vertical([
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
     frame.render_widget(
         Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }),
         text,
     );
     frame.render_widget(
-        Paragraph::new("y sign it with your SSH key · n back to the comment").style(theme.dim()),
+        Paragraph::new(Line::from(vec![
+            Span::styled("Type yes to sign: ", theme.heading()),
+            Span::raw(format!("{}▏", dialog.typed())),
+        ])),
+        answer,
+    );
+    frame.render_widget(
+        Paragraph::new("yes Enter signs with your SSH key · Esc back to the comment")
+            .style(theme.dim()),
         hint,
     );
 }
