@@ -174,6 +174,30 @@ pub fn check(folder: &Path, evidence: &Evidence, limit: u64) -> Result<(), Strin
     }
 }
 
+/// The largest evidence file a sign-off copies or a check hashes: a folder from a pull
+/// request must not make the gate read forever.
+pub const MAX_KEPT_BYTES: u64 = 1 << 30;
+
+/// The bytes of the file kept for `evidence` under `folder`, read only when it passes
+/// [`check`]'s rules: a regular file, not a symbolic link, at most `limit` bytes, with the
+/// sha256 the journal gives. What leaves the machine (an upload, a copy beside bug drafts)
+/// is read through here, so a link planted in a run folder is never followed.
+pub fn read_kept(folder: &Path, evidence: &Evidence, limit: u64) -> Result<Vec<u8>, String> {
+    let Some(path) = kept_file(folder, evidence) else {
+        return Err(format!(
+            "evidence `{}` is not named by a sha256",
+            crate::untrusted::one_line(&evidence.path)
+        ));
+    };
+    let bytes = crate::fsutil::read_file_not_linked(&path, limit)
+        .map_err(|err| format!("{}: {err}", path.display()))?;
+    if hex(&Sha256::digest(&bytes)) == evidence.sha256 {
+        Ok(bytes)
+    } else {
+        Err(format!("{} does not match its sha256", path.display()))
+    }
+}
+
 /// The path a terminal pastes when a file is dropped on it: quoted (`'…'` or `"…"`),
 /// with backslash-escaped spaces, or a `file://` URI (percent-encoded); `~` expanded.
 pub fn dropped_path(text: &str) -> PathBuf {

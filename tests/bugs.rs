@@ -443,3 +443,83 @@ fn the_screenshot_reaches_the_issue_through_the_repositorys_evidence_branch() {
         "{after:?}"
     );
 }
+
+#[test]
+fn evidence_goes_up_only_as_it_was_attached_and_never_through_a_link() {
+    if !python_available() {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let run = failing_run(&sandbox);
+    let sha = greenlight::fsutil::sha256_hex(b"not really a png");
+    let kept = sandbox
+        .run_dir(&run)
+        .join("evidence")
+        .join(format!("{sha}.png"));
+    // The kept file replaced by a link to a file with the very same bytes: a link in a run
+    // folder is never followed, whatever it points at.
+    let elsewhere = sandbox.write("elsewhere.png", "not really a png");
+    std::fs::remove_file(&kept).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &kept).unwrap();
+    let linked = with_gh(&sandbox, &["bugs", &run, "--create"]).success();
+    let stderr = String::from_utf8_lossy(&linked.get_output().stderr).to_string();
+    assert!(stderr.contains("is not uploaded"), "{stderr}");
+    let uploads = |sandbox: &Sandbox| {
+        calls(sandbox)
+            .iter()
+            .filter(|c| c.iter().any(|a| a == "--method=PUT"))
+            .count()
+    };
+    assert_eq!(uploads(&sandbox), 0);
+    // -o copies nothing through the link either.
+    let drafts = sandbox.path().join("drafts");
+    let out = sandbox
+        .cmd()
+        .args(["bugs", &run, "-o", drafts.to_str().unwrap()])
+        .assert()
+        .success();
+    assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("is not copied"));
+    assert!(!drafts.join("evidence").join(format!("{sha}.png")).exists());
+
+    // A kept file changed after it was attached is not what the tester saw: not uploaded.
+    let sandbox = Sandbox::new();
+    let run = failing_run(&sandbox);
+    let kept = sandbox
+        .run_dir(&run)
+        .join("evidence")
+        .join(format!("{sha}.png"));
+    std::fs::write(&kept, "something else").unwrap();
+    let changed = with_gh(&sandbox, &["bugs", &run, "--create"]).success();
+    let stderr = String::from_utf8_lossy(&changed.get_output().stderr).to_string();
+    assert!(stderr.contains("does not match its sha256"), "{stderr}");
+    assert_eq!(uploads(&sandbox), 0);
+}
+
+#[test]
+fn a_public_repository_is_named_before_evidence_goes_up_to_it() {
+    if !python_available() {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let run = failing_run(&sandbox);
+    let public = sandbox
+        .cmd()
+        .args(["bugs", &run, "--create"])
+        .env(
+            "PATH",
+            format!("{FAKE_GH}:{}", std::env::var("PATH").unwrap_or_default()),
+        )
+        .env("FAKE_GH_LOG", log(&sandbox))
+        .env("FAKE_GH_STATE", sandbox.path().join("gh-state.json"))
+        .env("FAKE_GH_VISIBILITY", "PUBLIC")
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&public.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("example/webapp is public") && stderr.contains("1 evidence file go"),
+        "{stderr}"
+    );
+    let private = failing_run(&sandbox);
+    let quiet = with_gh(&sandbox, &["bugs", &private, "--create"]).success();
+    assert!(!String::from_utf8_lossy(&quiet.get_output().stderr).contains("is public"));
+}

@@ -1265,15 +1265,17 @@ fn an_edited_comment_counts_for_nothing_but_an_edited_committed_veto_closes() {
     // Anyone can copy a trusted tester's comment and change a byte of its statement: such a
     // comment proves nothing and removes nothing, so it neither counts nor closes the gate.
     let ada = std::fs::read_to_string(approvals[0].join("signoff.md")).unwrap();
-    let forged = ada.replacen("\"decision\": \"approved\"", "\"decision\": \"rejected\"", 1);
+    let forged = ada.replacen(
+        "\"decision\": \"approved\"",
+        "\"decision\": \"rejected\"",
+        1,
+    );
     assert_ne!(forged, ada);
     let forged = team.sandbox.write("forged.md", &forged);
     paths.push(&forged);
-    team.gate(&paths)
-        .success()
-        .stdout(predicate::str::contains(
-            "forged.md: does not count: the comment was edited or forged: the signature by SHA256:",
-        ));
+    team.gate(&paths).success().stdout(predicate::str::contains(
+        "forged.md: does not count: the comment was edited or forged: the signature by SHA256:",
+    ));
     // A rejection committed as a folder, edited into an approval by the pull request's
     // author: the file no longer matches its trusted signature, and the gate closes.
     let rejection = team.sign(1, &team.pinned, "pass", &["--reject", "--comment", "wait"]);
@@ -1281,7 +1283,11 @@ fn an_edited_comment_counts_for_nothing_but_an_edited_committed_veto_closes() {
     let text = std::fs::read_to_string(&json).unwrap();
     std::fs::write(
         &json,
-        text.replacen("\"decision\": \"rejected\"", "\"decision\": \"approved\"", 1),
+        text.replacen(
+            "\"decision\": \"rejected\"",
+            "\"decision\": \"approved\"",
+            1,
+        ),
     )
     .unwrap();
     let mut paths: Vec<&Path> = approvals.iter().map(PathBuf::as_path).collect();

@@ -84,26 +84,22 @@ fn write_drafts(dir: &Path, drafts: &[Draft], run: &Run, format: BugsFormat) -> 
             }
         }
     }
+    let mut copied = std::collections::HashSet::new();
     for evidence in drafts.iter().flat_map(|d| d.evidence.iter()) {
-        // Only files kept inside the run folder (`evidence/SHA256.EXT`) are copied: a path
-        // a journal names elsewhere is never followed.
-        let inside = Path::new(&evidence.path)
-            .components()
-            .all(|part| matches!(part, std::path::Component::Normal(_)));
-        if !inside {
-            continue;
-        }
-        let from = run.dir().join(&evidence.path);
-        let Some(name) = Path::new(&evidence.path).file_name() else {
+        // Only files kept inside the run folder (`evidence/SHA256.EXT`), not linked and
+        // with their hash, are copied: a path a journal names elsewhere is never followed.
+        let Some(name) = crate::evidence::file_name_of(evidence) else {
             continue;
         };
-        let to = dir.join("evidence").join(name);
-        std::fs::create_dir_all(dir.join("evidence"))?;
-        if let Err(err) = std::fs::copy(&from, &to) {
-            crate::output::warn(format!(
-                "evidence {} is not copied: {err}",
-                one_line(&from.display().to_string())
-            ));
+        if !copied.insert(name.clone()) {
+            continue;
+        }
+        match crate::evidence::read_kept(run.dir(), evidence, crate::evidence::MAX_KEPT_BYTES) {
+            Ok(bytes) => {
+                std::fs::create_dir_all(dir.join("evidence"))?;
+                crate::fsutil::write_atomically(&dir.join("evidence").join(name), &bytes)?;
+            }
+            Err(why) => crate::output::warn(format!("evidence is not copied: {}", one_line(&why))),
         }
     }
     Ok(())
@@ -191,6 +187,9 @@ fn gh_installed() -> bool {
 struct Target {
     name_with_owner: String,
     default_branch_ref: Option<BranchRef>,
+    /// `PUBLIC`, `PRIVATE` or `INTERNAL`: who will see the uploaded evidence.
+    #[serde(default)]
+    visibility: Option<String>,
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -205,11 +204,12 @@ fn target(repo: Option<&str>, installed: bool) -> Result<Target> {
         return Ok(Target {
             name_with_owner: repo.unwrap_or("OWNER/NAME").to_string(),
             default_branch_ref: None,
+            visibility: None,
         });
     }
     let mut args: Vec<String> = vec!["repo".into(), "view".into()];
     args.extend(repo.map(str::to_string));
-    args.push("--json=nameWithOwner,defaultBranchRef".into());
+    args.push("--json=nameWithOwner,defaultBranchRef,visibility".into());
     let out = run_gh(&args)?;
     if !out.status.success() {
         bail!(
@@ -249,6 +249,14 @@ fn share_evidence(
     }
     let repo = &target.name_with_owner;
     let branch = EvidenceHost::BRANCH;
+    if target.visibility.as_deref() == Some("PUBLIC") {
+        crate::output::note(format!(
+            "{} is public: the {} go to its `{branch}` branch, where anyone \
+             can see them, as anyone can read the issues",
+            one_line(repo),
+            crate::words::count_of(files.len(), "evidence file", "evidence files")
+        ));
+    }
     let exists = [
         "api".to_string(),
         format!("repos/{repo}/branches/{branch}"),
@@ -293,21 +301,18 @@ fn share_evidence(
         gh_step(&create, printing, |_| false)?;
     }
     for (n, (evidence, path)) in files.iter().enumerate() {
-        let source = run.dir().join(&evidence.path);
-        let size = std::fs::metadata(&source)
-            .map(|m| m.len())
-            .unwrap_or(u64::MAX);
-        if size > MAX_UPLOAD {
-            crate::output::warn(format!(
-                "{} is not uploaded ({} MB, more than {} MB): the report names it by its hash",
-                one_line(&source.display().to_string()),
-                size >> 20,
-                MAX_UPLOAD >> 20
-            ));
-            continue;
-        }
-        let bytes = crate::fsutil::read_regular_file(&source, MAX_UPLOAD)
-            .with_context(|| format!("cannot read {}", source.display()))?;
+        let bytes = match crate::evidence::read_kept(run.dir(), evidence, MAX_UPLOAD) {
+            Ok(bytes) => bytes,
+            Err(why) => {
+                crate::output::warn(format!(
+                    "evidence is not uploaded ({}; at most {} MB go up): the report names it \
+                     by its hash",
+                    one_line(&why),
+                    MAX_UPLOAD >> 20
+                ));
+                continue;
+            }
+        };
         let request = serde_json::json!({
             "message": format!("greenlight evidence {}", evidence.sha256),
             "branch": branch,

@@ -16,11 +16,6 @@ use super::statement::{NAMESPACE, Statement};
 use crate::fsutil::{sha256_hex, sha256_of_file_not_linked};
 use crate::untrusted::one_line;
 
-/// The largest evidence file hashed: larger than any a tester attaches (GitHub itself takes
-/// no file over 100 MB), and a bound on what a folder from a pull request can make the gate
-/// read.
-const MAX_EVIDENCE_FILE_BYTES: u64 = 1 << 30;
-
 /// The checks `verify` makes, in the order it makes them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CheckName {
@@ -318,7 +313,9 @@ pub fn verify(found: Found, context: &Trust) -> Verification {
         if !named.is_empty() {
             let problems: Vec<String> = named
                 .iter()
-                .filter_map(|e| crate::evidence::check(folder, e, MAX_EVIDENCE_FILE_BYTES).err())
+                .filter_map(|e| {
+                    crate::evidence::check(folder, e, crate::evidence::MAX_KEPT_BYTES).err()
+                })
                 .collect();
             v.add(
                 CheckName::Evidence,

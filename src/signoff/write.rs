@@ -224,9 +224,6 @@ pub fn said(written: &Written, run: &Run) -> Vec<String> {
     lines
 }
 
-/// The largest evidence file copied into a sign-off folder (what `verify` hashes, too).
-const MAX_EVIDENCE_FILE_BYTES: u64 = 1 << 30;
-
 /// Where each file the statement names is copied from — the run folder, or, for a run made
 /// before evidence was copied, where it was attached — and to under `dir/evidence/`, each
 /// checked against its hash before anything is written.
@@ -258,8 +255,8 @@ fn evidence_to_copy(
             .filter(|kept| kept.is_file() || attached.is_none())
             .or(attached)
             .unwrap_or_else(|| run.dir().join(&evidence.path));
-        let sha256 =
-            sha256_of_regular_file(&source, MAX_EVIDENCE_FILE_BYTES).with_context(|| {
+        let sha256 = sha256_of_regular_file(&source, crate::evidence::MAX_KEPT_BYTES)
+            .with_context(|| {
                 format!(
                     "the evidence {} of run {} is missing from {}; record that cell again with \
                  the file (`e` in the walk, or record --evidence FILE), or without it",

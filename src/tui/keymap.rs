@@ -494,7 +494,13 @@ const CONFIRM_SIGNOFF: [Binding; 2] = [
         Action::Confirm,
         Some("sign (after typing yes)"),
     ),
-    bind(&[key(Esc)], "Esc", "back to the comment", Action::Cancel, Some("back")),
+    bind(
+        &[key(Esc)],
+        "Esc",
+        "back to the comment",
+        Action::Cancel,
+        Some("back"),
+    ),
 ];
 
 /// Keys that work in every mode.

@@ -443,7 +443,11 @@ impl ConfirmDialog {
     /// A character typed, or Backspace.
     pub fn key(&mut self, key: KeyEvent) {
         match key.code {
-            KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
+            KeyCode::Char(c)
+                if !key
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
                 self.typed.push(c);
             }
             KeyCode::Backspace => {

@@ -28,8 +28,9 @@ use super::keymap::Mode;
 use super::notice::Notice;
 use cursor::{Cursor, Move};
 pub use dialogs::{
-    ConfirmDialog, Crossing, EvidenceDialog, FailDialog, FilterField, HelpPanel, LaunchRequest, NoteDialog,
-    NotePurpose, Overlay, PassphraseDialog, PendingSignoff, SignoffDialog, Step, Submission,
+    ConfirmDialog, Crossing, EvidenceDialog, FailDialog, FilterField, HelpPanel, LaunchRequest,
+    NoteDialog, NotePurpose, Overlay, PassphraseDialog, PendingSignoff, SignoffDialog, Step,
+    Submission,
 };
 pub use picker::{Picker, PickerEntry, PickerKind};
 
