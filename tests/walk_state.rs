@@ -703,6 +703,14 @@ fn the_passphrase_is_asked_in_the_walk_three_times_and_the_comment_survives() {
     assert!(walk.app.overlay.is_none());
     assert!(walk.notice().unwrap().0.contains("three wrong passphrases"));
     assert!(signoffs(&walk).is_empty());
+    // Were the walk to end here, the comment is among what was typed and not saved.
+    assert_eq!(
+        walk.app.comment_draft(),
+        Some((
+            greenlight::signoff::statement::Decision::Rejected,
+            "logo overlaps the menu"
+        ))
+    );
     // The comment is kept: `r` again offers it, and a pasted passphrase (with the line end a
     // password manager adds) signs.
     walk.code(KeyCode::Esc);
@@ -720,6 +728,11 @@ fn the_passphrase_is_asked_in_the_walk_three_times_and_the_comment_survives() {
         "{:?} {:?}",
         walk.flow,
         walk.notice()
+    );
+    assert_eq!(
+        walk.app.comment_draft(),
+        None,
+        "signed: nothing left unsaved"
     );
 }
 

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use crate::cli::{ResumeArgs, RunArgs};
+use crate::signoff::statement::Decision;
 use crate::tui::event_loop::{Flow, SigningSetup, WalkOptions, walk};
 
 use super::{Outcome, Workspace};
@@ -92,13 +93,28 @@ fn walk_run(
         Flow::SignThroughSshKeygen { decision, comment } => {
             // ssh-keygen may ask for a PIN or a touch: the walk's terminal is given back
             // and its reader stopped before it runs.
-            return super::signoff::sign_with(
+            let signed = super::signoff::sign_with(
                 workspace,
                 session.run(),
                 decision,
                 comment.as_deref(),
                 super::signoff::Chosen::default(),
             );
+            if signed.is_err() {
+                // Nothing is signed: the comment typed in the walk is shown so it is not lost.
+                if let Some(comment) = comment.as_deref().filter(|c| !c.trim().is_empty()) {
+                    let flag = match decision {
+                        Decision::Approved => "approve",
+                        Decision::Rejected => "reject",
+                    };
+                    crate::output::note(format!(
+                        "nothing is signed; the comment you typed, for `greenlight signoff {} \
+                         --{flag} --comment …`:\n{comment}",
+                        session.run().meta().id,
+                    ));
+                }
+            }
+            return signed;
         }
         Flow::Continue | Flow::Quit => {}
     }

@@ -99,6 +99,10 @@ pub fn walk(session: &mut RunSession, tester: &str, options: &WalkOptions) -> Re
                 checklist.environment_label(cell.environment)
             )
         })
+        .chain(
+            app.comment_draft()
+                .map(|(decision, text)| format!("the comment to sign ({decision}): {text}")),
+        )
         .collect();
     Ok(Ending {
         flow,

@@ -143,6 +143,14 @@ impl App {
             .map(|(cell, text)| (*cell, text.as_str()))
     }
 
+    /// The sign-off comment typed and not signed, with the decision it was typed for.
+    pub fn comment_draft(&self) -> Option<(Decision, &str)> {
+        self.comment_draft
+            .as_ref()
+            .map(|(decision, text)| (*decision, text.as_str()))
+            .filter(|(_, text)| !text.trim().is_empty())
+    }
+
     /// The cell the cursor is on.
     pub fn cursor(&self) -> Cell {
         self.cursor.cell()
