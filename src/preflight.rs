@@ -33,12 +33,32 @@ pub fn checklist_not_pinned(repository: &Path, path: &str, sha256: &str) -> Opti
     }
 }
 
-/// Why a sign-off by `key` for `email` will not be trusted by the repository's
-/// allowed-signers file, with the line that would trust it; `None` when it is listed, or
-/// when there is no file to look in.
+/// The allowed-signers file the gate will judge with, and how to name it: the default
+/// branch's committed `.github/allowed_signers` (what CI reads), else the one git config or
+/// the working copy names.
+fn gate_allowed_signers(repository: Option<&Path>) -> Option<(AllowedSigners, String)> {
+    let committed = repository.and_then(|root| {
+        let branch = crate::git::default_branch(root)?;
+        let bytes =
+            crate::git::file_at(root, &branch, crate::signoff::verify::TEAM_ALLOWED_SIGNERS)?;
+        let text = String::from_utf8_lossy(&bytes);
+        Some((
+            AllowedSigners::parse(&text),
+            format!("{branch}:{}", crate::signoff::verify::TEAM_ALLOWED_SIGNERS),
+        ))
+    });
+    committed.or_else(|| {
+        let file = crate::signoff::verify::find_allowed_signers(repository)?;
+        let signers = AllowedSigners::load(&file).ok()?;
+        Some((signers, file.display().to_string()))
+    })
+}
+
+/// Why a sign-off by `key` for `email` will not be trusted by the allowed-signers file the
+/// gate reads, with the line that would trust it; `None` when it is listed, or when there
+/// is no file to look in.
 pub fn key_not_listed(key: &PublicKey, email: &str, repository: Option<&Path>) -> Option<String> {
-    let file = crate::signoff::verify::find_allowed_signers(repository)?;
-    let signers = AllowedSigners::load(&file).ok()?;
+    let (signers, file) = gate_allowed_signers(repository)?;
     let refusal = signers
         .check(email, key.key_data(), NAMESPACE, chrono::Utc::now())
         .err()?;
@@ -55,7 +75,7 @@ pub fn key_not_listed(key: &PublicKey, email: &str, repository: Option<&Path>) -
         "your key {fingerprint} is not trusted for {} by {} ({refusal}): CI will not count \
          this sign-off; ask for this line on the default branch's copy: {}",
         one_line(email),
-        file.display(),
+        one_line(&file),
         one_line(&line)
     ))
 }

@@ -170,3 +170,41 @@ fn a_key_the_team_never_listed_is_told_when_signing_with_the_line_to_add() {
         .code(1)
         .stdout(predicate::str::contains("the signer is not trusted"));
 }
+
+#[test]
+fn a_key_added_only_in_the_pull_request_is_still_told_as_not_trusted() {
+    if !ssh_keygen_available() {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let listed = keygen(&sandbox, "ed25519", "");
+    let other = keygen(&sandbox, "ecdsa", "");
+    let clone = team_clone(&sandbox, &listed);
+    // The tester lists their own key in the working copy: the gate reads the default
+    // branch's file, so CI will still not count it, and the warning says so.
+    std::fs::write(
+        clone.join(".github/allowed_signers"),
+        format!(
+            "ada@example.com {}\nada@example.com {}\n",
+            public_key(&listed),
+            public_key(&other)
+        ),
+    )
+    .unwrap();
+    let run = start(&sandbox, &clone)
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let run = String::from_utf8(run).unwrap().trim().to_string();
+    sandbox
+        .cmd()
+        .current_dir(&clone)
+        .args(["signoff", &run, "--reject", "--comment", "not yet", "--key"])
+        .arg(&other)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "is not trusted for ada@example.com by origin/main:.github/allowed_signers",
+        ));
+}
