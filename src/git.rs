@@ -176,7 +176,9 @@ impl History {
                 let mut header = String::new();
                 out.read_line(&mut header).map_err(|err| err.to_string())?;
                 let fields: Vec<&str> = header.split_whitespace().collect();
-                let [id, "blob", size] = fields[..] else {
+                // `ID missing` has no content; any other object's content is read past,
+                // so the next header is read where it starts.
+                let [id, kind, size] = fields[..] else {
                     continue;
                 };
                 let size: u64 = size.parse().map_err(|_| "git cat-file misread")?;
@@ -196,7 +198,9 @@ impl History {
                 let mut newline = [0u8; 1];
                 out.read_exact(&mut newline)
                     .map_err(|err| err.to_string())?;
-                hashes.insert(crate::fsutil::hex(&hasher.finalize()), id.to_string());
+                if kind == "blob" {
+                    hashes.insert(crate::fsutil::hex(&hasher.finalize()), id.to_string());
+                }
             }
             Ok(())
         })();
@@ -345,5 +349,59 @@ mod tests {
             without_credentials("git@github.com:x/y.git"),
             "git@github.com:x/y.git"
         );
+    }
+
+    /// Runs git in `dir`, returning its standard output.
+    fn git(dir: &std::path::Path, args: &[&str]) -> String {
+        let out = std::process::Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}");
+        String::from_utf8(out.stdout)
+            .expect("utf-8")
+            .trim()
+            .to_string()
+    }
+
+    #[test]
+    fn a_tree_named_like_a_statement_does_not_misalign_what_follows_it() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        git(root, &["init", "-q"]);
+        let statement = b"{\"a statement\": true}\n";
+        std::fs::create_dir_all(root.join("s/real")).expect("folder");
+        std::fs::write(root.join("s/real/signoff.json"), statement).expect("write");
+        // A folder called signoff.json: its tree is listed under a statement's name.
+        std::fs::create_dir_all(root.join("s/odd/signoff.json")).expect("folder");
+        std::fs::write(root.join("s/odd/signoff.json/x"), "x".repeat(300)).expect("write");
+        git(root, &["add", "-A"]);
+        git(
+            root,
+            &[
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@e",
+                "commit",
+                "-qm",
+                "s",
+            ],
+        );
+        let tree = git(root, &["rev-parse", "HEAD:s/odd/signoff.json"]);
+        let blob = git(root, &["rev-parse", "HEAD:s/real/signoff.json"]);
+        // The tree first, then the blob, then an object git does not have.
+        let missing = "0".repeat(40);
+        let hashes = super::History::new(root)
+            .hash_blobs(&[&tree, &blob, &missing], 1 << 20)
+            .expect("read");
+        assert_eq!(
+            hashes.get(&crate::fsutil::sha256_hex(statement)),
+            Some(&blob),
+            "{hashes:?}"
+        );
+        assert_eq!(hashes.len(), 1, "only blobs: {hashes:?}");
     }
 }

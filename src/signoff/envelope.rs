@@ -392,9 +392,14 @@ impl Library {
         let Some(blob) = blobs.get(sha256) else {
             return Err(not_found);
         };
-        crate::git::History::new(repository)
-            .blob(blob, MAX_STATEMENT_BYTES)
-            .map(Located::History)
+        // The bytes are hashed again as read: what is found is what the hash names.
+        let bytes = crate::git::History::new(repository).blob(blob, MAX_STATEMENT_BYTES)?;
+        if crate::fsutil::sha256_hex(&bytes) != *sha256 {
+            return Err(format!(
+                "the statement git holds as {blob} no longer has sha256 {sha256}"
+            ));
+        }
+        Ok(Located::History(bytes))
     }
 
     /// Every sign-off folder's statement by its sha256, read in pieces and never through a
