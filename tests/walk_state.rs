@@ -1172,3 +1172,33 @@ fn a_screenshot_is_attached_to_the_cell_now_or_with_its_next_result() {
     assert!(is_error && text.contains("grim: no wayland"), "{text}");
     assert_eq!(walk.entries().len(), 2);
 }
+
+#[test]
+fn a_passphrase_being_typed_is_never_shown_in_debug_output_and_can_be_corrected() {
+    let mut walk = Walk::new("small.yaml");
+    let key = fixture_key(&walk, "id_ecdsa-31-encrypted");
+    walk.sign_with(&key);
+    walk.keys("S");
+    walk.keys("r");
+    walk.keys("menu overlaps");
+    walk.code(KeyCode::Enter);
+    walk.keys("yes");
+    walk.code(KeyCode::Enter);
+    walk.keys("hunter22");
+    walk.code(KeyCode::Backspace);
+    let Some(Overlay::Passphrase(dialog)) = &walk.app.overlay else {
+        panic!("{:?}", walk.app.overlay);
+    };
+    assert_eq!(dialog.typed_chars(), 7, "Backspace took one back");
+    let shown = format!("{:?}", walk.app.overlay);
+    assert!(
+        !shown.contains("hunter"),
+        "a log or panic message never holds it: {shown}"
+    );
+    // Ctrl-U empties the field, and an empty field signs nothing.
+    walk.press(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    walk.code(KeyCode::Enter);
+    assert!(
+        matches!(&walk.app.overlay, Some(Overlay::Passphrase(d)) if d.typed_chars() == 0 && !d.wrong)
+    );
+}

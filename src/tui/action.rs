@@ -110,6 +110,30 @@ impl Secret {
     pub fn expose(&self) -> &str {
         &self.0
     }
+
+    /// How many characters it holds, for a mask.
+    pub fn chars(&self) -> usize {
+        self.0.chars().count()
+    }
+
+    /// Adds `text` at the end. The buffer is never grown in place (a grown `String` leaves
+    /// its old copy behind, unwiped): the text moves to a new, wiped-on-drop buffer.
+    pub fn push_str(&mut self, text: &str) {
+        let mut grown = zeroize::Zeroizing::new(String::with_capacity(self.0.len() + text.len()));
+        grown.push_str(&self.0);
+        grown.push_str(text);
+        self.0 = grown;
+    }
+
+    /// Removes the last character.
+    pub fn pop(&mut self) {
+        self.0.pop();
+    }
+
+    /// Whether nothing is held.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 impl std::fmt::Debug for Secret {

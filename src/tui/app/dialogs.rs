@@ -7,7 +7,7 @@ use ratatui_textarea::{CursorMove, TextArea};
 
 use crate::checklist::Severity;
 use crate::signoff::statement::Decision;
-use crate::tui::action::Action;
+use crate::tui::action::{Action, Secret};
 use crate::tui::notice::Missing;
 
 use super::picker::{Picker, PickerKind};
@@ -89,7 +89,7 @@ pub enum Submission {
         decision: Decision,
         comment: Option<String>,
     },
-    Passphrase(crate::tui::action::Secret),
+    Passphrase(Secret),
 }
 
 /// What a note field is for.
@@ -468,8 +468,10 @@ impl ConfirmDialog {
 }
 
 /// The passphrase of the signing key, typed masked; after a wrong one the field empties
-/// and says how many tries are left.
-#[derive(Debug, Clone)]
+/// and says how many tries are left. What is typed is held only as a [`Secret`]: no
+/// editor's undo history keeps a copy, `Debug` never shows it, and it is wiped when the
+/// dialog closes.
+#[derive(Clone)]
 pub struct PassphraseDialog {
     pub pending: PendingSignoff,
     /// The key, as the tester named it (its path).
@@ -477,7 +479,18 @@ pub struct PassphraseDialog {
     pub tries_left: usize,
     /// Whether the last passphrase was wrong.
     pub wrong: bool,
-    field: TextArea<'static>,
+    typed: Secret,
+}
+
+impl std::fmt::Debug for PassphraseDialog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PassphraseDialog")
+            .field("pending", &self.pending)
+            .field("key", &self.key)
+            .field("tries_left", &self.tries_left)
+            .field("wrong", &self.wrong)
+            .finish_non_exhaustive()
+    }
 }
 
 impl PassphraseDialog {
@@ -488,47 +501,49 @@ impl PassphraseDialog {
             key,
             tries_left: tries,
             wrong: false,
-            field: masked_field(),
+            typed: Secret::new(String::new()),
         }
     }
 
-    /// The masked field.
-    pub fn field(&self) -> &TextArea<'static> {
-        &self.field
+    /// How many characters are typed, shown as that many dots.
+    pub fn typed_chars(&self) -> usize {
+        self.typed.chars()
     }
 
     /// The passphrase was wrong: one try fewer, and an empty field.
     pub fn wrong_passphrase(&mut self) {
         self.tries_left = self.tries_left.saturating_sub(1);
         self.wrong = true;
-        self.field = masked_field();
+        self.typed = Secret::new(String::new());
     }
 
     fn handle(&mut self, action: Action) -> Step {
         match action {
             Action::Type(key) if !is_newline(key) => {
-                self.field.input(key);
+                let plain = key.modifiers.difference(KeyModifiers::SHIFT).is_empty();
+                match key.code {
+                    KeyCode::Char(c) if plain => self.typed.push_str(c.encode_utf8(&mut [0; 4])),
+                    KeyCode::Backspace => self.typed.pop(),
+                    KeyCode::Char('u') if key.modifiers == KeyModifiers::CONTROL => {
+                        self.typed = Secret::new(String::new());
+                    }
+                    _ => {}
+                }
                 Step::Stay
             }
-            Action::Confirm => {
-                let typed = self.field.lines().join("");
-                if typed.is_empty() {
-                    return Step::Stay;
-                }
-                self.field = masked_field();
-                Step::Submit(Submission::Passphrase(crate::tui::action::Secret::new(
-                    typed,
-                )))
-            }
+            Action::Confirm if !self.typed.is_empty() => Step::Submit(Submission::Passphrase(
+                std::mem::replace(&mut self.typed, Secret::new(String::new())),
+            )),
             _ => Step::Stay,
         }
     }
-}
 
-fn masked_field() -> TextArea<'static> {
-    let mut field = text_area("");
-    field.set_mask_char('•');
-    field
+    /// A pasted passphrase (a password manager may add a line end), added to what is typed.
+    fn paste(&mut self, text: &str) {
+        let line = Secret::new(pasted(text));
+        self.typed
+            .push_str(line.expose().trim_end_matches(['\n', '\r']));
+    }
 }
 
 /// Pasted text as a field takes it: line ends made `\n`, tabs kept, every other control
@@ -560,11 +575,7 @@ impl Overlay {
             | Overlay::Crossing(_)
             | Overlay::ConfirmLaunch(_)
             | Overlay::ConfirmSignoff(_) => return None,
-            Overlay::Passphrase(dialog) => {
-                // A password manager pastes the passphrase, perhaps with a line end.
-                let line = pasted(text);
-                dialog.field.insert_str(line.trim_end_matches(['\n', '\r']));
-            }
+            Overlay::Passphrase(dialog) => dialog.paste(text),
             Overlay::Picker(picker) => picker.paste(text),
             Overlay::Fail(dialog) => {
                 dialog.note.insert_str(pasted(text));

@@ -2,7 +2,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
@@ -136,7 +136,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) {
                 )),
                 key_line,
             );
-            frame.render_widget(dialog.field(), field);
+            // A dot for each character typed, then the cursor, drawn as the text fields draw it;
+            // a passphrase longer than the field shows its end.
+            let shown = dialog
+                .typed_chars()
+                .min(usize::from(field.width.saturating_sub(1)));
+            frame.render_widget(
+                Paragraph::new(Line::from(vec![
+                    Span::raw("•".repeat(shown)),
+                    Span::styled(" ", Style::new().add_modifier(Modifier::REVERSED)),
+                ])),
+                field,
+            );
             if dialog.wrong {
                 frame.render_widget(
                     Paragraph::new(format!(
