@@ -121,7 +121,10 @@ fn load_key(path: &Path) -> Result<Key> {
         match locked.unlock(passphrase.as_bytes()) {
             Ok(key) => return Ok(key),
             Err(UnlockError::WrongPassphrase(_)) if tries_left > 0 => {
-                crate::output::warn(format!("wrong passphrase; {tries_left} more tries"));
+                crate::output::warn(format!(
+                    "wrong passphrase; {} more",
+                    crate::words::count_of(tries_left, "try", "tries")
+                ));
             }
             Err(err) => return Err(err.into()),
         }

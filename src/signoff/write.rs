@@ -56,7 +56,7 @@ impl std::fmt::Display for Refused {
             Refused::NoCommit => write!(
                 f,
                 "the run does not know its commit (it was started outside a git repository); \
-                 pass --commit SHA"
+                 sign it with `greenlight signoff RUN --commit SHA`, naming the commit tested"
             ),
             Refused::CommitMismatch { recorded, given } => write!(
                 f,

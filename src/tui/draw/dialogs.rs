@@ -151,13 +151,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) {
             if dialog.wrong {
                 frame.render_widget(
                     Paragraph::new(format!(
-                        "wrong passphrase · {} more {}",
-                        dialog.tries_left,
-                        if dialog.tries_left == 1 {
-                            "try"
-                        } else {
-                            "tries"
-                        }
+                        "wrong passphrase · {} more",
+                        crate::words::count_of(dialog.tries_left, "try", "tries")
                     ))
                     .style(theme.error()),
                     status,
