@@ -122,8 +122,8 @@ fn load_key(path: &Path) -> Result<Key> {
             Ok(key) => return Ok(key),
             Err(UnlockError::WrongPassphrase(_)) if tries_left > 0 => {
                 crate::output::warn(format!(
-                    "wrong passphrase; {} more",
-                    crate::words::count_of(tries_left, "try", "tries")
+                    "wrong passphrase; {}",
+                    crate::words::count_of(tries_left, "more try", "more tries")
                 ));
             }
             Err(err) => return Err(err.into()),

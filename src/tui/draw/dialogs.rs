@@ -151,8 +151,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, run: &Run, theme: Theme) {
             if dialog.wrong {
                 frame.render_widget(
                     Paragraph::new(format!(
-                        "wrong passphrase · {} more",
-                        crate::words::count_of(dialog.tries_left, "try", "tries")
+                        "wrong passphrase · {}",
+                        crate::words::count_of(dialog.tries_left, "more try", "more tries")
                     ))
                     .style(theme.error()),
                     status,
