@@ -381,7 +381,8 @@ fn a_passphrase_protected_key_asks_for_its_passphrase_without_echo() {
     }
     let screen = tmux.wait_for("wrong", "EXIT=2");
     assert!(
-        screen.contains("wrong passphrase; 2 more tries"),
+        screen.contains("wrong passphrase; 2 more tries")
+            && screen.contains("wrong passphrase; 1 more try\n"),
         "{screen}"
     );
     assert!(screen.contains("wrong passphrase for"), "{screen}");
