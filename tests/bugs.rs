@@ -60,6 +60,15 @@ fn failing_run(sandbox: &Sandbox) -> String {
 
 /// `greenlight ARGS` with the fake gh first on PATH.
 fn with_gh(sandbox: &Sandbox, args: &[&str]) -> assert_cmd::assert::Assert {
+    with_gh_env(sandbox, args, &[])
+}
+
+/// [`with_gh`] with more environment for the fake gh.
+fn with_gh_env(
+    sandbox: &Sandbox,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> assert_cmd::assert::Assert {
     let path = format!("{FAKE_GH}:{}", std::env::var("PATH").unwrap_or_default());
     sandbox
         .cmd()
@@ -67,6 +76,7 @@ fn with_gh(sandbox: &Sandbox, args: &[&str]) -> assert_cmd::assert::Assert {
         .env("PATH", path)
         .env("FAKE_GH_LOG", log(sandbox))
         .env("FAKE_GH_STATE", sandbox.path().join("gh-state.json"))
+        .envs(env.iter().copied())
         .assert()
 }
 
@@ -502,18 +512,12 @@ fn a_public_repository_is_named_before_evidence_goes_up_to_it() {
     }
     let sandbox = Sandbox::new();
     let run = failing_run(&sandbox);
-    let public = sandbox
-        .cmd()
-        .args(["bugs", &run, "--create"])
-        .env(
-            "PATH",
-            format!("{FAKE_GH}:{}", std::env::var("PATH").unwrap_or_default()),
-        )
-        .env("FAKE_GH_LOG", log(&sandbox))
-        .env("FAKE_GH_STATE", sandbox.path().join("gh-state.json"))
-        .env("FAKE_GH_VISIBILITY", "PUBLIC")
-        .assert()
-        .success();
+    let public = with_gh_env(
+        &sandbox,
+        &["bugs", &run, "--create"],
+        &[("FAKE_GH_VISIBILITY", "PUBLIC")],
+    )
+    .success();
     let stderr = String::from_utf8_lossy(&public.get_output().stderr).to_string();
     assert!(
         stderr.contains("example/webapp is public") && stderr.contains("1 evidence file go"),

@@ -57,6 +57,12 @@ fn start(sandbox: &Sandbox, clone: &Path) -> assert_cmd::assert::Assert {
         .assert()
 }
 
+/// The id of a run [`start`]ed in `clone`.
+fn started(sandbox: &Sandbox, clone: &Path) -> String {
+    let out = start(sandbox, clone).success().get_output().stdout.clone();
+    String::from_utf8(out).unwrap().trim().to_string()
+}
+
 #[test]
 fn a_pull_request_that_edits_the_checklist_is_told_before_the_work() {
     if !ssh_keygen_available() {
@@ -123,12 +129,7 @@ fn a_key_the_team_never_listed_is_told_when_signing_with_the_line_to_add() {
     let listed = keygen(&sandbox, "ed25519", "");
     let other = keygen(&sandbox, "ecdsa", "");
     let clone = team_clone(&sandbox, &listed);
-    let run = start(&sandbox, &clone)
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let run = String::from_utf8(run).unwrap().trim().to_string();
+    let run = started(&sandbox, &clone);
     let signoff = |key: &Path| {
         sandbox
             .cmd()
@@ -191,12 +192,7 @@ fn a_key_added_only_in_the_pull_request_is_still_told_as_not_trusted() {
         ),
     )
     .unwrap();
-    let run = start(&sandbox, &clone)
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let run = String::from_utf8(run).unwrap().trim().to_string();
+    let run = started(&sandbox, &clone);
     sandbox
         .cmd()
         .current_dir(&clone)
