@@ -155,16 +155,21 @@ pub fn kept_file(folder: &Path, evidence: &Evidence) -> Option<PathBuf> {
     Some(folder.join(FOLDER).join(file_name_of(evidence)?))
 }
 
+/// [`kept_file`], or why a journal's evidence names none.
+fn kept_file_named(folder: &Path, evidence: &Evidence) -> Result<PathBuf, String> {
+    kept_file(folder, evidence).ok_or_else(|| {
+        format!(
+            "evidence `{}` is not named by a sha256",
+            crate::untrusted::one_line(&evidence.path)
+        )
+    })
+}
+
 /// Whether the file kept for `evidence` under `folder` is there, is a regular file (not a
 /// symbolic link) of at most `limit` bytes (a sign-off folder comes from a pull request: a
 /// link to `/dev/zero` must not hold the gate forever) and has its hash.
 pub fn check(folder: &Path, evidence: &Evidence, limit: u64) -> Result<(), String> {
-    let Some(path) = kept_file(folder, evidence) else {
-        return Err(format!(
-            "evidence `{}` is not named by a sha256",
-            crate::untrusted::one_line(&evidence.path)
-        ));
-    };
+    let path = kept_file_named(folder, evidence)?;
     let sha256 = crate::fsutil::sha256_of_file_not_linked(&path, limit)
         .map_err(|err| format!("{}: {err}", path.display()))?;
     if sha256 == evidence.sha256 {
@@ -183,12 +188,7 @@ pub const MAX_KEPT_BYTES: u64 = 1 << 30;
 /// sha256 the journal gives. What leaves the machine (an upload, a copy beside bug drafts)
 /// is read through here, so a link planted in a run folder is never followed.
 pub fn read_kept(folder: &Path, evidence: &Evidence, limit: u64) -> Result<Vec<u8>, String> {
-    let Some(path) = kept_file(folder, evidence) else {
-        return Err(format!(
-            "evidence `{}` is not named by a sha256",
-            crate::untrusted::one_line(&evidence.path)
-        ));
-    };
+    let path = kept_file_named(folder, evidence)?;
     let bytes = crate::fsutil::read_file_not_linked(&path, limit)
         .map_err(|err| format!("{}: {err}", path.display()))?;
     if hex(&Sha256::digest(&bytes)) == evidence.sha256 {
