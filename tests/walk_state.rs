@@ -1190,6 +1190,15 @@ fn a_passphrase_being_typed_is_never_shown_in_debug_output_and_can_be_corrected(
         panic!("{:?}", walk.app.overlay);
     };
     assert_eq!(dialog.typed_chars(), 7, "Backspace took one back");
+    // The footer offers what this field does: no "new line" in a passphrase.
+    let footer: Vec<_> = greenlight::tui::keymap::bindings(walk.app.mode())
+        .iter()
+        .filter_map(|b| b.hint)
+        .collect();
+    assert!(
+        footer.contains(&"sign") && !footer.contains(&"new line"),
+        "{footer:?}"
+    );
     let shown = format!("{:?}", walk.app.overlay);
     assert!(
         !shown.contains("hunter"),

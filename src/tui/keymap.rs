@@ -27,11 +27,13 @@ pub enum Mode {
     Question,
     /// "Sign this?": the last step before the key is used.
     ConfirmSignoff,
+    /// The signing key's passphrase, typed masked.
+    Passphrase,
 }
 
 impl Mode {
     /// Every mode, for checks over the whole table.
-    pub const ALL: [Mode; 10] = [
+    pub const ALL: [Mode; 11] = [
         Mode::Walk,
         Mode::Matrix,
         Mode::Summary,
@@ -42,13 +44,14 @@ impl Mode {
         Mode::Picker,
         Mode::Question,
         Mode::ConfirmSignoff,
+        Mode::Passphrase,
     ];
 
     /// Whether keys that are not bound go to a text field.
     pub fn types_text(self) -> bool {
         matches!(
             self,
-            Mode::Editing | Mode::Fail | Mode::Picker | Mode::ConfirmSignoff
+            Mode::Editing | Mode::Fail | Mode::Picker | Mode::ConfirmSignoff | Mode::Passphrase
         )
     }
 }
@@ -503,6 +506,30 @@ const CONFIRM_SIGNOFF: [Binding; 2] = [
     ),
 ];
 
+const PASSPHRASE: [Binding; 3] = [
+    bind(
+        &[key(Enter)],
+        "Enter",
+        "sign with the passphrase typed",
+        Action::Confirm,
+        Some("sign"),
+    ),
+    bind(
+        &[Chord::with(KeyCode::Char('u'), KeyModifiers::CONTROL)],
+        "Ctrl-U",
+        "clear what is typed",
+        Action::Type(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+        Some("clear"),
+    ),
+    bind(
+        &[key(Esc)],
+        "Esc",
+        "cancel (the comment is kept)",
+        Action::Cancel,
+        Some("cancel"),
+    ),
+];
+
 /// Keys that work in every mode.
 const GLOBAL: [Binding; 1] = [bind(
     &[Chord::with(KeyCode::Char('c'), KeyModifiers::CONTROL)],
@@ -554,6 +581,7 @@ pub fn bindings(mode: Mode) -> Vec<&'static Binding> {
         Mode::Picker => &[&PICKER, &GLOBAL],
         Mode::Question => &[&QUESTION, &GLOBAL],
         Mode::ConfirmSignoff => &[&CONFIRM_SIGNOFF, &GLOBAL],
+        Mode::Passphrase => &[&PASSPHRASE, &GLOBAL],
     };
     groups.iter().flat_map(|g| g.iter()).collect()
 }

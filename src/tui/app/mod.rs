@@ -175,6 +175,7 @@ impl App {
             Some(Overlay::ConfirmSignoff(_)) => Mode::ConfirmSignoff,
             Some(Overlay::Picker(_)) => Mode::Picker,
             Some(Overlay::Fail(_)) => Mode::Fail,
+            Some(Overlay::Passphrase(_)) => Mode::Passphrase,
             Some(_) => Mode::Editing,
             None => match self.view {
                 View::Walk => Mode::Walk,
