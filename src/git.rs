@@ -153,7 +153,31 @@ impl History {
 
     /// The sha256 of each blob in `ids`, read through one `git cat-file --batch`, in pieces.
     fn hash_blobs(&self, ids: &[&str], budget: u64) -> Result<HashMap<String, String>, String> {
-        use sha2::Digest;
+        let mut hashes = HashMap::new();
+        self.each_blob(ids, budget, |id, bytes| {
+            hashes.insert(crate::fsutil::sha256_hex(bytes), id.to_string());
+        })
+        .map_err(|spent| {
+            spent.unwrap_or_else(|| {
+                format!(
+                    "the sign-offs in the repository's history hold more than {} MB",
+                    budget >> 20
+                )
+            })
+        })?;
+        Ok(hashes)
+    }
+
+    /// Reads each blob of `ids` through one `git cat-file --batch` and hands its bytes to
+    /// `each`, one at a time; objects that are missing or not blobs are passed over. No more
+    /// than `budget` bytes are read in all: past that, `Err(None)`; any other failure is
+    /// `Err(Some(why))`.
+    fn each_blob(
+        &self,
+        ids: &[&str],
+        budget: u64,
+        mut each: impl FnMut(&str, &[u8]),
+    ) -> Result<(), Option<String>> {
         use std::io::{BufRead, Read, Write};
         let mut child = Command::new("git")
             .arg("-C")
@@ -163,43 +187,50 @@ impl History {
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
             .spawn()
-            .map_err(|err| format!("cannot run git: {err}; install git"))?;
-        let mut stdin = child.stdin.take().ok_or("cannot write to git")?;
+            .map_err(|err| Some(format!("cannot run git: {err}; install git")))?;
+        let mut stdin = child
+            .stdin
+            .take()
+            .ok_or_else(|| Some("cannot write to git".to_string()))?;
         let request: String = ids.iter().map(|id| format!("{id}\n")).collect();
         let writer = std::thread::spawn(move || stdin.write_all(request.as_bytes()));
-        let stdout = child.stdout.take().ok_or("cannot read from git")?;
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or_else(|| Some("cannot read from git".to_string()))?;
         let mut out = std::io::BufReader::new(stdout);
-        let mut hashes = HashMap::new();
         let mut spent: u64 = 0;
         let result = (|| {
             for _ in ids {
                 let mut header = String::new();
-                out.read_line(&mut header).map_err(|err| err.to_string())?;
+                out.read_line(&mut header)
+                    .map_err(|err| Some(err.to_string()))?;
                 let fields: Vec<&str> = header.split_whitespace().collect();
                 // `ID missing` has no content; any other object's content is read past,
                 // so the next header is read where it starts.
                 let [id, kind, size] = fields[..] else {
                     continue;
                 };
-                let size: u64 = size.parse().map_err(|_| "git cat-file misread")?;
+                let size: u64 = size
+                    .parse()
+                    .map_err(|_| Some("git cat-file misread".to_string()))?;
                 spent = spent.saturating_add(size);
                 if spent > budget {
-                    return Err(format!(
-                        "the sign-offs in the repository's history hold more than {} MB",
-                        budget >> 20
-                    ));
+                    return Err(None);
                 }
-                let mut hasher = sha2::Sha256::new();
-                let copied = std::io::copy(&mut (&mut out).take(size), &mut hasher)
-                    .map_err(|err| err.to_string())?;
-                if copied != size {
-                    return Err("git cat-file stopped early".to_string());
+                let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+                (&mut out)
+                    .take(size)
+                    .read_to_end(&mut bytes)
+                    .map_err(|err| Some(err.to_string()))?;
+                if bytes.len() as u64 != size {
+                    return Err(Some("git cat-file stopped early".to_string()));
                 }
                 let mut newline = [0u8; 1];
                 out.read_exact(&mut newline)
-                    .map_err(|err| err.to_string())?;
+                    .map_err(|err| Some(err.to_string()))?;
                 if kind == "blob" {
-                    hashes.insert(crate::fsutil::hex(&hasher.finalize()), id.to_string());
+                    each(id, &bytes);
                 }
             }
             Ok(())
@@ -207,7 +238,80 @@ impl History {
         let _ = child.kill();
         let _ = child.wait();
         let _ = writer.join();
-        result.map(|()| hashes)
+        result
+    }
+
+    /// The full object name of the commit `given` names (a full id, an abbreviation, a
+    /// branch or tag), or why there is none: a commit is never signed or trusted by an
+    /// abbreviation (DESIGN.md §7).
+    pub fn resolve_commit(&self, given: &str) -> Result<String, String> {
+        if given.starts_with('-') || given.trim().is_empty() {
+            return Err(format!("`{given}` is not a commit"));
+        }
+        let out = self
+            .run(&["rev-parse", "--verify", "--quiet", &format!("{given}^{{commit}}")])
+            .map_err(|_| {
+                format!(
+                    "`{given}` is not a commit in this repository (fetch it, or give its full id)"
+                )
+            })?;
+        Ok(String::from_utf8_lossy(&out).trim().to_string())
+    }
+
+    /// Every entry of `commit`'s tree, as git stores it (`git ls-tree -r`: files, symbolic
+    /// links and submodule commits, never the working tree), with the target of each
+    /// symbolic link.
+    pub fn snapshot(&self, commit: &str) -> Result<Snapshot, String> {
+        let commit = self.resolve_commit(commit)?;
+        let tree = self.run(&["rev-parse", "--verify", &format!("{commit}^{{tree}}")])?;
+        let tree = String::from_utf8_lossy(&tree).trim().to_string();
+        let listing = self.run(&["ls-tree", "-r", "-z", "--full-tree", &commit])?;
+        let mut entries = Vec::new();
+        for record in listing.split(|&b| b == 0).filter(|r| !r.is_empty()) {
+            let record = String::from_utf8_lossy(record);
+            let Some((meta, path)) = record.split_once('\t') else {
+                return Err(format!("git ls-tree gave `{record}`"));
+            };
+            let mut fields = meta.split(' ');
+            let (Some(mode), Some(_kind), Some(id)) = (fields.next(), fields.next(), fields.next())
+            else {
+                return Err(format!("git ls-tree gave `{record}`"));
+            };
+            entries.push(TreeEntry {
+                mode: mode.to_string(),
+                id: id.to_string(),
+                path: path.to_string(),
+            });
+        }
+        let links: Vec<&str> = entries
+            .iter()
+            .filter(|e| e.is_symlink())
+            .map(|e| e.id.as_str())
+            .collect();
+        let mut targets = HashMap::new();
+        self.each_blob(&links, MAX_LINK_TARGETS_BYTES, |id, bytes| {
+            targets.insert(id.to_string(), String::from_utf8_lossy(bytes).into_owned());
+        })
+        .map_err(|why| {
+            why.unwrap_or_else(|| {
+                format!(
+                    "the symbolic links of commit {} hold more than {} MB of targets",
+                    short_commit(&commit),
+                    MAX_LINK_TARGETS_BYTES >> 20
+                )
+            })
+        })?;
+        let link_targets = entries
+            .iter()
+            .filter(|e| e.is_symlink())
+            .filter_map(|e| Some((e.path.clone(), targets.get(&e.id)?.clone())))
+            .collect();
+        Ok(Snapshot {
+            commit,
+            tree,
+            entries,
+            link_targets,
+        })
     }
 
     /// The bytes of the blob `id`, at most `limit` of them.
@@ -231,6 +335,45 @@ impl History {
     }
 }
 
+/// The most bytes of symbolic-link targets a snapshot reads.
+const MAX_LINK_TARGETS_BYTES: u64 = 16 << 20;
+
+/// One entry of a commit's tree, as `git ls-tree -r` gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TreeEntry {
+    /// `100644`, `100755`, `120000` (a symbolic link) or `160000` (a submodule's commit).
+    pub mode: String,
+    /// The blob's or the submodule commit's object name.
+    pub id: String,
+    /// From the repository root, `/`-separated.
+    pub path: String,
+}
+
+impl TreeEntry {
+    /// Whether this is a symbolic link.
+    pub fn is_symlink(&self) -> bool {
+        self.mode == "120000"
+    }
+
+    /// Whether this is a submodule's commit (a gitlink).
+    pub fn is_gitlink(&self) -> bool {
+        self.mode == "160000"
+    }
+}
+
+/// A commit's whole tree: what content keys are computed from.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// The commit's full object name.
+    pub commit: String,
+    /// Its tree's object name.
+    pub tree: String,
+    /// Every entry, in git's order.
+    pub entries: Vec<TreeEntry>,
+    /// Each symbolic link's target as written in it, by the link's path.
+    pub link_targets: HashMap<String, String>,
+}
+
 /// Names from git's `-z` output.
 fn nul_separated(bytes: &[u8]) -> Vec<String> {
     bytes
@@ -246,7 +389,9 @@ pub fn is_object_name(text: &str) -> bool {
 }
 
 /// The commit `given` names: resolved to its full object name in the repository at `root`
-/// when git knows it there, else taken as written when it is 7 to 64 hex digits.
+/// when git knows it there, else taken as written only when it is a full object name (40
+/// or 64 hex digits) — an abbreviation git cannot resolve names nothing certain, and a
+/// commit made to share its prefix could take its place (DESIGN.md §7).
 pub fn commit_id(given: &str, root: Option<&Path>) -> Option<String> {
     let given = given.trim();
     if let Some(root) = root
@@ -263,7 +408,12 @@ pub fn commit_id(given: &str, root: Option<&Path>) -> Option<String> {
     {
         return Some(full);
     }
-    is_object_name(given).then(|| given.to_ascii_lowercase())
+    is_full_object_name(given).then(|| given.to_ascii_lowercase())
+}
+
+/// Whether `text` is a full object name: 40 (SHA-1) or 64 (SHA-256) hex digits.
+pub fn is_full_object_name(text: &str) -> bool {
+    matches!(text.len(), 40 | 64) && text.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// The first 12 characters of a commit id, as people quote them.

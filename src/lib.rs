@@ -15,6 +15,7 @@ pub mod checklist;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod content_key;
 pub mod earlier;
 pub mod evidence;
 pub mod exit;

@@ -186,7 +186,7 @@ pub fn judge(
     checklist: &Checklist,
     cells: impl Iterator<Item = (Cell, Option<Outcome>)>,
 ) -> Verdict {
-    let policy = checklist.policy;
+    let policy = &checklist.policy;
     let threshold = policy.block_on_severity;
     let mut blocking = 0;
     let mut untested = 0;

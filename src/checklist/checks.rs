@@ -337,6 +337,12 @@ impl Checker {
                     ),
                 }
             }
+            if let Some(globs) = &raw_policy.global_paths {
+                match super::paths::PathMatcher::check(globs) {
+                    Ok(()) => policy.global_paths = globs.clone(),
+                    Err(why) => self.problem("policy.global_paths", why),
+                }
+            }
         }
         policy
     }

@@ -212,7 +212,7 @@ fn serde_message(err: &serde_yaml::Error) -> String {
         ),
         (
             "struct RawPolicy",
-            "a policy (a mapping with `block_on_severity`, `require_complete`, `allow_skip` and `approvals`)",
+            "a policy (a mapping with `block_on_severity`, `require_complete`, `allow_skip`, `approvals` and `global_paths`)",
         ),
         (
             "struct RawSection",

@@ -6,6 +6,7 @@
 //! viewports, as written in the file.
 
 mod checks;
+pub mod definition;
 pub mod limits;
 mod load;
 pub mod paths;
@@ -48,7 +49,7 @@ pub struct Environment {
 }
 
 /// When a run may be approved (DESIGN.md §1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
     /// A failure of this severity or worse blocks approval.
     pub block_on_severity: Severity,
@@ -58,6 +59,9 @@ pub struct Policy {
     pub allow_skip: bool,
     /// Distinct trusted testers whose approvals the gate needs.
     pub approvals: u32,
+    /// Globs of files whose change can affect every item (lockfiles, build and style
+    /// configuration): part of every item's content key (DESIGN.md §7).
+    pub global_paths: Vec<String>,
 }
 
 impl Default for Policy {
@@ -67,6 +71,7 @@ impl Default for Policy {
             require_complete: true,
             allow_skip: false,
             approvals: 1,
+            global_paths: Vec::new(),
         }
     }
 }

@@ -44,8 +44,14 @@ impl PathMatcher {
     /// Whether the file at `path` (relative to the repository root, `/`-separated) is one
     /// the globs name, directly or through a folder they name.
     pub fn matches(&self, path: &str) -> bool {
+        self.matches_entry(path, false)
+    }
+
+    /// [`PathMatcher::matches`] for an entry that may be a folder (a submodule's commit is
+    /// one in the working tree: `vendor/lib/` names it).
+    pub fn matches_entry(&self, path: &str, is_dir: bool) -> bool {
         matches!(
-            self.globs.matched_path_or_any_parents(path, false),
+            self.globs.matched_path_or_any_parents(path, is_dir),
             Match::Ignore(_)
         )
     }

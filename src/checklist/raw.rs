@@ -91,6 +91,8 @@ pub struct RawPolicy {
     pub allow_skip: Option<bool>,
     #[serde(default)]
     pub approvals: Option<i64>,
+    #[serde(default)]
+    pub global_paths: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -58,7 +58,8 @@ pub fn create_run(
         Some(given) => Some(
             crate::git::commit_id(given, place.root.as_deref()).with_context(|| {
                 format!(
-                    "--commit `{}` is not a commit: give its hex object name (7 to 64 digits), or `unknown`",
+                    "--commit `{}` is not a commit git knows here: give its full id (40 hex \
+                     digits; an abbreviation is resolved only by the repository), or `unknown`",
                     crate::untrusted::one_line(given)
                 )
             })?,

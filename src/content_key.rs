@@ -1,0 +1,446 @@
+//! Content keys (DESIGN.md §7): what an item's result depends on in a commit, so that a
+//! result holds wherever that content is found again — after a rebase, an "update branch",
+//! a merge-queue commit or a squash merge — and nowhere else.
+//!
+//! An item's key is the sha256 of the sorted `(mode, object id, path)` entries its `paths:`
+//! select in the commit's tree, as git stores it (never the working tree): a submodule's
+//! commit counts as an entry, a symbolic link adds the entries of its target, and every
+//! `.gitattributes`, the root `.gitmodules` and `.lfsconfig` and the policy's
+//! `global_paths:` are part of every key, since they change how the selected files are
+//! checked out or built. A glob that selects nothing (its folder was renamed) makes the key
+//! [`ContentKey::Nothing`], which matches nothing: the item must be tested again. An item
+//! without `paths:` has the whole tree as its key.
+
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
+
+use crate::checklist::Checklist;
+use crate::checklist::paths::PathMatcher;
+use crate::git::{Snapshot, TreeEntry};
+
+/// How many symbolic links in a row are followed to a target.
+const MAX_LINK_HOPS: usize = 8;
+
+/// Files every item's key holds, wherever they are: they change how others are checked out.
+const ALWAYS: [&str; 3] = [".gitattributes", ".gitmodules", ".lfsconfig"];
+
+/// What an item's results depend on at one commit.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ContentKey {
+    /// The item names no `paths`: the whole tree, by its object name.
+    Tree(String),
+    /// The sha256 of the entries its `paths` select, with the files every key holds.
+    Files(String),
+    /// A glob selects nothing: no result can hold.
+    Nothing,
+}
+
+impl ContentKey {
+    /// The key as a statement records it: `tree:ID`, `files:SHA256` or `nothing`.
+    pub fn as_text(&self) -> String {
+        match self {
+            ContentKey::Tree(id) => format!("tree:{id}"),
+            ContentKey::Files(sha256) => format!("files:{sha256}"),
+            ContentKey::Nothing => "nothing".into(),
+        }
+    }
+
+    /// Whether a result recorded under the key `recorded` (as a statement gives it) holds
+    /// under this one: the same key, and not [`ContentKey::Nothing`].
+    pub fn holds_for(&self, recorded: &str) -> bool {
+        *self != ContentKey::Nothing && self.as_text() == recorded
+    }
+}
+
+/// The entries a list of `paths:` selects in one commit, and the key they make.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    pub key: ContentKey,
+    /// One line per entry, sorted: `MODE ID PATH`, or for a link whose target is not in
+    /// the tree, `link PATH -> TARGET: why`.
+    pub lines: BTreeSet<String>,
+    /// The first glob that selects nothing, when one does.
+    pub empty_glob: Option<String>,
+}
+
+/// Content keys at one commit, each list of `paths` worked out once.
+pub struct Keys<'a> {
+    snapshot: &'a Snapshot,
+    /// Entry indices by path, for following links.
+    by_path: HashMap<&'a str, usize>,
+    /// Entry paths sorted, for the entries under a folder a link points to.
+    sorted: Vec<(&'a str, usize)>,
+    /// The lines every key holds, or the global glob that selects nothing.
+    global: Result<BTreeSet<String>, String>,
+    selections: RefCell<HashMap<Vec<String>, Rc<Selection>>>,
+    selects_something: RefCell<HashMap<String, bool>>,
+}
+
+impl<'a> Keys<'a> {
+    /// Keys at `snapshot`'s commit, with `global_paths` (the pinned policy's) in every one.
+    pub fn new(snapshot: &'a Snapshot, global_paths: &[String]) -> Result<Keys<'a>, String> {
+        let by_path = snapshot
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.path.as_str(), i))
+            .collect();
+        let mut sorted: Vec<(&str, usize)> = snapshot
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.path.as_str(), i))
+            .collect();
+        sorted.sort_unstable();
+        let mut keys = Keys {
+            snapshot,
+            by_path,
+            sorted,
+            global: Ok(BTreeSet::new()),
+            selections: RefCell::default(),
+            selects_something: RefCell::default(),
+        };
+        keys.global = keys.global_lines(global_paths)?;
+        Ok(keys)
+    }
+
+    /// The commit's tree.
+    pub fn tree(&self) -> &str {
+        &self.snapshot.tree
+    }
+
+    /// The commit's full object name.
+    pub fn commit(&self) -> &str {
+        &self.snapshot.commit
+    }
+
+    /// The key of an item naming `paths`.
+    pub fn key(&self, paths: &[String]) -> ContentKey {
+        self.selection(paths).key.clone()
+    }
+
+    /// Every item's key, by item index.
+    pub fn of_items(&self, checklist: &Checklist) -> Vec<ContentKey> {
+        checklist.items.iter().map(|i| self.key(&i.paths)).collect()
+    }
+
+    /// What `paths` select, and their key.
+    pub fn selection(&self, paths: &[String]) -> Rc<Selection> {
+        if let Some(known) = self.selections.borrow().get(paths) {
+            return Rc::clone(known);
+        }
+        let selection = Rc::new(self.select(paths));
+        self.selections
+            .borrow_mut()
+            .insert(paths.to_vec(), Rc::clone(&selection));
+        selection
+    }
+
+    fn select(&self, paths: &[String]) -> Selection {
+        if paths.is_empty() {
+            return Selection {
+                key: ContentKey::Tree(self.snapshot.tree.clone()),
+                lines: BTreeSet::new(),
+                empty_glob: None,
+            };
+        }
+        let nothing = |glob: &str| Selection {
+            key: ContentKey::Nothing,
+            lines: BTreeSet::new(),
+            empty_glob: Some(glob.to_string()),
+        };
+        let global = match &self.global {
+            Ok(lines) => lines,
+            Err(glob) => return nothing(glob),
+        };
+        if let Some(empty) = paths
+            .iter()
+            .filter(|p| !p.starts_with('!'))
+            .find(|p| !self.pattern_selects_something(p))
+        {
+            return nothing(empty);
+        }
+        let Ok(matcher) = PathMatcher::new(paths) else {
+            return nothing(&paths.join(", "));
+        };
+        let mut lines = global.clone();
+        for (index, entry) in self.snapshot.entries.iter().enumerate() {
+            if matcher.matches_entry(&entry.path, entry.is_gitlink()) {
+                self.add_entry(index, &mut lines, 0);
+            }
+        }
+        let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
+        for line in &lines {
+            sha2::Digest::update(&mut hasher, line.as_bytes());
+            sha2::Digest::update(&mut hasher, [0u8]);
+        }
+        let key = ContentKey::Files(crate::fsutil::hex(&sha2::Digest::finalize(hasher)));
+        Selection {
+            key,
+            lines,
+            empty_glob: None,
+        }
+    }
+
+    /// The lines every key holds: `.gitattributes` anywhere, `.gitmodules` and `.lfsconfig`
+    /// at the root, and what `global_paths` select — or the global glob that selects nothing.
+    fn global_lines(&self, global_paths: &[String]) -> Result<Result<BTreeSet<String>, String>, String> {
+        if let Some(empty) = global_paths
+            .iter()
+            .filter(|p| !p.starts_with('!'))
+            .find(|p| !self.pattern_selects_something(p))
+        {
+            return Ok(Err(empty.clone()));
+        }
+        let matcher = if global_paths.is_empty() {
+            None
+        } else {
+            Some(PathMatcher::new(global_paths).map_err(|why| format!("global_paths: {why}"))?)
+        };
+        let mut lines = BTreeSet::new();
+        for (index, entry) in self.snapshot.entries.iter().enumerate() {
+            let name = entry.path.rsplit('/').next().unwrap_or(&entry.path);
+            let always = name == ".gitattributes" || ALWAYS.contains(&entry.path.as_str());
+            let chosen = matcher
+                .as_ref()
+                .is_some_and(|m| m.matches_entry(&entry.path, entry.is_gitlink()));
+            if always || chosen {
+                self.add_entry(index, &mut lines, 0);
+            }
+        }
+        Ok(Ok(lines))
+    }
+
+    /// Whether the one glob `pattern` selects at least one entry.
+    fn pattern_selects_something(&self, pattern: &str) -> bool {
+        if let Some(&known) = self.selects_something.borrow().get(pattern) {
+            return known;
+        }
+        let found = PathMatcher::new(&[pattern.to_string()]).is_ok_and(|matcher| {
+            self.snapshot
+                .entries
+                .iter()
+                .any(|e| matcher.matches_entry(&e.path, e.is_gitlink()))
+        });
+        self.selects_something
+            .borrow_mut()
+            .insert(pattern.to_string(), found);
+        found
+    }
+
+    /// Adds the entry at `index`, and for a symbolic link what it points to.
+    fn add_entry(&self, index: usize, lines: &mut BTreeSet<String>, hops: usize) {
+        let entry = &self.snapshot.entries[index];
+        if !lines.insert(entry_line(entry)) || !entry.is_symlink() {
+            return;
+        }
+        let target = self
+            .snapshot
+            .link_targets
+            .get(&entry.path)
+            .map_or("", String::as_str);
+        let broken = |why: &str| format!("link {} -> {target}: {why}", entry.path);
+        if hops >= MAX_LINK_HOPS {
+            lines.insert(broken("too many links in a row"));
+            return;
+        }
+        let Some(resolved) = resolve(&entry.path, target) else {
+            lines.insert(broken("outside the repository"));
+            return;
+        };
+        if let Some(&found) = self.by_path.get(resolved.as_str()) {
+            self.add_entry(found, lines, hops + 1);
+            return;
+        }
+        let folder = format!("{resolved}/");
+        let start = self.sorted.partition_point(|(path, _)| *path < folder.as_str());
+        let inside: Vec<usize> = self.sorted[start..]
+            .iter()
+            .take_while(|(path, _)| path.starts_with(&folder))
+            .map(|&(_, i)| i)
+            .collect();
+        if inside.is_empty() {
+            lines.insert(broken("not in the tree"));
+        }
+        for found in inside {
+            self.add_entry(found, lines, hops + 1);
+        }
+    }
+}
+
+/// An entry as a key holds it.
+fn entry_line(entry: &TreeEntry) -> String {
+    format!("{} {} {}", entry.mode, entry.id, entry.path)
+}
+
+/// Where a link at `link` (a path from the root) to `target` points, from the root; `None`
+/// when it leaves the repository (an absolute target, or `..` past the root).
+fn resolve(link: &str, target: &str) -> Option<String> {
+    if target.starts_with('/') {
+        return None;
+    }
+    let mut parts: Vec<&str> = link.split('/').collect();
+    parts.pop();
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            name => parts.push(name),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(mode: &str, id: &str, path: &str) -> TreeEntry {
+        TreeEntry {
+            mode: mode.into(),
+            id: id.into(),
+            path: path.into(),
+        }
+    }
+
+    fn snapshot(entries: Vec<TreeEntry>, links: &[(&str, &str)]) -> Snapshot {
+        Snapshot {
+            commit: "c".repeat(40),
+            tree: "t".repeat(40),
+            entries,
+            link_targets: links
+                .iter()
+                .map(|(l, t)| (l.to_string(), t.to_string()))
+                .collect(),
+        }
+    }
+
+    fn base() -> Vec<TreeEntry> {
+        vec![
+            entry("100644", "a1", "web/pricing/page.tsx"),
+            entry("100644", "b1", "web/checkout/form.tsx"),
+            entry("100644", "c1", "shared/tokens.css"),
+            entry("160000", "d1", "vendor/widgets"),
+            entry("100644", "e1", "package-lock.json"),
+        ]
+    }
+
+    fn key(entries: Vec<TreeEntry>, links: &[(&str, &str)], paths: &[&str]) -> ContentKey {
+        let snapshot = snapshot(entries, links);
+        let keys = Keys::new(&snapshot, &["package-lock.json".to_string()]).expect("keys");
+        let paths: Vec<String> = paths.iter().map(|p| p.to_string()).collect();
+        keys.key(&paths)
+    }
+
+    #[test]
+    fn a_change_outside_the_paths_keeps_the_key_and_one_inside_changes_it() {
+        let before = key(base(), &[], &["web/pricing/**"]);
+        let mut outside = base();
+        outside[1].id = "b2".into();
+        assert_eq!(key(outside, &[], &["web/pricing/**"]), before);
+        let mut inside = base();
+        inside[0].id = "a2".into();
+        assert_ne!(key(inside, &[], &["web/pricing/**"]), before);
+        let mut mode = base();
+        mode[0].mode = "100755".into();
+        assert_ne!(key(mode, &[], &["web/pricing/**"]), before, "the mode counts");
+    }
+
+    #[test]
+    fn a_submodule_commit_under_a_glob_counts() {
+        for glob in ["vendor/**", "vendor/", "vendor/widgets"] {
+            let before = key(base(), &[], &[glob]);
+            let mut bumped = base();
+            bumped[3].id = "d2".into();
+            assert_ne!(key(bumped, &[], &[glob]), before, "{glob}");
+        }
+    }
+
+    #[test]
+    fn a_link_brings_in_its_target_and_a_link_out_of_the_tree_is_named() {
+        let mut entries = base();
+        entries.push(entry("120000", "l1", "web/pricing/theme.css"));
+        let links = [("web/pricing/theme.css", "../../shared/tokens.css")];
+        let before = key(entries.clone(), &links, &["web/pricing/**"]);
+        let mut retargeted = entries.clone();
+        retargeted[2].id = "c2".into();
+        assert_ne!(
+            key(retargeted, &links, &["web/pricing/**"]),
+            before,
+            "the target's content changed, not the link"
+        );
+        // A link to a folder brings in what is under it.
+        let folder_link = [("web/pricing/theme.css", "../../shared")];
+        let folder = snapshot(entries.clone(), &folder_link);
+        let keys = Keys::new(&folder, &[]).expect("keys");
+        let selection = keys.selection(&["web/pricing/**".to_string()]);
+        assert!(
+            selection.lines.iter().any(|l| l.ends_with("shared/tokens.css")),
+            "{:?}",
+            selection.lines
+        );
+        let outside = [("web/pricing/theme.css", "../../../etc/passwd")];
+        let escaping = snapshot(entries, &outside);
+        let keys = Keys::new(&escaping, &[]).expect("keys");
+        let selection = keys.selection(&["web/pricing/**".to_string()]);
+        assert!(
+            selection
+                .lines
+                .iter()
+                .any(|l| l.ends_with("outside the repository")),
+            "{:?}",
+            selection.lines
+        );
+    }
+
+    #[test]
+    fn gitattributes_and_global_paths_are_in_every_key() {
+        let before = key(base(), &[], &["web/pricing/**"]);
+        let mut attributes = base();
+        attributes.push(entry("100644", "g1", "web/.gitattributes"));
+        assert_ne!(key(attributes, &[], &["web/pricing/**"]), before);
+        let mut modules = base();
+        modules.push(entry("100644", "m1", ".gitmodules"));
+        assert_ne!(key(modules, &[], &["web/pricing/**"]), before);
+        let mut lock = base();
+        lock[4].id = "e2".into();
+        assert_ne!(
+            key(lock, &[], &["web/pricing/**"]),
+            before,
+            "global_paths"
+        );
+    }
+
+    #[test]
+    fn a_glob_that_selects_nothing_makes_a_key_that_never_holds() {
+        let nothing = key(base(), &[], &["web/pricing/**", "web/renamed/**"]);
+        assert_eq!(nothing, ContentKey::Nothing);
+        assert!(!nothing.holds_for("nothing"));
+        let mut without_lock = base();
+        without_lock.pop();
+        assert_eq!(
+            key(without_lock, &[], &["web/pricing/**"]),
+            ContentKey::Nothing,
+            "a global glob that selects nothing"
+        );
+    }
+
+    #[test]
+    fn no_paths_means_the_whole_tree() {
+        assert_eq!(key(base(), &[], &[]), ContentKey::Tree("t".repeat(40)));
+        let files = key(base(), &[], &["web/**"]);
+        assert!(files.holds_for(&files.as_text()));
+        assert!(files.as_text().starts_with("files:"));
+    }
+
+    #[test]
+    fn links_resolve_from_their_folder_and_never_above_the_root() {
+        assert_eq!(resolve("a/b/l", "../c/f").as_deref(), Some("a/c/f"));
+        assert_eq!(resolve("a/l", "./x/./y").as_deref(), Some("a/x/y"));
+        assert_eq!(resolve("l", "../x"), None);
+        assert_eq!(resolve("a/l", "/etc/passwd"), None);
+    }
+}
