@@ -21,21 +21,22 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, ensure};
 
 use greenlight::checklist::Checklist;
+use greenlight::content_key;
 use greenlight::export::{Safety, write_long_csv};
 use greenlight::fsutil::sha256_hex;
+use greenlight::git::History;
 use greenlight::run::{NewResult, RunSession};
 use greenlight::signoff::allowed_signers::AllowedSigners;
 use greenlight::signoff::comment;
 use greenlight::signoff::envelope::{Library, find};
-use greenlight::signoff::gate::{Pinned, judge_gate};
+use greenlight::signoff::gate::{Gated, Pinned, judge_gate};
 use greenlight::signoff::signing::{KeyFile, read_key};
-use greenlight::signoff::statement::{Decision, Statement, StatementInputs};
+use greenlight::signoff::statement::{Decision, FileDigest, Statement, StatementInputs};
 use greenlight::signoff::verify::Trust;
 use greenlight::status::Status;
 use greenlight::store::{ChecklistRef, RunMeta, RunStore};
 
 const STATEMENTS: usize = 50;
-const COMMIT: &str = "0123456789abcdef0123456789abcdef01234567";
 const BUDGET: Duration = Duration::from_secs(1);
 
 fn main() -> ExitCode {
@@ -56,7 +57,7 @@ fn run() -> Result<bool> {
     {
         let dir = Path::new(dir);
         std::fs::create_dir_all(dir)?;
-        let (folders, _, allowed) = make_fixture(dir)?;
+        let (folders, _, allowed, fixture) = make_fixture(dir)?;
         let pinned = dir.join("web-ux.yaml");
         std::fs::copy(
             Path::new(env!("CARGO_MANIFEST_DIR")).join("checklists/web-ux.yaml"),
@@ -64,8 +65,10 @@ fn run() -> Result<bool> {
         )?;
         let paths: Vec<String> = folders.iter().map(|f| f.display().to_string()).collect();
         println!(
-            "greenlight gate {} --commit {COMMIT} --checklist {} --allowed-signers {}",
+            "cd {} && greenlight gate {} --commit {} --checklist {} --allowed-signers {}",
+            fixture.root.display(),
             paths.join(" "),
+            fixture.commit,
             pinned.display(),
             allowed.display()
         );
@@ -78,7 +81,7 @@ fn run() -> Result<bool> {
         None => 11,
     };
     let dir = tempfile::tempdir()?;
-    let (folders, pinned, allowed) = make_fixture(dir.path())?;
+    let (folders, pinned, allowed, fixture) = make_fixture(dir.path())?;
     let trust = Trust {
         allowed_signers: AllowedSigners::load(&allowed)?,
         repository: None,
@@ -91,19 +94,32 @@ fn run() -> Result<bool> {
             .iter()
             .map(|folder| (folder.display().to_string(), find(folder)));
         let library = Library::default();
+        let history = History::new(&fixture.root);
+        let snapshot = history
+            .snapshot(&fixture.commit)
+            .map_err(anyhow::Error::msg)?;
+        let gated = Gated {
+            snapshot: &snapshot,
+            history: Some(&history),
+        };
         let report = judge_gate(
             inputs,
-            COMMIT,
+            &gated,
             std::slice::from_ref(&pinned),
             &trust,
             &library,
             None,
-        );
+        )
+        .map_err(anyhow::Error::msg)?;
         times.push(started.elapsed());
         ensure!(report.open, "the gate should open on 50 passing approvals");
         ensure!(
-            report.checklists[0].approvers.len() == STATEMENTS,
-            "50 approvers"
+            report.checklists[0].covered == pinned.checklist.cell_count(),
+            "every cell covered"
+        );
+        ensure!(
+            report.checklists[0].approvers.len() == 1,
+            "one key is one approver, whatever names it signs as"
         );
     }
     times.sort();
@@ -120,10 +136,56 @@ fn run() -> Result<bool> {
     Ok(median <= BUDGET)
 }
 
-/// 50 sign-off folders of one fully passed run, the pinned checklist, the allowed signers.
-fn make_fixture(dir: &Path) -> Result<(Vec<PathBuf>, Pinned, PathBuf)> {
+/// The repository the gate runs in: the checklist and the files its items' paths name.
+struct Repository {
+    root: PathBuf,
+    commit: String,
+}
+
+/// A repository holding the shipped checklist and a file under each of its items' paths,
+/// committed.
+fn make_repository(dir: &Path, checklist: &Checklist, bytes: &[u8]) -> Result<Repository> {
+    let root = dir.join("repo");
+    std::fs::create_dir_all(root.join("checklists"))?;
+    std::fs::write(root.join("checklists/web-ux.yaml"), bytes)?;
+    for pattern in checklist.items.iter().flat_map(|i| i.paths.iter()) {
+        let file = root.join(pattern.replace("**", "index.ts").trim_start_matches('/'));
+        if let Some(parent) = file.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&file, pattern)?;
+    }
+    let git = |args: &[&str]| -> Result<String> {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(&root)
+            .args([
+                "-c",
+                "user.name=Gate Scale",
+                "-c",
+                "user.email=scale@example.com",
+            ])
+            .args(args)
+            .output()
+            .context("git runs")?;
+        ensure!(out.status.success(), "git {args:?} failed");
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    };
+    git(&["init", "-q"])?;
+    git(&["add", "-A"])?;
+    git(&["commit", "-qm", "fixture"])?;
+    let commit = git(&["rev-parse", "HEAD"])?;
+    Ok(Repository { root, commit })
+}
+
+/// 50 sign-off folders of one fully passed run, the pinned checklist, the allowed signers,
+/// the repository.
+fn make_fixture(dir: &Path) -> Result<(Vec<PathBuf>, Pinned, PathBuf, Repository)> {
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("checklists/web-ux.yaml");
     let (checklist, bytes) = Checklist::load_with_bytes(&source)?;
+    let repository = make_repository(dir, &checklist, &bytes)?;
+    let keys = content_key::at_commit(&repository.root, &repository.commit, &checklist)
+        .map_err(anyhow::Error::msg)?;
     let key = dir.join("id_ed25519");
     let made = Command::new("ssh-keygen")
         .args(["-q", "-t", "ed25519", "-N", "", "-f"])
@@ -140,7 +202,7 @@ fn make_fixture(dir: &Path) -> Result<(Vec<PathBuf>, Pinned, PathBuf)> {
         RunMeta {
             id: String::new(),
             release: "2.3.0".into(),
-            commit: Some(COMMIT.into()),
+            commit: Some(repository.commit.clone()),
             repository: None,
             tester: "Tester <tester@example.com>".into(),
             checklist: ChecklistRef {
@@ -178,9 +240,11 @@ fn make_fixture(dir: &Path) -> Result<(Vec<PathBuf>, Pinned, PathBuf)> {
     };
     let mut folders = Vec::new();
     for n in 0..STATEMENTS {
-        let statement = Statement::new(StatementInputs {
+        let folder = dir.join(format!("signoff-{n:02}"));
+        std::fs::create_dir_all(&folder)?;
+        let mut statement = Statement::new(StatementInputs {
             run,
-            commit: COMMIT,
+            commit: &repository.commit,
             decision: Decision::Approved,
             comment: None,
             tester_name: format!("Tester {n}"),
@@ -188,11 +252,17 @@ fn make_fixture(dir: &Path) -> Result<(Vec<PathBuf>, Pinned, PathBuf)> {
             key_fingerprint: signing.fingerprint(),
             signed_at: "2026-11-29T10:00:00Z".into(),
             results_csv_sha256: sha256_hex(&csv),
+            keys: Some(&keys),
         });
+        // The report a reviewer opens is signed with the statement, as `signoff` does.
+        let mut report = Vec::new();
+        greenlight::export::html::write_report(run, Some(&statement), &folder, &mut report)?;
+        statement.predicate.report_html = Some(FileDigest {
+            sha256: sha256_hex(&report),
+        });
+        std::fs::write(folder.join("report.html"), &report)?;
         let statement_bytes = statement.to_bytes()?;
         let signature = signing.sign(&statement_bytes)?;
-        let folder = dir.join(format!("signoff-{n:02}"));
-        std::fs::create_dir_all(&folder)?;
         std::fs::write(folder.join("signoff.json"), &statement_bytes)?;
         std::fs::write(folder.join("signoff.json.sig"), &signature)?;
         std::fs::write(folder.join("results.csv"), &csv)?;
@@ -207,5 +277,5 @@ fn make_fixture(dir: &Path) -> Result<(Vec<PathBuf>, Pinned, PathBuf)> {
         checklist,
         sha256: sha256_hex(&bytes),
     };
-    Ok((folders, pinned, allowed))
+    Ok((folders, pinned, allowed, repository))
 }

@@ -1,42 +1,294 @@
-//! Re-testing only what changed (DESIGN.md §7): which passes of an earlier trusted approval
-//! still hold at a later commit. One rule, used both when a run starts (`--carry-from`) and
-//! by the gate, which checks every carried cell again: a pass carries to a cell when the
-//! item names `paths`, its definition is the one the earlier approval signed, and no file
-//! changed since the earlier commit is one its paths name.
+//! Re-testing only what changed (DESIGN.md §7): which trusted results hold at a commit.
+//! One rule, used by the gate and when a run starts (`--carry-from`): a result holds for a
+//! cell of the checklist at commit G when it is the signer's own (not carried), its cell's
+//! definition is the cell's definition now, and its item's content key is the item's key at
+//! G. Among the results that hold, those recorded on G's own tree win; otherwise the worst
+//! counts — a failure on identical content stands until someone tests it again. No commit
+//! ancestry is involved: content is judged, so a result survives rebases and squash merges
+//! and holds nowhere its content changed.
 
-use std::collections::HashMap;
+use std::cell::OnceCell;
+use std::collections::{BTreeMap, HashMap};
 
-use crate::checklist::paths::PathMatcher;
+use crate::checklist::definition::{Definitions, differences};
 use crate::checklist::{Cell, Checklist, Item};
+use crate::content_key::{ContentKey, Keys};
+use crate::git::{History, short_commit};
 use crate::journal::CarriedFrom;
 use crate::signoff::statement::{CellFacts, Decision, Statement};
 use crate::status::Status;
+use crate::verdict::Outcome;
 
-/// How many approvals deep the gate follows a carried pass back to where it was tested.
-pub const MAX_CHAIN: usize = 8;
-
-/// The first changed file a list of globs names, or why the globs do not compile.
-type Touched = Result<Option<String>, String>;
-
-/// An earlier approval, indexed for carrying from it, with the files changed between its
-/// commit and the one being tested.
-pub struct Earlier<'a> {
-    statement: &'a Statement,
-    sha256: String,
-    changed: Vec<String>,
-    cells: HashMap<(&'a str, &'a str, &'a str), &'a CellFacts>,
-    /// [`Earlier::item_refusal`] by item id: the gate asks once per carried cell, and
-    /// hashing the definition and compiling the globs is per item.
-    refusals: std::cell::RefCell<HashMap<String, Option<String>>>,
-    /// The first changed file each list of globs names: items share their lists.
-    touched: std::cell::RefCell<HashMap<Vec<String>, Touched>>,
+/// A checklist at one commit: each cell's definition and each item's content key.
+pub struct At<'a> {
+    pub checklist: &'a Checklist,
+    definitions: Definitions<'a>,
+    /// Each cell's definition sha256, worked out when first asked, by item then environment.
+    cell_definitions: Vec<OnceCell<String>>,
+    keys: &'a Keys<'a>,
+    item_keys: Vec<ContentKey>,
 }
 
-impl<'a> Earlier<'a> {
-    /// `statement` (whose exact bytes hash to `sha256`), with `changed` the output of
-    /// `git diff --name-only EARLIER..NOW`.
-    pub fn new(statement: &'a Statement, sha256: &str, changed: Vec<String>) -> Earlier<'a> {
-        let cells = statement
+/// Why a result does not hold at the commit, or that it does.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Holds {
+    Yes,
+    /// Carried from another statement: not the signer's own.
+    Carried,
+    /// No result in that cell.
+    Untested,
+    /// The cell is not one of this checklist's.
+    NotACell,
+    /// The cell's definition changed.
+    Definition,
+    /// The statement records no content key (signed outside a repository, or version 1).
+    NoKey,
+    /// The item's content changed.
+    Content,
+    /// A glob of the item (or of `global_paths`) selects nothing at this commit.
+    NothingHere,
+}
+
+impl<'a> At<'a> {
+    /// `checklist` at the commit `keys` were worked out at.
+    pub fn new(checklist: &'a Checklist, keys: &'a Keys<'a>) -> At<'a> {
+        let cells = checklist.items.len() * checklist.environments.len();
+        At {
+            checklist,
+            definitions: Definitions::new(checklist),
+            cell_definitions: (0..cells).map(|_| OnceCell::new()).collect(),
+            item_keys: keys.of_items(checklist),
+            keys,
+        }
+    }
+
+    /// The commit's full object name.
+    pub fn commit(&self) -> &str {
+        self.keys.commit()
+    }
+
+    /// The commit's tree.
+    pub fn tree(&self) -> &str {
+        self.keys.tree()
+    }
+
+    /// The sha256 of `cell`'s definition.
+    pub fn definition(&self, cell: Cell) -> &str {
+        let index = cell.item * self.checklist.environments.len() + cell.environment;
+        self.cell_definitions[index].get_or_init(|| self.definitions.sha256(cell))
+    }
+
+    /// The content key of the item at `item`.
+    pub fn key(&self, item: usize) -> &ContentKey {
+        &self.item_keys[item]
+    }
+
+    /// Whether the result `facts` records holds for `cell`.
+    pub fn holds(&self, cell: Cell, facts: &CellFacts) -> Holds {
+        if facts.status.is_none() {
+            return Holds::Untested;
+        }
+        if facts.carried_from.is_some() {
+            return Holds::Carried;
+        }
+        if facts.definition.as_deref() != Some(self.definition(cell)) {
+            return Holds::Definition;
+        }
+        let Some(recorded) = facts.content_key.as_deref() else {
+            return Holds::NoKey;
+        };
+        let now = self.key(cell.item);
+        if *now == ContentKey::Nothing {
+            return Holds::NothingHere;
+        }
+        if now.holds_for(recorded) {
+            Holds::Yes
+        } else {
+            Holds::Content
+        }
+    }
+
+    /// Whether `statement` was signed on this commit's own tree.
+    pub fn on_tree(&self, statement: &Statement) -> bool {
+        statement.predicate.tree.as_deref() == Some(self.tree())
+    }
+
+    /// The glob that selects nothing for `item` here, when one does.
+    pub fn empty_glob(&self, item: &Item) -> Option<String> {
+        self.keys.selection(&item.paths).empty_glob.clone()
+    }
+
+    /// Says how the content `item`'s key covers changed from commit `from` to this one:
+    /// `web/pricing/page.tsx changed, .gitattributes added`; or, when `from` is not in the
+    /// repository, that it cannot say which file.
+    pub fn content_change(&self, history: Option<&History>, from: &str, item: &Item) -> String {
+        let unknown = || {
+            format!(
+                "its content changed since commit {} (not in this clone, to say which file)",
+                short_commit(from)
+            )
+        };
+        let Some(snapshot) = history.and_then(|h| h.snapshot(from).ok()) else {
+            return unknown();
+        };
+        let Ok(then) = Keys::new(&snapshot, &self.checklist.policy.global_paths) else {
+            return unknown();
+        };
+        let (was, now) = (
+            then.selection(&item.paths),
+            self.keys.selection(&item.paths),
+        );
+        if let Some(glob) = &now.empty_glob {
+            return format!("`{glob}` selects no file at this commit");
+        }
+        let by_path = |lines: &std::collections::BTreeSet<String>| -> BTreeMap<String, String> {
+            lines
+                .iter()
+                .map(|line| (entry_path(line).to_string(), line.clone()))
+                .collect()
+        };
+        let (was, now) = (by_path(&was.lines), by_path(&now.lines));
+        let mut said = Vec::new();
+        for (path, line) in &now {
+            match was.get(path) {
+                Some(old) if old == line => {}
+                Some(_) => said.push(format!("{path} changed")),
+                None => said.push(format!("{path} added")),
+            }
+        }
+        said.extend(
+            was.keys()
+                .filter(|path| !now.contains_key(*path))
+                .map(|path| format!("{path} removed")),
+        );
+        if said.is_empty() {
+            return format!(
+                "its content key differs from commit {}'s",
+                short_commit(from)
+            );
+        }
+        let more = said.len().saturating_sub(CHANGES_SHOWN);
+        said.truncate(CHANGES_SHOWN);
+        let mut text = format!("since commit {}: {}", short_commit(from), said.join(", "));
+        if more > 0 {
+            text.push_str(&format!(" (+{more} more)"));
+        }
+        text
+    }
+
+    /// Says how `cell`'s definition now differs from the one `statement` recorded, reading
+    /// the checklist it followed from its commit; or that it cannot say how.
+    pub fn definition_change(
+        &self,
+        history: Option<&History>,
+        statement: &Statement,
+        cell: Cell,
+    ) -> String {
+        let unknown = "its definition differs from the pinned checklist's".to_string();
+        let facts = &statement.predicate.checklist;
+        let Some(bytes) = history
+            .zip(statement.commit())
+            .and_then(|(history, commit)| crate::git::file_at(history.root(), commit, &facts.path))
+        else {
+            return unknown;
+        };
+        if crate::fsutil::sha256_hex(&bytes) != facts.sha256 {
+            return unknown;
+        }
+        let Ok(then) = Checklist::from_bytes(&bytes, &facts.path) else {
+            return unknown;
+        };
+        let env = self.checklist.environments[cell.environment];
+        let Some(then_cell) = then.cell_by_ids(
+            &self.checklist.items[cell.item].id,
+            &self.checklist.browsers[env.browser].id,
+            &self.checklist.viewports[env.viewport].id,
+        ) else {
+            return unknown;
+        };
+        let said = differences(
+            &Definitions::new(&then).value(then_cell),
+            &self.definitions.value(cell),
+        );
+        if said.is_empty() {
+            unknown
+        } else {
+            format!("its definition changed: {}", said.join(", "))
+        }
+    }
+}
+
+/// How many changed files a reason names.
+const CHANGES_SHOWN: usize = 3;
+
+/// The path of a content key's line (`MODE ID PATH`, or `link PATH -> …`).
+fn entry_path(line: &str) -> &str {
+    match line.strip_prefix("link ") {
+        Some(rest) => rest.split(" -> ").next().unwrap_or(rest),
+        None => line.splitn(3, ' ').nth(2).unwrap_or(line),
+    }
+}
+
+/// How bad a status is, for "the worst result wins".
+fn rank(status: Status) -> u8 {
+    match status {
+        Status::Pass => 0,
+        Status::Skip => 1,
+        Status::Blocked => 2,
+        Status::Fail => 3,
+    }
+}
+
+/// The worse of two outcomes for `item`; between two failures, the more severe.
+pub fn worse(a: Outcome, b: Outcome, item: &Item) -> Outcome {
+    if rank(a.status) != rank(b.status) {
+        return if rank(a.status) > rank(b.status) {
+            a
+        } else {
+            b
+        };
+    }
+    let default = item.severity;
+    if b.severity.unwrap_or(default) < a.severity.unwrap_or(default) {
+        b
+    } else {
+        a
+    }
+}
+
+/// A result that holds for a cell, from the statement at `source`.
+#[derive(Debug, Clone, Copy)]
+pub struct Holding {
+    pub source: usize,
+    pub outcome: Outcome,
+    /// Recorded on the commit's own tree.
+    pub on_tree: bool,
+}
+
+/// The results that count among `holding` — those on the commit's own tree when there are
+/// any, else all — and the worst of them; `None` when nothing holds.
+pub fn counting<'h>(holding: &'h [Holding], item: &Item) -> Option<(Vec<&'h Holding>, Outcome)> {
+    let on_tree = holding.iter().any(|h| h.on_tree);
+    let group: Vec<&Holding> = holding.iter().filter(|h| h.on_tree || !on_tree).collect();
+    let worst = group
+        .iter()
+        .map(|h| h.outcome)
+        .reduce(|a, b| worse(a, b, item))?;
+    Some((group, worst))
+}
+
+/// A trusted statement a run may carry from, with the sha256 of its exact bytes.
+pub struct Source<'s> {
+    pub sha256: String,
+    pub statement: &'s Statement,
+    /// Its cells by item, browser and viewport.
+    index: HashMap<(&'s str, &'s str, &'s str), &'s CellFacts>,
+}
+
+impl<'s> Source<'s> {
+    /// `statement`, whose exact bytes hash to `sha256`, indexed.
+    pub fn new(sha256: String, statement: &'s Statement) -> Source<'s> {
+        let index = statement
             .predicate
             .cells
             .iter()
@@ -47,255 +299,124 @@ impl<'a> Earlier<'a> {
                 )
             })
             .collect();
-        Earlier {
+        Source {
+            sha256,
             statement,
-            sha256: sha256.to_string(),
-            changed,
-            cells,
-            refusals: Default::default(),
-            touched: Default::default(),
+            index,
         }
     }
 
-    /// The commit the earlier approval is for.
-    pub fn commit(&self) -> &str {
-        self.statement.commit().unwrap_or("")
+    /// The statement's result for the cell named by these ids.
+    fn cell(&self, item: &str, browser: &str, viewport: &str) -> Option<&'s CellFacts> {
+        self.index.get(&(item, browser, viewport)).copied()
     }
 
-    /// Where a pass carried from this approval came from, as the new statement records it.
-    pub fn provenance(&self) -> CarriedFrom {
+    /// Where a pass carried from this statement's `cell` came from.
+    fn provenance(&self, cell: &CellFacts) -> CarriedFrom {
         let tester = &self.statement.predicate.tester;
         CarriedFrom {
             statement: self.sha256.clone(),
-            commit: self.commit().to_string(),
+            commit: self.statement.commit().unwrap_or("").to_string(),
             tester: format!("{} <{}>", tester.name, tester.email),
-            tested_by: None,
-            tested_at: None,
+            tested_by: cell.tester.clone(),
+            tested_at: cell.recorded_at.clone(),
         }
-    }
-
-    /// [`Earlier::provenance`] for one carried cell: with who tested it in the earlier run,
-    /// and when.
-    pub fn provenance_of(&self, item: &str, browser: &str, viewport: &str) -> CarriedFrom {
-        let cell = self.pass_of(item, browser, viewport);
-        CarriedFrom {
-            tested_by: cell.and_then(|c| c.tester.clone()),
-            tested_at: cell.and_then(|c| c.recorded_at.clone()),
-            ..self.provenance()
-        }
-    }
-
-    /// Why none of `item`'s cells can carry from this approval, or `None` when they may.
-    pub fn item_refusal(&self, item: &Item) -> Option<String> {
-        if let Some(known) = self.refusals.borrow().get(&item.id) {
-            return known.clone();
-        }
-        let refusal = self.judge_item(item);
-        self.refusals
-            .borrow_mut()
-            .insert(item.id.clone(), refusal.clone());
-        refusal
-    }
-
-    fn judge_item(&self, item: &Item) -> Option<String> {
-        if self.statement.predicate.decision != Decision::Approved {
-            return Some("the earlier sign-off is a rejection".into());
-        }
-        if item.paths.is_empty() {
-            return Some("it names no `paths`, so any change can affect it".into());
-        }
-        match self.statement.predicate.definitions.get(&item.id) {
-            None => return Some("the earlier approval does not define it".into()),
-            Some(earlier) if *earlier != item.definition_sha256() => {
-                return Some("its definition changed since the earlier approval".into());
-            }
-            Some(_) => {}
-        }
-        match self.first_touched(&item.paths) {
-            Ok(touched) => touched.map(|file| format!("{file} changed")),
-            Err(why) => Some(why),
-        }
-    }
-
-    /// The first changed file `paths` name, compiling each list of globs once.
-    fn first_touched(&self, paths: &[String]) -> Touched {
-        if let Some(known) = self.touched.borrow().get(paths) {
-            return known.clone();
-        }
-        let touched = PathMatcher::new(paths)
-            .map(|matcher| matcher.first_match(&self.changed).map(str::to_string));
-        self.touched
-            .borrow_mut()
-            .insert(paths.to_vec(), touched.clone());
-        touched
-    }
-
-    /// The earlier approval's result for the cell named by these ids, when it is a pass.
-    pub fn pass_of(&self, item: &str, browser: &str, viewport: &str) -> Option<&'a CellFacts> {
-        self.cells
-            .get(&(item, browser, viewport))
-            .copied()
-            .filter(|cell| cell.status == Some(Status::Pass))
     }
 }
 
-/// What a new run carries from an earlier approval, and why the rest is not carried.
+/// What a new run carries, and why the rest is not carried.
 #[derive(Debug, Default)]
 pub struct Plan {
     /// The cells carried, in checklist order, each with where its pass came from.
     pub carried: Vec<(Cell, CarriedFrom)>,
-    /// Per item not carried in full: its id, how many of its cells are not carried, and why.
+    /// Per item and reason: the item's id, how many of its cells are not carried, and why.
     pub not_carried: Vec<(String, usize, String)>,
 }
 
-/// Which cells of `checklist` carry a pass from `earlier`.
-pub fn plan(checklist: &Checklist, earlier: &Earlier<'_>) -> Plan {
+/// Which cells of `at`'s checklist start as passes carried from `sources` (trusted,
+/// verified statements of the checklist): a cell carries when the results of `sources`
+/// that hold for it count a pass, from the newest approval that passed it.
+pub fn plan(at: &At<'_>, sources: &[Source<'_>], history: Option<&History>) -> Plan {
+    let checklist = at.checklist;
     let mut plan = Plan::default();
-    for (index, item) in checklist.items.iter().enumerate() {
-        let cells = item.environments.iter().map(|&environment| Cell {
-            item: index,
-            environment,
-        });
-        if let Some(why) = earlier.item_refusal(item) {
-            plan.not_carried
-                .push((item.id.clone(), item.environments.len(), why));
-            continue;
-        }
-        let mut missed = 0;
-        for cell in cells {
-            let env = checklist.environments[cell.environment];
-            let browser = &checklist.browsers[env.browser].id;
-            let viewport = &checklist.viewports[env.viewport].id;
-            if earlier.pass_of(&item.id, browser, viewport).is_some() {
-                plan.carried
-                    .push((cell, earlier.provenance_of(&item.id, browser, viewport)));
-            } else {
-                missed += 1;
-            }
-        }
-        if missed > 0 {
-            plan.not_carried.push((
-                item.id.clone(),
-                missed,
-                "the earlier approval has no pass there (failed, blocked, skipped or not tested)"
-                    .into(),
-            ));
-        }
-    }
-    plan
-}
-
-/// The approvals given to the gate, by the sha256 of their exact bytes, through which the
-/// gate checks each carried cell of an approval again, link by link, against the gated
-/// commit: nothing a statement says about its carried cells is believed.
-pub struct Provenance<'a> {
-    approvals: HashMap<String, &'a Statement>,
-    history: Option<&'a crate::git::History>,
-    gated: String,
-    earlier: std::cell::RefCell<HashMap<String, Result<std::rc::Rc<Earlier<'a>>, String>>>,
-    /// How many carried passes held through each approval (by sha256), for the report.
-    used: std::cell::RefCell<HashMap<String, usize>>,
-}
-
-impl<'a> Provenance<'a> {
-    /// `approvals`: the trusted, verified approvals the gate was given, by sha256;
-    /// `history`: the repository, when the gate runs in one.
-    pub fn new(
-        approvals: HashMap<String, &'a Statement>,
-        history: Option<&'a crate::git::History>,
-        gated: &str,
-    ) -> Provenance<'a> {
-        Provenance {
-            approvals,
-            history,
-            gated: gated.to_string(),
-            earlier: Default::default(),
-            used: Default::default(),
-        }
-    }
-
-    /// How many carried passes held through the approval with this sha256.
-    pub fn used(&self, sha256: &str) -> usize {
-        self.used.borrow().get(sha256).copied().unwrap_or(0)
-    }
-
-    /// The earlier approval with this sha256, indexed, with the files changed since its
-    /// commit; or why it cannot be carried from.
-    fn earlier(&self, sha256: &str) -> Result<std::rc::Rc<Earlier<'a>>, String> {
-        if let Some(known) = self.earlier.borrow().get(sha256) {
-            return known.clone();
-        }
-        let found = self.index(sha256);
-        self.earlier
-            .borrow_mut()
-            .insert(sha256.to_string(), found.clone());
-        found
-    }
-
-    fn index(&self, sha256: &str) -> Result<std::rc::Rc<Earlier<'a>>, String> {
-        let short = sha256.get(..12).unwrap_or(sha256);
-        let statement = self.approvals.get(sha256).ok_or_else(|| {
-            format!(
-                "carried from approval {short}, which the gate was not given as a trusted, verified approval"
-            )
-        })?;
-        let history = self.history.ok_or(
-            "the gate does not run in a git repository, so no carried cell can be checked",
-        )?;
-        let commit = statement.commit().unwrap_or("");
-        let short_commit = crate::git::short_commit(commit);
-        if !history.is_ancestor(commit, &self.gated)? {
-            return Err(format!(
-                "carried from commit {short_commit}, which is not an ancestor of the gated commit"
-            ));
-        }
-        let changed = history.changed_files(commit, &self.gated)?;
-        Ok(std::rc::Rc::new(Earlier::new(statement, sha256, changed)))
-    }
-
-    /// Whether the pass carried to `item` in `browser`/`viewport` from `from` still holds at
-    /// the gated commit; following carried passes back up to [`MAX_CHAIN`] approvals.
-    pub fn check(
-        &self,
-        item: &Item,
-        browser: &str,
-        viewport: &str,
-        from: &CarriedFrom,
-    ) -> Result<(), String> {
-        let mut from = from.clone();
-        let mut chain = Vec::new();
-        for _ in 0..MAX_CHAIN {
-            let earlier = self.earlier(&from.statement)?;
-            if earlier.commit() != from.commit {
-                return Err(format!(
-                    "it names commit {} for approval {}, which is for another commit",
-                    crate::git::short_commit(&from.commit),
-                    from.statement.get(..12).unwrap_or(&from.statement)
-                ));
-            }
-            if let Some(why) = earlier.item_refusal(item) {
-                return Err(format!(
-                    "{why} (since commit {})",
-                    crate::git::short_commit(earlier.commit())
-                ));
-            }
-            let cell = earlier
-                .pass_of(&item.id, browser, viewport)
-                .ok_or_else(|| "the approval it was carried from has no pass for it".to_string())?;
-            chain.push(from.statement.clone());
-            match &cell.carried_from {
-                None => {
-                    let mut used = self.used.borrow_mut();
-                    for sha256 in chain {
-                        *used.entry(sha256).or_default() += 1;
+    let mut reasons: BTreeMap<(usize, String), usize> = BTreeMap::new();
+    let mut content_said: HashMap<(usize, String), String> = HashMap::new();
+    for cell in checklist.cells() {
+        let item = &checklist.items[cell.item];
+        let env = checklist.environments[cell.environment];
+        let (browser, viewport) = (
+            &checklist.browsers[env.browser].id,
+            &checklist.viewports[env.viewport].id,
+        );
+        let mut holding = Vec::new();
+        let mut why_not: Option<(Holds, usize)> = None;
+        for (index, source) in sources.iter().enumerate() {
+            let Some(facts) = source.cell(&item.id, browser, viewport) else {
+                continue;
+            };
+            match at.holds(cell, facts) {
+                Holds::Yes => holding.push(Holding {
+                    source: index,
+                    outcome: Outcome::new(facts.status.unwrap_or(Status::Pass), facts.severity),
+                    on_tree: at.on_tree(source.statement),
+                }),
+                Holds::Untested | Holds::Carried | Holds::NotACell => {}
+                other => {
+                    if why_not.as_ref().is_none_or(|(held, _)| other > *held) {
+                        why_not = Some((other, index));
                     }
-                    return Ok(());
                 }
-                Some(next) => from = next.clone(),
             }
         }
-        Err(format!("carried through more than {MAX_CHAIN} approvals"))
+        let why = match counting(&holding, item) {
+            Some((group, worst)) if worst.status == Status::Pass => {
+                let newest = group
+                    .iter()
+                    .filter(|h| {
+                        sources[h.source].statement.predicate.decision == Decision::Approved
+                    })
+                    .max_by_key(|h| &sources[h.source].statement.predicate.signed);
+                if let Some(newest) = newest {
+                    let source = &sources[newest.source];
+                    if let Some(facts) = source.cell(&item.id, browser, viewport) {
+                        plan.carried.push((cell, source.provenance(facts)));
+                        continue;
+                    }
+                }
+                "only a rejection passed it on this content".to_string()
+            }
+            Some((_, worst)) => {
+                format!("a trusted result on the same content says {}", worst.status)
+            }
+            None => match why_not {
+                None => "no trusted sign-off has a result for it".to_string(),
+                Some((held, index)) => {
+                    let source = &sources[index];
+                    let commit = source.statement.commit().unwrap_or("").to_string();
+                    match held {
+                        Holds::Content => content_said
+                            .entry((cell.item, commit.clone()))
+                            .or_insert_with(|| at.content_change(history, &commit, item))
+                            .clone(),
+                        Holds::Definition => at.definition_change(history, source.statement, cell),
+                        Holds::NothingHere => match at.empty_glob(item) {
+                            Some(glob) => format!("`{glob}` selects no file at this commit"),
+                            None => "a glob selects no file at this commit".to_string(),
+                        },
+                        _ => "the sign-off records no content key (signed outside a repository, \
+                              or by an older greenlight)"
+                            .to_string(),
+                    }
+                }
+            },
+        };
+        *reasons.entry((cell.item, why)).or_default() += 1;
     }
+    plan.not_carried = reasons
+        .into_iter()
+        .map(|((item, why), cells)| (checklist.items[item].id.clone(), cells, why))
+        .collect();
+    plan
 }
 
 /// How many of `total` cells hold passes carried from earlier approvals, and from which, in
@@ -306,7 +427,7 @@ pub fn describe<'a>(
     carried: impl IntoIterator<Item = &'a CarriedFrom>,
     total: usize,
 ) -> Option<String> {
-    let mut sources: std::collections::BTreeMap<(&str, &str, &str), usize> = Default::default();
+    let mut sources: BTreeMap<(&str, &str, &str), usize> = Default::default();
     for from in carried {
         *sources.entry(from.approval()).or_default() += 1;
     }
@@ -320,7 +441,7 @@ pub fn describe<'a>(
             format!(
                 "{n} from the approval {} of commit {} by {tester}",
                 statement.get(..12).unwrap_or(statement),
-                crate::git::short_commit(commit),
+                short_commit(commit),
             )
         })
         .collect();
@@ -355,5 +476,48 @@ mod tests {
              Ada <ada@example.com>; 1 from the approval bbbbbbbbbbbb of commit 222222222222 by \
              Ada <ada@example.com>"
         );
+    }
+
+    #[test]
+    fn the_path_of_a_key_line_is_found_whatever_it_holds() {
+        assert_eq!(entry_path("100644 abc web/a b.css"), "web/a b.css");
+        assert_eq!(entry_path("link web/l -> ../x: not in the tree"), "web/l");
+    }
+
+    fn holding(status: Status, on_tree: bool) -> Holding {
+        Holding {
+            source: 0,
+            outcome: Outcome::new(status, None),
+            on_tree,
+        }
+    }
+
+    #[test]
+    fn results_on_the_commits_own_tree_win_otherwise_the_worst_counts() {
+        let checklist = Checklist::parse(
+            "id: t\ntitle: T\nmatrix:\n  browsers: [{id: c}]\n  viewports: [{id: p, width: 1, height: 1}]\n\
+             sections:\n  - id: s\n    title: S\n    items:\n      - {id: a, title: A}\n",
+            "t.yaml",
+        )
+        .expect("valid");
+        let item = &checklist.items[0];
+        let old_fail = holding(Status::Fail, false);
+        let new_pass = holding(Status::Pass, true);
+        let other_pass = holding(Status::Pass, false);
+        let (_, worst) = counting(&[old_fail, other_pass], item).expect("holds");
+        assert_eq!(
+            worst.status,
+            Status::Fail,
+            "a failure on the same content stands"
+        );
+        let all = [old_fail, new_pass, other_pass];
+        let (group, worst) = counting(&all, item).expect("holds");
+        assert_eq!(
+            worst.status,
+            Status::Pass,
+            "a re-test on this very tree wins"
+        );
+        assert_eq!(group.len(), 1);
+        assert!(counting(&[], item).is_none());
     }
 }

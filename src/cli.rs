@@ -138,13 +138,15 @@ pub struct RunIdentity {
     pub tester: Option<String>,
 }
 
-/// Starting from an earlier approval: its passes that no change since can affect are
-/// carried into the new run (DESIGN.md §7).
+/// Starting from earlier approvals: their passes that still hold at this commit — same cell
+/// definition, same content under the item's paths — are carried into the new run
+/// (DESIGN.md §7).
 #[derive(Debug, Args, Default)]
 pub struct CarryArgs {
     /// An earlier approval to carry passes from: a sign-off folder, its signoff.json, or its
-    /// comment; `auto` takes the newest trusted approval of this checklist under
-    /// .greenlight/signoffs/ whose commit is an ancestor of this one.
+    /// comment; `auto` weighs every trusted sign-off of this checklist under
+    /// .greenlight/signoffs/, as the gate does: a cell carries when the results that hold
+    /// for it count a pass, and a failure on the same content stands.
     #[arg(long, value_name = "SIGNOFF")]
     pub carry_from: Option<PathBuf>,
     /// Print what would be carried and why the rest would not, without starting a run.
@@ -401,7 +403,9 @@ pub struct GateArgs {
     /// at all is a pull request nobody has signed yet: the gate says so and stays closed.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// The commit being released.
+    /// The commit being released: a pull request's head, the commit a merge made on the
+    /// default branch, or a release tag's. The gate runs in a clone that has it, and reads
+    /// its tree.
     #[arg(long, value_name = "SHA")]
     pub commit: String,
     /// A checklist as pinned on the protected branch; repeat it when the release needs
@@ -423,6 +427,11 @@ pub struct GateArgs {
     /// Append a Markdown summary to FILE (such as $GITHUB_STEP_SUMMARY).
     #[arg(long, value_name = "FILE")]
     pub summary: Option<PathBuf>,
+    /// Say which signed result counts for one cell, and why each other does not (which
+    /// field of its definition or which file under its paths changed): the cell's item,
+    /// browser and viewport ids.
+    #[arg(long, num_args = 3, value_names = ["ITEM", "BROWSER", "VIEWPORT"])]
+    pub explain: Option<Vec<String>>,
 }
 
 #[derive(Debug, Args)]

@@ -185,7 +185,10 @@ impl<'a> Keys<'a> {
 
     /// The lines every key holds: `.gitattributes` anywhere, `.gitmodules` and `.lfsconfig`
     /// at the root, and what `global_paths` select — or the global glob that selects nothing.
-    fn global_lines(&self, global_paths: &[String]) -> Result<Result<BTreeSet<String>, String>, String> {
+    fn global_lines(
+        &self,
+        global_paths: &[String],
+    ) -> Result<Result<BTreeSet<String>, String>, String> {
         if let Some(empty) = global_paths
             .iter()
             .filter(|p| !p.starts_with('!'))
@@ -254,7 +257,9 @@ impl<'a> Keys<'a> {
             return;
         }
         let folder = format!("{resolved}/");
-        let start = self.sorted.partition_point(|(path, _)| *path < folder.as_str());
+        let start = self
+            .sorted
+            .partition_point(|(path, _)| *path < folder.as_str());
         let inside: Vec<usize> = self.sorted[start..]
             .iter()
             .take_while(|(path, _)| path.starts_with(&folder))
@@ -267,6 +272,34 @@ impl<'a> Keys<'a> {
             self.add_entry(found, lines, hops + 1);
         }
     }
+}
+
+/// Every item's content key at one commit: what a statement records of the commit it
+/// signs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitKeys {
+    /// The commit's full object name.
+    pub commit: String,
+    /// Its tree's object name.
+    pub tree: String,
+    /// Each item's key, by item index.
+    pub items: Vec<ContentKey>,
+}
+
+/// `checklist`'s keys at `commit` of the repository at `root` (its own policy's
+/// `global_paths` in each), or why they cannot be worked out.
+pub fn at_commit(
+    root: &std::path::Path,
+    commit: &str,
+    checklist: &Checklist,
+) -> Result<CommitKeys, String> {
+    let snapshot = crate::git::History::new(root).snapshot(commit)?;
+    let keys = Keys::new(&snapshot, &checklist.policy.global_paths)?;
+    Ok(CommitKeys {
+        items: keys.of_items(checklist),
+        commit: snapshot.commit.clone(),
+        tree: snapshot.tree.clone(),
+    })
 }
 
 /// An entry as a key holds it.
@@ -346,7 +379,11 @@ mod tests {
         assert_ne!(key(inside, &[], &["web/pricing/**"]), before);
         let mut mode = base();
         mode[0].mode = "100755".into();
-        assert_ne!(key(mode, &[], &["web/pricing/**"]), before, "the mode counts");
+        assert_ne!(
+            key(mode, &[], &["web/pricing/**"]),
+            before,
+            "the mode counts"
+        );
     }
 
     #[test]
@@ -378,7 +415,10 @@ mod tests {
         let keys = Keys::new(&folder, &[]).expect("keys");
         let selection = keys.selection(&["web/pricing/**".to_string()]);
         assert!(
-            selection.lines.iter().any(|l| l.ends_with("shared/tokens.css")),
+            selection
+                .lines
+                .iter()
+                .any(|l| l.ends_with("shared/tokens.css")),
             "{:?}",
             selection.lines
         );
@@ -407,11 +447,7 @@ mod tests {
         assert_ne!(key(modules, &[], &["web/pricing/**"]), before);
         let mut lock = base();
         lock[4].id = "e2".into();
-        assert_ne!(
-            key(lock, &[], &["web/pricing/**"]),
-            before,
-            "global_paths"
-        );
+        assert_ne!(key(lock, &[], &["web/pricing/**"]), before, "global_paths");
     }
 
     #[test]

@@ -63,6 +63,11 @@ impl History {
         }
     }
 
+    /// The repository's root.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
     /// Runs git with `args`; its stdout, or an error with git's own message.
     fn run(&self, args: &[&str]) -> Result<Vec<u8>, String> {
         let output = Command::new("git")
@@ -77,45 +82,6 @@ impl History {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let why = stderr.lines().next().unwrap_or("").trim();
         Err(format!("git {} failed: {why}", args.join(" ")))
-    }
-
-    /// Whether commit `old` is an ancestor of (or is) commit `new`. A commit git does not
-    /// have (a shallow clone, a rebased-away commit) is an error naming it.
-    pub fn is_ancestor(&self, old: &str, new: &str) -> Result<bool, String> {
-        for commit in [old, new] {
-            if !is_object_name(commit) {
-                return Err(format!("`{commit}` is not a commit's object name"));
-            }
-            let object = format!("{commit}^{{commit}}");
-            self.run(&["cat-file", "-e", &object]).map_err(|_| {
-                format!(
-                    "commit {} is not in this repository (a shallow clone? fetch the full history)",
-                    short_commit(commit)
-                )
-            })?;
-        }
-        let output = Command::new("git")
-            .arg("-C")
-            .arg(&self.root)
-            .args(["merge-base", "--is-ancestor", old, new])
-            .output()
-            .map_err(|err| format!("cannot run git: {err}; install git"))?;
-        match output.status.code() {
-            Some(0) => Ok(true),
-            Some(1) => Ok(false),
-            _ => Err(format!(
-                "git merge-base --is-ancestor failed: {}",
-                String::from_utf8_lossy(&output.stderr).trim()
-            )),
-        }
-    }
-
-    /// The files that differ between commits `old` and `new`, as `git diff --name-only`
-    /// gives them (renames as a deletion and an addition, so both names count).
-    pub fn changed_files(&self, old: &str, new: &str) -> Result<Vec<String>, String> {
-        let range = format!("{old}..{new}");
-        let out = self.run(&["diff", "--name-only", "--no-renames", "-z", &range, "--"])?;
-        Ok(nul_separated(&out))
     }
 
     /// Every sign-off statement (`signoff.json` under `folder`) committed anywhere in the
@@ -249,7 +215,12 @@ impl History {
             return Err(format!("`{given}` is not a commit"));
         }
         let out = self
-            .run(&["rev-parse", "--verify", "--quiet", &format!("{given}^{{commit}}")])
+            .run(&[
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                &format!("{given}^{{commit}}"),
+            ])
             .map_err(|_| {
                 format!(
                     "`{given}` is not a commit in this repository (fetch it, or give its full id)"

@@ -238,6 +238,7 @@ mod through_the_library {
                 key_fingerprint: "SHA256:x".into(),
                 signed_at: "2026-11-29T12:00:00Z".into(),
                 results_csv_sha256: "0".repeat(64),
+                keys: None,
             });
             let comment = render_visible(&statement);
             prop_assert!(dangerous(comment.as_bytes()).is_none(), "comment: {:?}", dangerous(comment.as_bytes()));

@@ -20,7 +20,11 @@ pub struct Definitions<'a> {
 impl<'a> Definitions<'a> {
     /// The definitions of `checklist`'s cells.
     pub fn new(checklist: &'a Checklist) -> Definitions<'a> {
-        let items = checklist.items.iter().map(|i| item(i).to_string()).collect();
+        let items = checklist
+            .items
+            .iter()
+            .map(|i| item(i).to_string())
+            .collect();
         let environments = checklist
             .environments
             .iter()
@@ -149,11 +153,19 @@ mod tests {
     fn every_part_of_a_cell_changes_its_definition_and_is_named() {
         let (base, base_value) = definition_of(CHECKLIST);
         for (from, to, named) in [
-            ("https://staging.example.com", "https://evil.example", "base_url"),
+            (
+                "https://staging.example.com",
+                "https://evil.example",
+                "base_url",
+            ),
             ("width: 390", "width: 1920", "viewport.width: 390 → 1920"),
             ("height: 844", "height: 845", "viewport.height"),
             ("{id: chrome}", "{id: chrome, launch: x}", "browser.launch"),
-            ("{id: chrome}", "{id: chrome, name: Chromium}", "browser.name"),
+            (
+                "{id: chrome}",
+                "{id: chrome, name: Chromium}",
+                "browser.name",
+            ),
             ("title: A", "title: B", "item.title"),
             (
                 "title: A\n",

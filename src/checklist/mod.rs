@@ -109,37 +109,9 @@ pub struct Item {
     /// `only:` as written, part of what the item is (DESIGN.md §7).
     pub only: Option<Only>,
     /// The repository files (gitignore-style globs from the repository root) whose change
-    /// can affect the item; empty when any change can (the item is then never carried).
+    /// can affect the item; empty when any change can (its content key is then the whole
+    /// tree: DESIGN.md §7).
     pub paths: Vec<String>,
-}
-
-impl Item {
-    /// The sha256 of what the item asks (title, steps, expect, url, severity, only, paths):
-    /// an earlier pass carries only to an item whose definition is the same (DESIGN.md §7).
-    pub fn definition_sha256(&self) -> String {
-        #[derive(serde::Serialize)]
-        struct Definition<'a> {
-            title: &'a str,
-            steps: Option<&'a str>,
-            expect: Option<&'a str>,
-            url: Option<&'a str>,
-            severity: u8,
-            only: Option<&'a Only>,
-            paths: &'a [String],
-        }
-        let definition = Definition {
-            title: &self.title,
-            steps: self.steps.as_deref(),
-            expect: self.expect.as_deref(),
-            url: self.url.as_deref(),
-            severity: self.severity.level(),
-            only: self.only.as_ref(),
-            paths: &self.paths,
-        };
-        // Serialising these plain fields cannot fail; the fallback only keeps it total.
-        let bytes = serde_json::to_vec(&definition).unwrap_or_default();
-        crate::fsutil::sha256_hex(&bytes)
-    }
 }
 
 /// One (item, environment) pair the item applies to.

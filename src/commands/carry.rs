@@ -1,16 +1,16 @@
-//! `run|start --carry-from SIGNOFF [--dry-run]`: finds and verifies the earlier approval,
-//! works out what carries to this commit (the rule is `crate::carry`'s), says so, and records
-//! the carried passes into the new run.
+//! `run|start --carry-from SIGNOFF|auto [--dry-run]`: finds and verifies the earlier
+//! sign-offs, works out what carries to this commit (the rule is `crate::carry`'s, the
+//! gate's), says so, and records the carried passes into the new run.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use crate::carry::{Earlier, Plan, plan};
+use crate::carry::{At, Plan, Source, plan};
 use crate::checklist::Checklist;
 use crate::cli::CarryArgs;
-use crate::git::{History, short_commit};
-use crate::journal::CarriedFrom;
+use crate::content_key::Keys;
+use crate::git::History;
 use crate::run::{NewResult, RunSession};
 use crate::signoff::comment::SIGNOFFS_FOLDER;
 use crate::signoff::envelope::{FindError, Library, Listing, Opened, find, open};
@@ -21,18 +21,19 @@ use crate::untrusted::one_line;
 use super::Refusal;
 use super::start::Checked;
 
-/// The earlier approval, verified, and what it carries to this run.
+/// What the trusted earlier sign-offs carry to this run.
 pub struct Prepared {
-    pub provenance: CarriedFrom,
-    pub origin: PathBuf,
     pub plan: Plan,
+    /// How many trusted sign-offs were weighed.
+    pub weighed: usize,
 }
 
 /// How many items not carried are listed when a run starts (`--dry-run` lists them all).
 const REASONS_SHOWN: usize = 15;
 
-/// Finds the approval `args` names (or the newest trusted one, for `auto`), verifies it,
-/// checks its commit is an ancestor of `commit`, and plans what carries to `checklist`.
+/// Finds the sign-off `args` names (or, for `auto`, every trusted one of this checklist
+/// under `.greenlight/signoffs/`), verifies it, and plans what carries to `checklist` at
+/// `commit`: each cell whose trusted results that hold there count a pass (DESIGN.md §7).
 pub fn prepare(
     args: &CarryArgs,
     checklist: &Checklist,
@@ -45,7 +46,7 @@ pub fn prepare(
     let (Some(root), Some(commit)) = (root, commit) else {
         bail!(
             "--carry-from needs the run to be in a git repository at a known commit: it compares \
-             the earlier approval's commit with this one"
+             what each item's paths select there with what the earlier sign-off tested"
         );
     };
     let trust = super::verify::trust(args.allowed_signers.as_deref(), None)?;
@@ -55,25 +56,25 @@ pub fn prepare(
         allowed_signers: &trust.allowed_signers,
         now: trust.now,
     };
-    let candidates: Vec<PathBuf> = if is_auto(given) {
+    let auto = is_auto(given);
+    let candidates: Vec<PathBuf> = if auto {
         signoff_folders(&root.join(SIGNOFFS_FOLDER))?
     } else {
         vec![given.clone()]
     };
     let mut refusals = Vec::new();
-    let mut best: Option<(Statement, String, PathBuf)> = None;
+    let mut trusted: Vec<(String, Statement)> = Vec::new();
     for path in candidates {
         let shown = one_line(&path.display().to_string()).into_owned();
         let envelope = match find(&path) {
             Ok(envelope) => envelope,
-            Err(FindError::Unreadable(err)) if !is_auto(given) => return Err(err),
+            Err(FindError::Unreadable(err)) if !auto => return Err(err),
             Err(err) => {
                 refusals.push(format!("{shown}: {}", one_line(&err.to_string())));
                 continue;
             }
         };
-        let opened = open(envelope, &listing, &library);
-        let found = match opened {
+        let found = match open(envelope, &listing, &library) {
             Opened::Read(found) => found,
             refused => {
                 let why = refused.refusal().unwrap_or_default();
@@ -95,63 +96,54 @@ pub fn prepare(
             continue;
         };
         let p = &statement.predicate;
-        let earlier_commit = statement.commit().unwrap_or("").to_string();
-        let why_not = if p.decision != Decision::Approved {
-            Some("it is a rejection, and only an approval's passes carry".to_string())
-        } else if p.checklist.id != checklist.id {
-            Some(format!(
-                "it approves checklist `{}`, not `{}`",
+        if p.checklist.id != checklist.id {
+            refusals.push(format!(
+                "{shown}: it signs checklist `{}`, not `{}`",
                 one_line(&p.checklist.id),
                 checklist.id
-            ))
-        } else {
-            match history.is_ancestor(&earlier_commit, commit) {
-                Ok(true) => None,
-                Ok(false) => Some(format!(
-                    "its commit {} is not an ancestor of this commit {}",
-                    short_commit(&earlier_commit),
-                    short_commit(commit)
-                )),
-                Err(why) => Some(why),
-            }
-        };
-        if let Some(why) = why_not {
-            refusals.push(format!("{shown}: {}", one_line(&why)));
+            ));
             continue;
         }
-        let newer = best
-            .as_ref()
-            .is_none_or(|(kept, _, _)| kept.predicate.signed < statement.predicate.signed);
-        if newer {
-            best = Some((statement, sha256, path));
+        // Named outright, only an approval makes sense; `auto` weighs rejections too, since
+        // a failure they record on the same content stands.
+        if !auto && p.decision != Decision::Approved {
+            refusals.push(format!(
+                "{shown}: it is a rejection, and only an approval's passes carry"
+            ));
+            continue;
         }
+        trusted.push((sha256, statement));
     }
-    let Some((statement, sha256, origin)) = best else {
-        let what = if !is_auto(given) {
-            format!(
-                "cannot carry from {}",
-                one_line(&given.display().to_string())
-            )
-        } else {
+    if !trusted
+        .iter()
+        .any(|(_, s)| s.predicate.decision == Decision::Approved)
+    {
+        let mut message = if auto {
             format!(
                 "no trusted approval of `{}` under {SIGNOFFS_FOLDER} to carry from",
                 checklist.id
             )
+        } else {
+            format!(
+                "cannot carry from {}",
+                one_line(&given.display().to_string())
+            )
         };
-        let mut message = what;
         for refusal in &refusals {
             message.push_str(&format!("\n  {refusal}"));
         }
         return Ok(Err(Refusal(message)));
-    };
-    let changed = history
-        .changed_files(statement.commit().unwrap_or(""), commit)
-        .map_err(anyhow::Error::msg)?;
-    let earlier = Earlier::new(&statement, &sha256, changed);
+    }
+    let snapshot = history.snapshot(commit).map_err(anyhow::Error::msg)?;
+    let keys = Keys::new(&snapshot, &checklist.policy.global_paths).map_err(anyhow::Error::msg)?;
+    let at = At::new(checklist, &keys);
+    let sources: Vec<Source<'_>> = trusted
+        .iter()
+        .map(|(sha256, statement)| Source::new(sha256.clone(), statement))
+        .collect();
     Ok(Ok(Prepared {
-        provenance: earlier.provenance(),
-        plan: plan(checklist, &earlier),
-        origin,
+        plan: plan(&at, &sources, Some(&history)),
+        weighed: sources.len(),
     }))
 }
 
@@ -182,16 +174,14 @@ fn signoff_folders(folder: &Path) -> Result<Vec<PathBuf>> {
 
 /// Says what carries and why the rest does not; every reason with `all`.
 pub fn print_plan(prepared: &Prepared, checklist: &Checklist, all: bool) {
-    let from = &prepared.provenance;
     let total = checklist.cell_count();
     let carried = prepared.plan.carried.len();
+    let from = crate::carry::describe(prepared.plan.carried.iter().map(|(_, f)| f), total)
+        .unwrap_or_else(|| format!("0 of {total} cells carried"));
     crate::output::note(one_line(&format!(
-        "{carried} carried · {} to test — from the approval {} of commit {} by {} ({})",
+        "{carried} carried · {} to test — {from} (weighed {})",
         total - carried,
-        prepared.origin.display(),
-        short_commit(&from.commit),
-        from.tester,
-        from.statement.get(..12).unwrap_or(&from.statement)
+        crate::words::count(prepared.weighed, "trusted sign-off")
     )));
     let reasons = &prepared.plan.not_carried;
     let shown = if all { reasons.len() } else { REASONS_SHOWN };
@@ -203,7 +193,7 @@ pub fn print_plan(prepared: &Prepared, checklist: &Checklist, all: bool) {
     }
     if reasons.len() > shown {
         crate::output::note(format!(
-            "  … and {} more items (--dry-run lists every one)",
+            "  … and {} more (--dry-run lists every one)",
             reasons.len() - shown
         ));
     }

@@ -63,7 +63,8 @@ pub fn sign_with(
     chosen: Chosen<'_>,
 ) -> Result<Outcome> {
     let (key, output) = (chosen.key, chosen.output);
-    let decided = match decide(run, decision, comment, chosen.commit)? {
+    let repository = crate::git::toplevel(None);
+    let decided = match decide(run, decision, comment, chosen.commit, repository.as_deref())? {
         Ok(decided) => decided,
         // What the policy says of the run is a verdict; anything else is a flag to fix.
         Err(refused @ Refused::PolicyBlocks(_)) => {
@@ -74,7 +75,6 @@ pub fn sign_with(
     };
     let config = Config::load(&workspace.paths.config_file)?;
     let key_path = find_key_path(key, &config)?;
-    let repository = crate::git::toplevel(None);
     warn_before_signing(run, &key_path, &decided.tester.email, repository.as_deref());
     let key = load_key(&key_path)?;
     let dir = output

@@ -3,15 +3,18 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 
 use crate::checklist::{Checklist, LoadError};
 use crate::cli::{GateArgs, VerifyArgs};
 use crate::fsutil::sha256_hex;
+use crate::git::short_commit;
 use crate::signoff::allowed_signers::AllowedSigners;
 use crate::signoff::comment::escape;
 use crate::signoff::envelope::{FindError, Library, Listing, Opened, find, open};
-use crate::signoff::gate::{GateReport, Pinned, Standing, StatementReport, judge_gate};
+use crate::signoff::gate::{
+    CellQuery, GateReport, Gated, Pinned, Standing, StatementReport, judge_gate,
+};
 use crate::signoff::verify::{
     CheckName, CheckOutcome, Trust, Verification, allowed_signers_path, verify,
 };
@@ -123,12 +126,16 @@ fn pinned(path: &Path) -> Result<Pinned> {
 /// Opens only when the trusted approvals of the commit, merged, pass every pinned
 /// checklist's policy and no trusted rejection of it exists (DESIGN.md §5.1).
 pub fn gate(args: &GateArgs) -> Result<Outcome> {
-    anyhow::ensure!(
-        crate::git::is_object_name(&args.commit),
-        "--commit `{}` is not a commit's hex object name (7 to 64 digits); give the full SHA \
-         being released, such as the pull request's head",
-        one_line(&args.commit)
-    );
+    let Some(root) = crate::git::toplevel(None) else {
+        bail!(
+            "the gate runs in a clone of the repository: it reads the gated commit's tree to \
+             know which signed results still hold there"
+        );
+    };
+    let history = crate::git::History::new(&root);
+    let snapshot = history
+        .snapshot(&args.commit)
+        .map_err(|why| anyhow::anyhow!("--commit {}: {why}", one_line(&args.commit)))?;
     let mut pinned: Vec<Pinned> = Vec::new();
     for path in &args.checklist {
         let next = self::pinned(path)?;
@@ -149,16 +156,17 @@ pub fn gate(args: &GateArgs) -> Result<Outcome> {
         .paths
         .iter()
         .map(|path| (path.display().to_string(), find(path)));
-    // Carried cells are checked against this repository's history (DESIGN.md §7).
-    let history = crate::git::toplevel(None).map(|root| crate::git::History::new(&root));
-    let report = judge_gate(
-        inputs,
-        &args.commit,
-        &pinned,
-        &trust,
-        &library,
-        history.as_ref(),
-    );
+    let query = args.explain.as_ref().map(|ids| CellQuery {
+        item: ids.first().cloned().unwrap_or_default(),
+        browser: ids.get(1).cloned().unwrap_or_default(),
+        viewport: ids.get(2).cloned().unwrap_or_default(),
+    });
+    let gated = Gated {
+        snapshot: &snapshot,
+        history: Some(&history),
+    };
+    let report = judge_gate(inputs, &gated, &pinned, &trust, &library, query.as_ref())
+        .map_err(anyhow::Error::msg)?;
     if args.json {
         super::print_json(&report)?;
     } else {
@@ -187,9 +195,14 @@ fn standing_text(statement: &StatementReport) -> String {
     let tester = statement.tester.as_deref().unwrap_or("?");
     match &statement.standing {
         Standing::Counts => format!(
-            "counts: approved by {tester}, release {}, {}",
+            "counts: approved by {tester}, release {}, {}; {} hold at this commit{}",
             statement.release.as_deref().unwrap_or("?"),
-            statement.share.as_deref().unwrap_or("?")
+            statement.share.as_deref().unwrap_or("?"),
+            crate::words::count(statement.holding, "result"),
+            match statement.commit.as_deref() {
+                Some(commit) => format!(" (signed at {})", short_commit(commit)),
+                None => String::new(),
+            }
         ),
         Standing::Rejects => format!(
             "REJECTS this commit: rejected by {tester}{}",
@@ -205,28 +218,20 @@ fn standing_text(statement: &StatementReport) -> String {
         Standing::Unverifiable(why) => {
             format!("CLOSES the gate: a trusted sign-off cannot be checked: {why}")
         }
-        Standing::OtherCommit(commit) if statement.carried_through > 0 => format!(
-            "an earlier approval, by {tester} for commit {commit}: {} carried passes hold through it",
-            statement.carried_through
-        ),
-        Standing::OtherCommit(commit) => {
-            format!("does not count: signed by {tester} for commit {commit}, not this one")
-        }
+        Standing::RejectsElsewhere(why) => format!("rejected by {tester}: {why}"),
+        Standing::Stale(why) => format!("does not count: approved by {tester}, but {why}"),
         Standing::NotVerified(why) => {
             format!("does not count: signed by {tester}, but it does not verify ({why})")
         }
-        Standing::OtherChecklist(sha) => format!(
-            "does not count: signed by {tester} for a checklist that is not pinned (sha256 {}): \
-             the run followed a copy that differs from the default branch's; land the \
-             checklist change there first, then test and sign again",
-            short(sha)
-        ),
+        Standing::OtherChecklist(id) => {
+            format!("does not count: signed by {tester} for checklist `{id}`, which is not pinned")
+        }
         Standing::BadCells(why) => format!("does not count: signed by {tester}, but {why}"),
     }
 }
 
-/// How many carried cells that do not hold the report lists one by one.
-const UNCARRIED_SHOWN: usize = 20;
+/// How many stale items the report lists one by one.
+const STALE_SHOWN: usize = 20;
 
 fn short(sha256: &str) -> &str {
     sha256.get(..12).unwrap_or(sha256)
@@ -280,24 +285,25 @@ fn print_report(report: &GateReport) -> Result<()> {
                 results.join(", ")
             ))?;
         }
-        if checklist.carried > 0 {
+        if !checklist.stale.is_empty() {
+            let cells: usize = checklist.stale.iter().map(|s| s.cells).sum();
             out.line(format!(
-                "  carried: {} passes from earlier approvals hold at this commit",
-                checklist.carried
+                "  to test again: {} whose signed results do not hold at this commit",
+                crate::words::count(cells, "cell")
             ))?;
-        }
-        if !checklist.uncarried.is_empty() {
-            out.line(format!(
-                "  not carried: {} count as untested",
-                crate::words::count(checklist.uncarried.len(), "cell")
-            ))?;
-            for uncarried in checklist.uncarried.iter().take(UNCARRIED_SHOWN) {
-                out.line(format!("    {}: {}", uncarried.cell, uncarried.why))?;
+            for stale in checklist.stale.iter().take(STALE_SHOWN) {
+                out.line(format!(
+                    "    {} ({}, by {}): {}",
+                    stale.item,
+                    crate::words::count(stale.cells, "cell"),
+                    stale.tester,
+                    stale.why
+                ))?;
             }
-            if checklist.uncarried.len() > UNCARRIED_SHOWN {
+            if checklist.stale.len() > STALE_SHOWN {
                 out.line(format!(
                     "    … and {} more (--json lists every one)",
-                    checklist.uncarried.len() - UNCARRIED_SHOWN
+                    checklist.stale.len() - STALE_SHOWN
                 ))?;
             }
         }

@@ -15,8 +15,10 @@ use crate::verdict::VerdictKind;
 
 /// `_type` of every in-toto Statement v1.
 pub const STATEMENT_TYPE: &str = "https://in-toto.io/Statement/v1";
-/// `predicateType` of a greenlight sign-off, version 1.
-pub const PREDICATE_TYPE: &str = "https://greenlight.dev/signoff/v1";
+/// `predicateType` of a greenlight sign-off, version 2: each cell with its definition and
+/// content key (DESIGN.md §7). Version 1 statements are still read; their cells hold
+/// nowhere, and a rejection of version 1 vetoes only its own commit.
+pub const PREDICATE_TYPE: &str = "https://greenlight.dev/signoff/v2";
 /// The SSHSIG namespace of every sign-off signature.
 pub const NAMESPACE: &str = "greenlight-signoff";
 
@@ -68,11 +70,14 @@ pub struct Signoff {
     pub verdict: VerdictFacts,
     pub counts: Counts,
     pub environments: Vec<EnvironmentCounts>,
-    /// The sha256 of each item's definition (`Item::definition_sha256`), for the items that
-    /// name `paths`: a later run carries this approval's passes only to items still defined
-    /// the same (DESIGN.md §7).
+    /// Version 1 only: each item's definition. Read, never written.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub definitions: BTreeMap<String, String>,
+    /// The tree of the signed commit: results recorded on the gated commit's own tree win,
+    /// and a rejection vetoes exactly that tree (DESIGN.md §7). Absent when the commit was
+    /// not in a repository at signing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tree: Option<String>,
     pub cells: Vec<CellFacts>,
     pub results_csv: FileDigest,
     /// The sign-off folder's `report.html`, which reviewers open: signed so that a page put
@@ -148,9 +153,16 @@ pub struct CellFacts {
     /// It passes now and failed earlier in the run: a re-test after a fix.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub failed_before: bool,
-    /// A pass carried from an earlier approval, which the gate checks again.
+    /// A pass carried from an earlier approval: not the signer's own, so the gate counts it
+    /// only through the statement it came from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carried_from: Option<CarriedFrom>,
+    /// The sha256 of the cell's definition (`checklist::definition`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub definition: Option<String>,
+    /// The item's content key at the signed commit (`ContentKey::as_text`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_key: Option<String>,
 }
 
 /// A file named by its hash.
@@ -195,6 +207,8 @@ pub struct StatementInputs<'a> {
     pub key_fingerprint: String,
     pub signed_at: String,
     pub results_csv_sha256: String,
+    /// The items' content keys at the commit, when the repository could say.
+    pub keys: Option<&'a crate::content_key::CommitKeys>,
 }
 
 impl Statement {
@@ -204,9 +218,17 @@ impl Statement {
         let checklist = run.checklist();
         let meta = run.meta();
         let verdict = run.verdict();
+        let definitions = crate::checklist::definition::Definitions::new(checklist);
         let cells = checklist
             .cells()
-            .map(|cell| cell_facts(run, cell))
+            .map(|cell| CellFacts {
+                definition: Some(definitions.sha256(cell)),
+                content_key: inputs
+                    .keys
+                    .and_then(|keys| keys.items.get(cell.item))
+                    .map(crate::content_key::ContentKey::as_text),
+                ..cell_facts(run, cell)
+            })
             .collect();
         Statement {
             statement_type: STATEMENT_TYPE.into(),
@@ -259,12 +281,8 @@ impl Statement {
                         counts: *counts,
                     })
                     .collect(),
-                definitions: checklist
-                    .items
-                    .iter()
-                    .filter(|item| !item.paths.is_empty())
-                    .map(|item| (item.id.clone(), item.definition_sha256()))
-                    .collect(),
+                definitions: BTreeMap::new(),
+                tree: inputs.keys.map(|keys| keys.tree.clone()),
                 cells,
                 results_csv: FileDigest {
                     sha256: inputs.results_csv_sha256,
@@ -313,5 +331,7 @@ fn cell_facts(run: &Run, cell: Cell) -> CellFacts {
                 .iter()
                 .any(|(r, undone)| !undone && r.status == Status::Fail),
         carried_from: latest.and_then(|r| r.carried_from.as_deref().cloned()),
+        definition: None,
+        content_key: None,
     }
 }

@@ -13,6 +13,7 @@ use super::comment::{self, Carried};
 use super::signing::Key;
 use super::statement::{Decision, FileDigest, Statement, StatementInputs};
 use crate::config::Tester;
+use crate::content_key::CommitKeys;
 use crate::export::{Safety, write_long_csv};
 use crate::fsutil::{
     open_regular_file, sha256_hex, sha256_of_regular_file, write_atomically, write_atomically_with,
@@ -28,6 +29,9 @@ pub struct Decided {
     /// The full commit the run tested.
     pub commit: String,
     pub tester: Tester,
+    /// The items' content keys at that commit, or why the repository cannot say (then no
+    /// cell of this sign-off can count at the gate).
+    pub keys: std::result::Result<CommitKeys, String>,
 }
 
 /// Why a run cannot be signed as asked: said to the tester, never an error of the
@@ -42,6 +46,8 @@ pub enum Refused {
     NoCommit,
     /// The commit given is not the one the run recorded.
     CommitMismatch { recorded: String, given: String },
+    /// The commit is abbreviated and no repository here resolves it.
+    ShortCommit(String),
 }
 
 impl std::fmt::Display for Refused {
@@ -62,17 +68,24 @@ impl std::fmt::Display for Refused {
                 f,
                 "the run was started at commit {recorded}; --commit {given} does not match it"
             ),
+            Refused::ShortCommit(commit) => write!(
+                f,
+                "commit `{commit}` is abbreviated and no repository here resolves it; sign in \
+                 the repository, or give the full 40-digit id with --commit"
+            ),
         }
     }
 }
 
 /// Checks `decision` against the run: a rejection needs a comment, an approval a policy
-/// that passes, and the commit must be known.
+/// that passes, and the commit must be known by its full id (`repository`, where the
+/// content keys are read, resolves an abbreviation).
 pub fn decide(
     run: &Run,
     decision: Decision,
     comment: Option<&str>,
     commit: Option<&str>,
+    repository: Option<&Path>,
 ) -> Result<std::result::Result<Decided, Refused>> {
     let comment = comment
         .map(str::trim)
@@ -85,23 +98,31 @@ pub fn decide(
     if decision == Decision::Approved && !verdict.passes() {
         return Ok(Err(Refused::PolicyBlocks(verdict)));
     }
-    let commit = match (&run.meta().commit, commit) {
-        (Some(recorded), Some(given)) if recorded != given => {
+    let full = |commit: &str| crate::git::commit_id(commit, repository);
+    let commit = match (run.meta().commit.as_deref(), commit) {
+        (Some(recorded), Some(given)) if full(recorded) != full(given) || full(given).is_none() => {
             return Ok(Err(Refused::CommitMismatch {
-                recorded: recorded.clone(),
+                recorded: recorded.to_string(),
                 given: given.to_string(),
             }));
         }
-        (Some(commit), _) => commit.clone(),
-        (None, Some(given)) => given.to_string(),
+        (Some(commit), _) | (None, Some(commit)) => match full(commit) {
+            Some(full) => full,
+            None => return Ok(Err(Refused::ShortCommit(commit.to_string()))),
+        },
         (None, None) => return Ok(Err(Refused::NoCommit)),
     };
     let tester = Tester::parse(&run.meta().tester).context("the run's tester")?;
+    let keys = match repository {
+        Some(root) => crate::content_key::at_commit(root, &commit, run.checklist()),
+        None => Err("it was signed outside a git repository".to_string()),
+    };
     Ok(Ok(Decided {
         decision,
         comment,
         commit,
         tester,
+        keys,
     }))
 }
 
@@ -163,6 +184,7 @@ pub fn write(run: &Run, decided: &Decided, key: &Key, dir: &Path) -> Result<Writ
         key_fingerprint: key.fingerprint(),
         signed_at: now_rfc3339(),
         results_csv_sha256: sha256_hex(&results_csv),
+        keys: decided.keys.as_ref().ok(),
     });
     let evidence = evidence_to_copy(run, &statement, dir)?;
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -214,6 +236,13 @@ pub fn said(written: &Written, run: &Run) -> Vec<String> {
         ),
         format!("post it on the pull request: gh pr comment NUMBER --body-file {dir}/signoff.md"),
     ];
+    if let Err(why) = &written.decided.keys {
+        lines.push(format!(
+            "warning: no cell of this sign-off can count at the gate: the content keys of commit \
+             {} could not be read ({why}); sign in a clone that has the commit",
+            crate::git::short_commit(&written.decided.commit)
+        ));
+    }
     if matches!(written.carried, Carried::ByHash(_)) {
         lines.push(format!(
             "the statement is too large for a comment, which carries its sha256: commit this \

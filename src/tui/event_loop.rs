@@ -365,6 +365,7 @@ fn sign(
         pending.decision,
         pending.comment.as_deref(),
         None,
+        options.signing.repository.as_deref(),
     ) {
         Ok(Ok(decided)) => decided,
         Ok(Err(refused)) => return refuse(app, pending, refused.to_string()),
