@@ -134,20 +134,17 @@ impl<'a> At<'a> {
         let Ok(then) = Keys::new(&snapshot, &self.checklist.policy.global_paths) else {
             return unknown();
         };
-        let (was, now) = (
-            then.selection(&item.paths),
-            self.keys.selection(&item.paths),
-        );
-        if let Some(glob) = &now.empty_glob {
+        if let Some(glob) = &self.keys.selection(&item.paths).empty_glob {
             return format!("`{glob}` selects no file at this commit");
         }
+        let (was, now) = (then.listing(&item.paths), self.keys.listing(&item.paths));
         let by_path = |lines: &std::collections::BTreeSet<String>| -> BTreeMap<String, String> {
             lines
                 .iter()
                 .map(|line| (entry_path(line).to_string(), line.clone()))
                 .collect()
         };
-        let (was, now) = (by_path(&was.lines), by_path(&now.lines));
+        let (was, now) = (by_path(&was), by_path(&now));
         let mut said = Vec::new();
         for (path, line) in &now {
             match was.get(path) {
@@ -170,6 +167,9 @@ impl<'a> At<'a> {
         let more = said.len().saturating_sub(CHANGES_SHOWN);
         said.truncate(CHANGES_SHOWN);
         let mut text = format!("since commit {}: {}", short_commit(from), said.join(", "));
+        if item.paths.is_empty() {
+            text = format!("it names no `paths`, so any change counts — {text}");
+        }
         if more > 0 {
             text.push_str(&format!(" (+{more} more)"));
         }

@@ -125,7 +125,16 @@ impl<'a> Keys<'a> {
         checklist.items.iter().map(|i| self.key(&i.paths)).collect()
     }
 
-    /// What `paths` select, and their key.
+    /// The entries `paths` select, one line each, to say which changed: every entry of the
+    /// tree for an item without `paths` (whose key is the tree id), else the selection's.
+    pub fn listing(&self, paths: &[String]) -> BTreeSet<String> {
+        if paths.is_empty() {
+            return self.snapshot.entries.iter().map(entry_line).collect();
+        }
+        self.selection(paths).lines.clone()
+    }
+
+    /// What `paths` select, and their key (computed once per distinct list).
     pub fn selection(&self, paths: &[String]) -> Rc<Selection> {
         if let Some(known) = self.selections.borrow().get(paths) {
             return Rc::clone(known);

@@ -2,8 +2,14 @@
 //! error: a run can be recorded outside a repository.
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+
+/// Where sign-off folders are committed (a statement too large for a comment). They are
+/// the testers' record, never what was tested: a snapshot leaves them out, so committing
+/// one changes no content key and no tested tree.
+pub const SIGNOFFS_FOLDER: &str = ".greenlight/signoffs";
 
 fn git(args: &[&str]) -> Option<String> {
     git_in(None, args)
@@ -234,10 +240,10 @@ impl History {
     /// symbolic link.
     pub fn snapshot(&self, commit: &str) -> Result<Snapshot, String> {
         let commit = self.resolve_commit(commit)?;
-        let tree = self.run(&["rev-parse", "--verify", &format!("{commit}^{{tree}}")])?;
-        let tree = String::from_utf8_lossy(&tree).trim().to_string();
+        let tree = self.tested_tree(&commit)?;
         let listing = self.run(&["ls-tree", "-r", "-z", "--full-tree", &commit])?;
         let mut entries = Vec::new();
+        let signoffs = format!("{SIGNOFFS_FOLDER}/");
         for record in listing.split(|&b| b == 0).filter(|r| !r.is_empty()) {
             let record = String::from_utf8_lossy(record);
             let Some((meta, path)) = record.split_once('\t') else {
@@ -248,6 +254,9 @@ impl History {
             else {
                 return Err(format!("git ls-tree gave `{record}`"));
             };
+            if path.starts_with(&signoffs) {
+                continue;
+            }
             entries.push(TreeEntry {
                 mode: mode.to_string(),
                 id: id.to_string(),
@@ -283,6 +292,121 @@ impl History {
             entries,
             link_targets,
         })
+    }
+
+    /// The id of the tree `commit` would have without [`SIGNOFFS_FOLDER`]: its own tree
+    /// when it has no sign-off folders, else the tree git would write for it with them
+    /// removed (hashed, never written). A sign-off committed after testing leaves the tested
+    /// tree as it was, so `git rev-parse TESTED^{tree}` still names it.
+    pub fn tested_tree(&self, commit: &str) -> Result<String, String> {
+        let own = self.run(&["rev-parse", "--verify", &format!("{commit}^{{tree}}")])?;
+        let own = String::from_utf8_lossy(&own).trim().to_string();
+        let mut levels: Vec<&str> = SIGNOFFS_FOLDER.split('/').collect();
+        let Some(last) = levels.pop() else {
+            return Ok(own);
+        };
+        // The trees from the root down to the sign-offs' parent, each as its entries.
+        let mut chain: Vec<Vec<RawEntry>> = vec![self.tree_entries(&own)?];
+        for level in &levels {
+            let Some(below) = chain.last().and_then(|entries| {
+                entries
+                    .iter()
+                    .find(|e| e.name == *level && e.mode == "40000")
+            }) else {
+                return Ok(own);
+            };
+            let id = below.id.clone();
+            chain.push(self.tree_entries(&id)?);
+        }
+        let Some(parent) = chain.last_mut() else {
+            return Ok(own);
+        };
+        let before = parent.len();
+        parent.retain(|e| e.name != last);
+        if parent.len() == before {
+            return Ok(own);
+        }
+        // Rehash upwards: a tree left empty disappears from its parent, as in git.
+        let mut child: Option<String> = None;
+        for (depth, entries) in chain.iter_mut().enumerate().rev() {
+            if let (Some(id), Some(&name)) = (child.take(), levels.get(depth)) {
+                if id.is_empty() {
+                    entries.retain(|e| e.name != name);
+                } else if let Some(entry) = entries.iter_mut().find(|e| e.name == name) {
+                    entry.id = id;
+                }
+            }
+            child = Some(if entries.is_empty() && depth > 0 {
+                String::new()
+            } else {
+                self.hash_tree(entries)?
+            });
+        }
+        Ok(child.unwrap_or(own))
+    }
+
+    /// The entries of tree `id`, one level, in git's order.
+    fn tree_entries(&self, id: &str) -> Result<Vec<RawEntry>, String> {
+        let bytes = self.run(&["cat-file", "tree", id])?;
+        let mut entries = Vec::new();
+        let mut rest = bytes.as_slice();
+        let id_len = if id.len() == 64 { 32 } else { 20 };
+        while !rest.is_empty() {
+            let bad = || format!("git gave a tree {id} it cannot read");
+            let space = rest.iter().position(|&b| b == b' ').ok_or_else(bad)?;
+            let nul = rest.iter().position(|&b| b == 0).ok_or_else(bad)?;
+            if nul < space || rest.len() < nul + 1 + id_len {
+                return Err(bad());
+            }
+            let raw = &rest[nul + 1..nul + 1 + id_len];
+            entries.push(RawEntry {
+                mode: String::from_utf8_lossy(&rest[..space]).into_owned(),
+                name: String::from_utf8_lossy(&rest[space + 1..nul]).into_owned(),
+                name_bytes: rest[space + 1..nul].to_vec(),
+                id: raw.iter().map(|b| format!("{b:02x}")).collect(),
+            });
+            rest = &rest[nul + 1 + id_len..];
+        }
+        Ok(entries)
+    }
+
+    /// The id git gives a tree of `entries` (`git hash-object -t tree`, nothing written).
+    fn hash_tree(&self, entries: &[RawEntry]) -> Result<String, String> {
+        let mut body = Vec::new();
+        for entry in entries {
+            body.extend_from_slice(entry.mode.as_bytes());
+            body.push(b' ');
+            body.extend_from_slice(&entry.name_bytes);
+            body.push(0);
+            for pair in entry.id.as_bytes().chunks(2) {
+                let hex = std::str::from_utf8(pair).map_err(|_| "a tree id is not hex")?;
+                body.push(u8::from_str_radix(hex, 16).map_err(|_| "a tree id is not hex")?);
+            }
+        }
+        let mut child = Command::new("git")
+            .arg("-C")
+            .arg(&self.root)
+            .args(["hash-object", "-t", "tree", "--stdin"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|err| format!("cannot run git: {err}; install git"))?;
+        if let Some(mut stdin) = child.stdin.take() {
+            stdin
+                .write_all(&body)
+                .map_err(|err| format!("git hash-object: {err}"))?;
+        }
+        let output = child
+            .wait_with_output()
+            .map_err(|err| format!("git hash-object: {err}"))?;
+        if !output.status.success() {
+            return Err(format!(
+                "git hash-object failed: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            ));
+        }
+        Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
     }
 
     /// The bytes of the blob `id`, at most `limit` of them.
@@ -332,12 +456,23 @@ impl TreeEntry {
     }
 }
 
+/// One entry of a tree object, as git writes it.
+#[derive(Debug, Clone)]
+struct RawEntry {
+    /// Octal, as in the object (`40000` for a tree, `100644` for a file).
+    mode: String,
+    name: String,
+    name_bytes: Vec<u8>,
+    id: String,
+}
+
 /// A commit's whole tree: what content keys are computed from.
 #[derive(Debug, Clone)]
 pub struct Snapshot {
     /// The commit's full object name.
     pub commit: String,
-    /// Its tree's object name.
+    /// Its tested tree's object name: its tree, sign-off folders aside
+    /// ([`History::tested_tree`]).
     pub tree: String,
     /// Every entry, in git's order.
     pub entries: Vec<TreeEntry>,
@@ -524,5 +659,57 @@ mod tests {
             "{hashes:?}"
         );
         assert_eq!(hashes.len(), 1, "only blobs: {hashes:?}");
+    }
+
+    /// Commits everything in `root`; returns the new commit's id.
+    fn commit_all(root: &std::path::Path, message: &str) -> String {
+        git(root, &["add", "-A"]);
+        let identity = ["-c", "user.name=t", "-c", "user.email=t@e"];
+        let mut args = identity.to_vec();
+        args.extend(["commit", "-q", "--allow-empty", "-m", message]);
+        git(root, &args);
+        git(root, &["rev-parse", "HEAD"])
+    }
+
+    #[test]
+    fn a_committed_signoff_folder_leaves_the_tested_tree_and_the_entries_as_they_were() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        git(root, &["init", "-q"]);
+        std::fs::create_dir_all(root.join("src")).expect("folder");
+        std::fs::write(root.join("src/app.css"), "body {}\n").expect("write");
+        std::fs::create_dir_all(root.join(".greenlight")).expect("folder");
+        std::fs::write(root.join(".greenlight/config.yaml"), "sync: auto\n").expect("write");
+        let tested = commit_all(root, "tested");
+        let history = super::History::new(root);
+        let before = history.snapshot(&tested).expect("snapshot");
+        assert_eq!(before.tree, git(root, &["rev-parse", "HEAD^{tree}"]));
+        let folder = root.join(".greenlight/signoffs/abc");
+        std::fs::create_dir_all(&folder).expect("folder");
+        std::fs::write(folder.join("signoff.json"), "{}").expect("write");
+        let signed = commit_all(root, "sign-off");
+        let after = history.snapshot(&signed).expect("snapshot");
+        assert_ne!(git(root, &["rev-parse", "HEAD^{tree}"]), before.tree);
+        assert_eq!(after.tree, before.tree, "the sign-off folder is left out");
+        let paths = |s: &super::Snapshot| -> Vec<String> {
+            s.entries.iter().map(|e| e.path.clone()).collect()
+        };
+        assert_eq!(paths(&after), paths(&before));
+        // With nothing else under .greenlight, the folder disappears as git would drop it.
+        std::fs::remove_file(root.join(".greenlight/config.yaml")).expect("remove");
+        let without_config = commit_all(root, "no config");
+        std::fs::remove_dir_all(root.join(".greenlight/signoffs")).expect("remove");
+        let bare = commit_all(root, "no sign-offs");
+        assert_eq!(
+            history.snapshot(&without_config).expect("snapshot").tree,
+            git(root, &["rev-parse", &format!("{bare}^{{tree}}")])
+        );
+        // Any other change still changes the tree.
+        std::fs::write(root.join("src/app.css"), "body { margin: 0 }\n").expect("write");
+        let changed = commit_all(root, "changed");
+        assert_ne!(
+            history.snapshot(&changed).expect("snapshot").tree,
+            before.tree
+        );
     }
 }

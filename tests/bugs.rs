@@ -156,7 +156,7 @@ fn three_failures_make_three_drafts_holding_every_fact() {
         "Open the dashboard with an empty cache.",
         "No element moves after it first appears",
         "Checklist `small`, item `no-shift`",
-        "Release 1.4.0 · commit `0123456789abcdef0123`",
+        "Release 1.4.0 · commit `0123456789abcdef0123456789abcdef01234567`",
         &format!("run `{run}`"),
         "Tester Ada Lovelace &lt;ada@example.com&gt;",
         "Found 20",

@@ -42,8 +42,24 @@ impl WebApp {
                 "web/pages/dashboard/index.tsx",
                 "export default Dashboard;\n",
             ),
+            ("web/pages/features/index.tsx", "export default Features;\n"),
+            ("web/pages/reports/index.tsx", "export default Reports;\n"),
+            ("web/pages/settings/index.tsx", "export default Settings;\n"),
+            ("web/pages/signup/index.tsx", "export default Signup;\n"),
+            ("web/components/charts/line.tsx", "export const Line = 1;\n"),
+            ("web/components/media/hero.tsx", "export const Hero = 1;\n"),
+            ("web/components/tables/grid.tsx", "export const Grid = 1;\n"),
+            (
+                "web/components/forms/field.tsx",
+                "export const Field = 1;\n",
+            ),
+            (
+                "web/fonts/inter.css",
+                "@font-face { font-family: Inter; }\n",
+            ),
             ("web/styles/site.css", "body { margin: 0; }\n"),
             ("package.json", "{}\n"),
+            ("package-lock.json", "{}\n"),
         ] {
             let path = repo.join(file);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -244,14 +260,17 @@ fn a_stylesheet_change_retests_only_what_it_can_affect_and_the_gate_checks_the_c
     let before = std::fs::read_dir(app.sandbox.home().join("runs"))
         .unwrap()
         .count();
+    let a = app.git(&["rev-parse", "HEAD~1"]);
     app.starting(&dry)
         .success()
+        .stderr(predicates::str::contains(format!(
+            "font-swap-reflow (14 cells): since commit {}: web/pages/pricing/pricing.css changed",
+            &a[..12]
+        )))
         .stderr(predicates::str::contains(
-            "font-swap-reflow (14 cells): web/pages/pricing/pricing.css changed",
+            "cls-on-load (14 cells): it names no `paths`, so any change counts",
         ))
-        .stderr(predicates::str::contains(
-            "cls-on-load (14 cells): it names no `paths`",
-        ));
+        .stderr(predicates::str::contains("skeletons-match").not());
     let after = std::fs::read_dir(app.sandbox.home().join("runs"))
         .unwrap()
         .count();
@@ -304,15 +323,18 @@ fn a_stylesheet_change_retests_only_what_it_can_affect_and_the_gate_checks_the_c
         "carried_from column"
     );
 
+    // A's own results count where they still hold; B's carried copies add nothing.
     app.gate(&[&approval_a, &approval_b], &b, &app.allowed)
         .success()
         .stdout(predicates::str::contains(format!(
-            "carried: {} passes",
-            608 - to_test
+            "{}: counts: approved by Ada Lovelace <ada@example.com>, release 2.0, the whole matrix — 608 cells; {} results hold at this commit (signed at {})",
+            approval_a,
+            608 - to_test,
+            &a[..12]
         )))
         .stdout(predicates::str::contains(format!(
-            "an earlier approval, by Ada Lovelace <ada@example.com> for commit {}: {} carried passes hold through it",
-            app.git(&["rev-parse", "HEAD~1"]),
+            "{to_test} results hold at this commit (signed at {}); {} results it carried from earlier sign-offs count only through them",
+            &b[..12],
             608 - to_test
         )));
     let json = app
@@ -322,19 +344,22 @@ fn a_stylesheet_change_retests_only_what_it_can_affect_and_the_gate_checks_the_c
         .stdout
         .clone();
     let report: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(report["statements"][0]["holding"], 608 - to_test);
     assert_eq!(
-        report["statements"][0]["carried_through"],
+        report["statements"][1]["carried"],
         608 - to_test,
-        "--json says how many passes held through the earlier approval"
+        "--json says how many results B carried"
     );
-    // Without the earlier approval, the carried cells count as untested.
+    // Without the earlier approval, the carried cells are missing.
     app.gate(&[&approval_b], &b, &app.allowed)
         .code(1)
         .stdout(predicates::str::contains(format!(
-            "not carried: {} cells count as untested",
-            608 - to_test
+            "of 608 cells have a result from 1 approval\n  covered by Ada Lovelace <ada@example.com>: chrome/phone"
         )))
-        .stdout(predicates::str::contains("was not given"));
+        .stdout(predicates::str::contains(format!(
+            "missing: {} cells",
+            608 - to_test
+        )));
 }
 
 #[test]
@@ -365,19 +390,25 @@ fn an_edited_item_is_not_carried() {
 }
 
 #[test]
-fn an_approval_of_a_commit_rebased_away_is_not_carried() {
+fn an_approval_of_a_commit_rebased_away_still_carries_what_did_not_change() {
     let Some(app) = WebApp::new() else {
         return;
     };
     let approval_a = app.approved_here("a", &app.key.clone());
-    // The approved commit is rewritten: the approval's commit is no longer an ancestor.
+    let a = app.git(&["rev-parse", "HEAD"]);
+    // The approved commit is rewritten (a rebase): no ancestry joins it to what follows.
     app.git(&["commit", "-q", "--amend", "-m", "A, reworded"]);
     app.change("web/pages/dashboard/index.tsx", "export default Dash;\n");
-    app.starting(&app.carry_args(&approval_a))
-        .code(1)
-        .stderr(predicates::str::contains(
-            "is not an ancestor of this commit",
-        ));
+    let mut args = app.carry_args(&approval_a);
+    args.push("--dry-run");
+    app.starting(&args)
+        .success()
+        .stderr(predicates::str::contains(format!(
+            "skeletons-match (14 cells): since commit {}: web/pages/dashboard/index.tsx changed",
+            &a[..12]
+        )))
+        .stderr(predicates::str::contains("font-swap-reflow").not())
+        .stderr(predicates::str::contains("of 608 cells carried"));
 }
 
 #[test]
@@ -410,7 +441,13 @@ fn a_carry_from_an_approval_the_gate_does_not_trust_counts_as_untested() {
     app.gate(&[&approval_a, &approval_b], &b, &both).success();
     app.gate(&[&approval_a, &approval_b], &b, &app.allowed)
         .code(1)
-        .stdout(predicates::str::contains("cells count as untested"));
+        .stdout(predicates::str::contains(
+            "carried from earlier sign-offs count only through them",
+        ))
+        .stdout(predicates::str::contains(format!(
+            "missing: {} cells",
+            608 - cells_to_retest_after_pricing_change()
+        )));
 }
 
 #[test]
@@ -434,7 +471,13 @@ fn a_carry_from_a_trusted_approval_that_does_not_verify_counts_as_untested() {
     std::fs::write(&csv, bytes).unwrap();
     app.gate(&[&approval_a, &approval_b], &b, &app.allowed)
         .code(1)
-        .stdout(predicates::str::contains("cells count as untested"));
+        .stdout(predicates::str::contains(
+            "carried from earlier sign-offs count only through them",
+        ))
+        .stdout(predicates::str::contains(format!(
+            "missing: {} cells",
+            608 - cells_to_retest_after_pricing_change()
+        )));
 }
 
 #[test]
@@ -564,7 +607,7 @@ fn only_the_cells_the_approval_passed_carry() {
     app.starting(&args)
         .success()
         .stderr(predicates::str::contains(
-            "skeletons-match (1 cell): the earlier approval has no pass there",
+            "skeletons-match (1 cell): no trusted sign-off has a result for it",
         ));
 }
 

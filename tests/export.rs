@@ -102,7 +102,7 @@ fn the_long_layout_has_one_row_per_cell_in_checklist_order_with_the_latest_resul
     let pass = &rows[0];
     assert_eq!(&pass[0], run.as_str());
     assert_eq!(&pass[1], "1.4.0");
-    assert_eq!(&pass[2], "0123456789abcdef0123");
+    assert_eq!(&pass[2], "0123456789abcdef0123456789abcdef01234567");
     assert_eq!(&pass[3], "small");
     assert_eq!(&pass[4], "layout");
     assert_eq!(&pass[6], "Nothing jumps around while the page loads");

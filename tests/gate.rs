@@ -11,8 +11,6 @@ use std::process::{Command, Stdio};
 use common::{Sandbox, ssh_keygen_available};
 use predicates::prelude::*;
 
-const COMMIT: &str = "0123456789abcdef0123";
-
 /// The small fixture's cells by share: Ada has Chrome on a phone, Bob Chrome on a laptop,
 /// Cyd Safari (which only has a phone).
 const SHARES: [(&str, &[&str], &[&str]); 3] = [
@@ -28,6 +26,8 @@ struct Team {
     keys: Vec<PathBuf>,
     allowed: PathBuf,
     pinned: PathBuf,
+    /// The commit everyone tests: the fixture committed in the sandbox's repository.
+    commit: String,
 }
 
 fn email(name: &str) -> String {
@@ -60,17 +60,31 @@ impl Team {
             keys.push(named);
         }
         let allowed = sandbox.write("allowed_signers", &allowed);
+        let commit = sandbox.commit(&["small.yaml"], "the product as tested");
         Some(Team {
             sandbox,
             keys,
             allowed,
             pinned,
+            commit,
         })
     }
 
     /// Tester `n` starts a run of `checklist` on their share, records `status` (with a note
     /// where one is needed) in every cell of it, and signs `decision`; returns the folder.
     fn sign(&self, n: usize, checklist: &Path, status: &str, decision: &[&str]) -> PathBuf {
+        self.sign_at(n, checklist, status, decision, &self.commit)
+    }
+
+    /// [`Team::sign`] at another commit of the sandbox's repository.
+    fn sign_at(
+        &self,
+        n: usize,
+        checklist: &Path,
+        status: &str,
+        decision: &[&str],
+        commit: &str,
+    ) -> PathBuf {
         let (name, browsers, viewports) = SHARES[n];
         let tester = format!("{} <{}>", name.to_uppercase(), email(name));
         let output = self
@@ -78,7 +92,7 @@ impl Team {
             .cmd()
             .arg("start")
             .arg(checklist)
-            .args(["--release", "2.0", "--commit", COMMIT, "--tester", &tester])
+            .args(["--release", "2.0", "--commit", commit, "--tester", &tester])
             .args([
                 "--browsers",
                 &browsers.join(","),
@@ -148,7 +162,14 @@ impl Team {
             .cmd()
             .arg("start")
             .arg(checklist)
-            .args(["--release", "2.0", "--commit", COMMIT, "--tester", tester])
+            .args([
+                "--release",
+                "2.0",
+                "--commit",
+                &self.commit,
+                "--tester",
+                tester,
+            ])
             .output()
             .unwrap();
         let run = String::from_utf8(output.stdout).unwrap().trim().to_string();
@@ -191,7 +212,7 @@ impl Team {
             .cmd()
             .arg("gate")
             .args(paths)
-            .args(["--commit", COMMIT, "--checklist"])
+            .args(["--commit", &self.commit, "--checklist"])
             .arg(checklist)
             .arg("--allowed-signers")
             .arg(&self.allowed)
@@ -200,11 +221,25 @@ impl Team {
     }
 
     fn gate_with(&self, paths: &[&Path], allowed: &Path) -> assert_cmd::assert::Assert {
+        self.gate_full(&self.commit, paths, allowed)
+    }
+
+    /// `greenlight gate PATHS` for `commit`, against the pinned checklist.
+    fn gate_at(&self, commit: &str, paths: &[&Path]) -> assert_cmd::assert::Assert {
+        self.gate_full(commit, paths, &self.allowed)
+    }
+
+    fn gate_full(
+        &self,
+        commit: &str,
+        paths: &[&Path],
+        allowed: &Path,
+    ) -> assert_cmd::assert::Assert {
         self.sandbox
             .cmd()
             .arg("gate")
             .args(paths)
-            .args(["--commit", COMMIT, "--checklist"])
+            .args(["--commit", commit, "--checklist"])
             .arg(&self.pinned)
             .arg("--allowed-signers")
             .arg(allowed)
@@ -285,14 +320,22 @@ fn one_untrusted_other_commit_edited_checklist_or_rejecting_share_keeps_it_close
         .stdout(predicate::str::contains(
             "does not count: the signer is not trusted",
         ));
-    // Another commit.
-    let other = team.forge(&team.approve(2), 2, |s| {
-        s["subject"][0]["digest"]["gitCommit"] = "ffff".into();
-    });
-    team.gate(&[good(0), good(1), &other])
+    // A commit whose tree differs: results signed before the change do not hold after it
+    // (the fixture's items watch the whole tree), and the gate says why.
+    let before = team.approve(2);
+    team.sandbox.write("app.css", "body { font-size: 18px }\n");
+    let changed = team.sandbox.commit(&["app.css"], "bigger text");
+    let at_changed: Vec<PathBuf> = (0..2)
+        .map(|n| team.sign_at(n, &team.pinned, "pass", &["--approve"], &changed))
+        .collect();
+    team.gate_at(&changed, &[&at_changed[0], &at_changed[1], &before])
         .code(1)
-        .stdout(predicate::str::contains("for commit ffff, not this one"));
-    // A checklist the pull request edited: same id and title, policy relaxed.
+        .stdout(predicate::str::contains(
+            "does not count: approved by CYD <cyd@example.com>, but none of its 2 results holds at this commit: 2 on content that changed",
+        ))
+        .stdout(predicate::str::contains("app.css added"));
+    // A checklist the pull request edited in its policy only: every cell was tested the
+    // same way, so the results count — judged by the pinned policy, not the edited one.
     let edited = team.sandbox.write(
         "edited.yaml",
         &std::fs::read_to_string(&team.pinned)
@@ -301,10 +344,13 @@ fn one_untrusted_other_commit_edited_checklist_or_rejecting_share_keeps_it_close
     );
     let drifted = team.sign(2, &edited, "pass", &["--approve"]);
     team.gate(&[good(0), good(1), &drifted])
+        .success()
+        .stdout(predicate::str::contains("approved by CYD"));
+    // Skipped cells it may approve under its own policy still block under the pinned one.
+    let skipped = team.sign(2, &edited, "skip", &["--approve"]);
+    team.gate(&[good(0), good(1), &skipped])
         .code(1)
-        .stdout(predicate::str::contains(
-            "for a checklist that is not pinned",
-        ));
+        .stdout(predicate::str::contains("verdict: blocked"));
     // A trusted rejection.
     let rejection = team.sign(
         2,
@@ -334,12 +380,14 @@ fn a_pull_request_cannot_relax_the_policy_or_drop_an_item_and_approve() {
             .replace("severity: 1", "severity: 3"),
     );
     let approval = team.sign(0, &weakened, "pass", &["--approve"]);
+    // Only the cells whose definition is the pinned one count, under the pinned policy.
     team.gate(&[&approval])
         .code(1)
         .stdout(predicate::str::contains(
-            "for a checklist that is not pinned",
+            "no-shift (1 cell, by ADA <ada@example.com>): its definition differs from the pinned checklist's",
         ))
-        .stdout(predicate::str::contains("0 of 7 cells have a result"));
+        .stdout(predicate::str::contains("1 of 7 cells have a result"))
+        .stdout(predicate::str::contains("verdict: blocked"));
 }
 
 #[test]
@@ -469,7 +517,7 @@ fn an_untrusted_statement_opens_no_file_it_names_and_never_hangs_or_leaks() {
             let mut cmd = team.sandbox.cmd();
             cmd.arg(command).arg(&json);
             if command == "gate" {
-                cmd.args(["--commit", COMMIT, "--checklist"])
+                cmd.args(["--commit", &team.commit, "--checklist"])
                     .arg(&team.pinned);
             }
             let output = cmd
@@ -523,7 +571,7 @@ fn text_from_a_statement_never_starts_a_log_line_or_reaches_the_terminal_raw() {
         let mut cmd = team.sandbox.cmd();
         cmd.arg(command).arg(&forged);
         if command == "gate" {
-            cmd.args(["--commit", COMMIT, "--checklist"])
+            cmd.args(["--commit", &team.commit, "--checklist"])
                 .arg(&team.pinned);
         }
         let output = cmd
@@ -661,7 +709,7 @@ fn with_several_pinned_checklists_the_gate_opens_only_when_every_one_passes() {
             .cmd()
             .arg("gate")
             .args(paths)
-            .args(["--commit", COMMIT, "--checklist"])
+            .args(["--commit", &team.commit, "--checklist"])
             .arg(&team.pinned)
             .arg("--checklist")
             .arg(&deploy)
@@ -684,7 +732,14 @@ fn with_several_pinned_checklists_the_gate_opens_only_when_every_one_passes() {
         .cmd()
         .arg("start")
         .arg(&deploy)
-        .args(["--release", "2.0", "--commit", COMMIT, "--tester", tester])
+        .args([
+            "--release",
+            "2.0",
+            "--commit",
+            &team.commit,
+            "--tester",
+            tester,
+        ])
         .output()
         .unwrap();
     let run = String::from_utf8(output.stdout).unwrap().trim().to_string();
@@ -735,7 +790,7 @@ fn one_key_is_one_approver_whatever_principals_it_signs_as() {
         .cmd()
         .arg("gate")
         .args(&folders)
-        .args(["--commit", COMMIT, "--checklist"])
+        .args(["--commit", &team.commit, "--checklist"])
         .arg(&pinned)
         .arg("--allowed-signers")
         .arg(&allowed)
@@ -752,7 +807,7 @@ fn a_rejection_signed_for_a_short_spelling_of_the_commit_still_vetoes() {
     let approvals: Vec<PathBuf> = (0..3).map(|n| team.approve(n)).collect();
     let rejection = team.sign(1, &team.pinned, "pass", &["--reject", "--comment", "no"]);
     let short = team.forge(&rejection, 1, |s| {
-        s["subject"][0]["digest"]["gitCommit"] = COMMIT[..7].into();
+        s["subject"][0]["digest"]["gitCommit"] = team.commit[..7].into();
     });
     let paths: Vec<&Path> = approvals
         .iter()
@@ -762,13 +817,15 @@ fn a_rejection_signed_for_a_short_spelling_of_the_commit_still_vetoes() {
     team.gate(&paths)
         .code(1)
         .stdout(predicate::str::contains("REJECTS this commit"));
-    // An approval for the short spelling does not count for the full one.
-    let approval = team.forge(&team.approve(1), 1, |s| {
-        s["subject"][0]["digest"]["gitCommit"] = COMMIT[..7].into();
+    // A rejection of an older version names no tree: the short spelling alone vetoes.
+    let rejection = team.sign(1, &team.pinned, "pass", &["--reject", "--comment", "no"]);
+    let treeless = team.forge(&rejection, 1, |s| {
+        s["subject"][0]["digest"]["gitCommit"] = team.commit[..7].into();
+        s["predicate"].as_object_mut().unwrap().remove("tree");
     });
-    team.gate(&[&approvals[0], &approval, &approvals[2]])
+    team.gate(&[&approvals[0], &approvals[1], &approvals[2], &treeless])
         .code(1)
-        .stdout(predicate::str::contains("for commit 0123456, not this one"));
+        .stdout(predicate::str::contains("REJECTS this commit"));
     team.sandbox
         .cmd()
         .arg("gate")
@@ -779,9 +836,7 @@ fn a_rejection_signed_for_a_short_spelling_of_the_commit_still_vetoes() {
         .arg(&team.allowed)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains(
-            "is not a commit's hex object name",
-        ));
+        .stderr(predicate::str::contains("`` is not a commit"));
 }
 
 #[test]
@@ -822,7 +877,7 @@ fn an_outsiders_namespace_or_broken_statement_cannot_write_lines_to_the_log_eith
             let mut cmd = team.sandbox.cmd();
             cmd.arg(command).arg(target);
             if command == "gate" {
-                cmd.args(["--commit", COMMIT, "--checklist"])
+                cmd.args(["--commit", &team.commit, "--checklist"])
                     .arg(&team.pinned)
                     .arg("--summary")
                     .arg(&summary);
@@ -882,7 +937,7 @@ fn a_trusted_veto_carried_by_hash_holds_when_its_folder_is_deleted() {
     );
     // The pull request's repository: Bob's rejection travels by its hash, its folder
     // committed where the gate looks.
-    let repo = team.sandbox.path().join("repo");
+    let repo = team.sandbox.path().to_path_buf();
     let committed = repo.join(".greenlight/signoffs/bob");
     std::fs::create_dir_all(&committed).unwrap();
     for entry in std::fs::read_dir(&rejection).unwrap() {
@@ -892,19 +947,19 @@ fn a_trusted_veto_carried_by_hash_holds_when_its_folder_is_deleted() {
         }
     }
     let git = |args: &[&str]| team.sandbox.git(&repo, args);
-    git(&["init", "-q", "-b", "main"]);
-    git(&["add", "-A"]);
+    git(&["add", ".greenlight"]);
     git(&["commit", "-qm", "Bob's sign-off"]);
     let comment = team
         .sandbox
         .write("bob-rejects.md", &by_hash_comment(&rejection));
+    let gated = std::cell::RefCell::new(team.commit.clone());
     let gate = |paths: &[&Path], allowed: &Path| {
         team.sandbox
             .cmd()
             .current_dir(&repo)
             .arg("gate")
             .args(paths)
-            .args(["--commit", COMMIT, "--checklist"])
+            .args(["--commit", gated.borrow().as_str(), "--checklist"])
             .arg(&team.pinned)
             .arg("--allowed-signers")
             .arg(allowed)
@@ -925,11 +980,19 @@ fn a_trusted_veto_carried_by_hash_holds_when_its_folder_is_deleted() {
         .stdout(predicate::str::contains(
             "REJECTS this commit: rejected by BOB",
         ));
+    // Committed, the folder changes no tested tree: the head vetoed as the tested commit.
+    *gated.borrow_mut() = git(&["rev-parse", "HEAD"]);
+    gate(&all, &team.allowed)
+        .code(1)
+        .stdout(predicate::str::contains(
+            "REJECTS this commit: rejected by BOB",
+        ));
     // The pull request's author deletes the folder, which changes no tested file: the
     // statement is still in the history, and the veto holds.
     git(&["rm", "-rq", ".greenlight"]);
     git(&["commit", "-qm", "drop the sign-off folder"]);
     assert!(!committed.exists());
+    *gated.borrow_mut() = git(&["rev-parse", "HEAD"]);
     gate(&all, &team.allowed)
         .code(1)
         .stdout(predicate::str::contains(
@@ -938,13 +1001,13 @@ fn a_trusted_veto_carried_by_hash_holds_when_its_folder_is_deleted() {
     // Rewritten out of the history too (or never committed): nothing can be checked, and a
     // trusted signature over a statement nobody can read closes the gate.
     git(&["checkout", "-q", "--orphan", "clean"]);
-    git(&[
-        "commit",
-        "-qm",
-        "history without the folder",
-        "--allow-empty",
-    ]);
+    git(&["commit", "-qm", "history without the folder"]);
     git(&["branch", "-D", "main"]);
+    // The tested files are all there, in a commit of their own: the approvals hold on it.
+    *gated.borrow_mut() = git(&["rev-parse", "HEAD"]);
+    gate(&all[..3], &team.allowed)
+        .success()
+        .stdout(predicate::str::contains("gate open"));
     git(&["reflog", "expire", "--expire=now", "--all"]);
     git(&["gc", "-q", "--prune=now"]);
     gate(&all, &team.allowed)
@@ -1020,7 +1083,8 @@ fn comments_that_inflate_are_refused_unread_or_bounded_and_judged_one_at_a_time(
             command.push_str(&format!(" '{}'", path.display()));
         }
         command.push_str(&format!(
-            " --commit {COMMIT} --checklist '{}' --allowed-signers '{}'",
+            " --commit {} --checklist '{}' --allowed-signers '{}'",
+            team.commit,
             team.pinned.display(),
             allowed.display()
         ));
@@ -1092,7 +1156,7 @@ fn the_same_checklist_pinned_twice_is_judged_once() {
         .cmd()
         .arg("gate")
         .args(&shares)
-        .args(["--commit", COMMIT, "--checklist"])
+        .args(["--commit", &team.commit, "--checklist"])
         .arg(&team.pinned)
         .arg("--checklist")
         .arg(&copy)
@@ -1110,10 +1174,7 @@ fn the_gate_takes_who_may_sign_only_from_its_flag_and_follows_no_link() {
     let shares: Vec<PathBuf> = (0..3).map(|n| team.approve(n)).collect();
     // git's configuration names an allowed-signers file by a relative path: in CI that is
     // the pull request's own copy. The gate never reads it.
-    let repo = team.sandbox.path().join("pr");
-    std::fs::create_dir_all(&repo).unwrap();
-    team.sandbox.git(&repo, &["init", "-q"]);
-    std::fs::copy(&team.allowed, repo.join("allowed_signers")).unwrap();
+    let repo = team.sandbox.path().to_path_buf();
     team.sandbox.git(
         &repo,
         &["config", "gpg.ssh.allowedSignersFile", "allowed_signers"],
@@ -1123,7 +1184,7 @@ fn the_gate_takes_who_may_sign_only_from_its_flag_and_follows_no_link() {
         .current_dir(&repo)
         .arg("gate")
         .args(&shares)
-        .args(["--commit", COMMIT, "--checklist"])
+        .args(["--commit", &team.commit, "--checklist"])
         .arg(&team.pinned)
         .assert()
         .code(2)
@@ -1154,7 +1215,7 @@ fn the_gate_takes_who_may_sign_only_from_its_flag_and_follows_no_link() {
         .arg("gate")
         .arg(&linked)
         .arg(&comment)
-        .args(["--commit", COMMIT, "--checklist"])
+        .args(["--commit", &team.commit, "--checklist"])
         .arg(&team.pinned)
         .arg("--allowed-signers")
         .arg(&team.allowed)
@@ -1199,7 +1260,7 @@ fn a_pull_request_nobody_has_signed_yet_closes_the_gate_with_a_summary() {
     team.sandbox
         .cmd()
         .arg("gate")
-        .args(["--commit", COMMIT, "--checklist"])
+        .args(["--commit", &team.commit, "--checklist"])
         .arg(&team.pinned)
         .arg("--allowed-signers")
         .arg(&team.allowed)

@@ -189,7 +189,7 @@ mod through_the_library {
         let meta = RunMeta {
             id: String::new(),
             release: "1.0".into(),
-            commit: Some("0123456789abcdef0123".into()),
+            commit: Some("0123456789abcdef0123456789abcdef01234567".into()),
             repository: None,
             tester: "Ada <ada@example.com>".into(),
             checklist: ChecklistRef {

@@ -1007,7 +1007,7 @@ fn greenlights_own_workbook_imports_as_its_checklist() {
         "--release",
         "1.0",
         "--commit",
-        "abc1234",
+        "abc1234abc1234abc1234abc1234abc1234abcde",
         "--tester",
         "Ada <ada@example.com>",
     ]);
@@ -1058,7 +1058,7 @@ fn a_sheet_with_a_column_per_environment_makes_the_matrix_and_its_results_a_run(
             "--release",
             "4.1",
             "--commit",
-            "abc1234",
+            "abc1234abc1234abc1234abc1234abc1234abcde",
             "--tester",
             "Ada <ada@example.com>",
         ],

@@ -14,7 +14,7 @@ fn a_recorded_result_shows_in_status_with_counts_per_environment_and_the_verdict
     let status = sandbox.status(&run);
     assert_eq!(status["run"], run.as_str());
     assert_eq!(status["release"], "1.4.0");
-    assert_eq!(status["commit"], "0123456789abcdef0123");
+    assert_eq!(status["commit"], "0123456789abcdef0123456789abcdef01234567");
     assert_eq!(status["tester"], TESTER);
     assert_eq!(status["checklist"]["id"], "small");
     // 3 environments (safari/laptop excluded); no-shift and text-size in all, print-preview on laptop only.
@@ -553,18 +553,21 @@ fn the_commit_comes_from_the_flag_else_git_else_it_is_unknown() {
     assert_eq!(meta["commit"], head.as_str());
     assert_eq!(meta["repository"], "https://example.com/team/app.git");
 
-    let meta: serde_json::Value = serde_json::from_slice(
-        &start()
-            .args(["--commit", "ABC1234"])
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap();
+    let unknown = "ABCDEF0123456789ABCDEF0123456789ABCDEF01";
+    let meta: serde_json::Value =
+        serde_json::from_slice(&start().args(["--commit", unknown]).output().unwrap().stdout)
+            .unwrap();
     assert_eq!(
-        meta["commit"], "abc1234",
-        "a hex name git does not know is kept"
+        meta["commit"],
+        unknown.to_ascii_lowercase(),
+        "a full id git does not know (not fetched yet) is kept"
     );
+    // An abbreviation git cannot resolve is refused: a prefix can be brute-forced.
+    start()
+        .args(["--commit", "5eedbee"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("give its full id"));
     // One git knows is resolved to its full name; a branch name is a commit too.
     let meta: serde_json::Value = serde_json::from_slice(
         &start()

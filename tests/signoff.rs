@@ -10,7 +10,10 @@ use common::{Sandbox, ssh_keygen_available};
 use predicates::prelude::*;
 
 const EMAIL: &str = "ada@example.com";
-const COMMIT: &str = "0123456789abcdef0123";
+/// The commit the sandbox's repository is at: what [`complete_run`] tested.
+fn head(sandbox: &Sandbox) -> String {
+    sandbox.git(sandbox.path(), &["rev-parse", "HEAD"])
+}
 
 fn public_key(key: &Path) -> String {
     let text = std::fs::read_to_string(key.with_extension("pub")).unwrap();
@@ -32,8 +35,11 @@ fn allowed(sandbox: &Sandbox, principal: &str, options: &str, key: &Path) -> Pat
 }
 
 /// A run of the small fixture with every required cell passed.
+/// A run of the fixture, committed in the sandbox's repository, with every cell recorded.
 fn complete_run(sandbox: &Sandbox) -> String {
-    let run = sandbox.start(&sandbox.fixture("small.yaml"));
+    let checklist = sandbox.fixture("small.yaml");
+    let commit = sandbox.commit(&["small.yaml"], "the product as tested");
+    let run = sandbox.start_at(&checklist, &commit);
     for cell in [
         "no-shift chrome phone",
         "no-shift chrome laptop",
@@ -301,7 +307,7 @@ fn the_statement_is_an_in_toto_statement_with_what_design_lists() {
     assert!(!bytes.contains(&b'\r'), "LF line ends");
     let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
     assert_eq!(json["_type"], "https://in-toto.io/Statement/v1");
-    assert_eq!(json["subject"][0]["digest"]["gitCommit"], COMMIT);
+    assert_eq!(json["subject"][0]["digest"]["gitCommit"], head(&sandbox));
     let p = &json["predicate"];
     assert_eq!(p["decision"], "approved");
     assert_eq!(p["tester"]["email"], EMAIL);
@@ -315,10 +321,24 @@ fn the_statement_is_an_in_toto_statement_with_what_design_lists() {
         greenlight::fsutil::sha256_hex(&csv)
     );
     let markdown = std::fs::read_to_string(dir.join("signoff.md")).unwrap();
-    assert!(
-        markdown.starts_with("## ✅ Approved — the policy passes\n\n**Release** 1.4.0 · **commit** `0123456789ab` · **tester** Ada Lovelace"),
-        "{markdown}"
+    let heading = format!(
+        "## ✅ Approved — the policy passes\n\n**Release** 1.4.0 · **commit** `{}` · **tester** Ada Lovelace",
+        &head(&sandbox)[..12]
     );
+    assert!(markdown.starts_with(&heading), "{markdown}");
+    // The statement records the tested tree and, per cell, its definition and content key.
+    assert_eq!(
+        p["tree"],
+        sandbox.git(sandbox.path(), &["rev-parse", "HEAD^{tree}"])
+    );
+    for cell in p["cells"].as_array().unwrap() {
+        assert_eq!(cell["definition"].as_str().unwrap().len(), 64, "{cell}");
+        assert_eq!(
+            cell["content_key"],
+            format!("tree:{}", p["tree"].as_str().unwrap()),
+            "{cell}"
+        );
+    }
     assert!(
         markdown.contains("a \\| b &lt;details&gt;"),
         "notes are escaped"
@@ -568,7 +588,7 @@ fn approval_follows_the_policy_and_rejection_needs_a_reason() {
 }
 
 #[test]
-fn the_gate_opens_only_for_a_verified_approval_of_that_exact_commit() {
+fn the_gate_opens_only_for_a_verified_approval_of_that_content() {
     if !ssh_keygen_available() {
         return;
     }
@@ -579,28 +599,43 @@ fn the_gate_opens_only_for_a_verified_approval_of_that_exact_commit() {
     let run = complete_run(&sandbox);
     let approval = signoff(&sandbox, &run, &key, &["--approve"]);
     let gate = |paths: &[&Path], commit: &str| gate(&sandbox, paths, commit, &allowed);
-    gate(&[&approval], COMMIT)
+    gate(&[&approval], &head(&sandbox))
         .success()
         .stdout(predicate::str::contains("counts: approved by Ada Lovelace"));
-    gate(&[&approval], "ffffffffffffffffffff")
+    let tested = head(&sandbox);
+    // Another commit with the same files (a rebase, a merge commit): the approval holds.
+    let same = sandbox.commit(&[], "an empty merge");
+    gate(&[&approval], &same).success();
+    // A commit that changed what the items watch (here the whole tree): it does not.
+    sandbox.write("app.css", "h1 { font-size: 3rem }\n");
+    let changed = sandbox.commit(&["app.css"], "bigger headings");
+    gate(&[&approval], &changed)
         .code(1)
-        .stdout(predicate::str::contains(
-            "for commit 0123456789abcdef0123, not this one",
-        ));
+        .stdout(predicate::str::contains(format!(
+            "none of its 6 results holds at this commit: 6 on content that changed"
+        )))
+        .stdout(predicate::str::contains(format!(
+            "since commit {}: app.css added",
+            &tested[..12]
+        )));
     let forged = signoff(
         &sandbox,
         &run,
         &stranger,
         &["--approve", "--comment", "forged"],
     );
-    gate(&[&forged], COMMIT)
+    gate(&[&forged], &tested)
         .code(1)
         .stdout(predicate::str::contains("the signer is not trusted"));
     let rejection = signoff(&sandbox, &run, &key, &["--reject", "--comment", "wait"]);
-    gate(&[&approval, &rejection], COMMIT)
+    gate(&[&approval, &rejection], &tested)
         .code(1)
         .stdout(predicate::str::contains("REJECTS this commit"));
-    gate(&[&approval, &forged], COMMIT).success();
+    // Its veto holds on every commit with the same tree, and on no other.
+    gate(&[&approval, &rejection], &same)
+        .code(1)
+        .stdout(predicate::str::contains("REJECTS this commit"));
+    gate(&[&approval, &forged], &tested).success();
 }
 
 #[test]
@@ -695,7 +730,7 @@ fn text_added_anywhere_in_a_comment_is_caught_and_an_edited_rejection_still_veto
             .code(1)
             .stdout(predicate::str::is_match(r"FAILED +comment").unwrap());
         // The rejection is still signed by a trusted key for this commit: it still vetoes.
-        gate(&sandbox, &[&approval, &rejection], COMMIT, &allowed)
+        gate(&sandbox, &[&approval, &rejection], &head(&sandbox), &allowed)
             .code(1)
             .stdout(predicate::str::contains("REJECTS this commit"));
     }
@@ -734,7 +769,7 @@ fn a_sign_off_folder_with_a_changed_or_missing_results_csv_does_not_verify_or_op
     verify(&sandbox, &approval.join("signoff.json"), &allowed)
         .code(1)
         .stdout(predicate::str::is_match(r"FAILED +results.csv").unwrap());
-    gate(&sandbox, &[&approval], COMMIT, &allowed)
+    gate(&sandbox, &[&approval], &head(&sandbox), &allowed)
         .code(1)
         .stdout(predicate::str::contains("does not count"));
     // A comment never carries the CSV: verifying one does not ask for it.
@@ -893,7 +928,7 @@ fn the_gate_recomputes_the_verdict_instead_of_believing_the_statements_own() {
     assert!(status.success());
     verify(&sandbox, &json, &allowed).success();
     // The cells pass the pinned policy, whatever the statement says of itself.
-    gate(&sandbox, &[&json], COMMIT, &allowed)
+    gate(&sandbox, &[&json], &head(&sandbox), &allowed)
         .success()
         .stdout(predicate::str::contains("verdict: passes"));
 }

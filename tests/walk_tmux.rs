@@ -133,7 +133,7 @@ fn a_tester_walks_fails_with_a_note_quits_resumes_and_finds_every_result() {
     tmux.run(
         "walk",
         &sandbox.shell(&format!(
-            "run '{}' --release e2e --commit abc1234 --tester '{TESTER}'",
+            "run '{}' --release e2e --commit abc1234abc1234abc1234abc1234abc1234abcde --tester '{TESTER}'",
             checklist.display()
         )),
     );
@@ -172,7 +172,7 @@ fn a_tester_walks_fails_with_a_note_quits_resumes_and_finds_every_result() {
     let status = sandbox.status("");
     assert_eq!(status["counts"]["pass"], 1);
     assert_eq!(status["counts"]["fail"], 1);
-    assert_eq!(status["commit"], "abc1234");
+    assert_eq!(status["commit"], "abc1234abc1234abc1234abc1234abc1234abcde");
     let output = sandbox
         .cmd()
         .args(["export", "--format", "csv"])
@@ -307,7 +307,7 @@ fn a_tester_signs_off_from_the_summary_and_the_sign_off_verifies() {
     tmux.run(
         "sign",
         &sandbox.shell(&format!(
-            "run small.yaml --release 9.9 --commit abc1234 --tester '{TESTER}'"
+            "run small.yaml --release 9.9 --commit abc1234abc1234abc1234abc1234abc1234abcde --tester '{TESTER}'"
         )),
     );
     tmux.wait_for("sign", "0/7");
@@ -447,7 +447,7 @@ fn a_pasted_stack_trace_is_one_note_and_a_stray_paste_records_nothing() {
     tmux.run_sized(
         "paste",
         &sandbox.shell(&format!(
-            "run '{}' --release e2e --commit abc1234 --tester '{TESTER}'",
+            "run '{}' --release e2e --commit abc1234abc1234abc1234abc1234abc1234abcde --tester '{TESTER}'",
             checklist.display()
         )),
         80,
@@ -565,7 +565,7 @@ fn signing_from_the_walk_takes_a_passphrase_typed_at_full_speed_or_pasted() {
         tmux.run(
             name,
             &sandbox.shell(&format!(
-                "run small.yaml --release 9.{} --commit abc1234 --tester '{TESTER}'",
+                "run small.yaml --release 9.{} --commit abc1234abc1234abc1234abc1234abc1234abcde --tester '{TESTER}'",
                 u8::from(by_paste)
             )),
         );
@@ -653,7 +653,7 @@ fn a_comment_typed_on_after_a_refusal_signs_nothing_in_a_real_terminal() {
     tmux.run(
         "refused",
         &sandbox.shell(&format!(
-            "run small.yaml --release 9.9 --commit abc1234 --tester '{TESTER}'"
+            "run small.yaml --release 9.9 --commit abc1234abc1234abc1234abc1234abc1234abcde --tester '{TESTER}'"
         )),
     );
     tmux.wait_for("refused", "0/7");
@@ -701,7 +701,7 @@ fn a_re_test_sees_the_earlier_failure_and_reflex_keys_record_nothing() {
     tmux.run_sized(
         "retest",
         &sandbox.shell(&format!(
-            "run '{}' --release 1.4.1 --commit abc1234 --tester '{TESTER}'",
+            "run '{}' --release 1.4.1 --commit abc1234abc1234abc1234abc1234abc1234abcde --tester '{TESTER}'",
             checklist.display()
         )),
         120,

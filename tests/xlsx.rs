@@ -159,7 +159,7 @@ fn every_sheet_holds_what_the_run_recorded() {
             .unwrap()
     };
     assert_eq!(fact("release"), "1.4.0");
-    assert_eq!(fact("commit"), "0123456789abcdef0123");
+    assert_eq!(fact("commit"), "0123456789abcdef0123456789abcdef01234567");
     assert_eq!(fact("checklist sha256").len(), 64);
     assert!(fact("verdict").starts_with("blocked: 1 blocker failure"));
     let all = s.iter().find(|r| r[0] == "all").unwrap();

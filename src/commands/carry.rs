@@ -24,8 +24,10 @@ use super::start::Checked;
 /// What the trusted earlier sign-offs carry to this run.
 pub struct Prepared {
     pub plan: Plan,
-    /// How many trusted sign-offs were weighed.
-    pub weighed: usize,
+    /// The trusted sign-offs weighed, by path (escaped).
+    pub weighed: Vec<String>,
+    /// The sign-offs left out, each with why (escaped: folder names come from the PR).
+    pub left_out: Vec<String>,
 }
 
 /// How many items not carried are listed when a run starts (`--dry-run` lists them all).
@@ -63,7 +65,7 @@ pub fn prepare(
         vec![given.clone()]
     };
     let mut refusals = Vec::new();
-    let mut trusted: Vec<(String, Statement)> = Vec::new();
+    let mut trusted: Vec<(String, String, Statement)> = Vec::new();
     for path in candidates {
         let shown = one_line(&path.display().to_string()).into_owned();
         let envelope = match find(&path) {
@@ -112,11 +114,11 @@ pub fn prepare(
             ));
             continue;
         }
-        trusted.push((sha256, statement));
+        trusted.push((shown, sha256, statement));
     }
     if !trusted
         .iter()
-        .any(|(_, s)| s.predicate.decision == Decision::Approved)
+        .any(|(.., s)| s.predicate.decision == Decision::Approved)
     {
         let mut message = if auto {
             format!(
@@ -139,11 +141,12 @@ pub fn prepare(
     let at = At::new(checklist, &keys);
     let sources: Vec<Source<'_>> = trusted
         .iter()
-        .map(|(sha256, statement)| Source::new(sha256.clone(), statement))
+        .map(|(_, sha256, statement)| Source::new(sha256.clone(), statement))
         .collect();
     Ok(Ok(Prepared {
         plan: plan(&at, &sources, Some(&history)),
-        weighed: sources.len(),
+        weighed: trusted.iter().map(|(shown, ..)| shown.clone()).collect(),
+        left_out: refusals,
     }))
 }
 
@@ -181,8 +184,11 @@ pub fn print_plan(prepared: &Prepared, checklist: &Checklist, all: bool) {
     crate::output::note(one_line(&format!(
         "{carried} carried · {} to test — {from} (weighed {})",
         total - carried,
-        crate::words::count(prepared.weighed, "trusted sign-off")
+        crate::words::count(prepared.weighed.len(), "trusted sign-off")
     )));
+    for shown in &prepared.weighed {
+        crate::output::note(format!("  weighed: {shown}"));
+    }
     let reasons = &prepared.plan.not_carried;
     let shown = if all { reasons.len() } else { REASONS_SHOWN };
     for (item, cells, why) in reasons.iter().take(shown) {
@@ -196,6 +202,9 @@ pub fn print_plan(prepared: &Prepared, checklist: &Checklist, all: bool) {
             "  … and {} more (--dry-run lists every one)",
             reasons.len() - shown
         ));
+    }
+    for refusal in &prepared.left_out {
+        crate::output::note(format!("  not weighed: {refusal}"));
     }
 }
 

@@ -195,13 +195,20 @@ fn standing_text(statement: &StatementReport) -> String {
     let tester = statement.tester.as_deref().unwrap_or("?");
     match &statement.standing {
         Standing::Counts => format!(
-            "counts: approved by {tester}, release {}, {}; {} hold at this commit{}",
+            "counts: approved by {tester}, release {}, {}; {} hold at this commit{}{}",
             statement.release.as_deref().unwrap_or("?"),
             statement.share.as_deref().unwrap_or("?"),
             crate::words::count(statement.holding, "result"),
             match statement.commit.as_deref() {
                 Some(commit) => format!(" (signed at {})", short_commit(commit)),
                 None => String::new(),
+            },
+            match statement.carried {
+                0 => String::new(),
+                n => format!(
+                    "; {} it carried from earlier sign-offs count only through them",
+                    crate::words::count(n, "result")
+                ),
             }
         ),
         Standing::Rejects => format!(

@@ -106,6 +106,23 @@ impl Sandbox {
         String::from_utf8_lossy(&output.stdout).trim().to_string()
     }
 
+    /// Makes the sandbox a git repository (once) and commits `paths` (relative to it) as
+    /// they are now; returns the new commit's full id. The gate and sign-offs read content
+    /// keys from a real commit's tree, so tests that sign or gate commit what they test.
+    pub fn commit(&self, paths: &[&str], message: &str) -> String {
+        if !self.path().join(".git").exists() {
+            self.git(self.path(), &["init", "-q", "-b", "main"]);
+        }
+        let mut add = vec!["add", "-f", "--"];
+        add.extend_from_slice(paths);
+        self.git(self.path(), &add);
+        self.git(
+            self.path(),
+            &["commit", "-q", "--allow-empty", "-m", message],
+        );
+        self.git(self.path(), &["rev-parse", "HEAD"])
+    }
+
     /// Copies a fixture into the sandbox and returns its path.
     pub fn fixture(&self, name: &str) -> PathBuf {
         let source = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -158,18 +175,16 @@ impl Sandbox {
 
     /// Starts a run of `checklist` and returns its id.
     pub fn start(&self, checklist: &Path) -> String {
+        self.start_at(checklist, "0123456789abcdef0123456789abcdef01234567")
+    }
+
+    /// Starts a run of `checklist` at `commit` and returns its id.
+    pub fn start_at(&self, checklist: &Path, commit: &str) -> String {
         let output = self
             .cmd()
             .args(["start"])
             .arg(checklist)
-            .args([
-                "--release",
-                "1.4.0",
-                "--commit",
-                "0123456789abcdef0123",
-                "--tester",
-                TESTER,
-            ])
+            .args(["--release", "1.4.0", "--commit", commit, "--tester", TESTER])
             .output()
             .expect("start runs");
         assert!(
@@ -243,7 +258,7 @@ impl Walk {
         let meta = greenlight::store::RunMeta {
             id: String::new(),
             release: "1.4.0".into(),
-            commit: Some("0123456789abcdef0123".into()),
+            commit: Some("0123456789abcdef0123456789abcdef01234567".into()),
             repository: None,
             tester: TESTER.into(),
             checklist: greenlight::store::ChecklistRef {

@@ -29,7 +29,7 @@ pub const COMMENT_LIMIT: usize = 65_536;
 /// compresses a larger statement, so what greenlight writes it can always read.
 pub const MAX_INFLATED: u64 = 8 << 20;
 /// Where a statement too large for any comment is committed.
-pub const SIGNOFFS_FOLDER: &str = ".greenlight/signoffs";
+pub use crate::git::SIGNOFFS_FOLDER;
 
 const DETAILS_OPEN: &str = "<details>\n<summary>Signed statement and how to verify it</summary>\n";
 const JSON_FENCE: &str = "```json\n";
@@ -402,7 +402,7 @@ mod tests {
             serde_json::json!({"pass": 0, "fail": 1, "blocked": 0, "skip": 0, "untested": 0});
         let statement = serde_json::json!({
             "_type": "https://in-toto.io/Statement/v1",
-            "subject": [{"name": text('s'), "digest": {"gitCommit": "0123456789abcdef0123"}}],
+            "subject": [{"name": text('s'), "digest": {"gitCommit": "0123456789abcdef0123456789abcdef01234567"}}],
             "predicateType": "https://greenlight.dev/signoff/v1",
             "predicate": {
                 "tool": {"name": "greenlight", "version": "0"},

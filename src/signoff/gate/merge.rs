@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::{ChecklistReport, Coverage, Disagreement, Kept, Missing, Pinned, Stale};
 use crate::carry::{At, Holding, Holds, counting};
-use crate::checklist::Cell;
+use crate::checklist::{Cell, Checklist};
 use crate::git::{History, short_commit};
 use crate::signoff::statement::{Decision, Statement};
 use crate::status::Status;
@@ -113,6 +113,33 @@ fn badly_formed(statement: &Statement) -> Option<String> {
     None
 }
 
+/// The first cell `statement` lists outside its own share — greenlight never writes one —
+/// judged by the share's browser and viewport ids and, for items the pinned checklist has,
+/// their section.
+fn outside_share(statement: &Statement, checklist: &Checklist) -> Option<String> {
+    let share = statement.predicate.share.as_ref()?;
+    let within = |ids: &Option<Vec<String>>, id: &str| {
+        ids.as_ref().is_none_or(|ids| ids.iter().any(|i| i == id))
+    };
+    statement.predicate.cells.iter().find_map(|cell| {
+        let section = checklist
+            .items
+            .iter()
+            .find(|item| item.id == cell.item)
+            .map(|item| checklist.sections[item.section].id.as_str());
+        let inside = within(&share.browsers, &cell.browser)
+            && within(&share.viewports, &cell.viewport)
+            && section.is_none_or(|section| within(&share.sections, section));
+        (!inside).then(|| {
+            one_line(&format!(
+                "{} in {}/{} is not a cell of its share",
+                cell.item, cell.browser, cell.viewport
+            ))
+            .into_owned()
+        })
+    })
+}
+
 fn tester_of(statement: &Statement) -> String {
     let t = &statement.predicate.tester;
     one_line(&format!("{} <{}>", t.name, t.email)).into_owned()
@@ -135,7 +162,7 @@ fn merge_one(
         }
         let tally = &mut tallies[k];
         tally.pinned = true;
-        if let Some(why) = badly_formed(statement) {
+        if let Some(why) = badly_formed(statement).or_else(|| outside_share(statement, checklist)) {
             tally.bad = Some(why);
             continue;
         }

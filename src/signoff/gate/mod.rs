@@ -247,8 +247,17 @@ pub fn judge_gate(
                             let sha256 = crate::fsutil::sha256_hex(&found.statement);
                             let verification = verify(found, trust);
                             let (judged, statement) = judge_one(path.clone(), &verification);
+                            let rejection = statement
+                                .as_ref()
+                                .is_some_and(|s| s.predicate.decision == Decision::Rejected);
                             if judged.standing.closes() {
                                 report = judged;
+                            } else if rejection {
+                                // Named, so that a veto says whose it is.
+                                report = StatementReport {
+                                    standing: report.standing,
+                                    ..judged
+                                };
                             }
                             kept.extend(
                                 statement
