@@ -353,9 +353,9 @@ fn a_stylesheet_change_retests_only_what_it_can_affect_and_the_gate_checks_the_c
     // Without the earlier approval, the carried cells are missing.
     app.gate(&[&approval_b], &b, &app.allowed)
         .code(1)
-        .stdout(predicates::str::contains(format!(
-            "of 608 cells have a result from 1 approval\n  covered by Ada Lovelace <ada@example.com>: chrome/phone"
-        )))
+        .stdout(predicates::str::contains(
+            "of 608 cells have a result from 1 approval\n  covered by Ada Lovelace <ada@example.com>: chrome/phone",
+        ))
         .stdout(predicates::str::contains(format!(
             "missing: {} cells",
             608 - to_test

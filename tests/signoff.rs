@@ -611,9 +611,9 @@ fn the_gate_opens_only_for_a_verified_approval_of_that_content() {
     let changed = sandbox.commit(&["app.css"], "bigger headings");
     gate(&[&approval], &changed)
         .code(1)
-        .stdout(predicate::str::contains(format!(
-            "none of its 6 results holds at this commit: 6 on content that changed"
-        )))
+        .stdout(predicate::str::contains(
+            "none of its 6 results holds at this commit: 6 on content that changed",
+        ))
         .stdout(predicate::str::contains(format!(
             "since commit {}: app.css added",
             &tested[..12]

@@ -13,7 +13,7 @@ use crate::signoff::allowed_signers::AllowedSigners;
 use crate::signoff::comment::escape;
 use crate::signoff::envelope::{FindError, Library, Listing, Opened, find, open};
 use crate::signoff::gate::{
-    CellQuery, GateReport, Gated, Pinned, Standing, StatementReport, judge_gate,
+    CellQuery, Explanation, GateReport, Gated, Pinned, Standing, StatementReport, judge_gate,
 };
 use crate::signoff::verify::{
     CheckName, CheckOutcome, Trust, Verification, allowed_signers_path, verify,
@@ -316,6 +316,9 @@ fn print_report(report: &GateReport) -> Result<()> {
         }
         out.line(format!("  verdict: {}", checklist.verdict))?;
     }
+    if let Some(explained) = &report.explained {
+        print_explanation(&mut out, explained)?;
+    }
     let decision = if report.open {
         "open: the trusted approvals of this commit pass every pinned checklist".to_string()
     } else if report.statements.is_empty() {
@@ -334,6 +337,44 @@ fn print_report(report: &GateReport) -> Result<()> {
             .to_string()
     };
     out.line(format!("gate {decision} ({})", report.commit))
+}
+
+/// `--explain`: the cell's definition and key here, its result, and each trusted
+/// statement's result for it with why it counts or not.
+fn print_explanation<W: Write>(out: &mut LineWriter<W>, explained: &Explanation) -> Result<()> {
+    out.line(format!(
+        "explain {} in {}/{} (checklist {}): {}",
+        explained.item,
+        explained.browser,
+        explained.viewport,
+        explained.checklist,
+        explained
+            .result
+            .map_or("untested: no trusted result holds here".to_string(), |s| {
+                format!("{s} counts")
+            })
+    ))?;
+    out.line(format!(
+        "  here: definition {}, content key {}",
+        short(&explained.definition),
+        explained.content_key
+    ))?;
+    if explained.statements.is_empty() {
+        out.line("  no trusted statement given has a result for this cell".to_string())?;
+    }
+    for line in &explained.statements {
+        out.line(format!(
+            "  {} {}: {} by {} at {} — {}",
+            if line.counts { "counts" } else { "no" },
+            line.path,
+            line.status
+                .map_or("untested".to_string(), |s| s.to_string()),
+            line.tester,
+            short_commit(&line.commit),
+            line.why
+        ))?;
+    }
+    Ok(())
 }
 
 /// Standard output a line at a time, each line escaped (DESIGN.md §6).

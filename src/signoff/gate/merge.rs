@@ -65,9 +65,9 @@ impl Tally {
 fn held_words(held: &Holds) -> &'static str {
     match held {
         Holds::Content => "on content that changed",
-        Holds::Definition => "of cells defined differently now",
+        Holds::Definition => "for cells defined differently now",
         Holds::NoKey => "without a content key",
-        Holds::NothingHere => "of items whose globs select nothing here",
+        Holds::NothingHere => "for items whose globs select nothing here",
         Holds::Yes | Holds::Carried | Holds::Untested | Holds::NotACell => "other",
     }
 }
