@@ -387,16 +387,20 @@ pub struct VerifyArgs {
 #[derive(Debug, Args)]
 #[command(
     after_help = "Read the checklist and the allowed-signers file from the protected \
-    default branch, never from the pull request being gated, and give the commit the \
-    testers ran: the pull request's head (the newest commit that changed anything but \
-    .greenlight/signoffs), not $GITHUB_SHA, which for pull-request events is a merge commit \
-    nobody tested, or the base branch's head under pull_request_target:\n  \
+    default branch, never from the pull request being gated. Give the commit being released: \
+    a pull request's head (not $GITHUB_SHA, which for pull-request events is a merge commit \
+    nobody tested, or the base branch's head under pull_request_target), the commit a merge \
+    made on the default branch, or a release tag's. Signed results count where what they \
+    tested is unchanged (the same cell definition, the same content under the item's paths), \
+    so a rebase, an update of the branch or a squash merge keeps them; sign-off folders \
+    committed under .greenlight/signoffs are never part of what was tested.\n  \
     git fetch --no-tags origin \"+refs/pull/$PR/head:refs/remotes/pull/$PR\"\n  \
-    tested=$(git log -1 --format=%H \"pull/$PR\" -- . ':(exclude).greenlight/signoffs')\n  \
+    tested=$(git rev-parse \"pull/$PR\")\n  \
     git show origin/main:checklists/web-ux.yaml > pinned.yaml\n  \
     git show origin/main:.github/allowed_signers > allowed_signers\n  \
     greenlight gate signoffs/*.md --commit \"$tested\" --checklist pinned.yaml \\\n    \
-    --allowed-signers allowed_signers --summary \"$GITHUB_STEP_SUMMARY\""
+    --allowed-signers allowed_signers --summary \"$GITHUB_STEP_SUMMARY\"\n\n\
+    Why one cell counts or not: --explain ITEM BROWSER VIEWPORT."
 )]
 pub struct GateArgs {
     /// Sign-off folders, statements or comments (every approval and rejection posted); none

@@ -174,7 +174,8 @@ impl<'a> Keys<'a> {
             return nothing(&paths.join(", "));
         };
         let mut lines = global.clone();
-        for (index, entry) in self.snapshot.entries.iter().enumerate() {
+        for index in self.candidates(paths) {
+            let entry = &self.snapshot.entries[index];
             if matcher.matches_entry(&entry.path, entry.is_gitlink()) {
                 self.add_entry(index, &mut lines, 0);
             }
@@ -229,15 +230,43 @@ impl<'a> Keys<'a> {
         if let Some(&known) = self.selects_something.borrow().get(pattern) {
             return known;
         }
-        let found = PathMatcher::new(&[pattern.to_string()]).is_ok_and(|matcher| {
-            self.snapshot
-                .entries
-                .iter()
-                .any(|e| matcher.matches_entry(&e.path, e.is_gitlink()))
+        let patterns = [pattern.to_string()];
+        let found = PathMatcher::new(&patterns).is_ok_and(|matcher| {
+            self.candidates(&patterns).into_iter().any(|index| {
+                let e = &self.snapshot.entries[index];
+                matcher.matches_entry(&e.path, e.is_gitlink())
+            })
         });
         self.selects_something
             .borrow_mut()
             .insert(pattern.to_string(), found);
+        found
+    }
+
+    /// The entries `patterns` may select, by index: those under the literal start of each
+    /// pattern anchored to the root (`web/pricing/**` looks only under `web/pricing/`), or
+    /// every entry when one can match at any depth. The globs decide among them.
+    fn candidates(&self, patterns: &[String]) -> Vec<usize> {
+        let prefixes: Option<Vec<&str>> = patterns
+            .iter()
+            .filter(|p| !p.starts_with('!'))
+            .map(|p| anchored_prefix(p))
+            .collect();
+        let Some(prefixes) = prefixes else {
+            return (0..self.snapshot.entries.len()).collect();
+        };
+        let mut found = Vec::new();
+        for prefix in prefixes {
+            let start = self.sorted.partition_point(|(path, _)| *path < prefix);
+            found.extend(
+                self.sorted[start..]
+                    .iter()
+                    .take_while(|(path, _)| path.starts_with(prefix))
+                    .map(|&(_, index)| index),
+            );
+        }
+        found.sort_unstable();
+        found.dedup();
         found
     }
 
@@ -309,6 +338,23 @@ pub fn at_commit(
         commit: snapshot.commit.clone(),
         tree: snapshot.tree.clone(),
     })
+}
+
+/// The literal start of every path a gitignore-style `pattern` selects, when it is anchored
+/// to the root (a `/` at its start or in its middle); `None` when it may match at any depth
+/// or is not a plain pattern (a negation, a comment).
+fn anchored_prefix(pattern: &str) -> Option<&str> {
+    let pattern = pattern.trim_end();
+    if pattern.starts_with('!') || pattern.starts_with('#') {
+        return None;
+    }
+    let body = pattern.strip_suffix('/').unwrap_or(pattern);
+    if !body.contains('/') {
+        return None;
+    }
+    let body = body.strip_prefix('/').unwrap_or(body);
+    let end = body.find(['*', '?', '[', '\\']).unwrap_or(body.len());
+    Some(&body[..end])
 }
 
 /// An entry as a key holds it.
@@ -487,5 +533,57 @@ mod tests {
         assert_eq!(resolve("a/l", "./x/./y").as_deref(), Some("a/x/y"));
         assert_eq!(resolve("l", "../x"), None);
         assert_eq!(resolve("a/l", "/etc/passwd"), None);
+    }
+
+    #[test]
+    fn looking_only_under_an_anchored_prefix_selects_what_a_full_scan_selects() {
+        assert_eq!(anchored_prefix("web/pricing/**"), Some("web/pricing/"));
+        assert_eq!(anchored_prefix("/web/p*/x"), Some("web/p"));
+        assert_eq!(anchored_prefix("web/styles  "), Some("web/styles"));
+        assert_eq!(anchored_prefix("vendor/"), None, "a folder at any depth");
+        assert_eq!(anchored_prefix("*.css"), None);
+        assert_eq!(anchored_prefix("**/theme.css"), Some(""));
+        assert_eq!(anchored_prefix("!web/pricing/old/**"), None);
+        let paths = [
+            "web/pricing/page.tsx",
+            "web/pricing.css",
+            "web/pricing/old/a.css",
+            "web/pricingx/b.css",
+            "a/web/pricing/c.css",
+            "web/styles",
+            "web/styles/site.css",
+            "vendor/widgets",
+            "lib/vendor/x.js",
+            "web/[x]/y",
+        ];
+        let entries: Vec<TreeEntry> = paths
+            .iter()
+            .enumerate()
+            .map(|(n, p)| entry("100644", &format!("{n:02}"), p))
+            .collect();
+        let snapshot = snapshot(entries, &[]);
+        let keys = Keys::new(&snapshot, &[]).expect("keys");
+        for patterns in [
+            vec!["web/pricing/**"],
+            vec!["web/pricing"],
+            vec!["/web/pricing*"],
+            vec!["web/pricing/**", "!web/pricing/old/**"],
+            vec!["web/styles  "],
+            vec!["vendor/"],
+            vec!["**/pricing/**"],
+            vec!["web/\\[x]/y"],
+            vec!["web/pricing/**", "*.js"],
+        ] {
+            let patterns: Vec<String> = patterns.iter().map(|p| p.to_string()).collect();
+            let matcher = PathMatcher::new(&patterns).expect("globs");
+            let scanned: BTreeSet<String> = snapshot
+                .entries
+                .iter()
+                .filter(|e| matcher.matches_entry(&e.path, e.is_gitlink()))
+                .map(entry_line)
+                .collect();
+            assert!(!scanned.is_empty(), "{patterns:?} selects something here");
+            assert_eq!(keys.selection(&patterns).lines, scanned, "{patterns:?}");
+        }
     }
 }

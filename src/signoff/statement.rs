@@ -15,10 +15,10 @@ use crate::verdict::VerdictKind;
 
 /// `_type` of every in-toto Statement v1.
 pub const STATEMENT_TYPE: &str = "https://in-toto.io/Statement/v1";
-/// `predicateType` of a greenlight sign-off, version 2: each cell with its definition and
-/// content key (DESIGN.md §7). Version 1 statements are still read; their cells hold
-/// nowhere, and a rejection of version 1 vetoes only its own commit.
-pub const PREDICATE_TYPE: &str = "https://greenlight.dev/signoff/v2";
+/// `predicateType` of a greenlight sign-off, version 1 (DESIGN.md §5). Each cell now
+/// carries its definition and content key (§7); a statement written before that has
+/// neither, its cells hold nowhere, and its rejection vetoes only its own commit.
+pub const PREDICATE_TYPE: &str = "https://greenlight.dev/signoff/v1";
 /// The SSHSIG namespace of every sign-off signature.
 pub const NAMESPACE: &str = "greenlight-signoff";
 
