@@ -7,10 +7,11 @@
 //! ancestry is involved: content is judged, so a result survives rebases and squash merges
 //! and holds nowhere its content changed.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
 
-use crate::checklist::definition::{Definitions, differences};
+use crate::checklist::definition::{Definitions, differences, value_of};
 use crate::checklist::{Cell, Checklist, Item};
 use crate::content_key::{ContentKey, Keys};
 use crate::git::{History, short_commit};
@@ -27,7 +28,17 @@ pub struct At<'a> {
     cell_definitions: Vec<OnceCell<String>>,
     keys: &'a Keys<'a>,
     item_keys: Vec<ContentKey>,
+    /// Checklists read from earlier commits to say how a definition changed, by commit and
+    /// path (`None` when it could not be read): each is read and parsed once.
+    earlier: RefCell<HashMap<(String, String), EarlierChecklist>>,
+    /// Earlier commits' keys to say which file changed, by commit: one snapshot each.
+    snapshots: RefCell<HashMap<String, Option<Rc<crate::git::Snapshot>>>>,
+    /// What changed for a list of `paths` since a commit, said once.
+    changes: RefCell<HashMap<(String, Vec<String>), String>>,
 }
+
+/// A checklist as an earlier commit had it, or `None` when it could not be read.
+type EarlierChecklist = Option<Rc<Checklist>>;
 
 /// Why a result does not hold at the commit, or that it does.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -59,6 +70,9 @@ impl<'a> At<'a> {
             cell_definitions: (0..cells).map(|_| OnceCell::new()).collect(),
             item_keys: keys.of_items(checklist),
             keys,
+            earlier: RefCell::default(),
+            snapshots: RefCell::default(),
+            changes: RefCell::default(),
         }
     }
 
@@ -113,29 +127,53 @@ impl<'a> At<'a> {
         statement.predicate.tree.as_deref() == Some(self.tree())
     }
 
-    /// The glob that selects nothing for `item` here, when one does.
-    pub fn empty_glob(&self, item: &Item) -> Option<String> {
-        self.keys.selection(&item.paths).empty_glob.clone()
+    /// Why `item`'s key is "nothing" here (a glob that selects no file, a link that
+    /// cannot be followed), when it is.
+    pub fn why_nothing(&self, item: &Item) -> String {
+        self.keys
+            .selection(&item.paths)
+            .nothing
+            .clone()
+            .unwrap_or_else(|| "its paths select nothing at this commit".to_string())
     }
 
     /// Says how the content `item`'s key covers changed from commit `from` to this one:
     /// `web/pricing/page.tsx changed, .gitattributes added`; or, when `from` is not in the
     /// repository, that it cannot say which file.
     pub fn content_change(&self, history: Option<&History>, from: &str, item: &Item) -> String {
+        let known = (from.to_string(), item.paths.clone());
+        if let Some(said) = self.changes.borrow().get(&known) {
+            return said.clone();
+        }
+        let said = self.describe_change(history, from, item);
+        self.changes.borrow_mut().insert(known, said.clone());
+        said
+    }
+
+    fn describe_change(&self, history: Option<&History>, from: &str, item: &Item) -> String {
         let unknown = || {
             format!(
                 "its content changed since commit {} (not in this clone, to say which file)",
                 short_commit(from)
             )
         };
-        let Some(snapshot) = history.and_then(|h| h.snapshot(from).ok()) else {
+        let Some(history) = history else {
+            return unknown();
+        };
+        let snapshot = self
+            .snapshots
+            .borrow_mut()
+            .entry(from.to_string())
+            .or_insert_with(|| history.snapshot(from).ok().map(Rc::new))
+            .clone();
+        let Some(snapshot) = snapshot else {
             return unknown();
         };
         let Ok(then) = Keys::new(&snapshot, &self.checklist.policy.global_paths) else {
             return unknown();
         };
-        if let Some(glob) = &self.keys.selection(&item.paths).empty_glob {
-            return format!("`{glob}` selects no file at this commit");
+        if let Some(why) = &self.keys.selection(&item.paths).nothing {
+            return why.clone();
         }
         let (was, now) = (then.listing(&item.paths), self.keys.listing(&item.paths));
         let by_path = |lines: &std::collections::BTreeSet<String>| -> BTreeMap<String, String> {
@@ -186,16 +224,23 @@ impl<'a> At<'a> {
     ) -> String {
         let unknown = "its definition differs from the pinned checklist's".to_string();
         let facts = &statement.predicate.checklist;
-        let Some(bytes) = history
-            .zip(statement.commit())
-            .and_then(|(history, commit)| crate::git::file_at(history.root(), commit, &facts.path))
-        else {
+        let (Some(history), Some(commit)) = (history, statement.commit()) else {
             return unknown;
         };
-        if crate::fsutil::sha256_hex(&bytes) != facts.sha256 {
-            return unknown;
-        }
-        let Ok(then) = Checklist::from_bytes(&bytes, &facts.path) else {
+        let read = || {
+            let bytes = crate::git::file_at(history.root(), commit, &facts.path)?;
+            if crate::fsutil::sha256_hex(&bytes) != facts.sha256 {
+                return None;
+            }
+            Checklist::from_bytes(&bytes, &facts.path).ok().map(Rc::new)
+        };
+        let then = self
+            .earlier
+            .borrow_mut()
+            .entry((commit.to_string(), facts.path.clone()))
+            .or_insert_with(read)
+            .clone();
+        let Some(then) = then else {
             return unknown;
         };
         let env = self.checklist.environments[cell.environment];
@@ -206,10 +251,7 @@ impl<'a> At<'a> {
         ) else {
             return unknown;
         };
-        let said = differences(
-            &Definitions::new(&then).value(then_cell),
-            &self.definitions.value(cell),
-        );
+        let said = differences(&value_of(&then, then_cell), &self.definitions.value(cell));
         if said.is_empty() {
             unknown
         } else {
@@ -263,13 +305,35 @@ pub struct Holding {
     pub outcome: Outcome,
     /// Recorded on the commit's own tree.
     pub on_tree: bool,
+    /// When it was recorded (seconds since 1970; 0 when the statement does not say).
+    pub recorded: i64,
 }
 
-/// The results that count among `holding` — those on the commit's own tree when there are
-/// any, else all — and the worst of them; `None` when nothing holds.
+/// When `facts` was recorded, for ordering results (0 when unknown or unreadable).
+pub fn recorded_at(facts: &CellFacts) -> i64 {
+    facts
+        .recorded_at
+        .as_deref()
+        .and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok())
+        .map_or(0, |at| at.timestamp())
+}
+
+/// The results that count among `holding`, and the worst of them; `None` when nothing
+/// holds. Results recorded on the commit's own tree win over those recorded on other trees
+/// before them — a re-test there settles the cell — but not over later ones: a failure
+/// found afterwards (or in the same second) on the same content stands, whichever tree
+/// the author goes back to.
+/// Without results on its own tree, every one counts.
 pub fn counting<'h>(holding: &'h [Holding], item: &Item) -> Option<(Vec<&'h Holding>, Outcome)> {
-    let on_tree = holding.iter().any(|h| h.on_tree);
-    let group: Vec<&Holding> = holding.iter().filter(|h| h.on_tree || !on_tree).collect();
+    let newest_on_tree = holding
+        .iter()
+        .filter(|h| h.on_tree)
+        .map(|h| h.recorded)
+        .max();
+    let group: Vec<&Holding> = holding
+        .iter()
+        .filter(|h| newest_on_tree.is_none_or(|newest| h.on_tree || h.recorded >= newest))
+        .collect();
     let worst = group
         .iter()
         .map(|h| h.outcome)
@@ -359,6 +423,7 @@ pub fn plan(at: &At<'_>, sources: &[Source<'_>], history: Option<&History>) -> P
                     source: index,
                     outcome: Outcome::new(facts.status.unwrap_or(Status::Pass), facts.severity),
                     on_tree: at.on_tree(source.statement),
+                    recorded: recorded_at(facts),
                 }),
                 Holds::Untested | Holds::Carried | Holds::NotACell => {}
                 other => {
@@ -399,10 +464,7 @@ pub fn plan(at: &At<'_>, sources: &[Source<'_>], history: Option<&History>) -> P
                             .or_insert_with(|| at.content_change(history, &commit, item))
                             .clone(),
                         Holds::Definition => at.definition_change(history, source.statement, cell),
-                        Holds::NothingHere => match at.empty_glob(item) {
-                            Some(glob) => format!("`{glob}` selects no file at this commit"),
-                            None => "a glob selects no file at this commit".to_string(),
-                        },
+                        Holds::NothingHere => at.why_nothing(item),
                         _ => "the sign-off records no content key (signed outside a repository, \
                               or by an older greenlight)"
                             .to_string(),
@@ -484,11 +546,12 @@ mod tests {
         assert_eq!(entry_path("link web/l -> ../x: not in the tree"), "web/l");
     }
 
-    fn holding(status: Status, on_tree: bool) -> Holding {
+    fn holding(status: Status, on_tree: bool, recorded: i64) -> Holding {
         Holding {
             source: 0,
             outcome: Outcome::new(status, None),
             on_tree,
+            recorded,
         }
     }
 
@@ -501,9 +564,9 @@ mod tests {
         )
         .expect("valid");
         let item = &checklist.items[0];
-        let old_fail = holding(Status::Fail, false);
-        let new_pass = holding(Status::Pass, true);
-        let other_pass = holding(Status::Pass, false);
+        let old_fail = holding(Status::Fail, false, 100);
+        let new_pass = holding(Status::Pass, true, 200);
+        let other_pass = holding(Status::Pass, false, 50);
         let (_, worst) = counting(&[old_fail, other_pass], item).expect("holds");
         assert_eq!(
             worst.status,
@@ -518,6 +581,12 @@ mod tests {
             "a re-test on this very tree wins"
         );
         assert_eq!(group.len(), 1);
+        // A failure found after the re-test, on the same content, is not outranked by it.
+        let later_fail = holding(Status::Fail, false, 300);
+        let later = [old_fail, new_pass, later_fail];
+        let (group, worst) = counting(&later, item).expect("holds");
+        assert_eq!(worst.status, Status::Fail, "a later failure stands");
+        assert_eq!(group.len(), 2);
         assert!(counting(&[], item).is_none());
     }
 }

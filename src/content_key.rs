@@ -60,8 +60,9 @@ pub struct Selection {
     /// One line per entry, sorted: `MODE ID PATH`, or for a link whose target is not in
     /// the tree, `link PATH -> TARGET: why`.
     pub lines: BTreeSet<String>,
-    /// The first glob that selects nothing, when one does.
-    pub empty_glob: Option<String>,
+    /// Why the key is "nothing", when it is: a glob that selects no file, or a link that
+    /// cannot be followed (a sentence).
+    pub nothing: Option<String>,
 }
 
 /// Content keys at one commit, each list of `paths` worked out once.
@@ -151,34 +152,43 @@ impl<'a> Keys<'a> {
             return Selection {
                 key: ContentKey::Tree(self.snapshot.tree.clone()),
                 lines: BTreeSet::new(),
-                empty_glob: None,
+                nothing: None,
             };
         }
-        let nothing = |glob: &str| Selection {
+        let nothing = |why: String| Selection {
             key: ContentKey::Nothing,
             lines: BTreeSet::new(),
-            empty_glob: Some(glob.to_string()),
+            nothing: Some(why),
         };
+        let empty = |glob: &str| nothing(format!("`{glob}` selects no file at this commit"));
         let global = match &self.global {
             Ok(lines) => lines,
-            Err(glob) => return nothing(glob),
+            Err(why) => return nothing(why.clone()),
         };
-        if let Some(empty) = paths
+        if let Some(glob) = paths
             .iter()
             .filter(|p| !p.starts_with('!'))
             .find(|p| !self.pattern_selects_something(p))
         {
-            return nothing(empty);
+            return empty(glob);
         }
         let Ok(matcher) = PathMatcher::new(paths) else {
-            return nothing(&paths.join(", "));
+            return empty(&paths.join(", "));
         };
         let mut lines = global.clone();
+        let mut selected = false;
         for index in self.candidates(paths) {
             let entry = &self.snapshot.entries[index];
             if matcher.matches_entry(&entry.path, entry.is_gitlink()) {
-                self.add_entry(index, &mut lines, 0);
+                selected = true;
+                if let Err(why) = self.add_entry(index, &mut lines, 0) {
+                    return nothing(why);
+                }
             }
+        }
+        // Each glob selects something alone, but together (with negations) nothing.
+        if !selected {
+            return empty(&paths.join(", "));
         }
         let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
         for line in &lines {
@@ -189,7 +199,7 @@ impl<'a> Keys<'a> {
         Selection {
             key,
             lines,
-            empty_glob: None,
+            nothing: None,
         }
     }
 
@@ -204,7 +214,9 @@ impl<'a> Keys<'a> {
             .filter(|p| !p.starts_with('!'))
             .find(|p| !self.pattern_selects_something(p))
         {
-            return Ok(Err(empty.clone()));
+            return Ok(Err(format!(
+                "the policy's global path `{empty}` selects no file at this commit"
+            )));
         }
         let matcher = if global_paths.is_empty() {
             None
@@ -218,8 +230,10 @@ impl<'a> Keys<'a> {
             let chosen = matcher
                 .as_ref()
                 .is_some_and(|m| m.matches_entry(&entry.path, entry.is_gitlink()));
-            if always || chosen {
-                self.add_entry(index, &mut lines, 0);
+            if (always || chosen)
+                && let Err(why) = self.add_entry(index, &mut lines, 0)
+            {
+                return Ok(Err(why));
             }
         }
         Ok(Ok(lines))
@@ -270,29 +284,45 @@ impl<'a> Keys<'a> {
         found
     }
 
-    /// Adds the entry at `index`, and for a symbolic link what it points to.
-    fn add_entry(&self, index: usize, lines: &mut BTreeSet<String>, hops: usize) {
+    /// Adds the entry at `index`, and for a symbolic link what it points to; or says why
+    /// the content cannot be pinned down — a link that leaves the repository, points at
+    /// nothing in the tree (into a submodule, through another link to a folder, at the root)
+    /// or starts too long a chain, or a name that is not UTF-8 — and the key is "nothing".
+    fn add_entry(
+        &self,
+        index: usize,
+        lines: &mut BTreeSet<String>,
+        hops: usize,
+    ) -> Result<(), String> {
         let entry = &self.snapshot.entries[index];
+        if entry.path.contains(char::REPLACEMENT_CHARACTER) {
+            return Err(format!("the file name {} is not UTF-8", entry.path));
+        }
         if !lines.insert(entry_line(entry)) || !entry.is_symlink() {
-            return;
+            return Ok(());
         }
         let target = self
             .snapshot
             .link_targets
             .get(&entry.path)
             .map_or("", String::as_str);
-        let broken = |why: &str| format!("link {} -> {target}: {why}", entry.path);
-        if hops >= MAX_LINK_HOPS {
-            lines.insert(broken("too many links in a row"));
-            return;
+        let broken = |why: &str| {
+            Err(format!(
+                "the link {} -> {target} cannot be followed: {why}",
+                entry.path
+            ))
+        };
+        if target.is_empty() || target.contains(char::REPLACEMENT_CHARACTER) {
+            return broken("its target cannot be read");
         }
-        let Some(resolved) = resolve(&entry.path, target) else {
-            lines.insert(broken("outside the repository"));
-            return;
+        if hops >= MAX_LINK_HOPS {
+            return broken("too many links in a row");
+        }
+        let Some(resolved) = resolve(&entry.path, target).filter(|r| !r.is_empty()) else {
+            return broken("it points outside the repository or at its root");
         };
         if let Some(&found) = self.by_path.get(resolved.as_str()) {
-            self.add_entry(found, lines, hops + 1);
-            return;
+            return self.add_entry(found, lines, hops + 1);
         }
         let folder = format!("{resolved}/");
         let start = self
@@ -304,11 +334,12 @@ impl<'a> Keys<'a> {
             .map(|&(_, i)| i)
             .collect();
         if inside.is_empty() {
-            lines.insert(broken("not in the tree"));
+            return broken("what it points to is not in the tree (a submodule's file, a link)");
         }
         for found in inside {
-            self.add_entry(found, lines, hops + 1);
+            self.add_entry(found, lines, hops + 1)?;
         }
+        Ok(())
     }
 }
 
@@ -477,17 +508,64 @@ mod tests {
             "{:?}",
             selection.lines
         );
-        let outside = [("web/pricing/theme.css", "../../../etc/passwd")];
-        let escaping = snapshot(entries, &outside);
-        let keys = Keys::new(&escaping, &[]).expect("keys");
-        let selection = keys.selection(&["web/pricing/**".to_string()]);
-        assert!(
-            selection
-                .lines
-                .iter()
-                .any(|l| l.ends_with("outside the repository")),
-            "{:?}",
-            selection.lines
+        // A link whose content cannot be pinned down makes a key that never holds, and says
+        // why: out of the repository, at its root, into a submodule, through a linked
+        // folder, a chain too long, a name that is not UTF-8.
+        let mut with_link_folder = entries.clone();
+        with_link_folder.push(entry("120000", "l2", "lib"));
+        with_link_folder.push(entry("100644", "n1", "web/pricing/odd\u{FFFD}.css"));
+        let cases: [(&str, &[&str], &str); 6] = [
+            (
+                "../../../etc/passwd",
+                &["web/pricing/theme.css"],
+                "outside the repository",
+            ),
+            ("../..", &["web/pricing/theme.css"], "at its root"),
+            (
+                "../../vendor/widgets/x.css",
+                &["web/pricing/theme.css"],
+                "not in the tree",
+            ),
+            (
+                "../../lib/tokens.css",
+                &["web/pricing/theme.css"],
+                "not in the tree",
+            ),
+            (
+                "../../shared/tokens.css",
+                &["web/pricing/odd*"],
+                "is not UTF-8",
+            ),
+            ("", &["web/pricing/theme.css"], "cannot be read"),
+        ];
+        for (target, paths, why) in cases {
+            let links = [("web/pricing/theme.css", target), ("lib", "shared")];
+            let snapshot = snapshot(with_link_folder.clone(), &links);
+            let keys = Keys::new(&snapshot, &[]).expect("keys");
+            let paths: Vec<String> = paths.iter().map(|p| p.to_string()).collect();
+            let selection = keys.selection(&paths);
+            assert_eq!(selection.key, ContentKey::Nothing, "{target}");
+            let said = selection.nothing.clone().unwrap_or_default();
+            assert!(said.contains(why), "{target}: {said}");
+        }
+        let mut chain = base();
+        let mut links = Vec::new();
+        for n in 0..=MAX_LINK_HOPS {
+            chain.push(entry("120000", &format!("c{n}"), &format!("web/l{n}")));
+            links.push((format!("web/l{n}"), format!("l{}", n + 1)));
+        }
+        chain.push(entry("100644", "z", "web/l9"));
+        let links: Vec<(&str, &str)> = links
+            .iter()
+            .map(|(l, t)| (l.as_str(), t.as_str()))
+            .collect();
+        let long = snapshot(chain, &links);
+        let keys = Keys::new(&long, &[]).expect("keys");
+        assert_eq!(keys.key(&["web/l0".to_string()]), ContentKey::Nothing);
+        // Globs that each select something but together nothing.
+        assert_eq!(
+            key(base(), &[], &["web/**", "!web/**"]),
+            ContentKey::Nothing
         );
     }
 

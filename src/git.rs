@@ -240,9 +240,9 @@ impl History {
     /// symbolic link.
     pub fn snapshot(&self, commit: &str) -> Result<Snapshot, String> {
         let commit = self.resolve_commit(commit)?;
-        let tree = self.tested_tree(&commit)?;
         let listing = self.run(&["ls-tree", "-r", "-z", "--full-tree", &commit])?;
         let mut entries = Vec::new();
+        let mut signoff_entries = Vec::new();
         let signoffs = format!("{SIGNOFFS_FOLDER}/");
         for record in listing.split(|&b| b == 0).filter(|r| !r.is_empty()) {
             let record = String::from_utf8_lossy(record);
@@ -254,15 +254,27 @@ impl History {
             else {
                 return Err(format!("git ls-tree gave `{record}`"));
             };
-            if path.starts_with(&signoffs) {
-                continue;
-            }
-            entries.push(TreeEntry {
+            let entry = TreeEntry {
                 mode: mode.to_string(),
                 id: id.to_string(),
                 path: path.to_string(),
-            });
+            };
+            if path.starts_with(&signoffs) {
+                signoff_entries.push(entry);
+            } else {
+                entries.push(entry);
+            }
         }
+        // Sign-off folders are left out only when they hold nothing but what greenlight
+        // writes: anything else there (code, a link, a submodule) is content like any other.
+        let tree = if signoff_entries.iter().all(is_signoff_file) {
+            self.tested_tree(&commit)?
+        } else {
+            entries.append(&mut signoff_entries);
+            entries.sort_by(|a, b| a.path.as_bytes().cmp(b.path.as_bytes()));
+            let own = self.run(&["rev-parse", "--verify", &format!("{commit}^{{tree}}")])?;
+            String::from_utf8_lossy(&own).trim().to_string()
+        };
         let links: Vec<&str> = entries
             .iter()
             .filter(|e| e.is_symlink())
@@ -298,7 +310,7 @@ impl History {
     /// when it has no sign-off folders, else the tree git would write for it with them
     /// removed (hashed, never written). A sign-off committed after testing leaves the tested
     /// tree as it was, so `git rev-parse TESTED^{tree}` still names it.
-    pub fn tested_tree(&self, commit: &str) -> Result<String, String> {
+    fn tested_tree(&self, commit: &str) -> Result<String, String> {
         let own = self.run(&["rev-parse", "--verify", &format!("{commit}^{{tree}}")])?;
         let own = String::from_utf8_lossy(&own).trim().to_string();
         let mut levels: Vec<&str> = SIGNOFFS_FOLDER.split('/').collect();
@@ -322,7 +334,7 @@ impl History {
             return Ok(own);
         };
         let before = parent.len();
-        parent.retain(|e| e.name != last);
+        parent.retain(|e| e.name != last || e.mode != "40000");
         if parent.len() == before {
             return Ok(own);
         }
@@ -386,7 +398,7 @@ impl History {
         let mut child = Command::new("git")
             .arg("-C")
             .arg(&self.root)
-            .args(["hash-object", "-t", "tree", "--stdin"])
+            .args(["hash-object", "-t", "tree", "--literally", "--stdin"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -454,6 +466,40 @@ impl TreeEntry {
     pub fn is_gitlink(&self) -> bool {
         self.mode == "160000"
     }
+}
+
+/// Whether `entry` (under [`SIGNOFFS_FOLDER`]) is a file greenlight writes into a sign-off
+/// folder: `NAME/signoff.json`, `.sig`, `results.csv`, `signoff.md`, `report.html`, or
+/// `NAME/evidence/SHA256.EXT` — a regular file, never a link, a submodule or a program.
+fn is_signoff_file(entry: &TreeEntry) -> bool {
+    const FILES: [&str; 5] = [
+        "signoff.json",
+        "signoff.json.sig",
+        "results.csv",
+        "signoff.md",
+        "report.html",
+    ];
+    let Some(rest) = entry
+        .path
+        .strip_prefix(SIGNOFFS_FOLDER)
+        .and_then(|r| r.strip_prefix('/'))
+    else {
+        return false;
+    };
+    let parts: Vec<&str> = rest.split('/').collect();
+    let evidence = |name: &str| {
+        let (hash, extension) = name.split_once('.').unwrap_or((name, ""));
+        hash.len() == 64
+            && hash.bytes().all(|b| b.is_ascii_hexdigit())
+            && extension.len() <= 8
+            && extension.bytes().all(|b| b.is_ascii_alphanumeric())
+    };
+    let named = match parts.as_slice() {
+        [folder, file] => !folder.is_empty() && FILES.contains(file),
+        [folder, "evidence", file] => !folder.is_empty() && evidence(file),
+        _ => false,
+    };
+    named && entry.mode == "100644"
 }
 
 /// One entry of a tree object, as git writes it.
@@ -703,6 +749,33 @@ mod tests {
         assert_eq!(
             history.snapshot(&without_config).expect("snapshot").tree,
             git(root, &["rev-parse", &format!("{bare}^{{tree}}")])
+        );
+        // Anything there greenlight does not write is content like any other: code to
+        // import, a link, a file named like a folder.
+        for (path, text) in [
+            (".greenlight/signoffs/abc/app.js", "export const x = 1;\n"),
+            (".greenlight/signoffs/abc/evidence/not-a-hash.png", "x"),
+        ] {
+            std::fs::create_dir_all(root.join(path).parent().expect("parent")).expect("folder");
+            std::fs::write(root.join(path), text).expect("write");
+            let odd = commit_all(root, "odd");
+            let snapshot = history.snapshot(&odd).expect("snapshot");
+            assert_eq!(
+                snapshot.tree,
+                git(root, &["rev-parse", "HEAD^{tree}"]),
+                "{path}"
+            );
+            assert!(snapshot.entries.iter().any(|e| e.path == path), "{path}");
+            std::fs::remove_file(root.join(path)).expect("remove");
+        }
+        let evidence = format!(".greenlight/signoffs/abc/evidence/{}.png", "ab".repeat(32));
+        std::fs::create_dir_all(root.join(&evidence).parent().expect("parent")).expect("folder");
+        std::fs::write(root.join(&evidence), "png").expect("write");
+        let with_evidence = commit_all(root, "evidence");
+        assert_eq!(
+            history.snapshot(&with_evidence).expect("snapshot").tree,
+            history.snapshot(&without_config).expect("snapshot").tree,
+            "evidence named by its hash is part of the sign-off"
         );
         // Any other change still changes the tree.
         std::fs::write(root.join("src/app.css"), "body { margin: 0 }\n").expect("write");

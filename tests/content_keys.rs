@@ -483,6 +483,9 @@ fn a_newer_failure_on_the_same_content_is_not_masked_by_an_older_pass() {
         .stdout(predicate::str::contains(
             "verdict: blocked: 1 blocker failure",
         ));
+    // A rejection's passes fill no cell: alone it covers only what it found wrong.
+    let alone = team.report(&gated, &[&rejection]);
+    assert_eq!(alone["checklists"][0]["covered"], 1, "{alone:#}");
     // On the rejection's own tree it is a veto.
     team.gate(&later, &[&approval, &rejection], &[])
         .code(1)
@@ -581,4 +584,57 @@ fn the_gate_explains_one_cell_and_refuses_an_abbreviation_git_cannot_resolve() {
         .stderr(predicate::str::contains("5eedbee"));
     // One it can resolve is the commit it names.
     team.gate(&changed[..10], &[&approval], &[]).code(1);
+}
+
+#[test]
+fn going_back_to_an_approved_tree_does_not_escape_a_later_failure() {
+    let Some(team) = Team::new() else { return };
+    let first = team.head();
+    let approval = team.approve_all(0, &first);
+    // Bob tests the next commit and finds a blocker in pricing, whose content is unchanged.
+    team.write("README.md", "# The app\n\nv2\n");
+    let later = team.commit(&["README.md"], "README v2");
+    let rejection = team.sign(
+        1,
+        &later,
+        &[],
+        &[(
+            "pricing chrome phone",
+            &[
+                "fail",
+                "--severity",
+                "1",
+                "--note",
+                "plans overlap the footer",
+            ],
+        )],
+        &["--reject", "--comment", "plans overlap"],
+    );
+    // The author goes back to the approved tree: Ada's pass is on it, but Bob's failure was
+    // found after it, on the same content.
+    team.git(&["revert", "--no-edit", "HEAD"]);
+    let back = team.head();
+    assert_eq!(
+        team.git(&["rev-parse", &format!("{back}^{{tree}}")]),
+        team.git(&["rev-parse", &format!("{first}^{{tree}}")])
+    );
+    team.gate(&back, &[&approval, &rejection], &[])
+        .code(1)
+        .stdout(predicate::str::contains(
+            "verdict: blocked: 1 blocker failure",
+        ));
+    team.gate(
+        &back,
+        &[&approval, &rejection],
+        &["--explain", "pricing", "chrome", "phone"],
+    )
+    .code(1)
+    .stdout(predicate::str::contains(
+        "explain pricing in chrome/phone (checklist site): fail counts",
+    ));
+    // Someone tests that tree again, after the failure: the new pass settles it.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let retest = team.approve_all(0, &back);
+    team.gate(&back, &[&approval, &rejection, &retest], &[])
+        .success();
 }

@@ -25,18 +25,8 @@ impl<'a> Definitions<'a> {
             .iter()
             .map(|i| item(i).to_string())
             .collect();
-        let environments = checklist
-            .environments
-            .iter()
-            .map(|env| {
-                let browser = &checklist.browsers[env.browser];
-                let viewport = &checklist.viewports[env.viewport];
-                json!({
-                    "browser": {"id": browser.id, "name": browser.name, "launch": browser.launch},
-                    "viewport": {"id": viewport.id, "width": viewport.width, "height": viewport.height},
-                })
-                .to_string()
-            })
+        let environments = (0..checklist.environments.len())
+            .map(|index| environment(checklist, index).to_string())
             .collect();
         Definitions {
             checklist,
@@ -68,6 +58,27 @@ impl<'a> Definitions<'a> {
     pub fn checklist(&self) -> &'a Checklist {
         self.checklist
     }
+}
+
+/// `cell`'s definition in `checklist` as a value, worked out for that cell alone (to say
+/// how an earlier checklist's cell differed, without preparing all of its definitions).
+pub fn value_of(checklist: &Checklist, cell: Cell) -> Value {
+    json!({
+        "base_url": checklist.base_url,
+        "environment": environment(checklist, cell.environment),
+        "item": item(&checklist.items[cell.item]),
+    })
+}
+
+/// An environment's part of a cell's definition: its browser and its viewport.
+fn environment(checklist: &Checklist, index: usize) -> Value {
+    let env = checklist.environments[index];
+    let browser = &checklist.browsers[env.browser];
+    let viewport = &checklist.viewports[env.viewport];
+    json!({
+        "browser": {"id": browser.id, "name": browser.name, "launch": browser.launch},
+        "viewport": {"id": viewport.id, "width": viewport.width, "height": viewport.height},
+    })
 }
 
 /// An item's part of a cell's definition.

@@ -80,6 +80,14 @@ pub fn find_key_path(flag: Option<&Path>, config: &Config) -> Result<PathBuf> {
     if default.exists() {
         return Ok(default);
     }
+    if let Some(key) = crate::git::config_value("user.signingkey") {
+        bail!(
+            "no SSH key to sign with: git's user.signingkey is `{}`, but git signs with GPG \
+             here (gpg.format is not ssh); run `git config gpg.format ssh` if that is your SSH \
+             key, or pass --key PATH",
+            crate::untrusted::one_line(&key)
+        );
+    }
     bail!(
         "no SSH key to sign with: pass --key PATH (a private key, or a .pub whose key is in your \
          ssh-agent), set `signing_key:` in greenlight's config.yaml, or make one with \

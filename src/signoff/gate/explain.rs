@@ -88,13 +88,21 @@ pub(super) fn explain(
             continue;
         };
         let commit = statement.commit().unwrap_or("").to_string();
-        let held = at.holds(cell, facts);
+        let rejection_pass = statement.predicate.decision == Decision::Rejected
+            && facts.status == Some(Status::Pass);
+        let held = if rejection_pass {
+            Holds::NotACell
+        } else {
+            at.holds(cell, facts)
+        };
         let why = match held {
+            _ if rejection_pass => "a rejection's pass fills no cell; only approvals do".into(),
             Holds::Yes => {
                 holding.push(Holding {
                     source: k,
                     outcome: Outcome::new(facts.status.unwrap_or(Status::Pass), facts.severity),
                     on_tree: at.on_tree(statement),
+                    recorded: crate::carry::recorded_at(facts),
                 });
                 String::new()
             }
@@ -116,10 +124,7 @@ pub(super) fn explain(
             }
             Holds::Definition => at.definition_change(history, statement, cell),
             Holds::Content => at.content_change(history, &commit, item),
-            Holds::NothingHere => match at.empty_glob(item) {
-                Some(glob) => format!("`{glob}` selects no file at this commit"),
-                None => "a glob selects no file at this commit".into(),
-            },
+            Holds::NothingHere => at.why_nothing(item),
             Holds::NoKey | Holds::NotACell => {
                 "signed without content keys (outside a repository, or by an older greenlight)"
                     .into()
@@ -149,7 +154,7 @@ pub(super) fn explain(
         let statement = &kept[*k].statement;
         line.counts = in_group;
         line.why = if !in_group {
-            "holds, but results recorded on this commit's own tree win".into()
+            "holds, but a later result recorded on this commit's own tree wins".into()
         } else if at.on_tree(statement) {
             "holds: recorded on this commit's own tree".into()
         } else {

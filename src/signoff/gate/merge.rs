@@ -176,7 +176,13 @@ fn merge_one(
             })
         });
         let on_tree = at.on_tree(statement);
+        let rejection = statement.predicate.decision == Decision::Rejected;
         for facts in &statement.predicate.cells {
+            // A rejection's passes fill no cell (approvals do, DESIGN.md §5.1 step 4); what
+            // it found wrong counts wherever it holds.
+            if rejection && facts.status == Some(Status::Pass) {
+                continue;
+            }
             let Some(cell) = checklist.cell_by_ids(&facts.item, &facts.browser, &facts.viewport)
             else {
                 continue;
@@ -186,6 +192,7 @@ fn merge_one(
                     source: k,
                     outcome: Outcome::new(facts.status.unwrap_or(Status::Pass), facts.severity),
                     on_tree,
+                    recorded: crate::carry::recorded_at(facts),
                 }),
                 Holds::Carried => tally.carried += 1,
                 Holds::Untested | Holds::NotACell => {}
@@ -328,10 +335,7 @@ fn stale_list(
                     at.definition_change(history, statement, cell)
                 }
                 Holds::Definition => "its definition differs from the pinned checklist's".into(),
-                Holds::NothingHere => match at.empty_glob(item) {
-                    Some(glob) => format!("`{glob}` selects no file at this commit"),
-                    None => "a glob selects no file at this commit".into(),
-                },
+                Holds::NothingHere => at.why_nothing(item),
                 _ => "signed without content keys (outside a repository, or by an older \
                       greenlight): test and sign again"
                     .into(),

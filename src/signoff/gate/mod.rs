@@ -186,7 +186,8 @@ struct Kept {
     report: usize,
     sha256: String,
     statement: Statement,
-    /// A block of a comment holding several: only its veto is looked at.
+    /// A block of a comment holding several, or a rejection that does not verify: only its
+    /// veto is looked at.
     vetoes_only: bool,
 }
 
@@ -217,11 +218,14 @@ pub fn judge_gate(
                     let sha256 = crate::fsutil::sha256_hex(&found.statement);
                     let verification = verify(found, trust);
                     let (report, statement) = judge_one(path, &verification);
+                    // A rejection that does not verify still vetoes, but none of its
+                    // results is merged.
+                    let vetoes_only = !verification.verified();
                     kept.extend(statement.map(|statement| Kept {
                         report: index,
                         sha256,
                         statement,
-                        vetoes_only: false,
+                        vetoes_only,
                     }));
                     report
                 }
