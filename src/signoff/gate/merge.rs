@@ -205,7 +205,7 @@ fn merge_one(
     }
     let mut merged: HashMap<Cell, Outcome> = HashMap::new();
     let mut disagreements = Vec::new();
-    let mut covered_by: BTreeMap<usize, (BTreeSet<usize>, usize)> = BTreeMap::new();
+    let mut covered_by: BTreeMap<usize, (BTreeSet<usize>, HashSet<Cell>)> = BTreeMap::new();
     let mut passed: BTreeSet<usize> = BTreeSet::new();
     for cell in checklist.cells() {
         let Some(results) = holding.get(&cell) else {
@@ -220,7 +220,7 @@ fn merge_one(
             tallies[h.source].holding += 1;
             let entry = covered_by.entry(h.source).or_default();
             entry.0.insert(cell.environment);
-            entry.1 += 1;
+            entry.1.insert(cell);
             let approval = kept[h.source].statement.predicate.decision == Decision::Approved;
             if approval && h.outcome.status == Status::Pass {
                 passed.insert(h.source);
@@ -240,15 +240,27 @@ fn merge_one(
             });
         }
     }
-    let coverage = covered_by
-        .iter()
-        .map(|(&k, (environments, cells))| Coverage {
-            tester: tester_of(&kept[k].statement),
+    // One line per tester, whatever the number of their statements that count.
+    let mut by_tester: Vec<(String, BTreeSet<usize>, HashSet<Cell>)> = Vec::new();
+    for (&k, (environments, cells)) in &covered_by {
+        let tester = tester_of(&kept[k].statement);
+        match by_tester.iter_mut().find(|(t, ..)| *t == tester) {
+            Some((_, all, covered)) => {
+                all.extend(environments);
+                covered.extend(cells);
+            }
+            None => by_tester.push((tester, environments.clone(), cells.clone())),
+        }
+    }
+    let coverage = by_tester
+        .into_iter()
+        .map(|(tester, environments, cells)| Coverage {
+            tester,
             environments: environments
                 .iter()
                 .map(|&e| checklist.environment_key(e))
                 .collect(),
-            cells: *cells,
+            cells: cells.len(),
         })
         .collect();
     let mut missing: BTreeMap<usize, usize> = BTreeMap::new();
