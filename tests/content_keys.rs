@@ -636,5 +636,11 @@ fn going_back_to_an_approved_tree_does_not_escape_a_later_failure() {
     std::thread::sleep(std::time::Duration::from_millis(1100));
     let retest = team.approve_all(0, &back);
     team.gate(&back, &[&approval, &rejection, &retest], &[])
-        .success();
+        .success()
+        .stdout(predicate::function(|out: &str| {
+            out.matches("covered by Ada Lovelace <ada@example.com>: chrome/phone")
+                .count()
+                == 1
+                && out.contains("(20 cells)")
+        }));
 }
