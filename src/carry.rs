@@ -76,11 +76,6 @@ impl<'a> At<'a> {
         }
     }
 
-    /// The commit's full object name.
-    pub fn commit(&self) -> &str {
-        self.keys.commit()
-    }
-
     /// The commit's tree.
     pub fn tree(&self) -> &str {
         self.keys.tree()

@@ -111,11 +111,6 @@ impl<'a> Keys<'a> {
         &self.snapshot.tree
     }
 
-    /// The commit's full object name.
-    pub fn commit(&self) -> &str {
-        &self.snapshot.commit
-    }
-
     /// The key of an item naming `paths`.
     pub fn key(&self, paths: &[String]) -> ContentKey {
         self.selection(paths).key.clone()
