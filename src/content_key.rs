@@ -557,6 +557,34 @@ mod tests {
         let long = snapshot(chain, &links);
         let keys = Keys::new(&long, &[]).expect("keys");
         assert_eq!(keys.key(&["web/l0".to_string()]), ContentKey::Nothing);
+        // Links to folders that hold links count towards the chain too.
+        let folders = |depth: usize| {
+            let mut entries = base();
+            let mut links = vec![("web/l0".to_string(), "../d1".to_string())];
+            entries.push(entry("120000", "f0", "web/l0"));
+            for n in 1..=depth {
+                entries.push(entry("120000", &format!("f{n}"), &format!("d{n}/l")));
+                links.push((format!("d{n}/l"), format!("../d{}", n + 1)));
+            }
+            entries.push(entry("100644", "end", &format!("d{}/file", depth + 1)));
+            entries.sort_by(|a, b| a.path.cmp(&b.path));
+            (entries, links)
+        };
+        for (depth, holds) in [(3, true), (MAX_LINK_HOPS + 1, false)] {
+            let (entries, links) = folders(depth);
+            let links: Vec<(&str, &str)> = links
+                .iter()
+                .map(|(l, t)| (l.as_str(), t.as_str()))
+                .collect();
+            let folded = snapshot(entries, &links);
+            let keys = Keys::new(&folded, &[]).expect("keys");
+            let key = keys.key(&["web/l0".to_string()]);
+            assert_eq!(
+                key != ContentKey::Nothing,
+                holds,
+                "{depth} folders deep: {key:?}"
+            );
+        }
         // Globs that each select something but together nothing.
         assert_eq!(
             key(base(), &[], &["web/**", "!web/**"]),
